@@ -1,0 +1,25 @@
+import { Controller, Get } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import type { Connection } from 'mongoose';
+import { MongoHealthIndicator, RedisClient, RedisHealthIndicator } from '@balai/common';
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly mongo: MongoHealthIndicator,
+    private readonly redisIndicator: RedisHealthIndicator,
+    @InjectConnection() private readonly connection: Connection,
+    private readonly redis: RedisClient,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.mongo.pingCheck('mongodb', this.connection),
+      () => this.redisIndicator.pingCheck('redis', this.redis.client),
+    ]);
+  }
+}

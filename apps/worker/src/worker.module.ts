@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { BalaiConfigModule, workerEnvSchema } from '@balai/config';
+import { LoggingModule, RedisModule } from '@balai/common';
+import { DatabaseModule } from '@balai/database';
+import { QueueModule } from '@balai/queue';
+import { HealthModule } from './health/health.module';
+
+/** The BullMQ processors (certificates, notifications) and a health endpoint. */
+@Module({
+  imports: [
+    BalaiConfigModule.forApp(workerEnvSchema),
+    LoggingModule.forService('worker'),
+    DatabaseModule.forRoot(),
+    QueueModule.forRoot(),
+    RedisModule.forService('worker'),
+    HealthModule,
+  ],
+})
+export class WorkerModule {}

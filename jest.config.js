@@ -1,0 +1,28 @@
+/**
+ * Three tiers (see test/README.md):
+ *  - unit:        *.spec.ts beside the code; fakes only at infrastructure boundaries.
+ *  - integration: test/integration/**, real MongoDB-protocol server and Redis (and mediasoup).
+ *  - e2e:         test/e2e/**, the real stack over HTTP/socket.io and headless Chromium.
+ */
+const swcTransform = ['@swc/jest', { swcrc: true }];
+const moduleNameMapper = {
+  '^@balai/(config|common|database|domain|queue|live-contract)$': '<rootDir>/libs/$1/src',
+  '^@balai/(config|common|database|domain|queue|live-contract)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)sx?$': swcTransform },
+  moduleNameMapper,
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/apps/web/'],
+};
+
+module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

@@ -1,0 +1,25 @@
+import type { ModelDefinition } from '@nestjs/mongoose';
+import { AttendanceInterval, AttendanceIntervalSchema } from './attendance.schema';
+import { Certificate, CertificateCounter, CertificateCounterSchema, CertificateSchema } from './certificate.schema';
+import { Course, CourseSchema } from './course.schema';
+import { CourseSession, CourseSessionSchema } from './course-session.schema';
+import { Enrollment, EnrollmentSchema } from './enrollment.schema';
+import { User, UserSchema } from './user.schema';
+
+export * from './user.schema';
+export * from './course.schema';
+export * from './course-session.schema';
+export * from './enrollment.schema';
+export * from './attendance.schema';
+export * from './certificate.schema';
+
+/** Every model of the platform; registered once by DatabaseModule. */
+export const ALL_MODELS: ModelDefinition[] = [
+  { name: User.name, schema: UserSchema },
+  { name: Course.name, schema: CourseSchema },
+  { name: CourseSession.name, schema: CourseSessionSchema },
+  { name: Enrollment.name, schema: EnrollmentSchema },
+  { name: AttendanceInterval.name, schema: AttendanceIntervalSchema },
+  { name: Certificate.name, schema: CertificateSchema },
+  { name: CertificateCounter.name, schema: CertificateCounterSchema },
+];

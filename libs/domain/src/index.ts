@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './ikm';
+export * from './course';
+export * from './time';
+export * from './attendance-events';

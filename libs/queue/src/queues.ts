@@ -1,0 +1,72 @@
+/**
+ * Queue contracts shared by producers (api, live) and processors (worker).
+ * Names and payload types are defined only here; processors live in apps/worker.
+ */
+export const QUEUES = {
+  certificates: 'certificates',
+  notifications: 'notifications',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Issue one certificate. Job id is deterministic: see `certificateJobId`. */
+export interface IssueCertificateJob {
+  courseId: string;
+  userId: string;
+  /** Admin who asked, or 'auto' when issued after the last session ended. */
+  requestedBy: string;
+}
+
+export const CERTIFICATE_JOBS = { issue: 'issue-certificate' } as const;
+
+/** One id per (course, participant): enqueuing twice never makes two jobs. */
+export function certificateJobId(courseId: string, userId: string): string {
+  return `cert-${courseId}-${userId}`;
+}
+
+export const NOTIFICATION_JOBS = {
+  sessionReminder: 'session-reminder',
+  sessionRescheduled: 'session-rescheduled',
+  sessionCancelled: 'session-cancelled',
+  waitlistPromoted: 'waitlist-promoted',
+  certificateIssued: 'certificate-issued',
+  passwordReset: 'password-reset',
+} as const;
+export type NotificationJobName = (typeof NOTIFICATION_JOBS)[keyof typeof NOTIFICATION_JOBS];
+
+export interface SessionReminderJob {
+  sessionId: string;
+  /** 24 h or 1 h before the start. */
+  leadMinutes: number;
+}
+export interface SessionChangedJob {
+  sessionId: string;
+  courseId: string;
+  previousStartsAt?: string;
+  reason?: string;
+}
+export interface WaitlistPromotedJob {
+  courseId: string;
+  userId: string;
+}
+export interface CertificateIssuedJob {
+  certificateId: string;
+}
+export interface PasswordResetJob {
+  userId: string;
+  resetUrl: string;
+}
+
+export interface NotificationPayloads {
+  [NOTIFICATION_JOBS.sessionReminder]: SessionReminderJob;
+  [NOTIFICATION_JOBS.sessionRescheduled]: SessionChangedJob;
+  [NOTIFICATION_JOBS.sessionCancelled]: SessionChangedJob;
+  [NOTIFICATION_JOBS.waitlistPromoted]: WaitlistPromotedJob;
+  [NOTIFICATION_JOBS.certificateIssued]: CertificateIssuedJob;
+  [NOTIFICATION_JOBS.passwordReset]: PasswordResetJob;
+}
+
+/** Reminder job ids are per session and lead time, so rescheduling can replace them. */
+export function reminderJobId(sessionId: string, leadMinutes: number): string {
+  return `reminder-${sessionId}-${leadMinutes}`;
+}
+export const REMINDER_LEAD_MINUTES = [24 * 60, 60] as const;
