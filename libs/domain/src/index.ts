@@ -3,3 +3,4 @@ export * from './ikm';
 export * from './course';
 export * from './time';
 export * from './attendance-events';
+export * from './attendance-math';
