@@ -17,7 +17,7 @@ export class Certificate {
   @Prop({ required: true }) issuedAt!: Date;
   @Prop({ required: true }) pdfSha256!: string;
   @Prop({ type: Types.ObjectId, required: true }) pdfFileId!: Types.ObjectId;
-  @Prop({ required: true, enum: CERTIFICATE_STATUSES, default: 'valid' }) status!: CertificateStatus;
+  @Prop({ type: String, required: true, enum: CERTIFICATE_STATUSES, default: 'valid' }) status!: CertificateStatus;
   @Prop() revokedAt?: Date;
   @Prop() revokedReason?: string;
   /** Snapshot of what was printed, so verification shows what the holder holds. */

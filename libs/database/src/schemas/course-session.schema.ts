@@ -12,7 +12,7 @@ export class CourseSession {
   @Prop({ required: true }) endsAt!: Date;
   /** Trainers booked for this session (copied from the course unless overridden). */
   @Prop({ type: [Types.ObjectId], ref: 'User', default: [] }) trainerIds!: Types.ObjectId[];
-  @Prop({ enum: SESSION_STATUSES, default: 'scheduled' }) status!: SessionStatus;
+  @Prop({ type: String, enum: SESSION_STATUSES, default: 'scheduled' }) status!: SessionStatus;
   /** When the host actually started/ended the live room. */
   @Prop() liveStartedAt?: Date;
   @Prop() liveEndedAt?: Date;

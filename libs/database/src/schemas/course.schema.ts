@@ -26,8 +26,8 @@ export class Course {
   @Prop({ required: true, trim: true, maxlength: 200 }) title!: string;
   @Prop({ default: '', maxlength: 10_000 }) description!: string;
   @Prop({ required: true, trim: true, maxlength: 80 }) category!: string;
-  @Prop({ required: true, enum: COURSE_TYPES }) type!: CourseType;
-  @Prop({ required: true, enum: COURSE_STATUSES, default: 'draft' }) status!: CourseStatus;
+  @Prop({ type: String, required: true, enum: COURSE_TYPES }) type!: CourseType;
+  @Prop({ type: String, required: true, enum: COURSE_STATUSES, default: 'draft' }) status!: CourseStatus;
   @Prop({ type: [Types.ObjectId], ref: 'User', default: [] }) trainerIds!: Types.ObjectId[];
   @Prop({ required: true, min: 1, max: 10_000 }) capacity!: number;
   /**

@@ -7,7 +7,7 @@ export class Enrollment {
   _id!: Types.ObjectId;
   @Prop({ type: Types.ObjectId, ref: 'Course', required: true }) courseId!: Types.ObjectId;
   @Prop({ type: Types.ObjectId, ref: 'User', required: true }) userId!: Types.ObjectId;
-  @Prop({ required: true, enum: ENROLLMENT_STATUSES }) status!: EnrollmentStatus;
+  @Prop({ type: String, required: true, enum: ENROLLMENT_STATUSES }) status!: EnrollmentStatus;
   /** Place in line as the server saw the request; orders the waitlist. */
   @Prop({ required: true }) seq!: number;
   @Prop() promotedAt?: Date;

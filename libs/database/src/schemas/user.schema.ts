@@ -7,8 +7,8 @@ export class IkmProfile {
   @Prop({ required: true, trim: true, maxlength: 200 }) businessName!: string;
   @Prop({ required: true, trim: true, maxlength: 120 }) ownerName!: string;
   @Prop({ required: true, match: /^\d{13}$/ }) nib!: string;
-  @Prop({ required: true, enum: SECTOR_CODES }) sector!: Sector;
-  @Prop({ required: true, enum: KECAMATAN as unknown as string[] }) kecamatan!: string;
+  @Prop({ type: String, required: true, enum: SECTOR_CODES }) sector!: Sector;
+  @Prop({ type: String, required: true, enum: KECAMATAN as unknown as string[] }) kecamatan!: string;
   @Prop({ required: true, trim: true, maxlength: 500 }) address!: string;
   /** E.164, always `+62...`. */
   @Prop({ required: true, match: /^\+62\d{9,12}$/ }) whatsapp!: string;
@@ -21,12 +21,12 @@ export class User {
   /** Lower-cased; unique across all roles. */
   @Prop({ required: true, lowercase: true, trim: true, maxlength: 254 }) email!: string;
   @Prop({ required: true, trim: true, maxlength: 120 }) name!: string;
-  @Prop({ required: true, enum: ROLES }) role!: Role;
+  @Prop({ type: String, required: true, enum: ROLES }) role!: Role;
   /** argon2id hash; never returned by any API. */
   @Prop({ required: true }) passwordHash!: string;
   @Prop({ type: IkmProfileSchema, required: false }) ikm?: IkmProfile;
   @Prop({ default: true }) active!: boolean;
-  @Prop({ enum: ['id', 'en'], default: 'id' }) locale!: 'id' | 'en';
+  @Prop({ type: String, enum: ['id', 'en'], default: 'id' }) locale!: 'id' | 'en';
   createdAt!: Date;
   updatedAt!: Date;
 }
