@@ -1,0 +1,265 @@
+/**
+ * Run-time validators (zod) and types for every client -> server payload, and
+ * the types of acks and server notifications. mediasoup's own parameter
+ * objects (RTP/DTLS/capabilities) are checked for shape here and in depth by
+ * mediasoup itself; they are typed loosely so this lib has no mediasoup import.
+ */
+import { z } from 'zod';
+import { ClientEvent, ClientEventName } from './events';
+
+export const CHAT_MAX_LENGTH = 1000;
+const id = z.string().min(1).max(64);
+const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'expected a 24-hex id');
+const looseObject = z.object({}).passthrough();
+
+export const RoomRoleSchema = z.enum(['host', 'moderator', 'participant']);
+export type RoomRole = z.infer<typeof RoomRoleSchema>;
+export const MediaSourceSchema = z.enum(['camera', 'mic', 'screen']);
+export type MediaSource = z.infer<typeof MediaSourceSchema>;
+export const NetworkQualitySchema = z.enum(['good', 'fair', 'poor', 'bad']);
+export type NetworkQuality = z.infer<typeof NetworkQualitySchema>;
+
+const empty = z.object({}).strict();
+
+export const RoomJoinSchema = z.object({ sessionId: objectId }).strict();
+export const RoomLeaveSchema = empty;
+export const SessionEndSchema = empty;
+
+export const TransportCreateSchema = z
+  .object({ direction: z.enum(['send', 'recv']), forceTcp: z.boolean().optional() })
+  .strict();
+export const TransportConnectSchema = z
+  .object({
+    transportId: id,
+    dtlsParameters: z
+      .object({
+        role: z.enum(['auto', 'client', 'server']).optional(),
+        fingerprints: z.array(z.object({ algorithm: z.string(), value: z.string() }).strict()).min(1),
+      })
+      .strict(),
+  })
+  .strict();
+export const TransportRestartIceSchema = z.object({ transportId: id }).strict();
+
+export const ProduceSchema = z
+  .object({
+    transportId: id,
+    kind: z.enum(['audio', 'video']),
+    source: MediaSourceSchema,
+    rtpParameters: z
+      .object({ codecs: z.array(looseObject).min(1), encodings: z.array(looseObject).optional() })
+      .passthrough(),
+  })
+  .strict()
+  .refine((p) => (p.source === 'mic') === (p.kind === 'audio'), {
+    message: 'mic must be audio; camera and screen must be video',
+    path: ['source'],
+  });
+export const ProducerCloseSchema = z.object({ producerId: id }).strict();
+
+export const ConsumeSchema = z
+  .object({
+    transportId: id,
+    producerId: id,
+    rtpCapabilities: z.object({ codecs: z.array(looseObject).min(1) }).passthrough(),
+  })
+  .strict();
+export const ConsumerResumeSchema = z.object({ consumerId: id }).strict();
+export const ReportViewportSchema = z
+  .object({
+    consumerId: id,
+    width: z.number().int().min(0).max(8192),
+    height: z.number().int().min(0).max(8192),
+  })
+  .strict();
+export const ReportNetworkSchema = z
+  .object({
+    quality: NetworkQualitySchema,
+    /** Estimated downlink (bits/s), e.g. from the recv transport's stats. */
+    availableBitrate: z.number().min(0).max(1e10).optional(),
+  })
+  .strict();
+export const SetAudioOnlySchema = z.object({ enabled: z.boolean() }).strict();
+
+export const ChatSendSchema = z
+  .object({ text: z.string().trim().min(1, 'empty message').max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`) })
+  .strict();
+export const ChatDeleteSchema = z.object({ messageId: objectId }).strict();
+
+export const HandRaiseSchema = empty;
+/** Without `peerId` a participant lowers their own hand; hosts may lower anyone's. */
+export const HandLowerSchema = z.object({ peerId: id.optional() }).strict();
+export const SpeakInviteSchema = z.object({ peerId: id, camera: z.boolean().default(false) }).strict();
+export const SpeakRevokeSchema = z.object({ peerId: id }).strict();
+export const ModerationMuteSchema = z.object({ peerId: id }).strict();
+export const ModerationStopCameraSchema = z.object({ peerId: id }).strict();
+export const ModerationRemoveSchema = z.object({ peerId: id, reason: z.string().max(200).optional() }).strict();
+
+/** Every client event's validator: the gateway validates with exactly this map. */
+export const CLIENT_PAYLOAD_SCHEMAS = {
+  [ClientEvent.RoomJoin]: RoomJoinSchema,
+  [ClientEvent.RoomLeave]: RoomLeaveSchema,
+  [ClientEvent.SessionEnd]: SessionEndSchema,
+  [ClientEvent.TransportCreate]: TransportCreateSchema,
+  [ClientEvent.TransportConnect]: TransportConnectSchema,
+  [ClientEvent.TransportRestartIce]: TransportRestartIceSchema,
+  [ClientEvent.Produce]: ProduceSchema,
+  [ClientEvent.ProducerClose]: ProducerCloseSchema,
+  [ClientEvent.Consume]: ConsumeSchema,
+  [ClientEvent.ConsumerResume]: ConsumerResumeSchema,
+  [ClientEvent.ReportViewport]: ReportViewportSchema,
+  [ClientEvent.ReportNetwork]: ReportNetworkSchema,
+  [ClientEvent.SetAudioOnly]: SetAudioOnlySchema,
+  [ClientEvent.ChatSend]: ChatSendSchema,
+  [ClientEvent.ChatDelete]: ChatDeleteSchema,
+  [ClientEvent.HandRaise]: HandRaiseSchema,
+  [ClientEvent.HandLower]: HandLowerSchema,
+  [ClientEvent.SpeakInvite]: SpeakInviteSchema,
+  [ClientEvent.SpeakRevoke]: SpeakRevokeSchema,
+  [ClientEvent.ModerationMute]: ModerationMuteSchema,
+  [ClientEvent.ModerationStopCamera]: ModerationStopCameraSchema,
+  [ClientEvent.ModerationRemove]: ModerationRemoveSchema,
+} as const satisfies Record<ClientEventName, z.ZodTypeAny>;
+
+export type ClientPayload<E extends ClientEventName> = z.input<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
+export type ParsedClientPayload<E extends ClientEventName> = z.output<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
+
+// ---- Ack payloads and notifications (server -> client) ----
+
+export interface PeerInfo {
+  peerId: string;
+  userId: string;
+  name: string;
+  role: RoomRole;
+  /** May publish: host/moderator always; participants while invited. */
+  canSpeak: boolean;
+  canCamera: boolean;
+  handRaised: boolean;
+}
+
+export interface ProducerInfo {
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface ChatMessageInfo {
+  id: string;
+  peerId: string;
+  name: string;
+  text: string;
+  at: string;
+}
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface RoomJoinResult {
+  sessionId: string;
+  self: PeerInfo;
+  peers: PeerInfo[];
+  producers: ProducerInfo[];
+  chat: ChatMessageInfo[];
+  hands: string[];
+  activeSpeakerPeerId: string | null;
+  /** mediasoup router RTP capabilities (load the client Device with these). */
+  routerRtpCapabilities: Record<string, unknown>;
+  iceServers: IceServer[];
+  endsAt: string;
+}
+
+export interface TransportCreateResult {
+  id: string;
+  iceParameters: Record<string, unknown>;
+  iceCandidates: Array<Record<string, unknown>>;
+  dtlsParameters: Record<string, unknown>;
+  iceServers: IceServer[];
+}
+
+export interface ConsumeResult {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  rtpParameters: Record<string, unknown>;
+  /** Always true: resume with `media:consumer-resume` once the track is attached. */
+  paused: boolean;
+}
+
+export interface ConsumerLayersNotice {
+  consumerId: string;
+  spatialLayer: number;
+  temporalLayer: number;
+}
+
+export interface RemovedNotice {
+  reason: 'removed' | 'replaced' | 'session-ended';
+  message: string;
+}
+
+export interface SessionEndedNotice {
+  sessionId: string;
+  reason: 'ended-by-host' | 'time-up';
+}
+
+export interface MediaRestartNotice {
+  reason: 'worker-died';
+  routerRtpCapabilities: Record<string, unknown>;
+}
+
+export interface SpeakGrantedNotice {
+  camera: boolean;
+}
+
+export interface ServerNotifications {
+  'peer:joined': PeerInfo;
+  'peer:left': { peerId: string };
+  'peer:updated': PeerInfo;
+  'producer:new': ProducerInfo;
+  'producer:closed': { producerId: string };
+  'producer:paused': { producerId: string; paused: boolean };
+  'consumer:closed': { consumerId: string; producerId: string };
+  'consumer:layers': ConsumerLayersNotice;
+  'speaker:active': { peerId: string | null };
+  'chat:message': ChatMessageInfo;
+  'chat:deleted': { messageId: string };
+  'hands:updated': { queue: string[] };
+  'speak:granted': SpeakGrantedNotice;
+  'speak:revoked': Record<string, never>;
+  'media:audio-only-suggested': { quality: NetworkQuality };
+  'media:restart': MediaRestartNotice;
+  'room:removed': RemovedNotice;
+  'session:ended': SessionEndedNotice;
+}
+
+/** What each client event acknowledges with on success. */
+export interface ClientAckData {
+  'room:join': RoomJoinResult;
+  'room:leave': Record<string, never>;
+  'session:end': Record<string, never>;
+  'transport:create': TransportCreateResult;
+  'transport:connect': Record<string, never>;
+  'transport:restart-ice': { iceParameters: Record<string, unknown> };
+  'media:produce': { producerId: string };
+  'media:producer-close': Record<string, never>;
+  'media:consume': ConsumeResult;
+  'media:consumer-resume': Record<string, never>;
+  'media:report-viewport': ConsumerLayersNotice;
+  'media:report-network': { suggestAudioOnly: boolean };
+  'media:set-audio-only': { enabled: boolean };
+  'chat:send': ChatMessageInfo;
+  'chat:delete': Record<string, never>;
+  'hand:raise': { queue: string[] };
+  'hand:lower': { queue: string[] };
+  'speak:invite': PeerInfo;
+  'speak:revoke': PeerInfo;
+  'moderation:mute': { producerIds: string[] };
+  'moderation:stop-camera': { producerIds: string[] };
+  'moderation:remove': Record<string, never>;
+}
