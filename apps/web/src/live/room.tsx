@@ -1,0 +1,1 @@
+export function LiveRoom() { return <p>…</p>; }

@@ -1,0 +1,2 @@
+export function AdminHome() { return <p>…</p>; }
+export function AdminCourse() { return <p>…</p>; }

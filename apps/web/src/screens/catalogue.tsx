@@ -1,0 +1,198 @@
+/** Public screens: course catalogue with filters, and a course page with its schedule and "Daftar". */
+import { useState } from 'preact/hooks';
+import { api, ApiError, Course, Enrollment, meStore, Session } from '../api/client';
+import { t, useLang } from '../i18n';
+import { navigate, useRoute } from '../router';
+import { useStore } from '../store';
+import { formatDate, formatRange } from '../time';
+import { Alert, Badge, Field, Loaded, PageTitle, useLoad, val } from '../ui';
+import { errorMessage } from '../errors';
+
+export const typeLabel = (type: string) => (type === 'sosialisasi' ? t('typeSosialisasi') : t('typePelatihan'));
+
+function seats(c: Course): number {
+  return c.seatsLeft ?? Math.max(0, c.capacity - (c.seatsTaken ?? 0));
+}
+
+export function CourseCard({ c }: { c: Course }) {
+  const left = seats(c);
+  return (
+    <li class="card course-card">
+      <div class="card-tags">
+        <Badge tone="muted">{typeLabel(c.type)}</Badge>
+        <Badge tone={c.status === 'published' ? 'ok' : c.status === 'ongoing' ? 'live' : 'muted'}>{t(`status_${c.status}` as 'status_draft')}</Badge>
+      </div>
+      <h3>
+        <a href={`#/kursus/${c.id}`}>{c.title}</a>
+      </h3>
+      <p class="muted">
+        {c.category} · {c.code}
+      </p>
+      {c.nextSessionAt && <p>{formatDate(c.nextSessionAt)}</p>}
+      <p class={left > 0 ? '' : 'warn-text'}>{left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}</p>
+    </li>
+  );
+}
+
+export function Catalogue() {
+  useLang();
+  const route = useRoute();
+  const [q, setQ] = useState(route.params.get('q') ?? '');
+  const [type, setType] = useState(route.params.get('jenis') ?? '');
+  const [filter, setFilter] = useState({ q, type });
+  const state = useLoad(() => api.catalogue({ q: filter.q || undefined, type: filter.type || undefined }), [filter.q, filter.type]);
+  return (
+    <>
+      <section class="hero" aria-labelledby="hero-title">
+        <h1 id="hero-title" tabIndex={-1}>
+          Balai
+        </h1>
+        <p>{t('tagline')}</p>
+      </section>
+      <h2>{t('catalogueTitle')}</h2>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter({ q: q.trim(), type });
+        }}
+      >
+        <Field label={t('filterSearch')}>
+          {({ id }) => <input id={id} type="search" name="q" value={q} onInput={(e) => setQ(val(e))} autoComplete="off" />}
+        </Field>
+        <Field label={t('filterType')}>
+          {({ id }) => (
+            <select
+              id={id}
+              name="type"
+              value={type}
+              onChange={(e) => {
+                setType(val(e));
+                setFilter({ q: q.trim(), type: val(e) });
+              }}
+            >
+              <option value="">{t('filterAll')}</option>
+              <option value="pelatihan">{t('typePelatihan')}</option>
+              <option value="sosialisasi">{t('typeSosialisasi')}</option>
+            </select>
+          )}
+        </Field>
+        <button type="submit" class="btn">
+          {t('applyFilter')}
+        </button>
+      </form>
+      <Loaded state={state}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <p class="empty">{t('noCourses')}</p>
+          ) : (
+            <ul class="cards" aria-label={t('catalogueTitle')}>
+              {page.items.map((c) => (
+                <CourseCard key={c.id} c={c} />
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}
+
+export function SessionList({ sessions, action }: { sessions: Session[]; action?: (s: Session) => preact.ComponentChildren }) {
+  if (!sessions.length) return <p class="empty">{t('none')}</p>;
+  return (
+    <ol class="schedule">
+      {[...sessions]
+        .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+        .map((s) => (
+          <li key={s.id} class={s.status === 'cancelled' ? 'cancelled' : ''}>
+            <div>
+              <strong>{s.title}</strong>
+              <br />
+              <span>{formatRange(s.startsAt, s.endsAt)}</span>{' '}
+              {s.status !== 'scheduled' && <Badge tone={s.status === 'live' ? 'live' : 'muted'}>{t(`sstatus_${s.status}` as 'sstatus_live')}</Badge>}
+            </div>
+            {action?.(s)}
+          </li>
+        ))}
+    </ol>
+  );
+}
+
+export function CoursePage({ id }: Record<string, string>) {
+  useLang();
+  const me = useStore(meStore);
+  const state = useLoad(async () => {
+    const [course, sessions] = await Promise.all([api.course(id!), api.courseSessions(id!).catch(() => [] as Session[])]);
+    return { course, sessions: sessions.length ? sessions : course.sessions ?? [] };
+  }, [id]);
+  const [result, setResult] = useState<{ kind: 'success' | 'warn' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function enrol() {
+    if (!me) {
+      navigate(`/masuk?lanjut=${encodeURIComponent(`/kursus/${id}`)}`);
+      return;
+    }
+    setBusy(true);
+    setResult(null);
+    try {
+      const e: Enrollment = await api.enrol(id!);
+      if (e.status === 'waitlisted') {
+        const pos = e.waitlistPosition;
+        setResult({ kind: 'warn', text: pos ? t('waitlisted', { n: pos }) : t('waitlistedNoPos') });
+      } else setResult({ kind: 'success', text: t('enrolled') });
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'ALREADY_ENROLLED' || err.code === 'ALREADY_WAITLISTED' || err.status === 409) && err.code !== 'COURSE_FULL') {
+        setResult({ kind: 'warn', text: errorMessage(err) });
+      } else setResult({ kind: 'error', text: errorMessage(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Loaded state={state}>
+      {({ course: c, sessions }) => {
+        const now = Date.now();
+        const open = c.status === 'published' && now >= Date.parse(c.registrationOpensAt) && now <= Date.parse(c.registrationClosesAt);
+        const left = seats(c);
+        return (
+          <article>
+            <p>
+              <a href="#/">← {t('navCatalogue')}</a>
+            </p>
+            <PageTitle>{c.title}</PageTitle>
+            <div class="card-tags">
+              <Badge>{typeLabel(c.type)}</Badge>
+              <Badge tone={c.status === 'published' ? 'ok' : 'muted'}>{t(`status_${c.status}` as 'status_draft')}</Badge>
+              {c.type === 'pelatihan' && <Badge>{t('lessonHours', { n: c.lessonHours })}</Badge>}
+            </div>
+            <p class="muted">
+              {c.category} · {c.code}
+              {c.location ? ` · ${c.location}` : ''}
+            </p>
+            {c.description && <p class="prewrap">{c.description}</p>}
+            <p>{t('regWindow', { from: formatDate(c.registrationOpensAt), to: formatDate(c.registrationClosesAt) })}</p>
+            <p>
+              {t('capacity', { n: c.capacity })} · {left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}
+            </p>
+            <h2>{t('schedule')}</h2>
+            <SessionList sessions={sessions} />
+            <div class="sticky-cta">
+              {result && <Alert kind={result.kind}>{result.text}</Alert>}
+              {!open && <p class="muted">{t('enrolClosed')}</p>}
+              {!me && open && <p class="muted">{t('enrolLogin')}</p>}
+              {(!me || me.role === 'participant') && (
+                <button type="button" class="btn btn-primary btn-block" disabled={!open || busy} onClick={enrol}>
+                  {t('enrol')}
+                </button>
+              )}
+            </div>
+          </article>
+        );
+      }}
+    </Loaded>
+  );
+}

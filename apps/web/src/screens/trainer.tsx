@@ -1,0 +1,2 @@
+export function TrainerHome() { return <p>…</p>; }
+export function TrainerCourse() { return <p>…</p>; }
