@@ -3,7 +3,10 @@ import { BalaiConfigModule, workerEnvSchema } from '@balai/config';
 import { LoggingModule, RedisModule } from '@balai/common';
 import { DatabaseModule } from '@balai/database';
 import { QueueModule } from '@balai/queue';
+import { CertificatesModule } from './certificates/certificates.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { QueueWorkerModule } from './queue/queue-worker.module';
 
 /** The BullMQ processors (certificates, notifications) and a health endpoint. */
 @Module({
@@ -13,6 +16,9 @@ import { HealthModule } from './health/health.module';
     DatabaseModule.forRoot(),
     QueueModule.forRoot(),
     RedisModule.forService('worker'),
+    QueueWorkerModule,
+    CertificatesModule,
+    NotificationsModule,
     HealthModule,
   ],
 })

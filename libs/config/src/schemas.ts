@@ -35,6 +35,10 @@ export const apiEnvSchema = sharedEnvSchema.extend({
   LIVE_PUBLIC_URL: env.url(['http', 'https'], 'http://localhost:3001'),
   CORS_ORIGINS: env.csv('http://localhost:5173,http://localhost:3000'),
   AUTH_RATE_LIMIT_PER_MINUTE: env.int(10, 1, 10_000),
+  /** Login attempts per client IP per minute (all accounts together). */
+  AUTH_IP_RATE_LIMIT_PER_MINUTE: env.int(30, 1, 100_000),
+  /** Lifetime of a password-reset link. */
+  PASSWORD_RESET_TTL_MINUTES: env.int(60, 5, 7 * 24 * 60),
 });
 
 export const liveEnvSchema = sharedEnvSchema.extend({
@@ -81,6 +85,11 @@ export const workerEnvSchema = sharedEnvSchema.extend({
   CERT_SIGNATORY_NIP: z.string().default('19700101 199003 1 001'),
   /** Tokens: {seq} {seq:4} {course} {year} {month}. */
   CERT_NUMBER_PATTERN: z.string().default('{seq:4}/{course}/DISPERIN/{year}'),
+  /** TrueType fonts embedded in certificates; must cover Latin diacritics (DejaVu: fonts-dejavu-core). */
+  CERT_FONT_PATH: z.string().default('/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf'),
+  CERT_FONT_BOLD_PATH: z.string().default('/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf'),
+  /** How long a job may hold its lock before BullMQ considers the worker dead and hands the job to another. */
+  WORKER_LOCK_MS: env.int(30_000, 5_000, 600_000),
 });
 
 export type SharedEnv = z.infer<typeof sharedEnvSchema>;

@@ -14,6 +14,19 @@ export interface IssueCertificateJob {
   userId: string;
   /** Admin who asked, or 'auto' when issued after the last session ended. */
   requestedBy: string;
+  /**
+   * Set by the worker on the first attempt and kept in the job, so a retry after
+   * a crash prints the same number and code instead of taking a new number.
+   */
+  reserved?: CertificateReservation;
+}
+
+export interface CertificateReservation {
+  seq: number;
+  number: string;
+  verificationCode: string;
+  /** ISO instant. */
+  issuedAt: string;
 }
 
 export const CERTIFICATE_JOBS = { issue: 'issue-certificate' } as const;
@@ -70,3 +83,11 @@ export function reminderJobId(sessionId: string, leadMinutes: number): string {
   return `reminder-${sessionId}-${leadMinutes}`;
 }
 export const REMINDER_LEAD_MINUTES = [24 * 60, 60] as const;
+
+/** GridFS bucket holding certificate PDFs (written by the worker, read by the API). */
+export const CERTIFICATE_PDF_BUCKET = 'certificate_pdfs';
+
+/** One certificate-issued notice per certificate. */
+export function certificateIssuedJobId(certificateId: string): string {
+  return `certificate-issued-${certificateId}`;
+}

@@ -24,6 +24,8 @@ export class Certificate {
   @Prop({ required: true }) participantName!: string;
   @Prop() businessName?: string;
   @Prop({ required: true }) courseTitle!: string;
+  /** When the participant was emailed about it (set once; makes the notice idempotent). */
+  @Prop() notifiedAt?: Date;
   createdAt!: Date;
   updatedAt!: Date;
 }

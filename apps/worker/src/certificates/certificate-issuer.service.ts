@@ -1,0 +1,172 @@
+/**
+ * Issues one certificate for (course, participant), safely repeatable:
+ * - an existing certificate ends the job (nothing is rendered twice);
+ * - eligibility is checked again here, whatever the producer thought;
+ * - the number and verification code are reserved once and kept with the job,
+ *   so a crash and retry reuse them (numbers are never reused, rarely skipped);
+ * - the unique (courseId, userId) index decides between concurrent attempts,
+ *   and the loser removes the PDF it uploaded.
+ * Email is a separate notification job: a mail failure never fails issuance.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import type { WorkerEnv } from '@balai/config';
+import {
+  CertificateEligibility,
+  certificateIssuedJobId,
+  CertificateIssuedJob,
+  CertificateReservation,
+  IssueCertificateJob,
+  NOTIFICATION_JOBS,
+  QUEUES,
+} from '@balai/queue';
+import { formatCertificateNumber } from './certificate-number';
+import { CertificatePdfStore } from './certificate-pdf.store';
+import { CertificateRenderer } from './certificate.renderer';
+import { CertificateRepository, CourseFacts } from './certificate.repository';
+
+/** A failure no retry can fix (the job goes straight to the failed set with this reason). */
+export class PermanentIssueError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'PermanentIssueError';
+  }
+}
+
+/** Where the reservation of a job lives (the BullMQ job data in production). */
+export interface ReservationSlot {
+  current?: CertificateReservation;
+  save(reservation: CertificateReservation): Promise<void>;
+}
+
+export type IssueOutcome =
+  | { status: 'issued'; certificateId: string; number: string }
+  | { status: 'already-issued'; certificateId: string; number: string };
+
+@Injectable()
+export class CertificateIssuer {
+  private readonly logger = new Logger(CertificateIssuer.name);
+
+  constructor(
+    private readonly config: ConfigService<WorkerEnv, true>,
+    private readonly repository: CertificateRepository,
+    private readonly eligibility: CertificateEligibility,
+    private readonly renderer: CertificateRenderer,
+    private readonly pdfs: CertificatePdfStore,
+    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+  ) {}
+
+  async issue(job: IssueCertificateJob, slot: ReservationSlot): Promise<IssueOutcome> {
+    const { courseId, userId } = job;
+    if (!Types.ObjectId.isValid(courseId) || !Types.ObjectId.isValid(userId)) {
+      throw new PermanentIssueError('INVALID_JOB', `courseId and userId must be object ids (got ${courseId}, ${userId})`);
+    }
+    const existing = await this.repository.findFor(courseId, userId);
+    if (existing) {
+      await this.notifyIssued(existing._id.toString());
+      return { status: 'already-issued', certificateId: existing._id.toString(), number: existing.number };
+    }
+
+    const verdict = await this.eligibility.forCourse(courseId, [userId]);
+    if (!verdict) throw new PermanentIssueError('COURSE_NOT_FOUND', `course ${courseId} does not exist`);
+    const participant = verdict.participants[0]!;
+    if (!participant.eligible) {
+      throw new PermanentIssueError(
+        participant.reason ?? 'NOT_ELIGIBLE',
+        `participant ${userId} is not eligible (attendance ${participant.attendancePercent}% , minimum ${verdict.minAttendancePercent}%)`,
+      );
+    }
+    const [course, person] = await Promise.all([this.repository.courseFacts(courseId), this.repository.participantFacts(userId)]);
+    if (!course) throw new PermanentIssueError('COURSE_NOT_FOUND', `course ${courseId} does not exist`);
+    if (!person) throw new PermanentIssueError('USER_NOT_FOUND', `user ${userId} does not exist`);
+
+    const reservation = slot.current ?? (await this.reserve(course, slot));
+    const issuedAt = new Date(reservation.issuedAt);
+    const verificationUrl = `${this.config.get('PUBLIC_BASE_URL', { infer: true }).replace(/\/+$/, '')}/verify/${reservation.verificationCode}`;
+    const pdf = await this.renderer.render({
+      number: reservation.number,
+      verificationUrl,
+      participantName: person.name,
+      businessName: person.businessName,
+      courseTitle: course.title,
+      courseType: course.type,
+      dateRange: this.dateRange(course),
+      lessonHours: course.lessonHours,
+      placeAndDate: `${this.config.get('CERT_ISSUER_CITY', { infer: true })}, ${this.longDate(issuedAt)}`,
+    });
+    const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
+    const filename = CertificatePdfStore.filename(courseId, userId);
+    const pdfFileId = await this.pdfs.upload(filename, pdf, { courseId, userId, number: reservation.number });
+
+    const created = await this.repository.insert({
+      courseId: new Types.ObjectId(courseId),
+      userId: new Types.ObjectId(userId),
+      number: reservation.number,
+      verificationCode: reservation.verificationCode,
+      issuedAt,
+      pdfSha256,
+      pdfFileId,
+      participantName: person.name,
+      businessName: person.businessName,
+      courseTitle: course.title,
+    });
+    if (!created) {
+      // Another attempt saved first; ours is surplus.
+      await this.pdfs.delete(pdfFileId);
+      const winner = await this.repository.findFor(courseId, userId);
+      return { status: 'already-issued', certificateId: winner!._id.toString(), number: winner!.number };
+    }
+    const removed = await this.pdfs.deleteOthers(filename, pdfFileId);
+    if (removed) this.logger.warn(`removed ${removed} leftover PDF(s) of an interrupted attempt for ${filename}`);
+    await this.notifyIssued(created._id.toString());
+    return { status: 'issued', certificateId: created._id.toString(), number: created.number };
+  }
+
+  private async reserve(course: CourseFacts, slot: ReservationSlot): Promise<CertificateReservation> {
+    const issued = DateTime.now().setZone(this.zone());
+    const seq = await this.repository.nextSequence(course.id, issued.year);
+    const reservation: CertificateReservation = {
+      seq,
+      number: formatCertificateNumber(this.config.get('CERT_NUMBER_PATTERN', { infer: true }), {
+        seq,
+        courseCode: course.code,
+        year: issued.year,
+        month: issued.month,
+      }),
+      verificationCode: randomBytes(16).toString('base64url'),
+      issuedAt: issued.toUTC().toISO()!,
+    };
+    await slot.save(reservation);
+    return reservation;
+  }
+
+  /** Idempotent: one notice job per certificate, and the notice itself checks `notifiedAt`. */
+  private async notifyIssued(certificateId: string): Promise<void> {
+    const payload: CertificateIssuedJob = { certificateId };
+    await this.notifications.add(NOTIFICATION_JOBS.certificateIssued, payload, { jobId: certificateIssuedJobId(certificateId) });
+  }
+
+  private zone(): string {
+    return this.config.get('TZ_DISPLAY', { infer: true });
+  }
+
+  private longDate(at: Date): string {
+    return DateTime.fromJSDate(at).setZone(this.zone()).setLocale('id').toFormat('d MMMM yyyy');
+  }
+
+  /** "3 Maret 2026", "3 s.d. 5 Maret 2026", "28 Februari s.d. 2 Maret 2026", across years in full. */
+  private dateRange(course: CourseFacts): string {
+    if (!course.firstStartsAt || !course.lastEndsAt) return '-';
+    const from = DateTime.fromJSDate(course.firstStartsAt).setZone(this.zone()).setLocale('id');
+    const to = DateTime.fromJSDate(course.lastEndsAt).setZone(this.zone()).setLocale('id');
+    if (from.hasSame(to, 'day')) return to.toFormat('d MMMM yyyy');
+    if (from.hasSame(to, 'month')) return `${from.toFormat('d')} s.d. ${to.toFormat('d MMMM yyyy')}`;
+    if (from.hasSame(to, 'year')) return `${from.toFormat('d MMMM')} s.d. ${to.toFormat('d MMMM yyyy')}`;
+    return `${from.toFormat('d MMMM yyyy')} s.d. ${to.toFormat('d MMMM yyyy')}`;
+  }
+}

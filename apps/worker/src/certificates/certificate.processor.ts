@@ -1,0 +1,43 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
+import { Types } from 'mongoose';
+import { CERTIFICATE_JOBS, IssueCertificateJob, QUEUES } from '@balai/queue';
+import { QueueWorkerRunner } from '../queue/queue-worker.runner';
+import { CertificateIssuer, IssueOutcome, PermanentIssueError } from './certificate-issuer.service';
+
+/** The certificates queue: validates each payload and hands it to the issuer. */
+@Injectable()
+export class CertificateProcessor implements OnModuleInit {
+  constructor(
+    private readonly runner: QueueWorkerRunner,
+    private readonly issuer: CertificateIssuer,
+    @InjectQueue(QUEUES.certificates) private readonly queue: Queue,
+  ) {}
+
+  onModuleInit(): void {
+    this.runner.register({
+      queue: this.queue,
+      expected: Object.values(CERTIFICATE_JOBS),
+      handlers: { [CERTIFICATE_JOBS.issue]: (job) => this.issue(job as Job<IssueCertificateJob>) },
+    });
+  }
+
+  async issue(job: Job<IssueCertificateJob>): Promise<IssueOutcome> {
+    const data = job.data;
+    if (!data || !Types.ObjectId.isValid(data.courseId) || !Types.ObjectId.isValid(data.userId) || typeof data.requestedBy !== 'string') {
+      throw new UnrecoverableError(`INVALID_JOB: expected {courseId, userId, requestedBy}, got ${JSON.stringify(data)}`);
+    }
+    try {
+      return await this.issuer.issue(data, {
+        current: data.reserved,
+        save: async (reserved) => {
+          await job.updateData({ ...job.data, reserved });
+        },
+      });
+    } catch (error) {
+      if (error instanceof PermanentIssueError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }
+}

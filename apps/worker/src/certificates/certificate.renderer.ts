@@ -1,0 +1,163 @@
+/**
+ * Draws one certificate as a PDF (A4 landscape, Bahasa Indonesia) with pdfkit.
+ * Fonts are embedded (subset) TrueType files so names with diacritics print as
+ * written; long names and business names shrink, then wrap, to stay inside
+ * their box. Pure rendering: no database, no network.
+ */
+import { readFileSync } from 'node:fs';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { WorkerEnv } from '@balai/config';
+import type { CertificateDocumentData } from './certificate-document';
+
+const PAGE = { width: 841.89, height: 595.28 };
+const MARGIN = 56;
+const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
+
+interface Assets {
+  regular: Buffer;
+  bold: Buffer;
+  logo?: Buffer;
+}
+
+@Injectable()
+export class CertificateRenderer implements OnModuleInit {
+  private assets!: Assets;
+
+  constructor(private readonly config: ConfigService<WorkerEnv, true>) {}
+
+  /** Read fonts and logo once at start-up, so a missing file stops the worker with its path. */
+  onModuleInit(): void {
+    const read = (name: keyof WorkerEnv, path: string): Buffer => {
+      try {
+        return readFileSync(path);
+      } catch (error) {
+        throw new Error(`${String(name)}: cannot read ${path} (${(error as Error).message})`);
+      }
+    };
+    const logoPath = this.config.get('CERT_LOGO_PATH', { infer: true });
+    this.assets = {
+      regular: read('CERT_FONT_PATH', this.config.get('CERT_FONT_PATH', { infer: true })),
+      bold: read('CERT_FONT_BOLD_PATH', this.config.get('CERT_FONT_BOLD_PATH', { infer: true })),
+      logo: logoPath ? read('CERT_LOGO_PATH', logoPath) : undefined,
+    };
+  }
+
+  async render(data: CertificateDocumentData): Promise<Buffer> {
+    const qr = await QRCode.toBuffer(data.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 360 });
+    const doc = new PDFDocument({
+      size: 'A4',
+      layout: 'landscape',
+      margin: 0,
+      info: { Title: `Sertifikat ${data.number}`, Author: this.config.get('CERT_ISSUER_NAME', { infer: true }) },
+    });
+    const done = collect(doc);
+    doc.registerFont('Regular', this.assets.regular);
+    doc.registerFont('Bold', this.assets.bold);
+    this.drawFrame(doc);
+    this.drawBody(doc, data);
+    this.drawFooter(doc, data, qr);
+    doc.end();
+    return done;
+  }
+
+  private drawFrame(doc: PDFKit.PDFDocument): void {
+    doc.lineWidth(4).strokeColor('#1f4e79').rect(20, 20, PAGE.width - 40, PAGE.height - 40).stroke();
+    doc.lineWidth(1).strokeColor('#c9a227').rect(28, 28, PAGE.width - 56, PAGE.height - 56).stroke();
+  }
+
+  private drawBody(doc: PDFKit.PDFDocument, data: CertificateDocumentData): void {
+    let y = 44;
+    if (this.assets.logo) {
+      doc.image(this.assets.logo, PAGE.width / 2 - 28, y, { fit: [56, 56], align: 'center' });
+      y += 62;
+    }
+    const issuer = this.config.get('CERT_ISSUER_NAME', { infer: true }).toUpperCase();
+    y = this.fitted(doc, issuer, y, { font: 'Bold', max: 15, min: 10, color: '#1f4e79', maxLines: 1 });
+    y += 10;
+    y = this.fitted(doc, 'SERTIFIKAT', y, { font: 'Bold', max: 40, min: 40, color: '#1f4e79', maxLines: 1, spacing: 6 });
+    y = this.fitted(doc, `Nomor: ${data.number}`, y + 2, { font: 'Regular', max: 12, min: 8, maxLines: 1 });
+    y = this.fitted(doc, 'diberikan kepada', y + 14, { font: 'Regular', max: 14, min: 14, maxLines: 1 });
+    y = this.fitted(doc, data.participantName, y + 6, { font: 'Bold', max: 30, min: 16, maxLines: 2 });
+    if (data.businessName) {
+      y = this.fitted(doc, data.businessName, y + 2, { font: 'Regular', max: 16, min: 10, maxLines: 2, color: '#333333' });
+    }
+    const role = data.courseType === 'sosialisasi' ? 'sosialisasi' : 'pelatihan';
+    y = this.fitted(doc, `atas partisipasinya sebagai peserta ${role}`, y + 12, { font: 'Regular', max: 13, min: 13, maxLines: 1 });
+    y = this.fitted(doc, data.courseTitle, y + 4, { font: 'Bold', max: 18, min: 11, maxLines: 2, color: '#1f4e79' });
+    this.fitted(doc, `yang diselenggarakan pada ${data.dateRange} (${formatJp(data.lessonHours)} JP)`, y + 4, {
+      font: 'Regular',
+      max: 12,
+      min: 9,
+      maxLines: 2,
+    });
+  }
+
+  private drawFooter(doc: PDFKit.PDFDocument, data: CertificateDocumentData, qr: Buffer): void {
+    const top = PAGE.height - 168;
+    const qrSize = 92;
+    doc.image(qr, MARGIN + 4, top + 20, { width: qrSize, height: qrSize });
+    doc.font('Regular').fontSize(7).fillColor('#444444');
+    doc.text('Pindai untuk verifikasi:', MARGIN + 4, top + 20 + qrSize + 4, { width: 260, lineBreak: false });
+    doc.text(data.verificationUrl, MARGIN + 4, top + 20 + qrSize + 13, { width: 300, lineBreak: false });
+
+    const x = PAGE.width - MARGIN - 300;
+    const w = 300;
+    doc.fillColor('#000000').font('Regular').fontSize(11);
+    doc.text(data.placeAndDate, x, top, { width: w, align: 'center' });
+    doc.text(this.config.get('CERT_SIGNATORY_TITLE', { infer: true }), x, doc.y, { width: w, align: 'center' });
+    const nameY = top + 84;
+    doc.font('Bold').fontSize(11).text(this.config.get('CERT_SIGNATORY_NAME', { infer: true }), x, nameY, {
+      width: w,
+      align: 'center',
+      underline: true,
+    });
+    doc.font('Regular').fontSize(10).text(`NIP. ${this.config.get('CERT_SIGNATORY_NIP', { infer: true })}`, x, doc.y + 2, {
+      width: w,
+      align: 'center',
+    });
+  }
+
+  /**
+   * Centre `text` at `y`, shrinking from `max` to `min` points until it fits on
+   * one line; at `min` it wraps, up to `maxLines`. Returns the y below it.
+   */
+  private fitted(
+    doc: PDFKit.PDFDocument,
+    text: string,
+    y: number,
+    o: { font: string; max: number; min: number; maxLines: number; color?: string; spacing?: number },
+  ): number {
+    doc.font(o.font).fillColor(o.color ?? '#000000');
+    let size = o.max;
+    while (size > o.min && doc.fontSize(size).widthOfString(text, { characterSpacing: o.spacing ?? 0 }) > CONTENT_WIDTH) {
+      size -= 0.5;
+    }
+    doc.fontSize(size);
+    const lineHeight = doc.currentLineHeight(true);
+    const height = Math.min(doc.heightOfString(text, { width: CONTENT_WIDTH, align: 'center' }), lineHeight * o.maxLines);
+    doc.text(text, MARGIN, y, {
+      width: CONTENT_WIDTH,
+      align: 'center',
+      height,
+      ellipsis: true,
+      characterSpacing: o.spacing ?? 0,
+    });
+    return y + height;
+  }
+}
+
+function formatJp(hours: number): string {
+  return Number.isInteger(hours) ? String(hours) : hours.toLocaleString('id-ID');
+}
+
+function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Data access for issuing: certificates, their counters, and the course and
+ * participant facts printed on them. Returns plain objects only.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { Certificate, CertificateCounter, Course, CourseSession, User } from '@balai/database';
+
+export type CertificateRecord = Certificate;
+export type NewCertificate = Omit<Certificate, '_id' | 'createdAt' | 'updatedAt' | 'status' | 'revokedAt' | 'revokedReason' | 'notifiedAt'>;
+
+export interface CourseFacts {
+  id: string;
+  code: string;
+  title: string;
+  type: 'pelatihan' | 'sosialisasi';
+  lessonHours: number;
+  firstStartsAt?: Date;
+  lastEndsAt?: Date;
+}
+
+export interface ParticipantFacts {
+  id: string;
+  name: string;
+  email: string;
+  businessName?: string;
+}
+
+@Injectable()
+export class CertificateRepository {
+  constructor(
+    @InjectModel(Certificate.name) private readonly certificates: Model<Certificate>,
+    @InjectModel(CertificateCounter.name) private readonly counters: Model<CertificateCounter>,
+    @InjectModel(Course.name) private readonly courses: Model<Course>,
+    @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
+    @InjectModel(User.name) private readonly users: Model<User>,
+  ) {}
+
+  findFor(courseId: string, userId: string): Promise<CertificateRecord | null> {
+    return this.certificates.findOne({ courseId: new Types.ObjectId(courseId), userId: new Types.ObjectId(userId) }).lean();
+  }
+
+  findById(certificateId: string): Promise<CertificateRecord | null> {
+    if (!Types.ObjectId.isValid(certificateId)) return Promise.resolve(null);
+    return this.certificates.findById(certificateId).lean();
+  }
+
+  /**
+   * Insert, or return null when (course, participant) already has one: the
+   * unique index decides between concurrent attempts, not a prior read.
+   */
+  async insert(certificate: NewCertificate): Promise<CertificateRecord | null> {
+    try {
+      const created = await this.certificates.create({ ...certificate, status: 'valid' });
+      return created.toObject();
+    } catch (error) {
+      if (isDuplicateKey(error, 'courseId')) return null;
+      throw error;
+    }
+  }
+
+  /** Next number of the (course, year) sequence. `$inc` never hands out the same value twice. */
+  async nextSequence(courseId: string, year: number): Promise<number> {
+    const counter = await this.counters
+      .findOneAndUpdate({ _id: `${courseId}:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true })
+      .lean();
+    return counter!.seq;
+  }
+
+  async courseFacts(courseId: string): Promise<CourseFacts | null> {
+    const course = await this.courses.findById(courseId, { code: 1, title: 1, type: 1, lessonHours: 1 }).lean();
+    if (!course) return null;
+    const sessions = await this.sessions
+      .find({ courseId: course._id, status: { $ne: 'cancelled' } }, { startsAt: 1, endsAt: 1 })
+      .sort({ startsAt: 1 })
+      .lean();
+    return {
+      id: course._id.toString(),
+      code: course.code,
+      title: course.title,
+      type: course.type,
+      lessonHours: course.lessonHours,
+      firstStartsAt: sessions[0]?.startsAt,
+      lastEndsAt: sessions.reduce<Date | undefined>((last, s) => (!last || s.endsAt > last ? s.endsAt : last), undefined),
+    };
+  }
+
+  async participantFacts(userId: string): Promise<ParticipantFacts | null> {
+    if (!Types.ObjectId.isValid(userId)) return null;
+    const user = await this.users.findById(userId, { name: 1, email: 1, 'ikm.businessName': 1 }).lean();
+    if (!user) return null;
+    return { id: user._id.toString(), name: user.name, email: user.email, businessName: user.ikm?.businessName };
+  }
+}
+
+function isDuplicateKey(error: unknown, field: string): boolean {
+  const e = error as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
+  if (e?.code !== 11000) return false;
+  if (e.keyPattern) return field in e.keyPattern;
+  return (e.message ?? '').includes(field);
+}

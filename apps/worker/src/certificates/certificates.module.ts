@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CertificateEligibility } from '@balai/queue';
+import { CertificateIssuer } from './certificate-issuer.service';
+import { CertificatePdfStore } from './certificate-pdf.store';
+import { CertificateProcessor } from './certificate.processor';
+import { CertificateRenderer } from './certificate.renderer';
+import { CertificateRepository } from './certificate.repository';
+
+@Module({
+  providers: [CertificateEligibility, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
+})
+export class CertificatesModule {}

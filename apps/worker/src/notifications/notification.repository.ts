@@ -1,0 +1,66 @@
+/** Who to tell and what about: read-only lookups returning plain objects. */
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { Certificate, Course, CourseSession, Enrollment, User } from '@balai/database';
+import type { Recipient } from './channels/notification-channel';
+
+export interface SessionFacts {
+  id: string;
+  courseId: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+}
+
+@Injectable()
+export class NotificationRepository {
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    @InjectModel(Course.name) private readonly courses: Model<Course>,
+    @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
+    @InjectModel(Enrollment.name) private readonly enrollments: Model<Enrollment>,
+    @InjectModel(Certificate.name) private readonly certificates: Model<Certificate>,
+  ) {}
+
+  async session(sessionId: string): Promise<SessionFacts | null> {
+    if (!Types.ObjectId.isValid(sessionId)) return null;
+    const s = await this.sessions.findById(sessionId, { courseId: 1, title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean();
+    return s ? { id: s._id.toString(), courseId: s.courseId.toString(), title: s.title, startsAt: s.startsAt, endsAt: s.endsAt, status: s.status } : null;
+  }
+
+  async courseTitle(courseId: string): Promise<string | null> {
+    if (!Types.ObjectId.isValid(courseId)) return null;
+    const c = await this.courses.findById(courseId, { title: 1 }).lean();
+    return c?.title ?? null;
+  }
+
+  /** Participants enrolled right now (not waitlisted, cancelled or removed). */
+  async enrolled(courseId: string): Promise<Recipient[]> {
+    const rows = await this.enrollments.find({ courseId: new Types.ObjectId(courseId), status: 'enrolled' }, { userId: 1 }).lean();
+    return this.recipients(rows.map((r) => r.userId.toString()));
+  }
+
+  async recipient(userId: string): Promise<Recipient | null> {
+    return (await this.recipients([userId]))[0] ?? null;
+  }
+
+  async recipients(userIds: string[]): Promise<Recipient[]> {
+    const ids = userIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    if (!ids.length) return [];
+    const users = await this.users.find({ _id: { $in: ids }, active: { $ne: false } }, { name: 1, email: 1, 'ikm.whatsapp': 1 }).lean();
+    return users.map((u) => ({ userId: u._id.toString(), name: u.name, email: u.email, whatsapp: u.ikm?.whatsapp }));
+  }
+
+  async certificate(certificateId: string): Promise<Pick<Certificate, '_id' | 'userId' | 'number' | 'courseTitle' | 'verificationCode' | 'status' | 'notifiedAt'> | null> {
+    if (!Types.ObjectId.isValid(certificateId)) return null;
+    return this.certificates
+      .findById(certificateId, { userId: 1, number: 1, courseTitle: 1, verificationCode: 1, status: 1, notifiedAt: 1 })
+      .lean();
+  }
+
+  async markCertificateNotified(certificateId: Types.ObjectId): Promise<void> {
+    await this.certificates.updateOne({ _id: certificateId, notifiedAt: { $exists: false } }, { $set: { notifiedAt: new Date() } });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './certificate-eligibility';
+export * from './certificate.producer';
