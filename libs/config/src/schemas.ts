@@ -35,6 +35,8 @@ export const apiEnvSchema = sharedEnvSchema.extend({
   LIVE_PUBLIC_URL: env.url(['http', 'https'], 'http://localhost:3001'),
   CORS_ORIGINS: env.csv('http://localhost:5173,http://localhost:3000'),
   AUTH_RATE_LIMIT_PER_MINUTE: env.int(10, 1, 10_000),
+  /** Public certificate verification lookups per client IP per minute. */
+  VERIFY_RATE_LIMIT_PER_MINUTE: env.int(30, 1, 10_000),
   /** Login attempts per client IP per minute (all accounts together). */
   AUTH_IP_RATE_LIMIT_PER_MINUTE: env.int(30, 1, 100_000),
   /** Lifetime of a password-reset link. */

@@ -3,11 +3,17 @@ import { APP_GUARD } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import type { ApiEnv } from '@balai/config';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { PasswordResetTokenRepository, RefreshTokenRepository } from './refresh-token.repository';
 
 @Global()
 @Module({
   imports: [
+    UsersModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<ApiEnv, true>) => ({
@@ -16,7 +22,8 @@ import { AuthGuard } from './auth.guard';
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, AuthService, RefreshTokenRepository, PasswordResetTokenRepository, LoginRateLimiter],
   exports: [JwtModule],
 })
 export class AuthModule {}

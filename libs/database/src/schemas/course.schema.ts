@@ -44,6 +44,9 @@ export class Course {
   @Prop({ required: true, min: 0, max: 1000 }) lessonHours!: number;
   @Prop({ type: CertificateRulesSchema, default: () => ({}) }) certificate!: CertificateRules;
   @Prop() location?: string;
+  /** Start of the first and end of the last non-cancelled session (kept by the API; for date filters). */
+  @Prop() startsAt?: Date;
+  @Prop() endsAt?: Date;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -52,3 +55,4 @@ export const CourseSchema = SchemaFactory.createForClass(Course);
 CourseSchema.index({ code: 1 }, { unique: true });
 CourseSchema.index({ status: 1, registrationOpensAt: 1 });
 CourseSchema.index({ trainerIds: 1 });
+CourseSchema.index({ status: 1, createdAt: -1, _id: -1 });

@@ -5,6 +5,8 @@ import { Course, CourseSchema } from './course.schema';
 import { CourseSession, CourseSessionSchema } from './course-session.schema';
 import { Enrollment, EnrollmentSchema } from './enrollment.schema';
 import { User, UserSchema } from './user.schema';
+import { PasswordResetToken, PasswordResetTokenSchema, RefreshToken, RefreshTokenSchema } from './auth-token.schema';
+import { Material, MaterialSchema } from './material.schema';
 
 export * from './user.schema';
 export * from './course.schema';
@@ -12,6 +14,8 @@ export * from './course-session.schema';
 export * from './enrollment.schema';
 export * from './attendance.schema';
 export * from './certificate.schema';
+export * from './auth-token.schema';
+export * from './material.schema';
 
 /** Every model of the platform; registered once by DatabaseModule. */
 export const ALL_MODELS: ModelDefinition[] = [
@@ -22,4 +26,7 @@ export const ALL_MODELS: ModelDefinition[] = [
   { name: AttendanceInterval.name, schema: AttendanceIntervalSchema },
   { name: Certificate.name, schema: CertificateSchema },
   { name: CertificateCounter.name, schema: CertificateCounterSchema },
+  { name: RefreshToken.name, schema: RefreshTokenSchema },
+  { name: PasswordResetToken.name, schema: PasswordResetTokenSchema },
+  { name: Material.name, schema: MaterialSchema },
 ];
