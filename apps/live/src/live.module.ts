@@ -1,18 +1,33 @@
 import { Module } from '@nestjs/common';
-import { BalaiConfigModule, liveEnvSchema } from '@balai/config';
+import { DiscoveryModule } from '@nestjs/core';
+import { BalaiConfigModule } from '@balai/config';
 import { LoggingModule, RedisModule } from '@balai/common';
 import { DatabaseModule } from '@balai/database';
+import { AttendanceModule } from './attendance/attendance.module';
+import { ChatModule } from './chat/chat.module';
+import { liveAppEnvSchema } from './config/live-config';
 import { HealthModule } from './health/health.module';
+import { MediaSignallingModule } from './media/media-signalling.module';
 import { MediaModule } from './media/media.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { RoomsModule } from './rooms/rooms.module';
+import { SignallingWiringCheck } from './signalling/wiring-check';
 
 @Module({
   imports: [
-    BalaiConfigModule.forApp(liveEnvSchema),
+    BalaiConfigModule.forApp(liveAppEnvSchema),
     LoggingModule.forService('live'),
     DatabaseModule.forRoot(),
     RedisModule.forService('live'),
+    DiscoveryModule,
     MediaModule,
     HealthModule,
+    AttendanceModule,
+    RoomsModule,
+    MediaSignallingModule,
+    ChatModule,
+    ModerationModule,
   ],
+  providers: [SignallingWiringCheck],
 })
 export class LiveModule {}

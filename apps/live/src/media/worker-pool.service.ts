@@ -50,18 +50,33 @@ export class WorkerPoolService extends EventEmitter implements OnModuleInit, OnM
     return [...this.workers.keys()];
   }
 
-  /** A router on the least-loaded live worker. */
-  async createRouter(appData: Record<string, unknown> = {}): Promise<types.Router> {
-    const target = [...this.workers.values()]
-      .filter(({ worker }) => !worker.closed && !worker.died)
-      .sort((a, b) => a.routers - b.routers)[0];
+  /**
+   * A router on the least-loaded live worker; `appData.workerPid` names it.
+   * Waits briefly for a replacement when every worker has just died.
+   */
+  async createRouter(appData: Record<string, unknown> = {}, waitMs = 10_000): Promise<types.Router> {
+    const deadline = Date.now() + waitMs;
+    let target = this.leastLoaded();
+    while (!target && !this.closing && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      target = this.leastLoaded();
+    }
     if (!target) throw new Error('no live mediasoup worker');
-    const router = await target.worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS, appData });
+    const router = await target.worker.createRouter({
+      mediaCodecs: ROUTER_MEDIA_CODECS,
+      appData: { ...appData, workerPid: target.worker.pid },
+    });
     target.routers += 1;
     router.observer.once('close', () => {
       target.routers = Math.max(0, target.routers - 1);
     });
     return router;
+  }
+
+  private leastLoaded(): PooledWorker | undefined {
+    return [...this.workers.values()]
+      .filter(({ worker }) => !worker.closed && !worker.died)
+      .sort((a, b) => a.routers - b.routers)[0];
   }
 
   /** Transport listen settings shared by every WebRTC transport. */

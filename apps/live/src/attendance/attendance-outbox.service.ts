@@ -1,0 +1,107 @@
+/**
+ * Durable delivery of attendance events to the API. Events are appended to a
+ * Redis list first (so a crash or an API outage loses nothing) and a drain loop
+ * POSTs them in order, removing each only after a 2xx (or a 4xx, which retrying
+ * cannot fix: logged and dropped). The API is idempotent by `eventId`, so
+ * at-least-once delivery here records each event exactly once there.
+ */
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { RedisClient } from '@balai/common';
+import { ATTENDANCE_EVENTS_PATH, AttendanceEvent, INTERNAL_TOKEN_HEADER } from '@balai/domain';
+import type { LiveAppEnv } from '../config/live-config';
+
+const OUTBOX_KEY = 'attendance:outbox';
+
+@Injectable()
+export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AttendanceOutbox.name);
+  private readonly url: string;
+  private readonly token: string;
+  private readonly retryMs: number;
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly redis: RedisClient,
+    config: ConfigService<LiveAppEnv, true>,
+  ) {
+    this.url = new URL(ATTENDANCE_EVENTS_PATH, config.get('API_INTERNAL_URL', { infer: true })).toString();
+    this.token = config.get('INTERNAL_API_TOKEN', { infer: true });
+    this.retryMs = config.get('ATTENDANCE_RETRY_MS', { infer: true });
+  }
+
+  onApplicationBootstrap(): void {
+    // Events left by a previous run (or an API outage) go out first.
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.draining;
+  }
+
+  async enqueue(event: AttendanceEvent): Promise<void> {
+    await this.redis.client.rpush(OUTBOX_KEY, JSON.stringify(event));
+    this.kick();
+  }
+
+  async pending(): Promise<number> {
+    return this.redis.client.llen(OUTBOX_KEY);
+  }
+
+  /** Resolves once the outbox is empty or a delivery failed (then a retry is scheduled). */
+  async flush(): Promise<void> {
+    this.kick();
+    await this.draining;
+  }
+
+  private kick(): void {
+    if (this.stopped || this.draining) return;
+    clearTimeout(this.timer);
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const head = await this.redis.client.lindex(OUTBOX_KEY, 0).catch(() => null);
+      if (head === null) return;
+      const delivered = await this.deliver(head);
+      if (!delivered) {
+        this.timer = setTimeout(() => this.kick(), this.retryMs);
+        this.timer.unref();
+        return;
+      }
+      // Remove exactly the entry we sent (another node may drain the same list).
+      await this.redis.client.lrem(OUTBOX_KEY, 1, head);
+    }
+  }
+
+  /** true = done with this entry (stored, or permanently refused); false = retry later. */
+  private async deliver(raw: string): Promise<boolean> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: this.token },
+        body: raw,
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, url: this.url }, 'attendance API unreachable; will retry');
+      return false;
+    }
+    if (response.ok) return true;
+    if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+      this.logger.error({ status: response.status, event: raw }, 'attendance event refused by the API; dropped');
+      return true;
+    }
+    this.logger.warn({ status: response.status }, 'attendance API error; will retry');
+    return false;
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { ChatMessageInfo, LiveErrorCode, ServerEvent } from '@balai/live-contract';
+import type { Peer } from '../rooms/peer';
+import type { Room } from '../rooms/room';
+import { forbidden, LiveException, notFound } from '../signalling/live.exception';
+import { RoomNotifier } from '../signalling/room-notifier.service';
+import { ChatRateLimiter } from './chat-rate-limiter';
+import { ChatRepository } from './chat.repository';
+
+/** Room chat: stored with the session, rate-limited per user, deletable by hosts and moderators. */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly repository: ChatRepository,
+    private readonly limiter: ChatRateLimiter,
+    private readonly notifier: RoomNotifier,
+  ) {}
+
+  history(sessionId: string): Promise<ChatMessageInfo[]> {
+    return this.repository.recent(sessionId);
+  }
+
+  async send(room: Room, peer: Peer, text: string): Promise<ChatMessageInfo> {
+    if (!(await this.limiter.allow(room.sessionId, peer.userId))) {
+      throw new LiveException(LiveErrorCode.RateLimited, 'you are sending messages too fast');
+    }
+    const message = await this.repository.add(room.sessionId, peer.userId, peer.name, text);
+    this.notifier.toRoom(room.sessionId, ServerEvent.ChatMessage, message);
+    return message;
+  }
+
+  async delete(room: Room, peer: Peer, messageId: string): Promise<Record<string, never>> {
+    if (!peer.isStaff) throw forbidden('only hosts and moderators delete messages');
+    if (!(await this.repository.softDelete(room.sessionId, messageId, peer.userId))) throw notFound('unknown message');
+    this.notifier.toRoom(room.sessionId, ServerEvent.ChatDeleted, { messageId });
+    return {};
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The live service's environment: the shared `liveEnvSchema` plus the few
+ * knobs only this service reads (reconnect grace, chat limits, attendance
+ * retry). Validated once at boot by BalaiConfigModule; nothing else reads
+ * process.env.
+ */
+import { z } from 'zod';
+import { env, liveEnvSchema } from '@balai/config';
+
+export const liveAppEnvSchema = liveEnvSchema.extend({
+  /** A reconnect within this many seconds continues the same attendance interval. */
+  LIVE_RECONNECT_GRACE_SECONDS: env.int(30, 0, 3600),
+  /** Chat rate limit: at most COUNT messages per WINDOW_MS per user and session. */
+  CHAT_RATE_LIMIT_COUNT: env.int(5, 1, 1000),
+  CHAT_RATE_LIMIT_WINDOW_MS: env.int(10_000, 100, 3_600_000),
+  /** Backoff between attempts to deliver attendance events to the API. */
+  ATTENDANCE_RETRY_MS: env.int(1000, 10, 60_000),
+  /** Lifetime of this node's claim on a room in Redis; refreshed at a third of it. */
+  ROOM_CLAIM_TTL_MS: env.int(30_000, 1000, 3_600_000),
+  /** socket.io heartbeat: a silent client is considered disconnected after interval + timeout. */
+  SOCKET_PING_INTERVAL_MS: env.int(10_000, 500, 120_000),
+  SOCKET_PING_TIMEOUT_MS: env.int(10_000, 500, 120_000),
+});
+
+export type LiveAppEnv = z.infer<typeof liveAppEnvSchema>;

@@ -1,0 +1,264 @@
+/**
+ * A peer's mediasoup objects in a room: WebRTC transports, producers and
+ * consumers, and the server-side choice of simulcast layers per consumer.
+ * Permission to publish is checked here, on the server, for every produce.
+ */
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { types } from 'mediasoup';
+import {
+  ClientAckData,
+  ConsumeResult,
+  LiveErrorCode,
+  ParsedClientPayload,
+  ServerEvent,
+  TransportCreateResult,
+} from '@balai/live-contract';
+import type { LiveAppEnv } from '../config/live-config';
+import type { Peer } from '../rooms/peer';
+import type { Room } from '../rooms/room';
+import { badState, forbidden, LiveException, notFound } from '../signalling/live.exception';
+import { RoomNotifier } from '../signalling/room-notifier.service';
+import { chooseLayers, suggestsAudioOnly } from './layer-policy';
+import { WorkerPoolService } from './worker-pool.service';
+
+/** mediasoup rejects bad parameters by throwing; the client hears MEDIA_ERROR. */
+async function media<T>(what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof LiveException) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new LiveException(LiveErrorCode.MediaError, `${what} failed: ${reason}`);
+  }
+}
+
+@Injectable()
+export class MediaService {
+  constructor(
+    private readonly pool: WorkerPoolService,
+    private readonly notifier: RoomNotifier,
+    private readonly config: ConfigService<LiveAppEnv, true>,
+  ) {}
+
+  private iceServers() {
+    return this.config.get('ICE_SERVERS_JSON', { infer: true });
+  }
+
+  async createTransport(
+    room: Room,
+    peer: Peer,
+    input: ParsedClientPayload<'transport:create'>,
+  ): Promise<TransportCreateResult> {
+    if (input.direction === 'send' && !peer.isStaff && !peer.canSpeak && !peer.canCamera) {
+      throw forbidden('participants send only after being invited to speak');
+    }
+    // One transport per direction: a new one (after a failed ICE restart) replaces the old.
+    for (const [id, existing] of peer.transports) {
+      if (existing.appData.direction === input.direction) {
+        existing.close();
+        peer.transports.delete(id);
+      }
+    }
+    const transport = await media('creating the transport', () =>
+      room.router.createWebRtcTransport({
+        listenInfos: this.pool.listenInfos().filter((info) => !input.forceTcp || info.protocol === 'tcp'),
+        enableUdp: !input.forceTcp,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: 1_000_000,
+        appData: { peerId: peer.peerId, direction: input.direction },
+      }),
+    );
+    peer.transports.set(transport.id, transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') transport.close();
+    });
+    transport.observer.once('close', () => {
+      if (peer.transports.get(transport.id) === transport) peer.transports.delete(transport.id);
+    });
+    if (input.direction === 'send') await transport.setMaxIncomingBitrate(3_000_000).catch(() => undefined);
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters as unknown as Record<string, unknown>,
+      iceCandidates: transport.iceCandidates as unknown as Array<Record<string, unknown>>,
+      dtlsParameters: transport.dtlsParameters as unknown as Record<string, unknown>,
+      iceServers: this.iceServers(),
+    };
+  }
+
+  private transportOf(peer: Peer, transportId: string, direction?: 'send' | 'recv'): types.WebRtcTransport {
+    const transport = peer.transports.get(transportId);
+    if (!transport || transport.closed) throw notFound('unknown transport');
+    if (direction && transport.appData.direction !== direction) throw badState(`not a ${direction} transport`);
+    return transport;
+  }
+
+  async connectTransport(peer: Peer, input: ParsedClientPayload<'transport:connect'>): Promise<ClientAckData['transport:connect']> {
+    const transport = this.transportOf(peer, input.transportId);
+    if (transport.dtlsState !== 'new') throw badState('transport already connected');
+    await media('connecting the transport', () =>
+      transport.connect({ dtlsParameters: input.dtlsParameters as types.DtlsParameters }),
+    );
+    return {};
+  }
+
+  async restartIce(peer: Peer, input: ParsedClientPayload<'transport:restart-ice'>): Promise<ClientAckData['transport:restart-ice']> {
+    const transport = this.transportOf(peer, input.transportId);
+    const iceParameters = await media('restarting ICE', () => transport.restartIce());
+    return { iceParameters: iceParameters as unknown as Record<string, unknown> };
+  }
+
+  async produce(room: Room, peer: Peer, input: ParsedClientPayload<'media:produce'>): Promise<ClientAckData['media:produce']> {
+    if (!peer.mayPublish(input.source)) throw forbidden(`you may not publish ${input.source}`);
+    const transport = this.transportOf(peer, input.transportId, 'send');
+    if (peer.producerBySource(input.source)) throw badState(`${input.source} is already published; close it first`);
+    const producer = await media('producing', () =>
+      transport.produce({
+        kind: input.kind,
+        rtpParameters: input.rtpParameters as unknown as types.RtpParameters,
+        appData: { peerId: peer.peerId, source: input.source },
+      }),
+    );
+    peer.producers.set(producer.id, { producer, source: input.source });
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      if (!room.closed) this.notifier.toRoom(room.sessionId, ServerEvent.ProducerClosed, { producerId: producer.id });
+    });
+    if (producer.kind === 'audio') {
+      await room.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
+    }
+    this.notifier.toRoom(
+      room.sessionId,
+      ServerEvent.ProducerNew,
+      { producerId: producer.id, peerId: peer.peerId, kind: producer.kind, source: input.source, paused: producer.paused },
+      peer.socket,
+    );
+    return { producerId: producer.id };
+  }
+
+  closeProducer(peer: Peer, producerId: string): void {
+    const entry = peer.producers.get(producerId);
+    if (!entry) throw notFound('unknown producer');
+    entry.producer.close();
+  }
+
+  /** Closes the peer's producers of the given sources (moderation, revoked speech). */
+  closeSources(peer: Peer, sources: Array<'mic' | 'camera' | 'screen'>): string[] {
+    const closed: string[] = [];
+    for (const { producer, source } of [...peer.producers.values()]) {
+      if (sources.includes(source)) {
+        producer.close();
+        closed.push(producer.id);
+      }
+    }
+    return closed;
+  }
+
+  async consume(room: Room, peer: Peer, input: ParsedClientPayload<'media:consume'>): Promise<ConsumeResult> {
+    const transport = this.transportOf(peer, input.transportId, 'recv');
+    const owner = room.findProducerOwner(input.producerId);
+    if (!owner) throw notFound('unknown producer');
+    if (owner.peer === peer) throw badState('cannot consume your own producer');
+    if (peer.audioOnly && owner.producer.kind === 'video') throw badState('audio-only mode: video is not sent');
+    const rtpCapabilities = input.rtpCapabilities as unknown as types.RtpCapabilities;
+    const canConsume = (() => {
+      try {
+        return room.router.canConsume({ producerId: input.producerId, rtpCapabilities });
+      } catch {
+        return false;
+      }
+    })();
+    if (!canConsume) throw new LiveException(LiveErrorCode.MediaError, 'your device cannot receive this media');
+    const state = { viewport: undefined, pausedForAudioOnly: false, source: owner.source };
+    const layers = chooseLayers(state.viewport, peer.network);
+    const consumer = await media('consuming', () =>
+      transport.consume({
+        producerId: input.producerId,
+        rtpCapabilities,
+        paused: true,
+        preferredLayers: owner.source === 'camera' ? layers : undefined,
+        appData: { peerId: peer.peerId },
+      }),
+    );
+    peer.consumers.set(consumer.id, { consumer, ...state });
+    const forget = () => peer.consumers.delete(consumer.id);
+    consumer.observer.once('close', forget);
+    consumer.on('producerclose', () => {
+      forget();
+      this.notifier.toSocket(peer.socket, ServerEvent.ConsumerClosed, { consumerId: consumer.id, producerId: input.producerId });
+    });
+    consumer.on('producerpause', () =>
+      this.notifier.toSocket(peer.socket, ServerEvent.ProducerPaused, { producerId: input.producerId, paused: true }),
+    );
+    consumer.on('producerresume', () =>
+      this.notifier.toSocket(peer.socket, ServerEvent.ProducerPaused, { producerId: input.producerId, paused: false }),
+    );
+    consumer.on('layerschange', (current) => {
+      if (current) {
+        this.notifier.toSocket(peer.socket, ServerEvent.ConsumerLayers, {
+          consumerId: consumer.id,
+          spatialLayer: current.spatialLayer,
+          temporalLayer: current.temporalLayer ?? 0,
+        });
+      }
+    });
+    return {
+      consumerId: consumer.id,
+      producerId: input.producerId,
+      peerId: owner.peer.peerId,
+      kind: consumer.kind,
+      source: owner.source,
+      rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
+      paused: true,
+    };
+  }
+
+  async resumeConsumer(peer: Peer, consumerId: string): Promise<ClientAckData['media:consumer-resume']> {
+    const state = peer.consumers.get(consumerId);
+    if (!state) throw notFound('unknown consumer');
+    if (state.pausedForAudioOnly) return {};
+    await media('resuming', () => state.consumer.resume());
+    if (state.consumer.kind === 'video') await state.consumer.requestKeyFrame().catch(() => undefined);
+    return {};
+  }
+
+  async reportViewport(peer: Peer, input: ParsedClientPayload<'media:report-viewport'>): Promise<ClientAckData['media:report-viewport']> {
+    const state = peer.consumers.get(input.consumerId);
+    if (!state) throw notFound('unknown consumer');
+    if (state.consumer.kind !== 'video') throw badState('viewport applies to video consumers');
+    state.viewport = { width: input.width, height: input.height };
+    const layers = chooseLayers(state.viewport, peer.network);
+    if (state.consumer.type === 'simulcast') await media('setting layers', () => state.consumer.setPreferredLayers(layers));
+    return { consumerId: input.consumerId, ...layers };
+  }
+
+  async reportNetwork(peer: Peer, input: ParsedClientPayload<'media:report-network'>): Promise<ClientAckData['media:report-network']> {
+    peer.network = input.quality;
+    for (const state of peer.consumers.values()) {
+      if (state.consumer.kind === 'video' && state.consumer.type === 'simulcast') {
+        await state.consumer.setPreferredLayers(chooseLayers(state.viewport, peer.network)).catch(() => undefined);
+      }
+    }
+    const suggestAudioOnly = !peer.audioOnly && suggestsAudioOnly(input.quality, input.availableBitrate);
+    if (suggestAudioOnly) this.notifier.toSocket(peer.socket, ServerEvent.AudioOnlySuggested, { quality: input.quality });
+    return { suggestAudioOnly };
+  }
+
+  /** Audio-only: every video consumer of the peer is paused on the server (no video bytes sent). */
+  async setAudioOnly(peer: Peer, enabled: boolean): Promise<ClientAckData['media:set-audio-only']> {
+    peer.audioOnly = enabled;
+    for (const state of peer.consumers.values()) {
+      if (state.consumer.kind !== 'video') continue;
+      if (enabled && !state.pausedForAudioOnly) {
+        state.pausedForAudioOnly = true;
+        await state.consumer.pause().catch(() => undefined);
+      } else if (!enabled && state.pausedForAudioOnly) {
+        state.pausedForAudioOnly = false;
+        await state.consumer.resume().catch(() => undefined);
+        await state.consumer.requestKeyFrame().catch(() => undefined);
+      }
+    }
+    return { enabled };
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Who may enter a session's room, and as what: admins (moderator), the
+ * course's or session's trainers (host), and enrolled participants, only from
+ * ROOM_EARLY_ENTRY_MINUTES before the start until ROOM_GRACE_MINUTES after the
+ * end, never after the session ended or was cancelled, never after removal.
+ * Reads the API's collections directly (read-only).
+ */
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import type { AuthUser } from '@balai/common';
+import { Course, CourseSession, Enrollment } from '@balai/database';
+import { LiveErrorCode, RoomRole } from '@balai/live-contract';
+import type { LiveAppEnv } from '../config/live-config';
+import { LiveException } from '../signalling/live.exception';
+import { RemovalStore } from './removal.store';
+import type { SessionFacts } from './room';
+
+export interface Admission {
+  facts: SessionFacts;
+  role: RoomRole;
+}
+
+@Injectable()
+export class AdmissionService {
+  constructor(
+    @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
+    @InjectModel(Course.name) private readonly courses: Model<Course>,
+    @InjectModel(Enrollment.name) private readonly enrollments: Model<Enrollment>,
+    private readonly removals: RemovalStore,
+    private readonly config: ConfigService<LiveAppEnv, true>,
+  ) {}
+
+  /** Latest instant anyone may be in the room (end + grace). */
+  closesAt(facts: SessionFacts): Date {
+    return new Date(facts.endsAt.getTime() + this.config.get('ROOM_GRACE_MINUTES', { infer: true }) * 60_000);
+  }
+
+  async admit(user: AuthUser, sessionId: string, now = new Date()): Promise<Admission> {
+    const session = await this.sessions
+      .findById(sessionId, { courseId: 1, startsAt: 1, endsAt: 1, trainerIds: 1, status: 1 })
+      .lean();
+    if (!session) throw new LiveException(LiveErrorCode.SessionNotFound, 'no such session');
+    const course = await this.courses.findById(session.courseId, { trainerIds: 1, status: 1 }).lean();
+    if (!course) throw new LiveException(LiveErrorCode.SessionNotFound, 'the session has no course');
+
+    const role = await this.roleOf(user, session.trainerIds, course.trainerIds, session.courseId);
+    if (!role) throw new LiveException(LiveErrorCode.NotAllowed, 'you are not enrolled in this course');
+
+    const facts: SessionFacts = {
+      sessionId: String(session._id),
+      courseId: String(session.courseId),
+      startsAt: session.startsAt,
+      endsAt: session.endsAt,
+    };
+    if (session.status === 'cancelled' || course.status === 'cancelled') {
+      throw new LiveException(LiveErrorCode.SessionOver, 'this session was cancelled');
+    }
+    if (session.status === 'ended') throw new LiveException(LiveErrorCode.SessionOver, 'this session has ended');
+    const opensAt = new Date(facts.startsAt.getTime() - this.config.get('ROOM_EARLY_ENTRY_MINUTES', { infer: true }) * 60_000);
+    if (now < opensAt) {
+      throw new LiveException(LiveErrorCode.TooEarly, 'the room is not open yet', { opensAt: opensAt.toISOString() });
+    }
+    if (now > this.closesAt(facts)) throw new LiveException(LiveErrorCode.SessionOver, 'this session is over');
+    if (await this.removals.isRemoved(facts.sessionId, user.id)) {
+      throw new LiveException(LiveErrorCode.Removed, 'you were removed from this session');
+    }
+    return { facts, role };
+  }
+
+  private async roleOf(
+    user: AuthUser,
+    sessionTrainers: Types.ObjectId[],
+    courseTrainers: Types.ObjectId[],
+    courseId: Types.ObjectId,
+  ): Promise<RoomRole | null> {
+    if (user.role === 'admin') return 'moderator';
+    const isTrainer = [...sessionTrainers, ...courseTrainers].some((id) => String(id) === user.id);
+    if (isTrainer) return 'host';
+    if (!Types.ObjectId.isValid(user.id)) return null;
+    const enrolled = await this.enrollments.exists({ courseId, userId: new Types.ObjectId(user.id), status: 'enrolled' });
+    return enrolled ? 'participant' : null;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Entering and leaving rooms: admission, the peer record, the session channel,
+ * attendance, and closing the room when the session ends, its time is up or
+ * the last peer has gone.
+ */
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { CourseSession } from '@balai/database';
+import { RemovedNotice, RoomJoinResult, ServerEvent, SessionEndedNotice } from '@balai/live-contract';
+import { AttendanceService, LeaveReason } from '../attendance/attendance.service';
+import { ChatService } from '../chat/chat.service';
+import type { LiveAppEnv } from '../config/live-config';
+import { forbidden, LiveException } from '../signalling/live.exception';
+import { RoomNotifier } from '../signalling/room-notifier.service';
+import { LiveSocket, sessionChannel } from '../signalling/socket-data';
+import { LiveErrorCode } from '@balai/live-contract';
+import { AdmissionService } from './admission.service';
+import { Peer } from './peer';
+import { Room } from './room';
+import { RoomRegistry } from './room-registry.service';
+
+@Injectable()
+export class MembershipService implements OnModuleDestroy {
+  private readonly logger = new Logger(MembershipService.name);
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly admission: AdmissionService,
+    private readonly registry: RoomRegistry,
+    private readonly attendance: AttendanceService,
+    private readonly chat: ChatService,
+    private readonly notifier: RoomNotifier,
+    private readonly config: ConfigService<LiveAppEnv, true>,
+    @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
+  ) {}
+
+  onModuleDestroy(): void {
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+  }
+
+  async join(socket: LiveSocket, sessionId: string): Promise<RoomJoinResult> {
+    if (socket.data.sessionId) {
+      throw new LiveException(LiveErrorCode.AlreadyInRoom, 'this connection is already in a room; leave it first');
+    }
+    const user = socket.data.user;
+    const { facts, role } = await this.admission.admit(user, sessionId);
+    const room = await this.registry.getOrCreate(facts);
+    this.scheduleExpiry(room);
+
+    const previous = room.peers.get(user.id);
+    if (previous && previous.socket.id !== socket.id) {
+      // The same user from a newer connection (reconnect, second tab): the newest wins.
+      this.detach(room, previous, { reason: 'replaced', message: 'you joined from another connection' });
+    }
+    const peer = new Peer(socket, user.id, user.name, role);
+    if (previous && previous.role === 'participant') {
+      peer.canSpeak = previous.canSpeak;
+      peer.canCamera = previous.canCamera;
+    }
+    room.peers.set(peer.peerId, peer);
+    socket.data.sessionId = facts.sessionId;
+    await socket.join(sessionChannel(facts.sessionId));
+    await this.attendance.entered(facts.sessionId, user.id);
+    if (role === 'host') void this.markLiveStarted(facts.sessionId);
+
+    if (previous) this.notifier.toRoom(room.sessionId, ServerEvent.PeerUpdated, room.peerInfo(peer), socket);
+    else this.notifier.toRoom(room.sessionId, ServerEvent.PeerJoined, room.peerInfo(peer), socket);
+    return {
+      sessionId: facts.sessionId,
+      self: room.peerInfo(peer),
+      peers: room.peerInfos().filter((info) => info.peerId !== peer.peerId),
+      producers: room.producerInfos(peer.peerId),
+      chat: await this.chat.history(facts.sessionId),
+      hands: [...room.hands],
+      activeSpeakerPeerId: room.activeSpeakerPeerId,
+      routerRtpCapabilities: room.router.rtpCapabilities as unknown as Record<string, unknown>,
+      iceServers: this.config.get('ICE_SERVERS_JSON', { infer: true }),
+      endsAt: facts.endsAt.toISOString(),
+    };
+  }
+
+  /** The client asked to leave. */
+  async leave(room: Room, peer: Peer): Promise<void> {
+    this.detach(room, peer);
+    await this.attendance.left(room.sessionId, peer.userId, 'left');
+    await this.closeIfEmpty(room);
+  }
+
+  /** The socket dropped: media goes now, attendance waits for the reconnect grace. */
+  async disconnected(socket: LiveSocket): Promise<void> {
+    const sessionId = socket.data.sessionId;
+    const room = sessionId ? this.registry.get(sessionId) : undefined;
+    const peer = room?.peers.get(socket.data.user.id);
+    if (!room || !peer || peer.socket.id !== socket.id) return;
+    this.detach(room, peer);
+    this.attendance.dropped(room.sessionId, peer.userId);
+    await this.closeIfEmpty(room);
+  }
+
+  /** Removes a peer on someone else's decision (moderation). */
+  async evict(room: Room, peer: Peer, notice: RemovedNotice, reason: LeaveReason): Promise<void> {
+    this.detach(room, peer, notice);
+    peer.socket.disconnect(true);
+    await this.attendance.left(room.sessionId, peer.userId, reason);
+    await this.closeIfEmpty(room);
+  }
+
+  async endByHost(room: Room, peer: Peer): Promise<void> {
+    if (!peer.isStaff) throw forbidden('only hosts and moderators end the session');
+    await this.sessions.updateOne({ _id: room.sessionId }, { $set: { status: 'ended', liveEndedAt: new Date() } });
+    await this.endRoom(room, 'ended-by-host');
+  }
+
+  async endRoom(room: Room, reason: SessionEndedNotice['reason']): Promise<void> {
+    if (room.closed) return;
+    this.notifier.toRoom(room.sessionId, ServerEvent.SessionEnded, { sessionId: room.sessionId, reason });
+    for (const peer of [...room.peers.values()]) this.detach(room, peer);
+    await this.attendance.sessionClosed(room.sessionId, 'session-ended');
+    await this.close(room);
+  }
+
+  /** Takes the peer out of the room's state and channel and closes its media. */
+  private detach(room: Room, peer: Peer, notice?: RemovedNotice): void {
+    if (room.peers.get(peer.peerId) === peer) room.peers.delete(peer.peerId);
+    peer.closeMedia();
+    const hadHand = room.hands.includes(peer.peerId);
+    room.hands = room.hands.filter((id) => id !== peer.peerId);
+    if (notice) this.notifier.toSocket(peer.socket, ServerEvent.Removed, notice);
+    void peer.socket.leave(sessionChannel(room.sessionId));
+    peer.socket.data.sessionId = undefined;
+    if (notice?.reason !== 'replaced') {
+      this.notifier.toRoom(room.sessionId, ServerEvent.PeerLeft, { peerId: peer.peerId });
+      if (hadHand) this.notifier.toRoom(room.sessionId, ServerEvent.HandsUpdated, { queue: [...room.hands] });
+    }
+  }
+
+  private async closeIfEmpty(room: Room): Promise<void> {
+    if (room.peers.size === 0) await this.close(room);
+  }
+
+  private async close(room: Room): Promise<void> {
+    clearTimeout(this.expiryTimers.get(room.sessionId));
+    this.expiryTimers.delete(room.sessionId);
+    await this.registry.close(room);
+  }
+
+  /** Time is up at end + grace: the room closes and everyone is told. */
+  private scheduleExpiry(room: Room): void {
+    if (this.expiryTimers.has(room.sessionId)) return;
+    const delay = Math.max(0, this.admission.closesAt(room.session).getTime() - Date.now());
+    // setTimeout overflows past ~24.8 days; sessions never stay open that long.
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(room.sessionId);
+      void this.endRoom(room, 'time-up').catch((error: unknown) => this.logger.error({ err: error }, 'could not end room'));
+    }, Math.min(delay, 2 ** 31 - 1));
+    timer.unref();
+    this.expiryTimers.set(room.sessionId, timer);
+  }
+
+  private async markLiveStarted(sessionId: string): Promise<void> {
+    await this.sessions
+      .updateOne(
+        { _id: sessionId, liveStartedAt: { $exists: false } },
+        { $set: { liveStartedAt: new Date(), status: 'live' } },
+      )
+      .catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'could not mark the session live'));
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The rooms this node hosts. Creates a room (router on the least-loaded worker
+ * + active-speaker observer) at most once per session even when peers arrive
+ * together, closes it, and rebuilds the media of every room whose worker died
+ * (peers stay; clients are told to run their media join again).
+ */
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { types } from 'mediasoup';
+import { LiveErrorCode, ServerEvent } from '@balai/live-contract';
+import { WorkerPoolService } from '../media/worker-pool.service';
+import { LiveException } from '../signalling/live.exception';
+import { RoomNotifier } from '../signalling/room-notifier.service';
+import type { LiveSocket } from '../signalling/socket-data';
+import { Peer } from './peer';
+import { Room, SessionFacts } from './room';
+import { RoomNodeMap } from './room-node-map.service';
+
+@Injectable()
+export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(RoomRegistry.name);
+  private readonly rooms = new Map<string, Room>();
+  private readonly creating = new Map<string, Promise<Room>>();
+  private readonly onWorkerDied = (pid: number) => void this.rebuildRoomsOf(pid);
+
+  constructor(
+    private readonly pool: WorkerPoolService,
+    private readonly nodeMap: RoomNodeMap,
+    private readonly notifier: RoomNotifier,
+  ) {}
+
+  onModuleInit(): void {
+    this.pool.on('worker-died', this.onWorkerDied);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.pool.off('worker-died', this.onWorkerDied);
+    for (const room of this.rooms.values()) await this.close(room);
+  }
+
+  get(sessionId: string): Room | undefined {
+    return this.rooms.get(sessionId);
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** The room and peer of an admitted socket, or NOT_IN_ROOM. */
+  requireMember(socket: LiveSocket): { room: Room; peer: Peer } {
+    const sessionId = socket.data.sessionId;
+    const room = sessionId ? this.rooms.get(sessionId) : undefined;
+    const peer = room?.peers.get(socket.data.user.id);
+    if (!room || room.closed || !peer || peer.socket.id !== socket.id) {
+      throw new LiveException(LiveErrorCode.NotInRoom, 'join the room first');
+    }
+    return { room, peer };
+  }
+
+  /** The session's room on this node, created once even under concurrent joins. */
+  async getOrCreate(facts: SessionFacts): Promise<Room> {
+    const existing = this.rooms.get(facts.sessionId);
+    if (existing && !existing.closed) return existing;
+    let pending = this.creating.get(facts.sessionId);
+    if (!pending) {
+      pending = this.create(facts).finally(() => this.creating.delete(facts.sessionId));
+      this.creating.set(facts.sessionId, pending);
+    }
+    return pending;
+  }
+
+  private async create(facts: SessionFacts): Promise<Room> {
+    const claim = await this.nodeMap.claim(facts.sessionId);
+    if (!claim.owned) {
+      throw new LiveException(LiveErrorCode.RoomOnOtherNode, 'this session is hosted by another live node', {
+        nodeId: claim.nodeId,
+      });
+    }
+    const { router, observer } = await this.createMedia(facts.sessionId);
+    const room = new Room(facts, router, observer);
+    this.watchSpeaker(room);
+    this.rooms.set(facts.sessionId, room);
+    this.logger.log({ sessionId: facts.sessionId, workerPid: room.workerPid }, 'room opened');
+    return room;
+  }
+
+  private async createMedia(sessionId: string): Promise<{ router: types.Router; observer: types.ActiveSpeakerObserver }> {
+    const router = await this.pool.createRouter({ sessionId });
+    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+    return { router, observer };
+  }
+
+  private watchSpeaker(room: Room): void {
+    const observer = room.speakerObserver;
+    observer.on('dominantspeaker', ({ producer }) => {
+      if (room.speakerObserver !== observer) return;
+      const owner = room.findProducerOwner(producer.id);
+      room.activeSpeakerPeerId = owner?.peer.peerId ?? null;
+      this.notifier.toRoom(room.sessionId, ServerEvent.ActiveSpeaker, { peerId: room.activeSpeakerPeerId });
+    });
+  }
+
+  async close(room: Room): Promise<void> {
+    if (room.closed) return;
+    room.closed = true;
+    for (const peer of room.peers.values()) peer.closeMedia();
+    room.peers.clear();
+    if (!room.router.closed) room.router.close();
+    if (this.rooms.get(room.sessionId) === room) this.rooms.delete(room.sessionId);
+    await this.nodeMap.release(room.sessionId);
+    this.logger.log({ sessionId: room.sessionId }, 'room closed');
+  }
+
+  /** Worker death: every room on it gets a fresh router elsewhere; clients redo their media. */
+  async rebuildRoomsOf(pid: number): Promise<void> {
+    const affected = this.all().filter((room) => room.workerPid === pid && !room.closed);
+    for (const room of affected) {
+      try {
+        for (const peer of room.peers.values()) peer.forgetMedia();
+        room.activeSpeakerPeerId = null;
+        const { router, observer } = await this.createMedia(room.sessionId);
+        room.router = router;
+        room.speakerObserver = observer;
+        this.watchSpeaker(room);
+        this.logger.warn({ sessionId: room.sessionId, deadPid: pid, workerPid: room.workerPid }, 'room rebuilt after worker death');
+        this.notifier.toRoom(room.sessionId, ServerEvent.MediaRestart, {
+          reason: 'worker-died',
+          routerRtpCapabilities: router.rtpCapabilities as unknown as Record<string, unknown>,
+        });
+      } catch (error) {
+        this.logger.error({ err: error, sessionId: room.sessionId }, 'could not rebuild a room after worker death');
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MediaModule } from '../media/media.module';
+import { SignallingModule } from '../signalling/signalling.module';
+import { AdmissionService } from './admission.service';
+import { RemovalStore } from './removal.store';
+import { RoomNodeMap } from './room-node-map.service';
+import { RoomRegistry } from './room-registry.service';
+
+/** Rooms on this node, who may enter them, and which node hosts which. */
+@Module({
+  imports: [MediaModule, SignallingModule],
+  providers: [RoomRegistry, RoomNodeMap, RemovalStore, AdmissionService],
+  exports: [RoomRegistry, RoomNodeMap, RemovalStore, AdmissionService],
+})
+export class RoomStateModule {}

@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Server } from 'socket.io';
+import { ClientEvent } from '@balai/live-contract';
+import { socketAuthMiddleware } from '../auth/socket-auth.middleware';
+import type { LiveAppEnv } from '../config/live-config';
+import { RoomNotifier } from '../signalling/room-notifier.service';
+import { SignalRunner } from '../signalling/signal-runner.service';
+import type { LiveSocket } from '../signalling/socket-data';
+import { MembershipService } from './membership.service';
+import { RoomRegistry } from './room-registry.service';
+
+/** Connection lifecycle and room membership events. */
+@WebSocketGateway({ cors: { origin: true, credentials: true } })
+export class RoomGateway implements OnGatewayInit, OnGatewayDisconnect {
+  private readonly logger = new Logger(RoomGateway.name);
+
+  constructor(
+    private readonly signals: SignalRunner,
+    private readonly membership: MembershipService,
+    private readonly registry: RoomRegistry,
+    private readonly notifier: RoomNotifier,
+    private readonly config: ConfigService<LiveAppEnv, true>,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.notifier.attach(server);
+    server.engine.opts.pingInterval = this.config.get('SOCKET_PING_INTERVAL_MS', { infer: true });
+    server.engine.opts.pingTimeout = this.config.get('SOCKET_PING_TIMEOUT_MS', { infer: true });
+    server.use(socketAuthMiddleware(this.config.get('JWT_SECRET', { infer: true })));
+  }
+
+  handleDisconnect(socket: LiveSocket): void {
+    this.membership
+      .disconnected(socket)
+      .catch((error: unknown) => this.logger.error({ err: error, socketId: socket.id }, 'disconnect cleanup failed'));
+  }
+
+  @SubscribeMessage(ClientEvent.RoomJoin)
+  join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
+    return this.signals.run(socket, ClientEvent.RoomJoin, body, (input) => this.membership.join(socket, input.sessionId));
+  }
+
+  @SubscribeMessage(ClientEvent.RoomLeave)
+  leave(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
+    return this.signals.run(socket, ClientEvent.RoomLeave, body, async () => {
+      const { room, peer } = this.registry.requireMember(socket);
+      await this.membership.leave(room, peer);
+      return {};
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.SessionEnd)
+  end(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
+    return this.signals.run(socket, ClientEvent.SessionEnd, body, async () => {
+      const { room, peer } = this.registry.requireMember(socket);
+      await this.membership.endByHost(room, peer);
+      return {};
+    });
+  }
+}

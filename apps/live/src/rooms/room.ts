@@ -1,0 +1,64 @@
+import type { types } from 'mediasoup';
+import type { PeerInfo, ProducerInfo } from '@balai/live-contract';
+import { Peer } from './peer';
+
+export interface SessionFacts {
+  sessionId: string;
+  courseId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/**
+ * The live room of one course session on this node: its router, its peers and
+ * the raise-hand queue. State only; services (media, chat, moderation) act on it.
+ */
+export class Room {
+  readonly peers = new Map<string, Peer>();
+  /** Peer ids in the order their hands went up. */
+  hands: string[] = [];
+  activeSpeakerPeerId: string | null = null;
+  closed = false;
+
+  constructor(
+    readonly session: SessionFacts,
+    public router: types.Router,
+    public speakerObserver: types.ActiveSpeakerObserver,
+  ) {}
+
+  get sessionId(): string {
+    return this.session.sessionId;
+  }
+
+  get workerPid(): number | undefined {
+    const pid = this.router.appData.workerPid;
+    return typeof pid === 'number' ? pid : undefined;
+  }
+
+  peerInfo(peer: Peer): PeerInfo {
+    return peer.info(this.hands.includes(peer.peerId));
+  }
+
+  peerInfos(): PeerInfo[] {
+    return [...this.peers.values()].map((peer) => this.peerInfo(peer));
+  }
+
+  producerInfos(exceptPeerId?: string): ProducerInfo[] {
+    const list: ProducerInfo[] = [];
+    for (const peer of this.peers.values()) {
+      if (peer.peerId === exceptPeerId) continue;
+      for (const { producer, source } of peer.producers.values()) {
+        list.push({ producerId: producer.id, peerId: peer.peerId, kind: producer.kind, source, paused: producer.paused });
+      }
+    }
+    return list;
+  }
+
+  findProducerOwner(producerId: string): { peer: Peer; producer: types.Producer; source: ProducerInfo['source'] } | undefined {
+    for (const peer of this.peers.values()) {
+      const entry = peer.producers.get(producerId);
+      if (entry) return { peer, producer: entry.producer, source: entry.source };
+    }
+    return undefined;
+  }
+}
