@@ -66,6 +66,9 @@ export interface Course {
   trainers?: Array<{ id: string; name: string }>;
   certificate?: { enabled: boolean; minAttendancePercent: number; autoIssue?: boolean };
   nextSessionAt?: string;
+  /** First session start / last session end (UTC). */
+  startsAt?: string | null;
+  endsAt?: string | null;
   sessions?: Session[];
 }
 
@@ -87,7 +90,10 @@ export interface Enrollment {
   seq?: number;
   waitlistPosition?: number;
   course?: Course;
-  user?: Me;
+  courseTitle?: string;
+  courseCode?: string;
+  courseStatus?: string;
+  courseStartsAt?: string | null;
   createdAt?: string;
 }
 
@@ -163,11 +169,37 @@ export interface ReportRow {
 }
 
 export interface IssueProgress {
-  jobId?: string;
   total: number;
   done: number;
+  waiting?: number;
+  active?: number;
   failed?: number;
-  state?: string;
+  state?: 'idle' | 'running' | 'done' | 'failed';
+  failures?: Array<{ userId: string; reason: string }>;
+  enqueued?: number;
+  notEligible?: Array<{ userId: string; attendancePercent: number; reason: string }>;
+}
+
+export interface RosterEntry {
+  enrollmentId: string;
+  userId: string;
+  name: string;
+  email: string;
+  businessName?: string;
+  sector?: string;
+  kecamatan?: string;
+  whatsapp?: string;
+  status: EnrollmentStatus;
+  seq: number;
+  createdAt: string;
+}
+
+export interface Roster {
+  courseId: string;
+  capacity: number;
+  seatsTaken: number;
+  enrolled: RosterEntry[];
+  waitlist: RosterEntry[];
 }
 
 // ---------- token handling ----------
@@ -378,8 +410,8 @@ export const auth = {
     storeRefresh(null);
     meStore.set(null);
   },
-  requestReset: (email: string) => raw('POST', '/auth/password-reset', { email }, false),
-  confirmReset: (token: string, password: string) => raw('POST', '/auth/password-reset/confirm', { token, password }, false),
+  requestReset: (email: string) => raw('POST', '/auth/password-reset/request', { email }, false),
+  confirmReset: (token: string, password: string) => raw('POST', '/auth/password-reset/confirm', { token, newPassword: password }, false),
 };
 
 export async function loadMe(): Promise<Me> {
@@ -418,7 +450,7 @@ export interface CourseFilter {
 
 export const api = {
   // public catalogue
-  catalogue: async (f: CourseFilter) => page<Course>(await call('GET', `/courses${qs({ ...f, pageSize: 20 })}`)),
+  catalogue: async (f: CourseFilter) => page<Course>(await call('GET', `/courses${qs({ ...f, limit: 20 })}`)),
   course: (id: string) => get<Course>(`/courses/${id}`),
   courseSessions: async (id: string) => page<Session>(await call('GET', `/courses/${id}/sessions`)).items,
   verify: (code: string) => get<Verification>(`/certificates/verify/${encodeURIComponent(code)}`),
@@ -444,7 +476,7 @@ export const api = {
   startSession: (sessionId: string) => post<Session>(`/sessions/${sessionId}/start`),
 
   // admin
-  adminCourses: async (f: CourseFilter) => page<Course>(await call('GET', `/courses${qs({ ...f, pageSize: 100 })}`)),
+  adminCourses: async (f: CourseFilter) => page<Course>(await call('GET', `/courses${qs({ ...f, limit: 100 })}`)),
   createCourse: (body: Record<string, unknown>) => post<Course>('/courses', body),
   updateCourse: (id: string, body: Record<string, unknown>) => patch<Course>(`/courses/${id}`, body),
   setCourseStatus: (id: string, status: CourseStatus) => post<Course>(`/courses/${id}/status`, { status }),
@@ -452,12 +484,12 @@ export const api = {
     post<Session>(`/courses/${courseId}/sessions`, body),
   updateSession: (id: string, body: Record<string, unknown>) => patch<Session>(`/sessions/${id}`, body),
   cancelSession: (id: string) => post<Session>(`/sessions/${id}/cancel`),
-  sessionsBetween: async (from: string, to: string) => page<Session>(await call('GET', `/sessions${qs({ from, to, pageSize: 200 })}`)).items,
-  roster: async (courseId: string) => page<Enrollment>(await call('GET', `/courses/${courseId}/enrollments?pageSize=500`)).items,
+  sessionsBetween: async (from: string, to: string) => page<Session>(await call('GET', `/sessions${qs({ from, to, limit: 200 })}`)).items,
+  roster: (courseId: string) => get<Roster>(`/courses/${courseId}/roster`),
   removeEnrolment: (courseId: string, userId: string) => del<unknown>(`/courses/${courseId}/enrollments/${userId}`),
   sessionAttendance: async (sessionId: string) => page<AttendanceRow>(await call('GET', `/sessions/${sessionId}/attendance`)).items,
   sessionAttendanceCsv: (sessionId: string) => download(`/sessions/${sessionId}/attendance.csv`, `kehadiran-${sessionId}.csv`),
-  trainers: async () => page<Me>(await call('GET', '/users?role=trainer&pageSize=200')).items,
+  trainers: async () => page<Me>(await call('GET', '/users?role=trainer&limit=100')).items,
   createUser: (body: { email: string; name: string; password: string; role: Role }) => post<Me>('/users', body),
   courseCertificates: async (courseId: string) => page<Certificate>(await call('GET', `/courses/${courseId}/certificates`)).items,
   issueCertificates: (courseId: string) => post<IssueProgress>(`/courses/${courseId}/certificates/issue`),

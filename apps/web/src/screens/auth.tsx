@@ -97,7 +97,7 @@ export function validateRegister(f: RegisterForm): Partial<Record<FieldName, str
   };
   (['name', 'email', 'password', 'password2', 'businessName', 'nib', 'sector', 'kecamatan', 'address', 'whatsapp'] as FieldName[]).forEach(req);
   if (!e.email && !EMAIL.test(f.email.trim())) e.email = t('errEmail');
-  if (!e.password && f.password.length < 8) e.password = t('errPasswordShort');
+  if (!e.password && (f.password.length < 8 || !/[A-Za-z]/.test(f.password) || !/\d/.test(f.password))) e.password = t('errPasswordShort');
   if (!e.password2 && f.password2 !== f.password) e.password2 = t('errPasswordMatch');
   const nib = f.nib.replace(/\s/g, '');
   if (!e.nib && /\D/.test(nib)) e.nib = t('errNibDigits');

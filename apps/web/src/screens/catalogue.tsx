@@ -28,7 +28,7 @@ export function CourseCard({ c }: { c: Course }) {
       <p class="muted">
         {c.category} · {c.code}
       </p>
-      {c.nextSessionAt && <p>{formatDate(c.nextSessionAt)}</p>}
+      {(c.nextSessionAt ?? c.startsAt) && <p>{formatDate((c.nextSessionAt ?? c.startsAt)!)}</p>}
       <p class={left > 0 ? '' : 'warn-text'}>{left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}</p>
     </li>
   );
