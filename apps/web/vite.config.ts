@@ -26,6 +26,7 @@ export default defineConfig({
     target: 'es2020',
     sourcemap: false,
     reportCompressedSize: false,
+    manifest: true,
   },
   server: {
     port: 5173,
