@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { CertificateEligibility, CertificateProducer } from '@balai/queue';
+import { CertificateBatch } from './certificate-batch.service';
+import { CertificatePdfReader } from './certificate-pdf.reader';
+import { CertificateRepository } from './certificate.repository';
+import { CertificatesController } from './certificates.controller';
+import { CertificatesService } from './certificates.service';
+import { QueueDashboard } from './queue-dashboard';
+import { VerifyRateLimitGuard } from './verify-rate-limit.guard';
+
+/** Certificates in the API: enqueue batches, watch and retry them, revoke, download, verify; the queue dashboard. */
+@Module({
+  controllers: [CertificatesController],
+  providers: [
+    CertificateEligibility,
+    CertificateProducer,
+    CertificateRepository,
+    CertificatePdfReader,
+    CertificateBatch,
+    CertificatesService,
+    VerifyRateLimitGuard,
+    QueueDashboard,
+  ],
+})
+export class CertificatesModule {}

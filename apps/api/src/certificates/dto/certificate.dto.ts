@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+
+export class RevokeCertificateDto {
+  @ApiProperty({ example: 'Data peserta tidak sesuai', minLength: 3, maxLength: 500 })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class CertificateResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() courseId!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty({ example: '0007/PKM-2026-01/DISPERIN/2026' }) number!: string;
+  @ApiProperty() verificationCode!: string;
+  @ApiProperty() verificationUrl!: string;
+  @ApiProperty() issuedAt!: string;
+  @ApiProperty({ enum: ['valid', 'revoked'] }) status!: 'valid' | 'revoked';
+  @ApiPropertyOptional() revokedAt?: string;
+  @ApiPropertyOptional() revokedReason?: string;
+  @ApiProperty() participantName!: string;
+  @ApiPropertyOptional() businessName?: string;
+  @ApiProperty() courseTitle!: string;
+  @ApiProperty({ description: 'SHA-256 of the PDF, hex' }) pdfSha256!: string;
+}
+
+export class CertificatePageDto {
+  @ApiProperty({ type: [CertificateResponseDto] }) items!: CertificateResponseDto[];
+  @ApiProperty() total!: number;
+}
+
+export class VerificationResponseDto {
+  @ApiProperty({ enum: ['valid', 'revoked'] }) status!: 'valid' | 'revoked';
+  @ApiProperty() number!: string;
+  @ApiProperty() participantName!: string;
+  @ApiPropertyOptional() businessName?: string;
+  @ApiProperty() courseTitle!: string;
+  @ApiPropertyOptional() lessonHours?: number;
+  @ApiProperty() issuedAt!: string;
+  @ApiPropertyOptional() revokedAt?: string;
+  @ApiPropertyOptional() revokedReason?: string;
+}
+
+export class JobFailureDto {
+  @ApiProperty() jobId!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty({ description: 'The error of the last attempt' }) reason!: string;
+  @ApiProperty() attemptsMade!: number;
+  @ApiPropertyOptional() failedAt?: string;
+}
+
+export class IssueProgressDto {
+  @ApiProperty({ description: 'Participants with a job or a certificate in this course' }) total!: number;
+  @ApiProperty({ description: 'Certificates issued' }) done!: number;
+  @ApiProperty() waiting!: number;
+  @ApiProperty() active!: number;
+  @ApiProperty() delayed!: number;
+  @ApiProperty() completed!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty({ enum: ['idle', 'running', 'done', 'failed'] }) state!: 'idle' | 'running' | 'done' | 'failed';
+  @ApiProperty({ type: [JobFailureDto] }) failures!: JobFailureDto[];
+}
+
+export class NotEligibleDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty() attendancePercent!: number;
+  @ApiProperty() reason!: string;
+}
+
+export class IssueResultDto extends IssueProgressDto {
+  @ApiProperty({ description: 'Jobs enqueued by this request (eligible and not yet certified)' }) enqueued!: number;
+  @ApiProperty() minAttendancePercent!: number;
+  @ApiProperty({ type: [NotEligibleDto] }) notEligible!: NotEligibleDto[];
+}
+
+export class RetryResultDto {
+  @ApiProperty() retried!: number;
+}
