@@ -1,0 +1,73 @@
+/**
+ * A mediasoup worker is killed (SIGKILL) mid-session: the room is rebuilt on a
+ * healthy worker, clients are told to redo their media, and the participant
+ * receives the host's video and audio again without reloading the page.
+ */
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../support/chromium';
+import { WorkerPoolService } from '../../../apps/live/src/media/worker-pool.service';
+import { RoomRegistry } from '../../../apps/live/src/rooms/room-registry.service';
+import { BrowserPeer, eventually, receivesFrom, serveClient, StaticSite } from './support/browser-harness';
+import { RunningLive, startLiveApp, TestCourse } from '../../integration/live/support/live-app';
+
+/** From the kill to the participant decoding video again. */
+const RECOVERY_DEADLINE_MS = 15_000;
+
+jest.setTimeout(120_000);
+
+describe('live room survives a mediasoup worker death', () => {
+  let live: RunningLive;
+  let site: StaticSite;
+  let browser: Browser;
+  let course: TestCourse;
+  const peers: BrowserPeer[] = [];
+
+  beforeAll(async () => {
+    live = await startLiveApp();
+    [site, browser] = await Promise.all([serveClient(), launchChromium()]);
+    course = await live.factory.course();
+  });
+
+  afterAll(async () => {
+    for (const peer of peers) await peer.close();
+    await browser?.close();
+    await site?.close();
+    await live?.close();
+  });
+
+  it('rebuilds the room and the participant receives media again', async () => {
+    const host = await BrowserPeer.open(browser, site, 'host');
+    const viewer = await BrowserPeer.open(browser, site, 'viewer');
+    peers.push(host, viewer);
+    await host.connect(live.url, course.trainer.token);
+    await host.joinOk(course.sessionId);
+    await host.publish(['camera', 'mic']);
+    const viewerUser = await live.factory.participant(course);
+    await viewer.connect(live.url, viewerUser.token);
+    await viewer.joinOk(course.sessionId);
+    const before = await viewer.waitForStats(receivesFrom(course.trainer.id), 10_000);
+    const oldConsumers = new Set(before.map((s) => s.consumerId));
+
+    const pool = live.app.get(WorkerPoolService);
+    const registry = live.app.get(RoomRegistry);
+    const deadPid = registry.get(course.sessionId)!.workerPid!;
+    const killedAt = Date.now();
+    process.kill(deadPid, 'SIGKILL');
+
+    await eventually(() => viewer.events('media:restart'), (events) => events.length === 1, 10_000);
+    const after = await viewer.waitForStats(
+      (stats) => receivesFrom(course.trainer.id)(stats.filter((s) => !oldConsumers.has(s.consumerId))),
+      RECOVERY_DEADLINE_MS,
+    );
+    const recoveryMs = Date.now() - killedAt;
+    expect(recoveryMs).toBeLessThan(RECOVERY_DEADLINE_MS);
+    expect(after.find((s) => s.kind === 'video' && !oldConsumers.has(s.consumerId))!.framesDecoded).toBeGreaterThan(0);
+
+    const room = registry.get(course.sessionId)!;
+    expect(room.workerPid).not.toBe(deadPid);
+    expect(pool.pids()).not.toContain(deadPid);
+    expect(room.peers.size).toBe(2);
+    expect(await viewer.connected()).toBe(true);
+    process.stdout.write(`worker death: participant decoding again ${recoveryMs} ms after SIGKILL\n`);
+  });
+});
