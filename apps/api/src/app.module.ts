@@ -6,6 +6,10 @@ import { QueueModule } from '@balai/queue';
 import { AuthModule } from './auth/auth.module';
 import { CertificatesModule } from './certificates/certificates.module';
 import { HealthModule } from './health/health.module';
+import { PersistenceModule } from './persistence.module';
+import { CoursesModule } from './courses/courses.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { WebModule } from './web/web.module';
 
 @Module({
@@ -16,6 +20,10 @@ import { WebModule } from './web/web.module';
     QueueModule.forRoot(),
     RedisModule.forService('api'),
     AuthModule,
+    PersistenceModule,
+    CoursesModule,
+    SessionsModule,
+    EnrollmentsModule,
     CertificatesModule,
     HealthModule,
     WebModule,

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { Enrollment } from '@balai/database';
+import type { EnrollmentStatus } from '@balai/domain';
+
+export type EnrollmentRecord = Enrollment;
+
+const toId = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
+
+/** Enrolments, always scoped by course and/or user. */
+@Injectable()
+export class EnrollmentRepository {
+  constructor(@InjectModel(Enrollment.name) private readonly model: Model<Enrollment>) {}
+
+  findOne(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Promise<EnrollmentRecord | null> {
+    return this.model.findOne({ courseId: toId(courseId), userId: toId(userId) }).lean<EnrollmentRecord>().exec();
+  }
+
+  async insert(courseId: Types.ObjectId, userId: Types.ObjectId, status: EnrollmentStatus, seq: number): Promise<EnrollmentRecord> {
+    return (await this.model.create({ courseId, userId, status, seq })).toObject();
+  }
+
+  /** Re-activates a cancelled/removed enrolment with a new place in line; null if it was active meanwhile. */
+  reactivate(id: Types.ObjectId, from: EnrollmentStatus, status: EnrollmentStatus, seq: number): Promise<EnrollmentRecord | null> {
+    return this.model
+      .findOneAndUpdate({ _id: id, status: from }, { $set: { status, seq }, $unset: { cancelledAt: 1, promotedAt: 1 } }, { new: true })
+      .lean<EnrollmentRecord>()
+      .exec();
+  }
+
+  /** Conditional status change: wins once under concurrency. */
+  transition(id: Types.ObjectId, from: EnrollmentStatus, to: EnrollmentStatus, set: Partial<Enrollment> = {}): Promise<EnrollmentRecord | null> {
+    return this.model.findOneAndUpdate({ _id: id, status: from }, { $set: { status: to, ...set } }, { new: true }).lean<EnrollmentRecord>().exec();
+  }
+
+  firstWaitlisted(courseId: Types.ObjectId, skip = 0): Promise<EnrollmentRecord | null> {
+    return this.model.findOne({ courseId, status: 'waitlisted' }).sort({ seq: 1 }).skip(skip).lean<EnrollmentRecord>().exec();
+  }
+
+  byCourse(courseId: Types.ObjectId, statuses: EnrollmentStatus[]): Promise<EnrollmentRecord[]> {
+    return this.model.find({ courseId, status: { $in: statuses } }).sort({ seq: 1 }).lean<EnrollmentRecord[]>().exec();
+  }
+
+  byUser(userId: string, statuses: EnrollmentStatus[]): Promise<EnrollmentRecord[]> {
+    return this.model.find({ userId: toId(userId), status: { $in: statuses } }).sort({ createdAt: -1, _id: -1 }).lean<EnrollmentRecord[]>().exec();
+  }
+
+  byCourses(courseIds: Types.ObjectId[], statuses: EnrollmentStatus[]): Promise<EnrollmentRecord[]> {
+    return this.model.find({ courseId: { $in: courseIds }, status: { $in: statuses } }).lean<EnrollmentRecord[]>().exec();
+  }
+
+  async deleteByCourse(courseId: Types.ObjectId): Promise<void> {
+    await this.model.deleteMany({ courseId }).exec();
+  }
+}

@@ -1,0 +1,199 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { FilterQuery, Types } from 'mongoose';
+import { AppException, AuthUser } from '@balai/common';
+import { Course } from '@balai/database';
+import { conflict, isDuplicateKey, notFound } from '../common/errors';
+import { CourseAccess } from '../courses/course-access';
+import { CourseRecord, CourseRepository } from '../courses/course.repository';
+import { UserRepository } from '../users/user.repository';
+import { EnrollmentResponseDto, MyEnrollmentDto, RosterDto, RosterEntryDto } from './dto/enrollment.dto';
+import { EnrollmentRecord, EnrollmentRepository } from './enrollment.repository';
+import { WaitlistService } from './waitlist.service';
+import { RedisMutex } from '../common/redis-mutex';
+
+const ALREADY = { id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di kursus ini.', en: 'You are already enrolled (or waitlisted) in this course.' };
+const CLOSED = {
+  id: 'Pendaftaran kursus ini belum dibuka atau sudah ditutup.',
+  en: 'Registration for this course is not open.',
+};
+
+function toEnrollmentResponse(e: EnrollmentRecord, waitlistPosition?: number): EnrollmentResponseDto {
+  const out: EnrollmentResponseDto = {
+    id: String(e._id),
+    courseId: String(e.courseId),
+    userId: String(e.userId),
+    status: e.status,
+    seq: e.seq,
+    createdAt: e.createdAt.toISOString(),
+  };
+  if (e.promotedAt) out.promotedAt = e.promotedAt.toISOString();
+  if (waitlistPosition !== undefined) out.waitlistPosition = waitlistPosition;
+  return out;
+}
+
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    private readonly courses: CourseRepository,
+    private readonly enrollments: EnrollmentRepository,
+    private readonly users: UserRepository,
+    private readonly access: CourseAccess,
+    private readonly waitlist: WaitlistService,
+    private readonly mutex: RedisMutex,
+  ) {}
+
+  /** A participant enrols themselves: published/ongoing course, inside the registration window. */
+  async enrolSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
+    const course = await this.access.load(courseId);
+    const now = new Date();
+    const guard: FilterQuery<Course> = {
+      status: { $in: ['published', 'ongoing'] },
+      registrationOpensAt: { $lte: now },
+      registrationClosesAt: { $gte: now },
+    };
+    if (!['published', 'ongoing'].includes(course.status) || course.registrationOpensAt > now || course.registrationClosesAt < now) {
+      throw conflict('REGISTRATION_CLOSED', CLOSED);
+    }
+    return this.enrol(course, actor.id, guard);
+  }
+
+  /** Admins enrol anyone into a course that is not finished, regardless of the window (capacity still holds). */
+  async enrolByAdmin(courseId: string, userId: string): Promise<EnrollmentResponseDto> {
+    const course = await this.access.load(courseId);
+    const user = await this.users.findById(userId);
+    if (!user || user.role !== 'participant') throw notFound({ id: 'Peserta tidak ditemukan.', en: 'Participant not found.' });
+    if (course.status === 'completed' || course.status === 'cancelled') {
+      throw conflict('COURSE_CLOSED', { id: 'Kursus sudah selesai atau dibatalkan.', en: 'The course is completed or cancelled.' });
+    }
+    return this.enrol(course, userId, { status: { $in: ['draft', 'published', 'ongoing'] } });
+  }
+
+  /**
+   * Seat and place in line come from one conditional `$inc` on the course
+   * document, made while holding the course's lock (see RedisMutex); a full
+   * course gives only a place in line (waitlisted). Seated requests therefore
+   * always hold smaller seq numbers than the ones waitlisted after them.
+   */
+  private enrol(course: CourseRecord, userId: string, guard: FilterQuery<Course>): Promise<EnrollmentResponseDto> {
+    return this.mutex.withLock(`course:${String(course._id)}`, () => this.enrolLocked(course._id, userId, guard));
+  }
+
+  private async enrolLocked(courseId: Types.ObjectId, userId: string, guard: FilterQuery<Course>): Promise<EnrollmentResponseDto> {
+    const course = await this.courses.findById(courseId);
+    if (!course) throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+    const existing = await this.enrollments.findOne(course._id, userId);
+    if (existing && (existing.status === 'enrolled' || existing.status === 'waitlisted')) throw conflict('ALREADY_ENROLLED', ALREADY);
+
+    let seated = true;
+    let after = await this.courses.takeSeat(course._id, course.capacity, guard);
+    if (!after) {
+      seated = false;
+      after = await this.courses.nextSeq(course._id, guard);
+      if (!after) throw conflict('REGISTRATION_CLOSED', CLOSED);
+    }
+    const status = seated ? 'enrolled' : 'waitlisted';
+    let record: EnrollmentRecord | null;
+    try {
+      record = existing
+        ? await this.enrollments.reactivate(existing._id, existing.status, status, after.enrollmentSeq)
+        : await this.enrollments.insert(course._id, new Types.ObjectId(userId), status, after.enrollmentSeq);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      record = null;
+    }
+    if (!record) {
+      // The same person enrolled concurrently; give back what this request took.
+      if (seated) await this.waitlist.handOverSeat(course._id);
+      throw conflict('ALREADY_ENROLLED', ALREADY);
+    }
+    if (!seated && after.seatsTaken < after.capacity) await this.waitlist.fillFreeSeats(course._id);
+    const fresh = (await this.enrollments.findOne(course._id, userId)) ?? record;
+    return this.withPosition(fresh);
+  }
+
+  async cancelSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
+    const course = await this.access.load(courseId);
+    return this.leave(course._id, actor.id, 'cancelled');
+  }
+
+  async removeByAdmin(courseId: string, userId: string): Promise<EnrollmentResponseDto> {
+    const course = await this.access.load(courseId);
+    return this.leave(course._id, userId, 'removed');
+  }
+
+  private leave(courseId: Types.ObjectId, userId: string, to: 'cancelled' | 'removed'): Promise<EnrollmentResponseDto> {
+    return this.mutex.withLock(`course:${String(courseId)}`, () => this.leaveLocked(courseId, userId, to));
+  }
+
+  private async leaveLocked(courseId: Types.ObjectId, userId: string, to: 'cancelled' | 'removed'): Promise<EnrollmentResponseDto> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const e = await this.enrollments.findOne(courseId, userId);
+      if (!e || (e.status !== 'enrolled' && e.status !== 'waitlisted')) {
+        throw notFound({ id: 'Pendaftaran tidak ditemukan.', en: 'Enrolment not found.' });
+      }
+      const left = await this.enrollments.transition(e._id, e.status, to, { cancelledAt: new Date() });
+      if (!left) continue; // promoted or cancelled meanwhile: look again
+      if (e.status === 'enrolled') await this.waitlist.handOverSeat(courseId);
+      return toEnrollmentResponse(left);
+    }
+    throw new AppException(HttpStatus.CONFLICT, 'TRY_AGAIN', { id: 'Silakan coba lagi.', en: 'Please try again.' });
+  }
+
+  async mine(actor: AuthUser): Promise<MyEnrollmentDto[]> {
+    const list = await this.enrollments.byUser(actor.id, ['enrolled', 'waitlisted', 'cancelled', 'removed']);
+    const courses = list.length ? await this.courses.findMany({ ids: list.map((e) => e.courseId) }) : [];
+    const byId = new Map(courses.map((c) => [String(c._id), c]));
+    const out: MyEnrollmentDto[] = [];
+    for (const e of list) {
+      const c = byId.get(String(e.courseId));
+      if (!c) continue;
+      const base = await this.withPosition(e);
+      out.push({ ...base, courseTitle: c.title, courseCode: c.code, courseStatus: c.status, courseStartsAt: c.startsAt ? c.startsAt.toISOString() : null });
+    }
+    return out;
+  }
+
+  async mineForCourse(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
+    const course = await this.access.load(courseId);
+    const e = await this.enrollments.findOne(course._id, actor.id);
+    if (!e) throw notFound({ id: 'Anda belum terdaftar di kursus ini.', en: 'You are not enrolled in this course.' });
+    return this.withPosition(e);
+  }
+
+  /** Admin or the course's trainers. */
+  async roster(actor: AuthUser, courseId: string): Promise<RosterDto> {
+    const course = await this.access.forStaff(actor, courseId);
+    const list = await this.enrollments.byCourse(course._id, ['enrolled', 'waitlisted']);
+    const users = list.length ? await this.users.findManyByIds(list.map((e) => e.userId)) : [];
+    const byId = new Map(users.map((u) => [String(u._id), u]));
+    const entry = (e: EnrollmentRecord): RosterEntryDto => {
+      const u = byId.get(String(e.userId));
+      return {
+        enrollmentId: String(e._id),
+        userId: String(e.userId),
+        name: u?.name ?? '',
+        email: u?.email ?? '',
+        businessName: u?.ikm?.businessName,
+        sector: u?.ikm?.sector,
+        kecamatan: u?.ikm?.kecamatan,
+        whatsapp: u?.ikm?.whatsapp,
+        status: e.status,
+        seq: e.seq,
+        createdAt: e.createdAt.toISOString(),
+      };
+    };
+    return {
+      courseId: String(course._id),
+      capacity: course.capacity,
+      seatsTaken: course.seatsTaken,
+      enrolled: list.filter((e) => e.status === 'enrolled').map(entry),
+      waitlist: list.filter((e) => e.status === 'waitlisted').map(entry),
+    };
+  }
+
+  private async withPosition(e: EnrollmentRecord): Promise<EnrollmentResponseDto> {
+    if (e.status !== 'waitlisted') return toEnrollmentResponse(e);
+    const waiting = await this.enrollments.byCourse(e.courseId, ['waitlisted']);
+    return toEnrollmentResponse(e, waiting.findIndex((w) => String(w._id) === String(e._id)) + 1);
+  }
+}

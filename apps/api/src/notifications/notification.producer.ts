@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import {
+  NOTIFICATION_JOBS,
+  NotificationJobName,
+  NotificationPayloads,
+  QUEUES,
+  REMINDER_LEAD_MINUTES,
+  reminderJobId,
+  SessionChangedJob,
+  SessionReminderJob,
+} from '@balai/queue';
+
+/**
+ * The API's side of the notification queue: reminders as delayed jobs with
+ * deterministic ids (so a reschedule replaces them), and notices. The worker
+ * app resolves recipients and sends; this class never sends anything itself.
+ */
+@Injectable()
+export class NotificationProducer {
+  private readonly logger = new Logger(NotificationProducer.name);
+
+  constructor(@InjectQueue(QUEUES.notifications) private readonly queue: Queue) {}
+
+  private add<N extends NotificationJobName>(name: N, data: NotificationPayloads[N], opts: { jobId?: string; delay?: number } = {}) {
+    return this.queue.add(name, data, opts);
+  }
+
+  /** (Re)schedules the 24 h and 1 h reminders; past lead times are skipped. */
+  async scheduleReminders(sessionId: string, startsAt: Date, now = Date.now()): Promise<void> {
+    await this.removeReminders(sessionId);
+    for (const leadMinutes of REMINDER_LEAD_MINUTES) {
+      const delay = startsAt.getTime() - leadMinutes * 60_000 - now;
+      if (delay <= 0) continue;
+      const data: SessionReminderJob = { sessionId, leadMinutes };
+      await this.add(NOTIFICATION_JOBS.sessionReminder, data, { jobId: reminderJobId(sessionId, leadMinutes), delay });
+    }
+  }
+
+  async removeReminders(sessionId: string): Promise<void> {
+    for (const leadMinutes of REMINDER_LEAD_MINUTES) {
+      const jobId = reminderJobId(sessionId, leadMinutes);
+      try {
+        await this.queue.remove(jobId);
+      } catch (error) {
+        // An active (being sent) reminder is locked; it is already on its way.
+        this.logger.warn({ jobId, err: error }, 'could not remove reminder');
+      }
+    }
+  }
+
+  async sessionRescheduled(data: SessionChangedJob): Promise<void> {
+    await this.add(NOTIFICATION_JOBS.sessionRescheduled, data);
+  }
+
+  async sessionCancelled(data: SessionChangedJob): Promise<void> {
+    await this.add(NOTIFICATION_JOBS.sessionCancelled, data);
+  }
+
+  async waitlistPromoted(courseId: string, userId: string): Promise<void> {
+    await this.add(NOTIFICATION_JOBS.waitlistPromoted, { courseId, userId }, { jobId: `promoted-${courseId}-${userId}-${Date.now()}` });
+  }
+}

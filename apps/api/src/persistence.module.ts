@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { CourseAccess } from './courses/course-access';
+import { CourseRepository } from './courses/course.repository';
+import { EnrollmentRepository } from './enrollments/enrollment.repository';
+import { WaitlistService } from './enrollments/waitlist.service';
+import { NotificationProducer } from './notifications/notification.producer';
+import { SessionRepository } from './sessions/session.repository';
+import { RedisMutex } from './common/redis-mutex';
+
+/**
+ * Repositories and cross-feature policies shared by the API's feature modules.
+ * Providing them once here keeps feature modules free of import cycles
+ * (courses need sessions, sessions need courses, both need enrolments).
+ */
+@Global()
+@Module({
+  providers: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex],
+  exports: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex],
+})
+export class PersistenceModule {}
