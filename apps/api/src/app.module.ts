@@ -10,6 +10,7 @@ import { PersistenceModule } from './persistence.module';
 import { CoursesModule } from './courses/courses.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
+import { AttendanceModule } from './attendance/attendance.module';
 import { WebModule } from './web/web.module';
 
 @Module({
@@ -24,6 +25,7 @@ import { WebModule } from './web/web.module';
     CoursesModule,
     SessionsModule,
     EnrollmentsModule,
+    AttendanceModule,
     CertificatesModule,
     HealthModule,
     WebModule,

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsMongoId, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsInstant } from '../../common/instant.validator';
+
+/** Mirrors `AttendanceEvent` in @balai/domain (the live service's contract). */
+export class AttendanceEventDto {
+  @ApiProperty({ description: 'Unique per event (UUID); makes retries idempotent' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{8,100}$/)
+  eventId!: string;
+
+  @ApiProperty({ enum: ['join', 'leave'] }) @IsIn(['join', 'leave']) type!: 'join' | 'leave';
+  @ApiProperty() @IsMongoId() sessionId!: string;
+  @ApiProperty() @IsMongoId() userId!: string;
+  @ApiProperty({ example: '2026-12-01T02:03:04.000Z' }) @IsInstant() at!: string;
+  @ApiPropertyOptional({ example: 'disconnected' }) @IsOptional() @IsString() @MaxLength(60) reason?: string;
+}
+
+export class AttendanceEventResultDto {
+  @ApiProperty({ enum: ['recorded', 'duplicate', 'ignored'] }) result!: 'recorded' | 'duplicate' | 'ignored';
+}
+
+export class SessionAttendanceRowDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() businessName?: string;
+  @ApiProperty({ description: 'enrolled, waitlisted, ..., or "guest" (e.g. a trainer)' }) enrollmentStatus!: string;
+  @ApiPropertyOptional({ nullable: true }) firstJoinAt!: string | null;
+  @ApiPropertyOptional({ nullable: true }) lastLeaveAt!: string | null;
+  @ApiProperty() attendedMinutes!: number;
+  @ApiProperty() scheduledMinutes!: number;
+  @ApiProperty() percent!: number;
+  @ApiProperty() connections!: number;
+}
+
+export class SessionAttendanceDto {
+  @ApiProperty() sessionId!: string;
+  @ApiProperty() courseId!: string;
+  @ApiProperty() startsAt!: string;
+  @ApiProperty() endsAt!: string;
+  @ApiProperty({ type: [SessionAttendanceRowDto] }) rows!: SessionAttendanceRowDto[];
+}
+
+export class CourseAttendanceRowDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() businessName?: string;
+  @ApiProperty() attendedMinutes!: number;
+  @ApiProperty() scheduledMinutes!: number;
+  @ApiProperty() percent!: number;
+  @ApiProperty() sessionsAttended!: number;
+  @ApiProperty() meetsThreshold!: boolean;
+}
+
+export class CourseAttendanceDto {
+  @ApiProperty() courseId!: string;
+  @ApiProperty() minAttendancePercent!: number;
+  @ApiProperty() sessionCount!: number;
+  @ApiProperty({ type: [CourseAttendanceRowDto] }) rows!: CourseAttendanceRowDto[];
+}
