@@ -16,8 +16,6 @@ import { io, Socket } from 'socket.io-client';
 import { Course, CourseSession, Enrollment, User } from '@balai/database';
 import type { Role } from '@balai/domain';
 import { Ack, ClientAckData, ClientEventName, ServerNotifications } from '@balai/live-contract';
-import { LiveModule } from '../../../../apps/live/src/live.module';
-import { configureLiveApp } from '../../../../apps/live/src/setup';
 
 export interface RunningLive {
   app: INestApplication;
@@ -26,7 +24,14 @@ export interface RunningLive {
   close(): Promise<void>;
 }
 
+/**
+ * The environment is read when LiveModule is first imported (its config module
+ * validates process.env then), so the app is imported here, after a test file
+ * has set any variables it needs.
+ */
 export async function startLiveApp(): Promise<RunningLive> {
+  const { LiveModule } = await import('../../../../apps/live/src/live.module');
+  const { configureLiveApp } = await import('../../../../apps/live/src/setup');
   const moduleRef = await Test.createTestingModule({ imports: [LiveModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureLiveApp(app);
