@@ -11,6 +11,7 @@ import { CoursesModule } from './courses/courses.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { AttendanceModule } from './attendance/attendance.module';
+import { MaterialsModule } from './materials/materials.module';
 import { WebModule } from './web/web.module';
 
 @Module({
@@ -26,6 +27,7 @@ import { WebModule } from './web/web.module';
     SessionsModule,
     EnrollmentsModule,
     AttendanceModule,
+    MaterialsModule,
     CertificatesModule,
     HealthModule,
     WebModule,
