@@ -12,6 +12,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { MaterialsModule } from './materials/materials.module';
+import { ReportsModule } from './reports/reports.module';
 import { WebModule } from './web/web.module';
 
 @Module({
@@ -28,6 +29,7 @@ import { WebModule } from './web/web.module';
     EnrollmentsModule,
     AttendanceModule,
     MaterialsModule,
+    ReportsModule,
     CertificatesModule,
     HealthModule,
     WebModule,
