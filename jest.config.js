@@ -19,6 +19,8 @@ const base = {
 };
 
 module.exports = {
+  // Integration and browser tests boot real services on a shared 2-core machine; e2e files raise it further.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },

@@ -11,6 +11,12 @@ interface BodyParserError {
   statusCode?: number;
 }
 
+function isHealthReport(exception: unknown): exception is HttpException {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== HttpStatus.SERVICE_UNAVAILABLE) return false;
+  const body = exception.getResponse() as { status?: unknown; details?: unknown };
+  return body?.status === 'error' && typeof body.details === 'object';
+}
+
 /**
  * Renders every error of an HTTP app as an `ErrorResponse`. Known client
  * mistakes that surface as library errors (malformed JSON, oversized bodies,
@@ -24,6 +30,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    if (isHealthReport(exception)) {
+      // A failing health check is a status report for monitors (terminus shape:
+      // status, info, error, details), not an error for people.
+      response.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
+      return;
+    }
     const lang = pickLang(request.headers['accept-language']);
     const body = this.toBody(exception, lang);
     if (body.statusCode >= 500) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from './with-timeout';
 import type { Connection } from 'mongoose';
 
 /** Terminus indicator: the MongoDB-protocol server answers `ping`. */
@@ -13,10 +14,7 @@ export class MongoHealthIndicator {
       return indicator.down({ message: `not connected (state ${connection.readyState})` });
     }
     try {
-      await Promise.race([
-        connection.db.admin().ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs)),
-      ]);
+      await withTimeout(connection.db.admin().ping(), timeoutMs);
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });

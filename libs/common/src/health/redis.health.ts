@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from './with-timeout';
 
 /** Anything that answers PING: an ioredis client or BullMQ's connection. */
 export interface Pingable {
@@ -14,10 +15,7 @@ export class RedisHealthIndicator {
   async pingCheck(key: string, redis: Pingable, timeoutMs = 1500): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
-      const pong = await Promise.race([
-        redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs)),
-      ]);
+      const pong = await withTimeout(redis.ping(), timeoutMs);
       return pong === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected reply ${String(pong)}` });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
