@@ -10,6 +10,7 @@ import {
   ClientAckData,
   ConsumeResult,
   LiveErrorCode,
+  MediaSource,
   ParsedClientPayload,
   ServerEvent,
   TransportCreateResult,
@@ -112,11 +113,26 @@ export class MediaService {
   async produce(room: Room, peer: Peer, input: ParsedClientPayload<'media:produce'>): Promise<ClientAckData['media:produce']> {
     if (!peer.mayPublish(input.source)) throw forbidden(`you may not publish ${input.source}`);
     const transport = this.transportOf(peer, input.transportId, 'send');
+    const producer = await this.attachProducer(room, peer, transport, {
+      kind: input.kind,
+      source: input.source,
+      rtpParameters: input.rtpParameters as unknown as types.RtpParameters,
+    });
+    return { producerId: producer.id };
+  }
+
+  /** A producer of `peer` on `transport`, announced to the room (transport agnostic, see attachConsumer). */
+  async attachProducer(
+    room: Room,
+    peer: Peer,
+    transport: types.Transport,
+    input: { kind: 'audio' | 'video'; source: MediaSource; rtpParameters: types.RtpParameters },
+  ): Promise<types.Producer> {
     if (peer.producerBySource(input.source)) throw badState(`${input.source} is already published; close it first`);
     const producer = await media('producing', () =>
       transport.produce({
         kind: input.kind,
-        rtpParameters: input.rtpParameters as unknown as types.RtpParameters,
+        rtpParameters: input.rtpParameters,
         appData: { peerId: peer.peerId, source: input.source },
       }),
     );
@@ -134,7 +150,7 @@ export class MediaService {
       { producerId: producer.id, peerId: peer.peerId, kind: producer.kind, source: input.source, paused: producer.paused },
       peer.socket,
     );
-    return { producerId: producer.id };
+    return producer;
   }
 
   closeProducer(peer: Peer, producerId: string): void {
@@ -157,14 +173,28 @@ export class MediaService {
 
   async consume(room: Room, peer: Peer, input: ParsedClientPayload<'media:consume'>): Promise<ConsumeResult> {
     const transport = this.transportOf(peer, input.transportId, 'recv');
-    const owner = room.findProducerOwner(input.producerId);
+    return this.attachConsumer(room, peer, transport, input.producerId, input.rtpCapabilities as unknown as types.RtpCapabilities);
+  }
+
+  /**
+   * A paused consumer of `producerId` for `peer` on `transport`, with layers
+   * chosen by the layer policy and its events relayed to the peer. Transport
+   * agnostic: the SFU bench drives it with PlainTransports.
+   */
+  async attachConsumer(
+    room: Room,
+    peer: Peer,
+    transport: types.Transport,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<ConsumeResult> {
+    const owner = room.findProducerOwner(producerId);
     if (!owner) throw notFound('unknown producer');
     if (owner.peer === peer) throw badState('cannot consume your own producer');
     if (peer.audioOnly && owner.producer.kind === 'video') throw badState('audio-only mode: video is not sent');
-    const rtpCapabilities = input.rtpCapabilities as unknown as types.RtpCapabilities;
     const canConsume = (() => {
       try {
-        return room.router.canConsume({ producerId: input.producerId, rtpCapabilities });
+        return room.router.canConsume({ producerId, rtpCapabilities });
       } catch {
         return false;
       }
@@ -174,7 +204,7 @@ export class MediaService {
     const layers = chooseLayers(state.viewport, peer.network);
     const consumer = await media('consuming', () =>
       transport.consume({
-        producerId: input.producerId,
+        producerId,
         rtpCapabilities,
         paused: true,
         preferredLayers: owner.source === 'camera' ? layers : undefined,
@@ -186,13 +216,13 @@ export class MediaService {
     consumer.observer.once('close', forget);
     consumer.on('producerclose', () => {
       forget();
-      this.notifier.toSocket(peer.socket, ServerEvent.ConsumerClosed, { consumerId: consumer.id, producerId: input.producerId });
+      this.notifier.toSocket(peer.socket, ServerEvent.ConsumerClosed, { consumerId: consumer.id, producerId });
     });
     consumer.on('producerpause', () =>
-      this.notifier.toSocket(peer.socket, ServerEvent.ProducerPaused, { producerId: input.producerId, paused: true }),
+      this.notifier.toSocket(peer.socket, ServerEvent.ProducerPaused, { producerId, paused: true }),
     );
     consumer.on('producerresume', () =>
-      this.notifier.toSocket(peer.socket, ServerEvent.ProducerPaused, { producerId: input.producerId, paused: false }),
+      this.notifier.toSocket(peer.socket, ServerEvent.ProducerPaused, { producerId, paused: false }),
     );
     consumer.on('layerschange', (current) => {
       if (current) {
@@ -205,7 +235,7 @@ export class MediaService {
     });
     return {
       consumerId: consumer.id,
-      producerId: input.producerId,
+      producerId,
       peerId: owner.peer.peerId,
       kind: consumer.kind,
       source: owner.source,

@@ -1,0 +1,366 @@
+/**
+ * SFU capacity bench (npm run bench:sfu). One synthetic host publishes VP8
+ * simulcast (3 layers) + Opus into a room created by the project's own room
+ * code (RoomRegistry on WorkerPoolService, MediaService.attachProducer /
+ * attachConsumer with the layer policy, Peer/Room state). N simulated viewers
+ * each get a video and an audio consumer on a mediasoup PlainTransport (SRTP
+ * AES_CM_128_HMAC_SHA1_80 by default, like WebRTC viewers), whose RTP goes to
+ * a small C receiver counting sequence numbers per SSRC.
+ *
+ * The worker is pinned to CPU 0; this process, its threads and the receiver
+ * to CPU 1 (see /work/shared/recipes/sfu-capacity-facts.md).
+ *
+ * Options: --steps 50,100,150 --warmup-ms 2500 --window-ms 5000 --no-srtp
+ *          --compare (also run each step through bare mediasoup calls, same worker)
+ */
+import 'reflect-metadata';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket, Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { types } from 'mediasoup';
+
+// ---------- options ----------
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string, fallback: string) => {
+  const index = argv.indexOf(`--${name}`);
+  return index !== -1 && argv[index + 1] ? argv[index + 1] : fallback;
+};
+const STEPS = option('steps', '50,100,150,200,250,300,350,400').split(',').map(Number);
+const WARMUP_MS = Number(option('warmup-ms', '2500'));
+const WINDOW_MS = Number(option('window-ms', '5000'));
+const SRTP = !flag('no-srtp');
+const COMPARE = flag('compare');
+const RECEIVER_BASE_PORT = Number(option('receiver-port', '51000'));
+const WORKER_CPU = option('worker-cpu', '0');
+const DRIVER_CPU = option('driver-cpu', '1');
+
+// The bench is a CLI: it configures the app's environment before the app module is loaded.
+Object.assign(process.env, {
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'silent',
+  MEDIASOUP_NUM_WORKERS: '1',
+  MEDIASOUP_LOG_LEVEL: 'none',
+  MEDIASOUP_MIN_PORT: option('min-port', '42000'),
+  MEDIASOUP_MAX_PORT: option('max-port', '44999'),
+  REDIS_PREFIX: `bench_sfu_${process.pid}`,
+  MONGODB_URI: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/balai_bench',
+});
+
+// ---------- synthetic host ----------
+const VIDEO_PT = 101;
+const AUDIO_PT = 100;
+const LAYERS = [
+  { ssrc: 0x11110001, width: 320, height: 180, fps: 15, packetsPerFrame: 1, size: 500 },
+  { ssrc: 0x11110002, width: 640, height: 360, fps: 30, packetsPerFrame: 1, size: 900 },
+  { ssrc: 0x11110003, width: 1280, height: 720, fps: 30, packetsPerFrame: 3, size: 1100 },
+];
+const AUDIO = { ssrc: 0x22220001, pps: 50, size: 120 };
+
+class SyntheticHost {
+  readonly sent = new Map<number, number>();
+  private readonly seq = new Map<number, number>();
+  private readonly socket: UdpSocket = createSocket('udp4');
+  private frame = 0;
+  private pictureId = 0;
+  private keyFrameWanted = true;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly port: number) {}
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
+    // RTCP from the worker: a PLI (206/1) or FIR (206/4) asks for a key frame.
+    this.socket.on('message', (msg) => {
+      if (msg.length >= 2 && msg[1] === 206) this.keyFrameWanted = true;
+    });
+    const videoTick = 1000 / 30;
+    this.timers.push(setInterval(() => this.sendVideoFrame(), videoTick));
+    this.timers.push(setInterval(() => this.sendAudio(), 1000 / AUDIO.pps));
+    this.timers.push(setInterval(() => (this.keyFrameWanted = true), 1000));
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.socket.close();
+  }
+
+  private rtp(ssrc: number, pt: number, timestamp: number, marker: boolean, payload: Buffer): Buffer {
+    const seq = ((this.seq.get(ssrc) ?? Math.floor(Math.random() * 30000)) + 1) & 0xffff;
+    this.seq.set(ssrc, seq);
+    const header = Buffer.alloc(12);
+    header[0] = 0x80;
+    header[1] = (marker ? 0x80 : 0) | pt;
+    header.writeUInt16BE(seq, 2);
+    header.writeUInt32BE(timestamp >>> 0, 4);
+    header.writeUInt32BE(ssrc, 8);
+    this.sent.set(ssrc, (this.sent.get(ssrc) ?? 0) + 1);
+    return Buffer.concat([header, payload]);
+  }
+
+  private sendVideoFrame(): void {
+    this.frame += 1;
+    this.pictureId = (this.pictureId + 1) & 0x7fff;
+    const key = this.keyFrameWanted;
+    this.keyFrameWanted = false;
+    const timestamp = this.frame * 3000;
+    for (const layer of LAYERS) {
+      if (layer.fps === 15 && this.frame % 2 === 1 && !key) continue;
+      for (let i = 0; i < layer.packetsPerFrame; i += 1) {
+        const first = i === 0;
+        // VP8 payload descriptor: X=1, S on the first packet, PictureID (15 bit).
+        const descriptor = Buffer.from([first ? 0x90 : 0x80, 0x80, 0x80 | (this.pictureId >> 8), this.pictureId & 0xff]);
+        const body = Buffer.alloc(layer.size - 16);
+        if (first) {
+          // VP8 frame tag: P=0 on key frames, then the key-frame start code and dimensions.
+          body[0] = key ? 0x10 : 0x11;
+          if (key) {
+            body.set([0x9d, 0x01, 0x2a], 3);
+            body.writeUInt16LE(layer.width, 6);
+            body.writeUInt16LE(layer.height, 8);
+          }
+        }
+        const packet = this.rtp(layer.ssrc, VIDEO_PT, timestamp, i === layer.packetsPerFrame - 1, Buffer.concat([descriptor, body]));
+        this.socket.send(packet, this.port, '127.0.0.1');
+      }
+    }
+  }
+
+  private audioTs = 0;
+  private sendAudio(): void {
+    this.audioTs += 960;
+    this.socket.send(this.rtp(AUDIO.ssrc, AUDIO_PT, this.audioTs, false, Buffer.alloc(AUDIO.size - 12, 0xf8)), this.port, '127.0.0.1');
+  }
+}
+
+// ---------- measuring helpers ----------
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
+}
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function buildReceiver(): string {
+  const out = join(tmpdir(), `balai-rtp-receiver-${process.pid}`);
+  execFileSync('gcc', ['-O2', '-o', out, join(__dirname, 'rtp-receiver.c')]);
+  return out;
+}
+
+interface ReceiverResult {
+  packets: number;
+  expected: number;
+  received: number;
+  starvedViewers: number;
+  worstViewerLoss: number;
+  windowMs: number;
+}
+
+function runReceiver(binary: string, count: number): { ready: Promise<void>; done: Promise<ReceiverResult> } {
+  const child = spawn('taskset', ['-c', DRIVER_CPU, binary, String(RECEIVER_BASE_PORT), String(count), String(WARMUP_MS), String(WINDOW_MS)]);
+  let out = '';
+  let readyResolve: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('READY')) readyResolve();
+  });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const done = new Promise<ReceiverResult>((resolve, reject) =>
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) reject(new Error(`receiver failed (${code}): ${err}`));
+      else resolve(JSON.parse(line) as ReceiverResult);
+    }),
+  );
+  return { ready, done };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------- main ----------
+async function main(): Promise<void> {
+  execFileSync('taskset', ['-apc', DRIVER_CPU, String(process.pid)], { stdio: 'ignore' });
+  const receiver = buildReceiver();
+
+  const { BalaiConfigModule } = await import('@balai/config');
+  const { RedisModule } = await import('@balai/common');
+  const { DatabaseModule } = await import('@balai/database');
+  const { liveAppEnvSchema } = await import('../../apps/live/src/config/live-config');
+  const { MediaSignallingModule } = await import('../../apps/live/src/media/media-signalling.module');
+  const { MediaService } = await import('../../apps/live/src/media/media.service');
+  const { WorkerPoolService } = await import('../../apps/live/src/media/worker-pool.service');
+  const { RoomRegistry } = await import('../../apps/live/src/rooms/room-registry.service');
+  const { RoomNotifier } = await import('../../apps/live/src/signalling/room-notifier.service');
+  const { Peer } = await import('../../apps/live/src/rooms/peer');
+
+  @Module({
+    imports: [BalaiConfigModule.forApp(liveAppEnvSchema), DatabaseModule.forRoot(), RedisModule.forService('live'), MediaSignallingModule],
+  })
+  class SfuBenchModule {}
+
+  const app = await NestFactory.createApplicationContext(SfuBenchModule, { logger: false });
+  const pool = app.get(WorkerPoolService);
+  const registry = app.get(RoomRegistry);
+  const media = app.get(MediaService);
+  // Notifications go nowhere: there are no sockets in the bench.
+  const silent = { emit: () => true, to: () => silent, join: () => undefined, leave: () => undefined, id: 'bench', data: {} };
+  app.get(RoomNotifier).attach(silent as never);
+
+  const workerPid = pool.pids()[0];
+  execFileSync('taskset', ['-apc', WORKER_CPU, String(workerPid)], { stdio: 'ignore' });
+
+  const sessionId = randomBytes(12).toString('hex');
+  const room = await registry.getOrCreate({
+    sessionId,
+    courseId: randomBytes(12).toString('hex'),
+    startsAt: new Date(),
+    endsAt: new Date(Date.now() + 3600_000),
+  });
+  const host = new Peer(silent as never, 'bench-host', 'Bench host', 'host');
+  room.peers.set(host.peerId, host);
+  const hostTransport = await room.router.createPlainTransport({
+    listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+    rtcpMux: true,
+    comedia: true,
+  });
+  const rtcpFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+  const video = await media.attachProducer(room, host, hostTransport, {
+    kind: 'video',
+    source: 'camera',
+    rtpParameters: {
+      codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000, rtcpFeedback }],
+      encodings: LAYERS.map((layer) => ({ ssrc: layer.ssrc })),
+    },
+  });
+  const audio = await media.attachProducer(room, host, hostTransport, {
+    kind: 'audio',
+    source: 'mic',
+    rtpParameters: {
+      codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }],
+      encodings: [{ ssrc: AUDIO.ssrc }],
+    },
+  });
+  const sender = new SyntheticHost(hostTransport.tuple.localPort);
+  await sender.start();
+  await sleep(1000);
+
+  // Viewers ask for what a browser viewer without congestion feedback would: no transport-cc/REMB.
+  const caps = room.router.rtpCapabilities;
+  const viewerCaps: types.RtpCapabilities = {
+    codecs: (caps.codecs ?? []).map((codec) => ({
+      ...codec,
+      rtcpFeedback: (codec.rtcpFeedback ?? []).filter((fb) => fb.type === 'nack' || fb.type === 'ccm'),
+    })),
+    headerExtensions: [],
+  };
+
+  type Mode = 'project' | 'bare';
+  async function addViewers(n: number, mode: Mode): Promise<types.PlainTransport[]> {
+    const transports: types.PlainTransport[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const transport = await room.router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: SRTP,
+        srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+      });
+      await transport.connect({
+        ip: '127.0.0.1',
+        port: RECEIVER_BASE_PORT + i,
+        srtpParameters: SRTP ? { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') } : undefined,
+      });
+      transports.push(transport);
+      if (mode === 'project') {
+        const peer = new Peer(silent as never, `viewer-${i}`, `Viewer ${i}`, 'participant');
+        room.peers.set(peer.peerId, peer);
+        const v = await media.attachConsumer(room, peer, transport, video.id, viewerCaps);
+        const a = await media.attachConsumer(room, peer, transport, audio.id, viewerCaps);
+        // The viewer's stage tile is 1280x720: the layer policy picks the top layer.
+        await media.reportViewport(peer, { consumerId: v.consumerId, width: 1280, height: 720 });
+        await media.resumeConsumer(peer, v.consumerId);
+        await media.resumeConsumer(peer, a.consumerId);
+      } else {
+        const v = await transport.consume({ producerId: video.id, rtpCapabilities: viewerCaps, paused: true });
+        const a = await transport.consume({ producerId: audio.id, rtpCapabilities: viewerCaps, paused: true });
+        await v.setPreferredLayers({ spatialLayer: 2, temporalLayer: 2 });
+        await v.resume();
+        await a.resume();
+        await v.requestKeyFrame();
+      }
+    }
+    return transports;
+  }
+
+  function removeViewers(transports: types.PlainTransport[]): void {
+    for (const transport of transports) transport.close();
+    for (const peer of [...room.peers.values()]) if (peer !== host) room.peers.delete(peer.peerId);
+  }
+
+  const rows: Array<Record<string, string | number>> = [];
+  let capacity = 0;
+  process.stdout.write(
+    `SFU bench: 1 worker (pid ${workerPid}) pinned to CPU ${WORKER_CPU}; driver and receiver on CPU ${DRIVER_CPU}; ` +
+      `SRTP ${SRTP ? 'on' : 'off'}; warm-up ${WARMUP_MS} ms, window ${WINDOW_MS} ms; host sends VP8 simulcast ` +
+      `(${LAYERS.map((l) => `${l.width}p ${l.fps * l.packetsPerFrame} pkt/s`).join(', ')}) + Opus ${AUDIO.pps} pkt/s; viewers get the top layer.\n`,
+  );
+  for (const n of STEPS) {
+    for (const mode of (COMPARE ? ['project', 'bare'] : ['project']) as Mode[]) {
+      const transports = await addViewers(n, mode);
+      const { ready, done } = runReceiver(receiver, n);
+      await ready;
+      await sleep(WARMUP_MS);
+      const cpu0 = cpuTicks(workerPid);
+      const sent0 = { video: sender.sent.get(LAYERS[2].ssrc) ?? 0, audio: sender.sent.get(AUDIO.ssrc) ?? 0 };
+      const t0 = Date.now();
+      const result = await done;
+      const elapsed = (Date.now() - t0) / 1000;
+      const cpu = ((cpuTicks(workerPid) - cpu0) / CLK_TCK / elapsed) * 100;
+      const sent = (sender.sent.get(LAYERS[2].ssrc) ?? 0) - sent0.video + (sender.sent.get(AUDIO.ssrc) ?? 0) - sent0.audio;
+      const loss = result.expected ? 1 - result.received / result.expected : 1;
+      // Rates, so the receiver's window and this process's slightly longer one compare fairly.
+      const delivered = sent ? result.received / result.windowMs / ((sent * n) / (elapsed * 1000)) : 0;
+      const ok = loss < 0.01 && delivered >= 0.99 && result.starvedViewers === 0;
+      if (ok && mode === 'project') capacity = Math.max(capacity, n);
+      const row = {
+        mode,
+        viewers: n,
+        consumers: 2 * n,
+        workerCpuPct: Number(cpu.toFixed(1)),
+        forwardedPps: Math.round(result.received / (result.windowMs / 1000)),
+        lossPct: Number((loss * 100).toFixed(3)),
+        deliveredPct: Number((delivered * 100).toFixed(2)),
+        worstViewerLossPct: Number((result.worstViewerLoss * 100).toFixed(2)),
+        starved: result.starvedViewers,
+        verdict: ok ? 'ok' : 'FAIL',
+      };
+      rows.push(row);
+      process.stdout.write(`${JSON.stringify(row)}\n`);
+      removeViewers(transports);
+      await sleep(500);
+    }
+    const last = rows.filter((r) => r.mode === 'project').slice(-1)[0];
+    if (last?.verdict === 'FAIL' && Number(last.deliveredPct) < 90) break;
+  }
+  console.table(rows);
+  process.stdout.write(
+    `Largest N with <1% loss (and >=99% of sent x N delivered, no starved viewer) through the project's room code: ${capacity} viewers (${2 * capacity} consumers) on one worker core.\n`,
+  );
+  sender.stop();
+  await registry.close(room);
+  await app.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
