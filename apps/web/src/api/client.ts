@@ -212,6 +212,7 @@ let refreshing: Promise<boolean> | null = null;
 export const meStore = createStore<Me | null | undefined>(undefined);
 
 export const getAccessToken = () => accessToken;
+const signedIn = () => !!accessToken || !!storedRefresh();
 
 function storedRefresh(): string | null {
   try {
@@ -450,9 +451,10 @@ export interface CourseFilter {
 
 export const api = {
   // public catalogue
-  catalogue: async (f: CourseFilter) => page<Course>(await call('GET', `/courses${qs({ ...f, limit: 20 })}`)),
-  course: (id: string) => get<Course>(`/courses/${id}`),
-  courseSessions: async (id: string) => page<Session>(await call('GET', `/courses/${id}/sessions`)).items,
+  catalogue: async (f: CourseFilter) => page<Course>(await call('GET', `/catalogue${qs({ ...f, limit: 20 })}`)),
+  /** Signed in: the member view (also drafts for admins/trainers); otherwise the public one. */
+  course: async (id: string) => (signedIn() ? get<Course>(`/courses/${id}`) : get<Course>(`/catalogue/${id}`)),
+  courseSessions: async (id: string) => page<Session>(await call('GET', signedIn() ? `/courses/${id}/sessions` : `/catalogue/${id}/sessions`)).items,
   verify: (code: string) => get<Verification>(`/certificates/verify/${encodeURIComponent(code)}`),
 
   // participant
@@ -472,8 +474,8 @@ export const api = {
   },
 
   // trainer
-  myTeaching: async () => page<Course>(await call('GET', '/me/teaching')).items,
-  startSession: (sessionId: string) => post<Session>(`/sessions/${sessionId}/start`),
+  /** GET /courses is scoped to the trainer's own courses by the API. */
+  myTeaching: async () => page<Course>(await call('GET', '/courses?limit=100')).items,
 
   // admin
   adminCourses: async (f: CourseFilter) => page<Course>(await call('GET', `/courses${qs({ ...f, limit: 100 })}`)),
@@ -486,7 +488,7 @@ export const api = {
   cancelSession: (id: string) => post<Session>(`/sessions/${id}/cancel`),
   sessionsBetween: async (from: string, to: string) => page<Session>(await call('GET', `/sessions${qs({ from, to, limit: 200 })}`)).items,
   roster: (courseId: string) => get<Roster>(`/courses/${courseId}/roster`),
-  removeEnrolment: (courseId: string, userId: string) => del<unknown>(`/courses/${courseId}/enrollments/${userId}`),
+  removeEnrolment: (courseId: string, userId: string) => del<unknown>(`/courses/${courseId}/roster/${userId}`),
   sessionAttendance: async (sessionId: string) => page<AttendanceRow>(await call('GET', `/sessions/${sessionId}/attendance`)).items,
   sessionAttendanceCsv: (sessionId: string) => download(`/sessions/${sessionId}/attendance.csv`, `kehadiran-${sessionId}.csv`),
   trainers: async () => page<Me>(await call('GET', '/users?role=trainer&limit=100')).items,

@@ -132,7 +132,11 @@ export function Register() {
   const [serverErrors, setServerErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const errors = useMemo(() => ({ ...validateRegister(form), ...serverErrors }), [form, serverErrors, lang]);
+  const errors = useMemo(() => {
+    const all = validateRegister(form);
+    for (const [k, v] of Object.entries(serverErrors)) if (v) all[k as FieldName] = v;
+    return all;
+  }, [form, serverErrors, lang]);
   const show = (k: FieldName) => (touched[k] ? errors[k] ?? null : null);
   const set = (k: FieldName) => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value;
