@@ -10,15 +10,21 @@ import { SessionRepository } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
 import { WaitlistService } from '../enrollments/waitlist.service';
 import { RedisMutex } from '../common/redis-mutex';
+import { MicroCache } from '../common/micro-cache';
 import { CourseAccess } from './course-access';
 import { toCourseResponse } from './course.mapper';
 import { CourseFilter, CourseRecord, CourseRepository } from './course.repository';
 import { ChangeStatusDto, CourseQueryDto, CourseResponseDto, CreateCourseDto, UpdateCourseDto } from './dto/course.dto';
 
 export const PUBLIC_STATUSES: CourseStatus[] = ['published', 'ongoing'];
+/** Public catalogue answers may be this stale (seat counts included); enrolment itself never is. */
+const CATALOGUE_CACHE_MS = 2000;
 
 @Injectable()
 export class CoursesService {
+  private readonly catalogueCache = new MicroCache<Page<CourseResponseDto>>(CATALOGUE_CACHE_MS);
+  private readonly detailCache = new MicroCache<CourseResponseDto>(CATALOGUE_CACHE_MS);
+
   constructor(
     private readonly courses: CourseRepository,
     private readonly sessions: SessionRepository,
@@ -54,6 +60,7 @@ export class CoursesService {
         },
         location: dto.location,
       });
+      this.invalidate();
       return this.toResponse(course);
     } catch (error) {
       if (isDuplicateKey(error)) throw conflict('COURSE_CODE_TAKEN', { id: 'Kode kursus sudah dipakai.', en: 'This course code is already used.' });
@@ -108,6 +115,7 @@ export class CoursesService {
       if (dto.capacity !== undefined && dto.capacity > current.capacity) await this.waitlist.fillFreeSeats(result._id);
       return result;
     });
+    this.invalidate();
     return this.toResponse((await this.courses.findById(id)) ?? updated);
   }
 
@@ -127,6 +135,7 @@ export class CoursesService {
     }
     const updated = await this.courses.update(id, { $set: { status: dto.status } }, { status: current.status });
     if (!updated) throw conflict('STATUS_CHANGED', { id: 'Status kursus baru saja berubah. Muat ulang.', en: 'The course status just changed. Reload.' });
+    this.invalidate();
     if (dto.status === 'cancelled') await this.cancelSessions(updated);
     return this.toResponse(updated);
   }
@@ -148,6 +157,7 @@ export class CoursesService {
       throw conflict('COURSE_NOT_DRAFT', { id: 'Hanya kursus draf tanpa peserta yang dapat dihapus.', en: 'Only a draft course without participants can be deleted.' });
     }
     await this.sessions.deleteByCourse(new Types.ObjectId(id));
+    this.invalidate();
   }
 
   /** Admin: everything; trainer: only courses they teach. */
@@ -158,17 +168,24 @@ export class CoursesService {
     return this.page(filter, query);
   }
 
-  /** Public catalogue: published and ongoing courses only. */
-  async catalogue(query: CourseQueryDto): Promise<Page<CourseResponseDto>> {
+  /** Public catalogue: published and ongoing courses only (micro-cached, see CATALOGUE_CACHE_MS). */
+  catalogue(query: CourseQueryDto): Promise<Page<CourseResponseDto>> {
     const filter = this.filterOf(query);
     filter.statuses = query.status ? PUBLIC_STATUSES.filter((s) => s === query.status) : PUBLIC_STATUSES;
-    return this.page(filter, query);
+    return this.catalogueCache.get(JSON.stringify([filter, query.page, query.limit]), () => this.page(filter, query));
   }
 
-  async publicDetail(id: string): Promise<CourseResponseDto> {
-    const course = await this.access.load(id);
-    if (!PUBLIC_STATUSES.includes(course.status)) throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
-    return this.toResponse(course);
+  publicDetail(id: string): Promise<CourseResponseDto> {
+    return this.detailCache.get(id, async () => {
+      const course = await this.access.load(id);
+      if (!PUBLIC_STATUSES.includes(course.status)) throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+      return this.toResponse(course);
+    });
+  }
+
+  private invalidate(): void {
+    this.catalogueCache.clear();
+    this.detailCache.clear();
   }
 
   async detail(actor: AuthUser, id: string): Promise<CourseResponseDto> {

@@ -74,16 +74,21 @@ export class EnrollmentsService {
    * course gives only a place in line (waitlisted). Seated requests therefore
    * always hold smaller seq numbers than the ones waitlisted after them.
    */
-  private enrol(course: CourseRecord, userId: string, guard: FilterQuery<Course>): Promise<EnrollmentResponseDto> {
-    return this.mutex.withLock(`course:${String(course._id)}`, () => this.enrolLocked(course._id, userId, guard));
-  }
-
-  private async enrolLocked(courseId: Types.ObjectId, userId: string, guard: FilterQuery<Course>): Promise<EnrollmentResponseDto> {
-    const course = await this.courses.findById(courseId);
-    if (!course) throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+  private async enrol(course: CourseRecord, userId: string, guard: FilterQuery<Course>): Promise<EnrollmentResponseDto> {
     const existing = await this.enrollments.findOne(course._id, userId);
     if (existing && (existing.status === 'enrolled' || existing.status === 'waitlisted')) throw conflict('ALREADY_ENROLLED', ALREADY);
+    const record = await this.mutex.withLock(`course:${String(course._id)}`, () => this.claim(course, userId, guard, existing));
+    return this.withPosition(record);
+  }
 
+  /**
+   * The critical section, kept to two or three writes: seat and place in line
+   * come from one conditional `$inc` on the course document (made while
+   * holding the course's lock, see RedisMutex); a full course gives only a
+   * place in line (waitlisted). Seated requests therefore always hold smaller
+   * seq numbers than the ones waitlisted after them.
+   */
+  private async claim(course: CourseRecord, userId: string, guard: FilterQuery<Course>, existing: EnrollmentRecord | null): Promise<EnrollmentRecord> {
     let seated = true;
     let after = await this.courses.takeSeat(course._id, course.capacity, guard);
     if (!after) {
@@ -106,9 +111,12 @@ export class EnrollmentsService {
       if (seated) await this.waitlist.handOverSeat(course._id);
       throw conflict('ALREADY_ENROLLED', ALREADY);
     }
-    if (!seated && after.seatsTaken < after.capacity) await this.waitlist.fillFreeSeats(course._id);
-    const fresh = (await this.enrollments.findOne(course._id, userId)) ?? record;
-    return this.withPosition(fresh);
+    // Capacity grew (or a seat was freed) since `course` was read: let the line move up.
+    if (!seated && after.seatsTaken < after.capacity) {
+      await this.waitlist.fillFreeSeats(course._id);
+      return (await this.enrollments.findOne(course._id, userId)) ?? record;
+    }
+    return record;
   }
 
   async cancelSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
