@@ -8,7 +8,7 @@ import { api, getAccessToken, meStore, refreshTokens } from '../api/client';
 import { t, useLang } from '../i18n';
 import { navigate } from '../router';
 import { useStore } from '../store';
-import { formatTime } from '../time';
+import { formatDateTime, formatTime } from '../time';
 import { LiveClient, LiveRequestError, LiveState, RemoteMedia } from './live-client';
 
 declare global {
@@ -132,10 +132,10 @@ function DeviceCheck({ onDone }: { onDone: (stream: MediaStream | null) => void 
   );
 }
 
-function joinErrorText(code: string, startsAt: string | null): string {
+function joinErrorText(code: string, opensAt: string | null): string {
   switch (code) {
     case 'TOO_EARLY':
-      return startsAt ? t('sessionNotStarted', { t: formatTime(new Date(Date.parse(startsAt) - 30 * 60_000)) }) : t('sessionNotStartedShort');
+      return opensAt ? t('sessionNotStarted', { t: formatDateTime(opensAt) }) : t('sessionNotStartedShort');
     case 'SESSION_OVER':
       return t('sessionEnded');
     case 'NOT_ALLOWED':
@@ -201,9 +201,9 @@ function Room({ sessionId, initialStream }: { sessionId: string; initialStream: 
         }
       } catch (e) {
         if (e instanceof LiveRequestError && e.error.code === 'TOO_EARLY') {
-          // Find the start time to tell the participant when to come back.
-          const d = e.error.details as { startsAt?: string } | undefined;
-          setStartsAt(d?.startsAt ?? null);
+          // The live service says when the room opens; tell the participant when to come back.
+          const d = e.error.details as { opensAt?: string } | undefined;
+          setStartsAt(d?.opensAt ?? null);
         }
       }
     })();
