@@ -146,8 +146,9 @@ export interface AttendanceRow {
   attendedMinutes: number;
   scheduledMinutes?: number;
   percent?: number;
-  firstJoinedAt?: string;
-  lastLeftAt?: string;
+  firstJoinAt?: string | null;
+  lastLeaveAt?: string | null;
+  connections?: number;
 }
 
 export interface CourseAttendance {
@@ -160,11 +161,12 @@ export interface CourseAttendance {
 }
 
 export interface ReportRow {
-  key: string;
+  group: string;
   label?: string;
-  enrolled: number;
-  attended: number;
-  met: number;
+  participants: number;
+  enrollments: number;
+  attendedAtLeastOnce: number;
+  metThreshold: number;
   certified: number;
 }
 
@@ -462,11 +464,17 @@ export const api = {
   cancelEnrolment: (courseId: string) => del<unknown>(`/courses/${courseId}/enrollments/me`),
   myEnrollments: async () => page<Enrollment>(await call('GET', '/me/enrollments')).items,
   mySessions: async () => page<Session & { course?: Course }>(await call('GET', '/me/sessions')).items,
-  myAttendance: (courseId: string) => get<CourseAttendance>(`/me/courses/${courseId}/attendance`),
+  myAttendance: async (courseId: string): Promise<CourseAttendance | null> => {
+    const r = await get<{ minAttendancePercent: number; rows: Array<{ attendedMinutes: number; scheduledMinutes: number; percent: number }> }>(
+      `/courses/${courseId}/attendance/me`,
+    );
+    const row = r.rows?.[0];
+    return row ? { courseId, ...row, minAttendancePercent: r.minAttendancePercent } : null;
+  },
   myCertificates: async () => page<Certificate>(await call('GET', '/me/certificates')).items,
   certificatePdf: (id: string) => download(`/certificates/${id}/pdf`, 'sertifikat.pdf'),
   materials: async (courseId: string) => page<Material>(await call('GET', `/courses/${courseId}/materials`)).items,
-  materialDownload: (courseId: string, m: Material) => download(`/courses/${courseId}/materials/${m.id}`, m.filename),
+  materialDownload: (_courseId: string, m: Material) => download(`/materials/${m.id}/download`, m.filename),
   uploadMaterial: (courseId: string, file: File) => {
     const form = new FormData();
     form.append('file', file);
@@ -489,7 +497,7 @@ export const api = {
   sessionsBetween: async (from: string, to: string) => page<Session>(await call('GET', `/sessions${qs({ from, to, limit: 200 })}`)).items,
   roster: (courseId: string) => get<Roster>(`/courses/${courseId}/roster`),
   removeEnrolment: (courseId: string, userId: string) => del<unknown>(`/courses/${courseId}/roster/${userId}`),
-  sessionAttendance: async (sessionId: string) => page<AttendanceRow>(await call('GET', `/sessions/${sessionId}/attendance`)).items,
+  sessionAttendance: async (sessionId: string) => (await get<{ rows: AttendanceRow[] }>(`/sessions/${sessionId}/attendance`)).rows ?? [],
   sessionAttendanceCsv: (sessionId: string) => download(`/sessions/${sessionId}/attendance.csv`, `kehadiran-${sessionId}.csv`),
   trainers: async () => page<Me>(await call('GET', '/users?role=trainer&limit=100')).items,
   createUser: (body: { email: string; name: string; password: string; role: Role }) => post<Me>('/users', body),
@@ -497,8 +505,8 @@ export const api = {
   issueCertificates: (courseId: string) => post<IssueProgress>(`/courses/${courseId}/certificates/issue`),
   issueProgress: (courseId: string) => get<IssueProgress>(`/courses/${courseId}/certificates/issue`),
   revokeCertificate: (id: string, reason: string) => post<Certificate>(`/certificates/${id}/revoke`, { reason }),
-  reportBy: async (dimension: 'sector' | 'kecamatan') => page<ReportRow>(await call('GET', `/reports/by-${dimension}`)).items,
-  reportCsv: (dimension: 'sector' | 'kecamatan') => download(`/reports/by-${dimension}.csv`, `laporan-${dimension}.csv`),
+  reportBy: async (dimension: 'sector' | 'kecamatan') => (await get<{ rows: ReportRow[] }>(`/reports/participation?groupBy=${dimension}`)).rows ?? [],
+  reportCsv: (dimension: 'sector' | 'kecamatan') => download(`/reports/participation.csv?groupBy=${dimension}`, `laporan-${dimension}.csv`),
 
   // live
   liveConfig: () => get<{ liveUrl?: string; socketPath?: string }>('/live/config'),

@@ -307,7 +307,7 @@ function ReportTable({ dimension }: { dimension: 'sector' | 'kecamatan' }) {
   const lang = useLang();
   const state = useLoad(() => api.reportBy(dimension), [dimension]);
   const [msg, setMsg] = useState<string | null>(null);
-  const label = (key: string) => (dimension === 'sector' && key in SECTORS ? SECTORS[key as Sector][lang] : key);
+  const label = (key: string, fallback?: string) => (dimension === 'sector' && key in SECTORS ? SECTORS[key as Sector][lang] : fallback ?? key);
   return (
     <section>
       <div class="row">
@@ -332,11 +332,11 @@ function ReportTable({ dimension }: { dimension: 'sector' | 'kecamatan' }) {
               </thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr key={r.key}>
-                    <td>{r.label ?? label(r.key)}</td>
-                    <td>{r.enrolled}</td>
-                    <td>{r.attended}</td>
-                    <td>{r.met}</td>
+                  <tr key={r.group}>
+                    <td>{label(r.group, r.label)}</td>
+                    <td>{r.participants}</td>
+                    <td>{r.attendedAtLeastOnce}</td>
+                    <td>{r.metThreshold}</td>
                     <td>{r.certified}</td>
                   </tr>
                 ))}
