@@ -46,6 +46,9 @@ export class MembershipService implements OnModuleDestroy {
     }
     const user = socket.data.user;
     const { facts, role } = await this.admission.admit(user, sessionId);
+    // The history read overlaps with room creation (first join) instead of following it.
+    const history = this.chat.history(facts.sessionId);
+    history.catch(() => undefined);
     const room = await this.registry.getOrCreate(facts);
     this.scheduleExpiry(room);
 
@@ -72,7 +75,7 @@ export class MembershipService implements OnModuleDestroy {
       self: room.peerInfo(peer),
       peers: room.peerInfos().filter((info) => info.peerId !== peer.peerId),
       producers: room.producerInfos(peer.peerId),
-      chat: await this.chat.history(facts.sessionId),
+      chat: await history,
       hands: [...room.hands],
       activeSpeakerPeerId: room.activeSpeakerPeerId,
       routerRtpCapabilities: room.router.rtpCapabilities as unknown as Record<string, unknown>,

@@ -1,0 +1,58 @@
+/**
+ * Two live nodes side by side on the same Redis: the room -> node map decides
+ * which node hosts a session, the other refuses with ROOM_ON_OTHER_NODE naming
+ * the owner, and the claim is released when the room closes.
+ */
+import { LiveErrorCode } from '@balai/live-contract';
+import { eventually } from '../../e2e/live/support/browser-harness';
+import { LiveClient, RunningLive } from './support/live-app';
+
+async function startNode(nodeId: string): Promise<RunningLive> {
+  let running: RunningLive | undefined;
+  // Each node gets its own copy of the app modules, so each reads its own LIVE_NODE_ID.
+  await jest.isolateModulesAsync(async () => {
+    process.env.LIVE_NODE_ID = nodeId;
+    const { startLiveApp } = await import('./support/live-app');
+    running = await startLiveApp();
+  });
+  return running!;
+}
+
+describe('two live nodes', () => {
+  let nodeA: RunningLive;
+  let nodeB: RunningLive;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    nodeA = await startNode('node-a');
+    nodeB = await startNode('node-b');
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await nodeA.close();
+    await nodeB.close();
+  });
+
+  it('one node hosts a session; the other refuses and names it; the claim ends with the room', async () => {
+    const course = await nodeA.factory.course();
+    const user = await nodeA.factory.participant(course);
+    const host = await LiveClient.connect(nodeA.url, course.trainer.token);
+    clients.push(host);
+    await host.ok('room:join', { sessionId: course.sessionId });
+
+    const elsewhere = await LiveClient.connect(nodeB.url, user.token);
+    clients.push(elsewhere);
+    expect(await elsewhere.request('room:join', { sessionId: course.sessionId })).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.RoomOnOtherNode, details: { nodeId: 'node-a' } },
+    });
+
+    await host.ok('room:leave');
+    const retried = await eventually(
+      () => elsewhere.request('room:join', { sessionId: course.sessionId }),
+      (ack) => ack.ok,
+      3000,
+    );
+    expect(retried.ok).toBe(true);
+  });
+});
