@@ -7,6 +7,8 @@ import { createCourse, createSession, createUser, enrolDirect, TestUser } from '
 const TOKEN = 'balai-dev-only-internal-token-change-me';
 const MIN = 60_000;
 
+jest.setTimeout(90_000);
+
 describe('attendance API', () => {
   let sut: RunningApp;
   let admin: TestUser;

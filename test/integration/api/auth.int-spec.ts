@@ -5,6 +5,8 @@ import { NOTIFICATION_JOBS, QUEUES } from '@balai/queue';
 import { RunningApp, startApiApp } from '../../support/api-app';
 import { createUser, TEST_PASSWORD, validIkm } from '../../support/factories';
 
+jest.setTimeout(90_000);
+
 describe('auth API', () => {
   let sut: RunningApp;
   beforeAll(async () => {

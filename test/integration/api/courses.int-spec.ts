@@ -5,6 +5,8 @@ import { NOTIFICATION_JOBS, QUEUES, reminderJobId } from '@balai/queue';
 import { RunningApp, startApiApp } from '../../support/api-app';
 import { createCourse, createSession, createUser, enrolDirect, inDays, TestUser } from '../../support/factories';
 
+jest.setTimeout(90_000);
+
 describe('courses and sessions API', () => {
   let sut: RunningApp;
   let admin: TestUser;

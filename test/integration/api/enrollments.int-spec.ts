@@ -5,6 +5,8 @@ import { NOTIFICATION_JOBS, QUEUES } from '@balai/queue';
 import { RunningApp, startApiApp } from '../../support/api-app';
 import { createCourse, createUser, TestUser } from '../../support/factories';
 
+jest.setTimeout(90_000);
+
 describe('enrolment API', () => {
   let sut: RunningApp;
   let admin: TestUser;

@@ -9,6 +9,8 @@ import { createCourse, createSession, createUser, enrolDirect, model, TestUser }
 const TOKEN = 'balai-dev-only-internal-token-change-me';
 const MIN = 60_000;
 
+jest.setTimeout(90_000);
+
 describe('reports API', () => {
   let sut: RunningApp;
   let admin: TestUser;

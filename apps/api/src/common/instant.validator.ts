@@ -24,6 +24,8 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
           if (!m) return false;
           const [, y, mo, d, h, mi] = m.map(Number) as number[];
           if (y! < 2000 || y! > 2100 || mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59) return false;
+          // Reject calendar overflow such as 30 February, which Date would silently roll over.
+          if (new Date(Date.UTC(y!, mo! - 1, d!)).getUTCDate() !== d) return false;
           const date = new Date(value);
           return !Number.isNaN(date.getTime());
         },

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsMongoId, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsMongoId, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+
+/** Absent means unchanged; an explicit null is rejected rather than read as absent. */
+const unlessAbsent = ValidateIf((_: object, value: unknown) => value !== undefined);
 import { SESSION_STATUSES, SessionStatus } from '@balai/domain';
 import { IsInstant } from '../../common/instant.validator';
 
@@ -22,8 +25,8 @@ export class CreateSessionDto {
 
 export class UpdateSessionDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) title?: string;
-  @ApiPropertyOptional({ example: '2026-12-02T09:00:00+07:00' }) @IsOptional() @IsInstant() startsAt?: string;
-  @ApiPropertyOptional({ example: '2026-12-02T12:00:00+07:00' }) @IsOptional() @IsInstant() endsAt?: string;
+  @ApiPropertyOptional({ example: '2026-12-02T09:00:00+07:00' }) @unlessAbsent @IsInstant() startsAt?: string;
+  @ApiPropertyOptional({ example: '2026-12-02T12:00:00+07:00' }) @unlessAbsent @IsInstant() endsAt?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsMongoId({ each: true }) @ArrayUnique() @ArrayMaxSize(20) trainerIds?: string[];
   @ApiPropertyOptional({ description: 'Shown to participants in the notice' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
