@@ -128,4 +128,23 @@ describe('live attendance reporting', () => {
       error: { code: LiveErrorCode.SessionOver },
     });
   });
+
+  it('closes the room when time is up (end + grace) and closes every interval', async () => {
+    const now = Date.now();
+    // The room closes ROOM_GRACE_MINUTES (30) after the end: here, 1.5 s from now.
+    const course = await live.factory.course({ startsAt: new Date(now - 90 * 60_000), endsAt: new Date(now - 30 * 60_000 + 1500) });
+    const user = await live.factory.participant(course);
+    const participant = await connect(user.token);
+    await participant.ok('room:join', { sessionId: course.sessionId });
+    expect(await participant.next('session:ended', 5000)).toMatchObject({ reason: 'time-up' });
+    await eventually(() => eventsOf(user.id), (e) => e.length === 2);
+    expect(eventsOf(user.id)).toEqual([
+      ['join', undefined],
+      ['leave', 'session-ended'],
+    ]);
+    expect(await participant.request('chat:send', { text: 'late' })).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.NotInRoom },
+    });
+  });
 });
