@@ -17,7 +17,6 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { WorkerEnv } from '@balai/config';
 import {
-  CertificateEligibility,
   certificateIssuedJobId,
   CertificateIssuedJob,
   CertificateReservation,
@@ -26,6 +25,7 @@ import {
   QUEUES,
 } from '@balai/queue';
 import { formatCertificateNumber } from './certificate-number';
+import { EligibilityCache } from './eligibility.cache';
 import { CertificatePdfStore } from './certificate-pdf.store';
 import { CertificateRenderer } from './certificate.renderer';
 import { CertificateRepository, CourseFacts } from './certificate.repository';
@@ -41,6 +41,8 @@ export class PermanentIssueError extends Error {
 /** Where the reservation of a job lives (the BullMQ job data in production). */
 export interface ReservationSlot {
   current?: CertificateReservation;
+  /** True when an earlier attempt of this job may have started (crash, stall, retry): look for its leftovers. */
+  mayHaveLeftovers: boolean;
   save(reservation: CertificateReservation): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export class CertificateIssuer {
   constructor(
     private readonly config: ConfigService<WorkerEnv, true>,
     private readonly repository: CertificateRepository,
-    private readonly eligibility: CertificateEligibility,
+    private readonly eligibility: EligibilityCache,
     private readonly renderer: CertificateRenderer,
     private readonly pdfs: CertificatePdfStore,
     @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
@@ -72,59 +74,80 @@ export class CertificateIssuer {
       return { status: 'already-issued', certificateId: existing._id.toString(), number: existing.number };
     }
 
-    const verdict = await this.eligibility.forCourse(courseId, [userId]);
+    const verdict = await this.eligibility.check(courseId, userId);
     if (!verdict) throw new PermanentIssueError('COURSE_NOT_FOUND', `course ${courseId} does not exist`);
-    const participant = verdict.participants[0]!;
+    const participant = verdict.participant;
     if (!participant.eligible) {
       throw new PermanentIssueError(
         participant.reason ?? 'NOT_ELIGIBLE',
         `participant ${userId} is not eligible (attendance ${participant.attendancePercent}% , minimum ${verdict.minAttendancePercent}%)`,
       );
     }
-    const [course, person] = await Promise.all([this.repository.courseFacts(courseId), this.repository.participantFacts(userId)]);
+    const [course, person] = await Promise.all([this.courseFacts(courseId), this.repository.participantFacts(userId)]);
     if (!course) throw new PermanentIssueError('COURSE_NOT_FOUND', `course ${courseId} does not exist`);
     if (!person) throw new PermanentIssueError('USER_NOT_FOUND', `user ${userId} does not exist`);
 
-    const reservation = slot.current ?? (await this.reserve(course, slot));
-    const issuedAt = new Date(reservation.issuedAt);
-    const verificationUrl = `${this.config.get('PUBLIC_BASE_URL', { infer: true }).replace(/\/+$/, '')}/verify/${reservation.verificationCode}`;
-    const pdf = await this.renderer.render({
-      number: reservation.number,
-      verificationUrl,
-      participantName: person.name,
-      businessName: person.businessName,
-      courseTitle: course.title,
-      courseType: course.type,
-      dateRange: this.dateRange(course),
-      lessonHours: course.lessonHours,
-      placeAndDate: `${this.config.get('CERT_ISSUER_CITY', { infer: true })}, ${this.longDate(issuedAt)}`,
-    });
-    const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
     const filename = CertificatePdfStore.filename(courseId, userId);
-    const pdfFileId = await this.pdfs.upload(filename, pdf, { courseId, userId, number: reservation.number });
-
-    const created = await this.repository.insert({
-      courseId: new Types.ObjectId(courseId),
-      userId: new Types.ObjectId(userId),
-      number: reservation.number,
-      verificationCode: reservation.verificationCode,
-      issuedAt,
-      pdfSha256,
-      pdfFileId,
-      participantName: person.name,
-      businessName: person.businessName,
-      courseTitle: course.title,
-    });
-    if (!created) {
-      // Another attempt saved first; ours is surplus.
+    let reservation = slot.current ?? (await this.reserve(course, slot));
+    for (let attempt = 1; ; attempt += 1) {
+      const issuedAt = new Date(reservation.issuedAt);
+      const pdf = await this.renderer.render({
+        number: reservation.number,
+        verificationUrl: `${this.config.get('PUBLIC_BASE_URL', { infer: true }).replace(/\/+$/, '')}/verify/${reservation.verificationCode}`,
+        participantName: person.name,
+        businessName: person.businessName,
+        courseTitle: course.title,
+        courseType: course.type,
+        dateRange: this.dateRange(course),
+        lessonHours: course.lessonHours,
+        placeAndDate: `${this.config.get('CERT_ISSUER_CITY', { infer: true })}, ${this.longDate(issuedAt)}`,
+      });
+      const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
+      const pdfFileId = await this.pdfs.upload(filename, pdf, { courseId, userId, number: reservation.number });
+      const result = await this.repository.insert({
+        courseId: new Types.ObjectId(courseId),
+        userId: new Types.ObjectId(userId),
+        number: reservation.number,
+        verificationCode: reservation.verificationCode,
+        issuedAt,
+        pdfSha256,
+        pdfFileId,
+        participantName: person.name,
+        businessName: person.businessName,
+        courseTitle: course.title,
+      });
+      if ('created' in result) {
+        const removed = slot.mayHaveLeftovers || attempt > 1 ? await this.pdfs.deleteOthers(filename, pdfFileId) : 0;
+        if (removed) this.logger.warn(`removed ${removed} leftover PDF(s) of an interrupted attempt for ${filename}`);
+        await this.notifyIssued(result.created._id.toString());
+        return { status: 'issued', certificateId: result.created._id.toString(), number: result.created.number };
+      }
+      // Either way the PDF we uploaded is surplus.
       await this.pdfs.delete(pdfFileId);
-      const winner = await this.repository.findFor(courseId, userId);
-      return { status: 'already-issued', certificateId: winner!._id.toString(), number: winner!.number };
+      if (result.conflict === 'pair') {
+        const winner = (await this.repository.findFor(courseId, userId))!;
+        return { status: 'already-issued', certificateId: winner._id.toString(), number: winner.number };
+      }
+      // The number (or code) is taken: a counter that handed a value out twice
+      // must never yield two certificates with one number. Take a fresh one.
+      if (attempt >= 5) throw new Error(`certificate number ${reservation.number} collided ${attempt} times`);
+      this.logger.warn(`certificate number ${reservation.number} already used; reserving another`);
+      reservation = await this.reserve(course, slot);
     }
-    const removed = await this.pdfs.deleteOthers(filename, pdfFileId);
-    if (removed) this.logger.warn(`removed ${removed} leftover PDF(s) of an interrupted attempt for ${filename}`);
-    await this.notifyIssued(created._id.toString());
-    return { status: 'issued', certificateId: created._id.toString(), number: created.number };
+  }
+
+  private readonly courseCache = new Map<string, { at: number; value: Promise<CourseFacts | null> }>();
+
+  /** What is printed about the course, read once per batch (15 s), not once per certificate. */
+  private courseFacts(courseId: string): Promise<CourseFacts | null> {
+    const now = Date.now();
+    const hit = this.courseCache.get(courseId);
+    if (hit && now - hit.at < 15_000) return hit.value;
+    for (const [key, entry] of this.courseCache) if (now - entry.at >= 15_000) this.courseCache.delete(key);
+    const value = this.repository.courseFacts(courseId);
+    this.courseCache.set(courseId, { at: now, value });
+    value.catch(() => this.courseCache.delete(courseId));
+    return value;
   }
 
   private async reserve(course: CourseFacts, slot: ReservationSlot): Promise<CertificateReservation> {

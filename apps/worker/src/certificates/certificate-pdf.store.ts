@@ -12,8 +12,12 @@ import { CERTIFICATE_PDF_BUCKET } from '@balai/queue';
 export class CertificatePdfStore {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
+  private cached?: mongo.GridFSBucket;
+
+  /** One bucket per process: GridFSBucket checks its indexes once per instance, not per upload. */
   private bucket(): mongo.GridFSBucket {
-    return new mongo.GridFSBucket(this.connection.db!, { bucketName: CERTIFICATE_PDF_BUCKET });
+    this.cached ??= new mongo.GridFSBucket(this.connection.db!, { bucketName: CERTIFICATE_PDF_BUCKET });
+    return this.cached;
   }
 
   static filename(courseId: string, userId: string): string {

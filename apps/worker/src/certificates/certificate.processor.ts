@@ -31,6 +31,7 @@ export class CertificateProcessor implements OnModuleInit {
     try {
       return await this.issuer.issue(data, {
         current: data.reserved,
+        mayHaveLeftovers: job.attemptsStarted > 1 || job.attemptsMade > 0 || !!data.reserved,
         save: async (reserved) => {
           await job.updateData({ ...job.data, reserved });
         },

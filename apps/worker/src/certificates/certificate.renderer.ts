@@ -45,8 +45,7 @@ export class CertificateRenderer implements OnModuleInit {
     };
   }
 
-  async render(data: CertificateDocumentData): Promise<Buffer> {
-    const qr = await QRCode.toBuffer(data.verificationUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 360 });
+  render(data: CertificateDocumentData): Promise<Buffer> {
     const doc = new PDFDocument({
       size: 'A4',
       layout: 'landscape',
@@ -58,7 +57,7 @@ export class CertificateRenderer implements OnModuleInit {
     doc.registerFont('Bold', this.assets.bold);
     this.drawFrame(doc);
     this.drawBody(doc, data);
-    this.drawFooter(doc, data, qr);
+    this.drawFooter(doc, data);
     doc.end();
     return done;
   }
@@ -95,10 +94,10 @@ export class CertificateRenderer implements OnModuleInit {
     });
   }
 
-  private drawFooter(doc: PDFKit.PDFDocument, data: CertificateDocumentData, qr: Buffer): void {
+  private drawFooter(doc: PDFKit.PDFDocument, data: CertificateDocumentData): void {
     const top = PAGE.height - 168;
     const qrSize = 92;
-    doc.image(qr, MARGIN + 4, top + 20, { width: qrSize, height: qrSize });
+    drawQr(doc, data.verificationUrl, MARGIN + 4, top + 20, qrSize);
     doc.font('Regular').fontSize(7).fillColor('#444444');
     doc.text('Pindai untuk verifikasi:', MARGIN + 4, top + 20 + qrSize + 4, { width: 260, lineBreak: false });
     doc.text(data.verificationUrl, MARGIN + 4, top + 20 + qrSize + 13, { width: 300, lineBreak: false });
@@ -147,6 +146,20 @@ export class CertificateRenderer implements OnModuleInit {
     });
     return y + height;
   }
+}
+
+/** The QR code as vector squares: sharp at any zoom, and no PNG to encode and decode per certificate. */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const quiet = 2;
+  const cell = size / (modules.size + 2 * quiet);
+  doc.save().rect(x, y, size, size).fill('#ffffff');
+  for (let row = 0; row < modules.size; row += 1) {
+    for (let col = 0; col < modules.size; col += 1) {
+      if (modules.get(row, col)) doc.rect(x + (col + quiet) * cell, y + (row + quiet) * cell, cell, cell);
+    }
+  }
+  doc.fill('#000000').restore();
 }
 
 function formatJp(hours: number): string {

@@ -5,8 +5,9 @@ import { CertificatePdfStore } from './certificate-pdf.store';
 import { CertificateProcessor } from './certificate.processor';
 import { CertificateRenderer } from './certificate.renderer';
 import { CertificateRepository } from './certificate.repository';
+import { EligibilityCache } from './eligibility.cache';
 
 @Module({
-  providers: [CertificateEligibility, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
+  providers: [CertificateEligibility, EligibilityCache, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
 })
 export class CertificatesModule {}

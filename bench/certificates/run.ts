@@ -1,0 +1,99 @@
+/**
+ * bench:certificates — issues N certificates (default 1,000) through the real
+ * worker process against the local FerretDB and Redis, then reports
+ * certificates per second, p50/p95 time per certificate (BullMQ processedOn ->
+ * finishedOn) and the worker's peak RSS (VmHWM from /proc).
+ * Uses its own database and Redis prefix and removes them afterwards.
+ *
+ *   npm run bench:certificates -- [count] [concurrency]
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Types } from 'mongoose';
+import { CERTIFICATE_JOBS, certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
+import { addParticipants, connectDb, createFinishedCourse } from '../../test/integration/worker/support/fixtures';
+import { SmtpSink } from '../../test/integration/worker/support/smtp-sink';
+import { sleep, WorkerProcess } from '../../test/integration/worker/support/worker-process';
+
+const count = Number(process.argv[2] ?? 1000);
+const concurrency = process.argv[3] ?? '4';
+
+async function main(): Promise<void> {
+  const suffix = randomBytes(4).toString('hex');
+  const mongo = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/balai');
+  mongo.pathname = `/balai_bench_${suffix}`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
+  const prefix = `bench_${suffix}`;
+  const smtp = new SmtpSink();
+  const smtpUrl = await smtp.start();
+  const db = await connectDb(mongo.toString());
+  const url = new URL(redisUrl);
+  const queue = new Queue<IssueCertificateJob>(QUEUES.certificates, { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
+  const worker = new WorkerProcess({
+    MONGODB_URI: mongo.toString(),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    SMTP_URL: smtpUrl,
+    WORKER_CONCURRENCY: concurrency,
+    LOG_LEVEL: 'info',
+  });
+  try {
+    process.stdout.write(`seeding ${count} participants...\n`);
+    const course = await createFinishedCourse(db, { sessionCount: 2 });
+    const userIds: string[] = [];
+    for (let i = 0; i < count; i += 500) {
+      userIds.push(...(await addParticipants(db, course, Array.from({ length: Math.min(500, count - i) }, () => ({ attendancePercent: 95 })))));
+    }
+    await worker.start();
+    const baseRss = worker.peakRssMiB();
+    await queue.addBulk(
+      userIds.map((userId) => ({ name: CERTIFICATE_JOBS.issue, data: { courseId: course.id, userId, requestedBy: 'bench' }, opts: { jobId: certificateJobId(course.id, userId) } })),
+    );
+    const started = Date.now();
+    let peakRss = baseRss ?? 0;
+    for (;;) {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      peakRss = Math.max(peakRss, worker.peakRssMiB() ?? 0);
+      if (counts.completed + counts.failed >= count) break;
+      if (Date.now() - started > 30 * 60_000) throw new Error('bench timed out after 30 minutes');
+      if (process.stdout.isTTY) process.stdout.write(`\r${counts.completed}/${count} completed, ${counts.failed} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      await sleep(1000);
+    }
+    const jobs = await queue.getJobs(['completed', 'failed'], 0, count);
+    const first = Math.min(...jobs.map((j) => j.processedOn ?? Infinity));
+    const last = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
+    const durations = jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)).sort((a, b) => a - b);
+    const pct = (p: number) => durations[Math.min(durations.length - 1, Math.ceil((p / 100) * durations.length) - 1)]!;
+    const issued = await db.certificates.countDocuments({ courseId: new Types.ObjectId(course.id) });
+    const failed = jobs.filter((j) => j.failedReason).length;
+    const reasons = [...new Set(jobs.filter((j) => j.failedReason).map((j) => j.failedReason))];
+    process.stdout.write('\n');
+    process.stdout.write(
+      [
+        `certificates issued:        ${issued} of ${count} (failed jobs: ${failed})`,
+        `worker concurrency:         ${concurrency}`,
+        `wall time (first start -> last finish): ${((last - first) / 1000).toFixed(1)} s`,
+        `throughput:                 ${(issued / ((last - first) / 1000)).toFixed(2)} certificates/s`,
+        `time per certificate:       p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${durations[durations.length - 1]} ms`,
+        `worker peak RSS (VmHWM):    ${peakRss.toFixed(0)} MiB (after start-up: ${(baseRss ?? 0).toFixed(0)} MiB)`,
+        `emails received by SMTP:    ${smtp.messages.length}`,
+        ...(reasons.length ? [`failure reasons:            ${reasons.join(' | ')}`] : []),
+        `host: ${require('node:os').cpus().length} CPUs, load average ${require('node:os').loadavg().map((l: number) => l.toFixed(2)).join(' ')}`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await worker.stop('SIGTERM');
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    const notifications = new Queue(QUEUES.notifications, { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
+    await notifications.obliterate({ force: true }).catch(() => undefined);
+    await notifications.close();
+    await queue.close();
+    await db.close(true);
+    await smtp.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
