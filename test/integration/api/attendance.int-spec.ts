@@ -83,9 +83,14 @@ describe('attendance API', () => {
     expect(mine.body.rows[0].percent).toBeCloseTo(83.3, 1);
   });
 
-  it('a leave without an open interval is acknowledged but changes nothing', async () => {
+  it('a leave that arrives before its join closes the late join at the right time', async () => {
     const { session, start, p } = await setup();
-    expect((await post(event('leave', session.id, p.id, at(start, 5))).expect(200)).body.result).toBe('ignored');
+    const leave = event('leave', session.id, p.id, at(start, 30));
+    expect((await post(leave).expect(200)).body.result).toBe('recorded');
+    expect((await post(leave).expect(200)).body.result).toBe('duplicate');
+    await post(event('join', session.id, p.id, at(start, 10))).expect(200);
+    const view = await request(sut.url).get(`/api/sessions/${session.id}/attendance`).set(admin.auth).expect(200);
+    expect(view.body.rows.find((r: { userId: string }) => r.userId === p.id)).toMatchObject({ attendedMinutes: 20, connections: 1 });
   });
 
   it('concurrent retries of the same join store one interval', async () => {

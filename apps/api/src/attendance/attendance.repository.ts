@@ -5,12 +5,35 @@ import { AttendanceInterval } from '@balai/database';
 
 export type IntervalRecord = AttendanceInterval;
 
+/**
+ * A leave that arrived before its join (the live service retries each event
+ * independently) is kept as a zero-length record with this joinEventId prefix,
+ * so the late join can be closed at the right time.
+ */
+export const ORPHAN_PREFIX = 'leave:';
+const MATCHED = 'orphan-matched';
+
+export const isOrphanLeave = (i: Pick<AttendanceInterval, 'joinEventId'>) => i.joinEventId.startsWith(ORPHAN_PREFIX);
+
 @Injectable()
 export class AttendanceRepository {
   constructor(@InjectModel(AttendanceInterval.name) private readonly model: Model<AttendanceInterval>) {}
 
-  async open(interval: Pick<AttendanceInterval, 'sessionId' | 'courseId' | 'userId' | 'joinEventId' | 'joinedAt'>): Promise<void> {
-    await this.model.create(interval);
+  async open(interval: Pick<AttendanceInterval, 'sessionId' | 'courseId' | 'userId' | 'joinEventId' | 'joinedAt'> & Partial<AttendanceInterval>): Promise<IntervalRecord> {
+    return (await this.model.create(interval)).toObject();
+  }
+
+  /** The earliest unmatched early-arriving leave of this user in this session at or after `at`. */
+  earliestOrphanLeave(sessionId: Types.ObjectId, userId: Types.ObjectId, at: Date): Promise<IntervalRecord | null> {
+    return this.model
+      .findOne({ sessionId, userId, joinEventId: { $regex: `^${ORPHAN_PREFIX}` }, leaveReason: { $ne: MATCHED }, leftAt: { $gte: at } })
+      .sort({ leftAt: 1 })
+      .lean<IntervalRecord>()
+      .exec();
+  }
+
+  async markMatched(id: Types.ObjectId): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { leaveReason: MATCHED } }).exec();
   }
 
   findByLeaveEvent(leaveEventId: string): Promise<IntervalRecord | null> {

@@ -10,7 +10,7 @@ import { EnrollmentRepository } from '../enrollments/enrollment.repository';
 import { SessionRepository } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
 import { AttendanceCalculator } from './attendance.calculator';
-import { AttendanceRepository } from './attendance.repository';
+import { AttendanceRepository, isOrphanLeave, ORPHAN_PREFIX } from './attendance.repository';
 import { AttendanceEventDto, AttendanceEventResultDto, CourseAttendanceDto, SessionAttendanceDto, SessionAttendanceRowDto } from './dto/attendance.dto';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -45,17 +45,36 @@ export class AttendanceService {
     // One user's events in one session are applied one at a time (no transactions on FerretDB).
     return this.mutex.withLock(`attendance:${event.sessionId}:${event.userId}`, async () => {
       if (event.type === 'join') {
+        let opened;
         try {
-          await this.intervals.open({ sessionId: session._id, courseId: session.courseId, userId, joinEventId: event.eventId, joinedAt: at });
-          return { result: 'recorded' };
+          opened = await this.intervals.open({ sessionId: session._id, courseId: session.courseId, userId, joinEventId: event.eventId, joinedAt: at });
         } catch (error) {
           if (isDuplicateKey(error)) return { result: 'duplicate' };
           throw error;
         }
+        const early = await this.intervals.earliestOrphanLeave(session._id, userId, at);
+        if (early?.leftAt) {
+          await this.intervals.close(opened._id, early.leftAt, `${early.leaveEventId ?? ''}:matched`, 'late-join');
+          await this.intervals.markMatched(early._id);
+        }
+        return { result: 'recorded' };
       }
       if (await this.intervals.findByLeaveEvent(event.eventId)) return { result: 'duplicate' };
       const open = await this.intervals.latestOpen(session._id, userId, at);
-      if (!open) return { result: 'ignored' };
+      if (!open) {
+        // Its join has not arrived yet: remember the leave (zero length, counts nothing).
+        await this.intervals.open({
+          sessionId: session._id,
+          courseId: session.courseId,
+          userId,
+          joinEventId: `${ORPHAN_PREFIX}${event.eventId}`,
+          joinedAt: at,
+          leftAt: at,
+          leaveEventId: event.eventId,
+          leaveReason: event.reason,
+        });
+        return { result: 'recorded' };
+      }
       await this.intervals.close(open._id, at, event.eventId, event.reason);
       return { result: 'recorded' };
     });
@@ -66,10 +85,11 @@ export class AttendanceService {
     const session = await this.sessions.findById(sessionId);
     if (!session) throw notFound({ id: 'Sesi tidak ditemukan.', en: 'Session not found.' });
     await this.access.forStaff(actor, String(session.courseId));
-    const [intervals, enrollments] = await Promise.all([
+    const [all, enrollments] = await Promise.all([
       this.intervals.bySession(session._id),
       this.enrollments.byCourse(session.courseId, ['enrolled', 'waitlisted', 'cancelled', 'removed']),
     ]);
+    const intervals = all.filter((i) => !isOrphanLeave(i));
     const statusByUser = new Map(enrollments.map((e) => [String(e.userId), e.status as string]));
     const userIds = new Set<string>([...enrollments.filter((e) => e.status === 'enrolled').map((e) => String(e.userId)), ...intervals.map((i) => String(i.userId))]);
     const users = await this.users.findManyByIds([...userIds].map((id) => new Types.ObjectId(id)));

@@ -13,11 +13,11 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'A participant (IKM) registers with their business profile. Public.' })
+  @ApiOperation({ summary: 'A participant (IKM) registers with their business profile. Public, rate-limited per IP.' })
   @ApiCreatedResponse({ type: RegisterResponseDto })
-  @ApiErrors(400, 409, 413)
-  register(@Body() dto: RegisterDto) {
-    return this.auth.register(dto);
+  @ApiErrors(400, 409, 413, 429)
+  register(@Body() dto: RegisterDto, @Ip() ip: string) {
+    return this.auth.register(dto, ip);
   }
 
   @Post('login')

@@ -47,7 +47,8 @@ export class AuthService {
     @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
   ) {}
 
-  async register(dto: RegisterDto): Promise<RegisterResponseDto> {
+  async register(dto: RegisterDto, ip: string): Promise<RegisterResponseDto> {
+    await this.limiter.hitIp('register', ip);
     const user = await this.usersService.registerParticipant(dto);
     const pair = await this.issue(user, randomUUID());
     return { ...pair, user: toUserResponse(user) };

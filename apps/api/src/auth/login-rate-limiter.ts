@@ -26,6 +26,15 @@ export class LoginRateLimiter {
     }
   }
 
+  /** Per client IP only (e.g. registrations, where there is no account yet). */
+  async hitIp(scope: string, ip: string): Promise<void> {
+    const window = Math.floor(Date.now() / 60_000);
+    if ((await this.bump(`rl:${scope}:ip:${ip}:${window}`)) > this.config.get('AUTH_IP_RATE_LIMIT_PER_MINUTE', { infer: true })) {
+      const d = STATUS_DEFAULTS[HttpStatus.TOO_MANY_REQUESTS]!;
+      throw new AppException(HttpStatus.TOO_MANY_REQUESTS, d.code, d.text);
+    }
+  }
+
   private async bump(key: string): Promise<number> {
     const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 120).exec()) as [[Error | null, number], unknown];
     return count;
