@@ -557,6 +557,9 @@ function RosterPanel({ courseId }: { courseId: string }) {
 function AttendancePanel({ sessions }: { sessions: Session[] }) {
   const [sel, setSel] = useState(sessions[0]?.id ?? '');
   const [msg, setMsg] = useState<string | null>(null);
+  useEffect(() => {
+    if (!sel && sessions[0]) setSel(sessions[0].id);
+  }, [sessions.length]);
   const state = useLoad(() => (sel ? api.sessionAttendance(sel) : Promise.resolve([])), [sel]);
   return (
     <section>
