@@ -27,6 +27,7 @@ describe('live classroom in headless Chromium', () => {
   let bob: BrowserPeer;
   let aliceUser: TestUser;
   let bobUser: TestUser;
+  let carolUser: TestUser;
   const peers: BrowserPeer[] = [];
 
   const open = async (name: string, token: string) => {
@@ -80,6 +81,16 @@ describe('live classroom in headless Chromium', () => {
     }
   });
 
+  it('signals the active speaker', async () => {
+    // Sent to the whole room when the dominant speaker changes (late joiners get it in room:join).
+    const events = await eventually(
+      () => host.events('speaker:active'),
+      (list) => list.some((e) => (e as { peerId: string }).peerId === course.trainer.id),
+      10_000,
+    );
+    expect(events.length).toBeGreaterThan(0);
+  });
+
   it('lowers the simulcast layer for a small tile', async () => {
     const video = (await alice.stats()).find((s) => s.kind === 'video')!;
     const ack = await alice.request('media:report-viewport', { consumerId: video.consumerId, width: 200, height: 112 });
@@ -105,6 +116,22 @@ describe('live classroom in headless Chromium', () => {
     expect(frames(after) - frames(before)).toBeLessThanOrEqual(2);
     expect(audio(after)).toBeGreaterThan(audio(before));
     await bob.request('media:set-audio-only', { enabled: false });
+  });
+
+  it('a dropped connection reconnects by itself and media flows again, in the same attendance interval', async () => {
+    carolUser = await live.factory.participant(course);
+    const carol = await open('carol', carolUser.token);
+    await carol.joinOk(course.sessionId);
+    const before = await carol.waitForStats(receivesFrom(course.trainer.id), MEDIA_DEADLINE_MS);
+    const old = new Set(before.map((s) => s.consumerId));
+    await carol.dropConnection();
+    await carol.waitForStats(
+      (stats) => receivesFrom(course.trainer.id)(stats.filter((s) => !old.has(s.consumerId))),
+      MEDIA_DEADLINE_MS,
+    );
+    expect(await carol.connected()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(stub.events.filter((e) => e.userId === carolUser.id).map((e) => e.type)).toEqual(['join']);
   });
 
   it('raise hand -> invite -> the participant microphone reaches the host', async () => {

@@ -126,6 +126,7 @@ class LiveTestClient {
     });
     transport.on('connectionstatechange', (state) => {
       if (state === 'connected') this.mark('recv-connected');
+      else this.restartIceIfBroken(transport, state);
     });
     this.recvTransport = transport;
   }
@@ -147,8 +148,22 @@ class LiveTestClient {
       this.ok('media:produce', { transportId: transport.id, kind, rtpParameters, source: appData.source })
         .then(({ producerId }) => callback({ id: producerId }), errback);
     });
+    transport.on('connectionstatechange', (state) => this.restartIceIfBroken(transport, state));
     this.sendTransport = transport;
     return transport;
+  }
+
+  /** A transport whose ICE broke (network change) gets new ICE parameters instead of a reload. */
+  private restartIceIfBroken(transport: types.Transport, state: string): void {
+    if ((state !== 'disconnected' && state !== 'failed') || transport.closed || !this.socket?.connected) return;
+    void this.ok('transport:restart-ice', { transportId: transport.id })
+      .then(({ iceParameters }) => transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters }))
+      .catch((e) => this.log('ice restart failed', e));
+  }
+
+  /** Simulates a dropped connection: the socket.io client reconnects by itself. */
+  dropConnection(): void {
+    this.socket?.io.engine.close();
   }
 
   private async screenTrack(): Promise<MediaStreamTrack> {

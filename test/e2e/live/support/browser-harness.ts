@@ -108,6 +108,10 @@ export class BrowserPeer {
     return this.page.evaluate((n) => window.liveTest.eventsNamed(n), name);
   }
 
+  dropConnection(): Promise<void> {
+    return this.page.evaluate(() => window.liveTest.dropConnection());
+  }
+
   connected(): Promise<boolean> {
     return this.page.evaluate(() => window.liveTest.connected);
   }
