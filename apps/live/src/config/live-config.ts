@@ -10,6 +10,8 @@ import { env, liveEnvSchema } from '@balai/config';
 export const liveAppEnvSchema = liveEnvSchema.extend({
   /** A reconnect within this many seconds continues the same attendance interval. */
   LIVE_RECONNECT_GRACE_SECONDS: env.int(30, 0, 3600),
+  /** A transport whose ICE stays disconnected this long (after mediasoup's consent timeout) counts as a drop. */
+  LIVE_MEDIA_DROP_SECONDS: env.int(10, 1, 3600),
   /** Chat rate limit: at most COUNT messages per WINDOW_MS per user and session. */
   CHAT_RATE_LIMIT_COUNT: env.int(5, 1, 1000),
   CHAT_RATE_LIMIT_WINDOW_MS: env.int(10_000, 100, 3_600_000),

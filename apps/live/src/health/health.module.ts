@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
-import { MongoHealthIndicator, RedisHealthIndicator } from '@balai/common';
+import { DependencyHealthModule } from '@balai/common';
 import { MediaModule } from '../media/media.module';
 import { HealthController } from './health.controller';
 import { MediasoupHealthIndicator } from './mediasoup.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MediaModule],
+  imports: [DependencyHealthModule, MediaModule],
   controllers: [HealthController],
-  providers: [MongoHealthIndicator, RedisHealthIndicator, MediasoupHealthIndicator],
+  providers: [MediasoupHealthIndicator],
 })
 export class HealthModule {}

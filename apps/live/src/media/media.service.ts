@@ -3,7 +3,7 @@
  * consumers, and the server-side choice of simulcast layers per consumer.
  * Permission to publish is checked here, on the server, for every produce.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { types } from 'mediasoup';
 import {
@@ -21,6 +21,7 @@ import type { Room } from '../rooms/room';
 import { badState, forbidden, LiveException, notFound } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import { chooseLayers, suggestsAudioOnly } from './layer-policy';
+import { watchTransportLiveness } from './media-liveness';
 import { WorkerPoolService } from './worker-pool.service';
 
 /** mediasoup rejects bad parameters by throwing; the client hears MEDIA_ERROR. */
@@ -36,6 +37,8 @@ async function media<T>(what: string, action: () => Promise<T>): Promise<T> {
 
 @Injectable()
 export class MediaService {
+  private readonly logger = new Logger(MediaService.name);
+
   constructor(
     private readonly pool: WorkerPoolService,
     private readonly notifier: RoomNotifier,
@@ -74,6 +77,11 @@ export class MediaService {
     peer.transports.set(transport.id, transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') transport.close();
+    });
+    // Media gone for good while the socket may still look alive: treat it as a dropped connection.
+    watchTransportLiveness(transport, this.config.get('LIVE_MEDIA_DROP_SECONDS', { infer: true }) * 1000, () => {
+      this.logger.warn({ peerId: peer.peerId, transportId: transport.id }, 'media transport lost; dropping the connection');
+      if (peer.socket.connected) peer.socket.disconnect(true);
     });
     transport.observer.once('close', () => {
       if (peer.transports.get(transport.id) === transport) peer.transports.delete(transport.id);
