@@ -6,3 +6,4 @@ export * from './health/redis.health';
 export * from './health/mongo.health';
 export * from './http/bootstrap';
 export * from './auth';
+export * from './health/dependency-health';

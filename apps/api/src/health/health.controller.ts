@@ -1,9 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import type { Connection } from 'mongoose';
-import { MongoHealthIndicator, RedisClient, RedisHealthIndicator } from '@balai/common';
+import { DependencyHealth } from '@balai/common';
 import { Public } from '../auth/auth.decorators';
 
 @ApiTags('health')
@@ -12,19 +10,14 @@ import { Public } from '../auth/auth.decorators';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongoHealthIndicator,
-    private readonly redisIndicator: RedisHealthIndicator,
-    @InjectConnection() private readonly connection: Connection,
-    private readonly redis: RedisClient,
+    private readonly dependencies: DependencyHealth,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and dependencies (MongoDB, Redis); 503 when one is down. Public.' })
+  @ApiOperation({ summary: 'Liveness and dependencies (MongoDB, Redis). Public.' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; `details` says which.' })
   check() {
-    return this.health.check([
-      () => this.mongo.pingCheck('mongodb', this.connection),
-      () => this.redisIndicator.pingCheck('redis', this.redis.client),
-    ]);
+    return this.health.check(this.dependencies.checks());
   }
 }

@@ -1,25 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import type { Connection } from 'mongoose';
-import { MongoHealthIndicator, RedisClient, RedisHealthIndicator } from '@balai/common';
+import { DependencyHealth } from '@balai/common';
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly mongo: MongoHealthIndicator,
-    private readonly redisIndicator: RedisHealthIndicator,
-    @InjectConnection() private readonly connection: Connection,
-    private readonly redis: RedisClient,
+    private readonly dependencies: DependencyHealth,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([
-      () => this.mongo.pingCheck('mongodb', this.connection),
-      () => this.redisIndicator.pingCheck('redis', this.redis.client),
-    ]);
+    return this.health.check(this.dependencies.checks());
   }
 }
