@@ -12,6 +12,14 @@
  *
  * Options: --steps 50,100,150 --warmup-ms 2500 --window-ms 5000 --no-srtp
  *          --compare (also run each step through bare mediasoup calls, same worker)
+ *          --renice | --realtime (priority for the worker and receiver on a shared machine)
+ *
+ * Columns: workerCpuPct (worker CPU time / wall time), workerWaitPct (time the
+ * worker was runnable but waiting for a CPU: high = the machine, not the SFU,
+ * limits the step), hostIngressLossPct (host -> worker loss on the top layer,
+ * which every viewer inherits), udpRcvbufDrops (kernel-wide), forwardedPps,
+ * lossPct (sequence gaps per consumer at the receiver), deliveredPct (received
+ * rate / (sent rate x N)).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -41,6 +49,12 @@ const WORKER_CPU = option('worker-cpu', '0');
 const DRIVER_CPU = option('driver-cpu', '1');
 /** Raise the worker's and receiver's scheduling priority (the machine is shared; see the wait column). */
 const RENICE = flag('renice');
+/**
+ * SCHED_FIFO for the worker and the receiver: on a shared, overloaded machine the
+ * worker otherwise waits for its own core and the bench measures the neighbours.
+ * The kernel's RT throttling still leaves 5% of the core to others.
+ */
+const REALTIME = flag('realtime');
 
 // The bench is a CLI: it configures the app's environment before the app module is loaded.
 Object.assign(process.env, {
@@ -173,7 +187,7 @@ interface ReceiverResult {
 }
 
 function runReceiver(binary: string, count: number): { ready: Promise<void>; done: Promise<ReceiverResult> } {
-  const child = spawn('taskset', ['-c', DRIVER_CPU, ...(RENICE ? ['nice', '-n', '-10'] : []), binary, String(RECEIVER_BASE_PORT), String(count), String(WARMUP_MS), String(WINDOW_MS)]);
+  const child = spawn('taskset', ['-c', DRIVER_CPU, ...(RENICE ? ['nice', '-n', '-10'] : []), ...(REALTIME ? ['chrt', '-f', '50'] : []), binary, String(RECEIVER_BASE_PORT), String(count), String(WARMUP_MS), String(WINDOW_MS)]);
   let out = '';
   let readyResolve: () => void = () => undefined;
   let readyReject: (error: Error) => void = () => undefined;
@@ -232,6 +246,7 @@ async function main(): Promise<void> {
   const workerPid = pool.pids()[0];
   execFileSync('taskset', ['-apc', WORKER_CPU, String(workerPid)], { stdio: 'ignore' });
   if (RENICE) execFileSync('renice', ['-n', '-10', '-p', String(workerPid)], { stdio: 'ignore' });
+  if (REALTIME) execFileSync('chrt', ['-f', '-p', '50', String(workerPid)], { stdio: 'ignore' });
 
   const sessionId = randomBytes(12).toString('hex');
   const room = await registry.getOrCreate({
@@ -333,7 +348,7 @@ async function main(): Promise<void> {
   let capacity = 0;
   process.stdout.write(
     `SFU bench: 1 worker (pid ${workerPid}) pinned to CPU ${WORKER_CPU}; driver and receiver on CPU ${DRIVER_CPU}; ` +
-      `SRTP ${SRTP ? 'on' : 'off'}; ${RENICE ? 'worker and receiver reniced to -10; ' : ''}warm-up ${WARMUP_MS} ms, window ${WINDOW_MS} ms; host sends VP8 simulcast ` +
+      `SRTP ${SRTP ? 'on' : 'off'}; ${RENICE ? 'worker and receiver reniced to -10; ' : ''}${REALTIME ? 'worker and receiver SCHED_FIFO 50; ' : ''}warm-up ${WARMUP_MS} ms, window ${WINDOW_MS} ms; host sends VP8 simulcast ` +
       `(${LAYERS.map((l) => `${l.width}p ${l.fps * l.packetsPerFrame} pkt/s`).join(', ')}) + Opus ${AUDIO.pps} pkt/s; viewers get the top layer.\n`,
   );
   for (const n of STEPS) {
