@@ -214,6 +214,7 @@ const id = {
   // trainer
   trainerTitle: 'Kelas yang saya ajar',
   uploadMaterial: 'Unggah materi',
+  materialFile: 'Berkas materi',
   uploadHint: 'PDF, PPTX, DOCX atau gambar.',
   uploaded: 'Materi berhasil diunggah.',
   // admin
@@ -471,6 +472,7 @@ const en: Record<Key, string> = {
   notAllowed: 'You are not registered for this training, so you cannot enter the session.',
   trainerTitle: 'Classes I teach',
   uploadMaterial: 'Upload material',
+  materialFile: 'Material file',
   uploadHint: 'PDF, PPTX, DOCX or images.',
   uploaded: 'Material uploaded.',
   adminTitle: 'Administration',

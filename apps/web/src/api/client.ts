@@ -494,7 +494,12 @@ export const api = {
     post<Session>(`/courses/${courseId}/sessions`, body),
   updateSession: (id: string, body: Record<string, unknown>) => patch<Session>(`/sessions/${id}`, body),
   cancelSession: (id: string) => post<Session>(`/sessions/${id}/cancel`),
-  sessionsBetween: async (from: string, to: string) => page<Session>(await call('GET', `/sessions${qs({ from, to, limit: 200 })}`)).items,
+  /** No global sessions route: gather the sessions of the (non-cancelled) courses, keep those in the window. */
+  sessionsBetween: async (from: string, to: string): Promise<Session[]> => {
+    const courses = page<Course>(await call('GET', '/courses?limit=100')).items.filter((c) => c.status !== 'cancelled');
+    const lists = await Promise.all(courses.map((c) => api.courseSessions(c.id).catch(() => [] as Session[])));
+    return lists.flat().filter((s) => s.startsAt >= from && s.startsAt < to);
+  },
   roster: (courseId: string) => get<Roster>(`/courses/${courseId}/roster`),
   removeEnrolment: (courseId: string, userId: string) => del<unknown>(`/courses/${courseId}/roster/${userId}`),
   sessionAttendance: async (sessionId: string) => (await get<{ rows: AttendanceRow[] }>(`/sessions/${sessionId}/attendance`)).rows ?? [],

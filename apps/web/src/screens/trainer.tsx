@@ -111,7 +111,7 @@ export function MaterialsPanel({ courseId, canUpload }: { courseId: string; canU
             }
           }}
         >
-          <Field label={t('uploadMaterial')} hint={t('uploadHint')}>
+          <Field label={t('materialFile')} hint={t('uploadHint')}>
             {({ id, describedBy }) => (
               <input id={id} name="file" type="file" accept=".pdf,.pptx,.docx,image/png,image/jpeg,application/pdf" aria-describedby={describedBy} />
             )}
