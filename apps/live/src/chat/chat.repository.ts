@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { ChatMessage } from '@balai/database/schemas/chat-message.schema';
+import { ChatMessage } from '@balai/database';
 import type { ChatMessageInfo } from '@balai/live-contract';
 
 const HISTORY_LIMIT = 100;

@@ -7,6 +7,7 @@ import { Enrollment, EnrollmentSchema } from './enrollment.schema';
 import { User, UserSchema } from './user.schema';
 import { PasswordResetToken, PasswordResetTokenSchema, RefreshToken, RefreshTokenSchema } from './auth-token.schema';
 import { Material, MaterialSchema } from './material.schema';
+import { ChatMessage, ChatMessageSchema } from './chat-message.schema';
 
 export * from './user.schema';
 export * from './course.schema';
@@ -16,10 +17,12 @@ export * from './attendance.schema';
 export * from './certificate.schema';
 export * from './auth-token.schema';
 export * from './material.schema';
+export * from './chat-message.schema';
 
 /** Every model of the platform; registered once by DatabaseModule. */
 export const ALL_MODELS: ModelDefinition[] = [
   { name: User.name, schema: UserSchema },
+  { name: ChatMessage.name, schema: ChatMessageSchema },
   { name: Course.name, schema: CourseSchema },
   { name: CourseSession.name, schema: CourseSessionSchema },
   { name: Enrollment.name, schema: EnrollmentSchema },
