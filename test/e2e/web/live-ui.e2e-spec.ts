@@ -108,4 +108,62 @@ describe('web client: live room messages (Chromium, real API + live service)', (
     await page.locator('.live[data-status="live"]').waitFor();
     await page.context().close();
   });
+
+  it('offers audio-only on a poor link; accepting stops the video (not the audio) and switching back restores it', async () => {
+    const { trainer, session, participant } = await courseWithSession(-5);
+    const hostContext = await newContext(browser, { liveUrl: live.url });
+    const host = await hostContext.newPage();
+    await signIn(host, api.url, trainer.email);
+    await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
+    await host.goto(`${api.url}/#/sesi/${session.id}`);
+    await host.getByTestId('enter-room').click();
+    await host.locator('.live[data-status="live"]').waitFor();
+
+    const page = await phonePage();
+    await signIn(page, api.url, participant.email);
+    await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
+    await page.goto(`${api.url}/#/sesi/${session.id}`);
+    await page.locator('.live[data-status="live"]').waitFor();
+    type Stats = { video: number; audio: number };
+    const stats = (): Promise<Stats> =>
+      page.evaluate(async () => {
+        const c = (window as unknown as { __balaiLive: { videoStats(): Promise<Array<{ framesDecoded: number }>>; audioStats(): Promise<Array<{ packetsReceived: number }>> } }).__balaiLive;
+        const v = await c.videoStats();
+        const a = await c.audioStats();
+        return { video: v.reduce((n, x) => n + x.framesDecoded, 0), audio: a.reduce((n, x) => n + x.packetsReceived, 0) };
+      });
+    const until = async (what: string, ok: (s: Stats) => boolean) => {
+      const started = Date.now();
+      for (;;) {
+        const s = await stats();
+        if (ok(s)) return s;
+        if (Date.now() - started > 20_000) throw new Error(`timed out: ${what} (${JSON.stringify(s)})`);
+        await page.waitForTimeout(300);
+      }
+    };
+    await until('video and audio flowing', (s) => s.video > 0 && s.audio > 0);
+    await page.getByTestId('quality').waitFor();
+
+    // The client reports a poor link (~100 kbit/s down); the live service answers with its audio-only suggestion.
+    await page.evaluate(() =>
+      (window as unknown as { __balaiLive: { request(e: string, p: unknown): Promise<unknown> } }).__balaiLive.request('media:report-network', { quality: 'poor', availableBitrate: 100_000 }),
+    );
+    await page.getByTestId('audio-only-offer').filter({ hasText: 'Koneksi Anda lemah.' }).waitFor();
+    await shot(page, shots, '06-audio-only-offer-phone');
+    await page.getByRole('button', { name: 'Ya, hanya suara' }).click();
+    await page.getByText('Mode hanya suara aktif (hemat kuota)').first().waitFor();
+    await page.waitForTimeout(1500); // let in-flight frames drain
+    const paused = await stats();
+    await page.waitForTimeout(2500);
+    const later = await stats();
+    expect(later.video - paused.video).toBeLessThanOrEqual(2); // no video decoded while audio-only
+    expect(later.audio).toBeGreaterThan(paused.audio); // the trainer is still heard
+    await shot(page, shots, '07-audio-only-phone');
+
+    await page.getByTestId('audio-only').click(); // "Tampilkan video"
+    await until('video back after audio-only', (s) => s.video > later.video + 5);
+    await page.locator('.stage video').waitFor();
+    await page.context().close();
+    await hostContext.close();
+  });
 });

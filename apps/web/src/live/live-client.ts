@@ -379,13 +379,16 @@ export class LiveClient {
   endSession = () => this.request(ClientEvent.SessionEnd, {});
   dismissInvite = () => this.patch({ invited: null });
 
+  /**
+   * Audio-only: the server pauses this peer's video consumers (no video bytes
+   * sent) and resumes them with a key frame when switched back; video producers
+   * that appeared meanwhile are consumed then.
+   */
   async setAudioOnly(enabled: boolean): Promise<void> {
     this.patch({ audioOnly: enabled, offerAudioOnly: false });
     if (!enabled) this.offerDeclined = true;
     await this.request(ClientEvent.SetAudioOnly, { enabled }).catch(() => undefined);
-    if (enabled) {
-      for (const c of [...this.consumers.values()]) if (c.kind === 'video') this.removeConsumer(c.id);
-    } else {
+    if (!enabled) {
       for (const p of Object.values(this.state.get().producers)) if (p.kind === 'video' && p.peerId !== this.state.get().self?.peerId) await this.consume(p).catch(() => undefined);
     }
   }
@@ -516,7 +519,12 @@ export class LiveClient {
     const quality: NetworkQuality = loss > 0.15 || rtt > 1.5 ? 'bad' : loss > 0.05 || rtt > 0.6 ? 'poor' : loss > 0.02 || rtt > 0.3 ? 'fair' : 'good';
     this.poorCount = quality === 'poor' || quality === 'bad' ? this.poorCount + 1 : 0;
     this.patch((s) => ({ quality, offerAudioOnly: s.offerAudioOnly || (this.poorCount >= 2 && !s.audioOnly && !this.offerDeclined) }));
-    void this.request(ClientEvent.ReportNetwork, bitrate !== undefined ? { quality, availableBitrate: bitrate } : { quality }).catch(() => undefined);
+    void this.request(ClientEvent.ReportNetwork, bitrate !== undefined ? { quality, availableBitrate: bitrate } : { quality }).then(
+      ({ suggestAudioOnly }) => {
+        if (suggestAudioOnly && !this.state.get().audioOnly && !this.offerDeclined) this.patch({ offerAudioOnly: true });
+      },
+      () => undefined,
+    );
   }
 
   /** For tests and diagnostics: decoded frames per video consumer, from the consumer's own SSRC (not the probator). */

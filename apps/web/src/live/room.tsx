@@ -361,6 +361,7 @@ function RoomTop({ s, client }: { s: LiveState; client: LiveClient }) {
 
 /** Screen share first, then the host's camera, then whoever speaks. */
 function pickStage(s: LiveState): RemoteMedia | null {
+  if (s.audioOnly) return null;
   const video = Object.values(s.media).filter((m) => m.kind === 'video');
   const role = (peerId: string) => s.peers[peerId]?.role;
   return (
@@ -393,7 +394,7 @@ function Stage({ s, client }: { s: LiveState; client: LiveClient }) {
           <Video track={ownScreen} label={t('you')} />
           <span class="stage-label">{t('you')} · {t('shareScreen')}</span>
         </>
-      ) : s.local.camera && isStaff(s.self) ? (
+      ) : s.local.camera && isStaff(s.self) && !s.audioOnly ? (
         <>
           <Video track={s.local.camera} label={t('you')} />
           <span class="stage-label">{t('you')}</span>
@@ -407,7 +408,7 @@ function Stage({ s, client }: { s: LiveState; client: LiveClient }) {
 
 function Tiles({ s, client }: { s: LiveState; client: LiveClient }) {
   const stage = pickStage(s);
-  const others = Object.values(s.media).filter((m) => m.kind === 'video' && m.consumerId !== stage?.consumerId);
+  const others = s.audioOnly ? [] : Object.values(s.media).filter((m) => m.kind === 'video' && m.consumerId !== stage?.consumerId);
   const speakers = Object.values(s.peers).filter((p) => p.canSpeak && p.peerId !== s.self?.peerId && !others.some((m) => m.peerId === p.peerId) && stage?.peerId !== p.peerId);
   const micOn = (peerId: string) => Object.values(s.producers).some((p) => p.peerId === peerId && p.source === 'mic' && !p.paused);
   const showSelf = s.local.camera && !(isStaff(s.self) && !stage && !s.local.screen);
