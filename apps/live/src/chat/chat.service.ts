@@ -7,6 +7,8 @@ import { RoomNotifier } from '../signalling/room-notifier.service';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import { ChatRepository } from './chat.repository';
 
+const HISTORY_IN_MEMORY = 100;
+
 /** Room chat: stored with the session, rate-limited per user, deletable by hosts and moderators. */
 @Injectable()
 export class ChatService {
@@ -16,8 +18,19 @@ export class ChatService {
     private readonly notifier: RoomNotifier,
   ) {}
 
-  history(sessionId: string): Promise<ChatMessageInfo[]> {
-    return this.repository.recent(sessionId);
+  /** Recent messages for a joiner: read from the store once per room, then kept in memory. */
+  history(room: Room): Promise<ChatMessageInfo[]> {
+    if (!room.chatHistory) {
+      room.chatHistory = this.repository.recent(room.sessionId);
+      room.chatHistory.catch(() => (room.chatHistory = undefined));
+    }
+    return room.chatHistory.then((list) => [...list]);
+  }
+
+  private async remember(room: Room, update: (list: ChatMessageInfo[]) => ChatMessageInfo[]): Promise<void> {
+    if (!room.chatHistory) return;
+    const list = await room.chatHistory.catch(() => undefined);
+    if (list) room.chatHistory = Promise.resolve(update(list).slice(-HISTORY_IN_MEMORY));
   }
 
   async send(room: Room, peer: Peer, text: string): Promise<ChatMessageInfo> {
@@ -25,6 +38,7 @@ export class ChatService {
       throw new LiveException(LiveErrorCode.RateLimited, 'you are sending messages too fast');
     }
     const message = await this.repository.add(room.sessionId, peer.userId, peer.name, text);
+    await this.remember(room, (list) => (list.some((m) => m.id === message.id) ? list : [...list, message]));
     this.notifier.toRoom(room.sessionId, ServerEvent.ChatMessage, message);
     return message;
   }
@@ -32,6 +46,7 @@ export class ChatService {
   async delete(room: Room, peer: Peer, messageId: string): Promise<Record<string, never>> {
     if (!peer.isStaff) throw forbidden('only hosts and moderators delete messages');
     if (!(await this.repository.softDelete(room.sessionId, messageId, peer.userId))) throw notFound('unknown message');
+    await this.remember(room, (list) => list.filter((m) => m.id !== messageId));
     this.notifier.toRoom(room.sessionId, ServerEvent.ChatDeleted, { messageId });
     return {};
   }

@@ -17,6 +17,13 @@ import { LiveException } from '../signalling/live.exception';
 import { RemovalStore } from './removal.store';
 import type { SessionFacts } from './room';
 
+const SESSION_CACHE_MS = 5000;
+
+interface SessionAndCourse {
+  session: Pick<CourseSession, '_id' | 'courseId' | 'startsAt' | 'endsAt' | 'trainerIds' | 'status'>;
+  course: Pick<Course, '_id' | 'trainerIds' | 'status'>;
+}
+
 export interface Admission {
   facts: SessionFacts;
   role: RoomRole;
@@ -24,6 +31,8 @@ export interface Admission {
 
 @Injectable()
 export class AdmissionService {
+  private readonly cache = new Map<string, { expires: number; value: Promise<SessionAndCourse | null> }>();
+
   constructor(
     @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
     @InjectModel(Course.name) private readonly courses: Model<Course>,
@@ -38,17 +47,15 @@ export class AdmissionService {
   }
 
   async admit(user: AuthUser, sessionId: string, now = new Date()): Promise<Admission> {
-    const session = await this.sessions
-      .findById(sessionId, { courseId: 1, startsAt: 1, endsAt: 1, trainerIds: 1, status: 1 })
-      .lean();
-    if (!session) throw new LiveException(LiveErrorCode.SessionNotFound, 'no such session');
-    // Independent reads in parallel: they are most of a join's latency.
-    const [course, enrolled, removed] = await Promise.all([
-      this.courses.findById(session.courseId, { trainerIds: 1, status: 1 }).lean(),
-      this.isEnrolled(user, session.courseId),
+    const found = await this.sessionAndCourse(sessionId);
+    if (!found) throw new LiveException(LiveErrorCode.SessionNotFound, 'no such session');
+    const { session, course } = found;
+    const staff = user.role === 'admin' || [...session.trainerIds, ...course.trainerIds].some((id) => String(id) === user.id);
+    // Per-user reads in parallel; staff need no enrolment read.
+    const [enrolled, removed] = await Promise.all([
+      staff ? Promise.resolve(false) : this.isEnrolled(user, session.courseId),
       this.removals.isRemoved(String(session._id), user.id),
     ]);
-    if (!course) throw new LiveException(LiveErrorCode.SessionNotFound, 'the session has no course');
 
     const role = this.roleOf(user, session.trainerIds, course.trainerIds, enrolled);
     if (!role) throw new LiveException(LiveErrorCode.NotAllowed, 'you are not enrolled in this course');
@@ -72,6 +79,37 @@ export class AdmissionService {
       throw new LiveException(LiveErrorCode.Removed, 'you were removed from this session');
     }
     return { facts, role };
+  }
+
+  /**
+   * Session and course, shared by every join of the same session for a few
+   * seconds: at the start of a crowded session hundreds of joins would
+   * otherwise read the same two documents. Ending a session invalidates it.
+   */
+  private sessionAndCourse(sessionId: string): Promise<SessionAndCourse | null> {
+    const cached = this.cache.get(sessionId);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const value = this.loadSessionAndCourse(sessionId);
+    this.cache.set(sessionId, { expires: Date.now() + SESSION_CACHE_MS, value });
+    value.catch(() => this.cache.delete(sessionId));
+    if (this.cache.size > 1000) {
+      for (const [key, entry] of this.cache) if (entry.expires <= Date.now()) this.cache.delete(key);
+    }
+    return value;
+  }
+
+  private async loadSessionAndCourse(sessionId: string): Promise<SessionAndCourse | null> {
+    const session = await this.sessions
+      .findById(sessionId, { courseId: 1, startsAt: 1, endsAt: 1, trainerIds: 1, status: 1 })
+      .lean();
+    if (!session) return null;
+    const course = await this.courses.findById(session.courseId, { trainerIds: 1, status: 1 }).lean();
+    return course ? { session, course } : null;
+  }
+
+  /** Forget what is cached about a session (its status changed). */
+  invalidate(sessionId: string): void {
+    this.cache.delete(sessionId);
   }
 
   private roleOf(

@@ -46,9 +46,6 @@ export class MembershipService implements OnModuleDestroy {
     }
     const user = socket.data.user;
     const { facts, role } = await this.admission.admit(user, sessionId);
-    // The history read overlaps with room creation (first join) instead of following it.
-    const history = this.chat.history(facts.sessionId);
-    history.catch(() => undefined);
     const room = await this.registry.getOrCreate(facts);
     this.scheduleExpiry(room);
 
@@ -75,7 +72,7 @@ export class MembershipService implements OnModuleDestroy {
       self: room.peerInfo(peer),
       peers: room.peerInfos().filter((info) => info.peerId !== peer.peerId),
       producers: room.producerInfos(peer.peerId),
-      chat: await history,
+      chat: await this.chat.history(room),
       hands: [...room.hands],
       activeSpeakerPeerId: room.activeSpeakerPeerId,
       routerRtpCapabilities: room.router.rtpCapabilities as unknown as Record<string, unknown>,
@@ -113,6 +110,7 @@ export class MembershipService implements OnModuleDestroy {
   async endByHost(room: Room, peer: Peer): Promise<void> {
     if (!peer.isStaff) throw forbidden('only hosts and moderators end the session');
     await this.sessions.updateOne({ _id: room.sessionId }, { $set: { status: 'ended', liveEndedAt: new Date() } });
+    this.admission.invalidate(room.sessionId);
     await this.endRoom(room, 'ended-by-host');
   }
 

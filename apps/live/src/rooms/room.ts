@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { PeerInfo, ProducerInfo } from '@balai/live-contract';
+import type { ChatMessageInfo, PeerInfo, ProducerInfo } from '@balai/live-contract';
 import { Peer } from './peer';
 
 export interface SessionFacts {
@@ -18,6 +18,8 @@ export class Room {
   /** Peer ids in the order their hands went up. */
   hands: string[] = [];
   activeSpeakerPeerId: string | null = null;
+  /** Recent chat, loaded once per room from the store and kept current by ChatService. */
+  chatHistory?: Promise<ChatMessageInfo[]>;
   closed = false;
 
   constructor(
