@@ -19,7 +19,8 @@ import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn } from './suppor
  * laptop; the trainer goes live with the fake camera; A and B receive the video
  * (frames decoded, read from WebRTC stats of the consumer's own SSRC) and the
  * audio; chat both ways; A raises a hand, is invited to speak and the trainer
- * receives A's microphone; the trainer ends the session; the admin issues the
+ * receives A's microphone; the trainer mutes A and removes B; the trainer ends
+ * the session; the admin issues the
  * certificates; A downloads theirs and the verification page shows it valid.
  *
  * One shortcut, marked below: after the admin schedules the session in the UI
@@ -232,10 +233,17 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await a.getByTestId('toggle-mic').filter({ hasText: 'Mikrofon menyala' }).waitFor();
     await poll("A's microphone packets at the trainer", async () => (await audioPackets(host)) > 0);
 
-    // --- The trainer ends the session; everyone sees the end screen. ---
+    // --- Moderation: the trainer mutes A, then removes B. ---
+    await aRow.getByRole('button', { name: 'Matikan mikrofon' }).click();
+    await a.getByTestId('muted-by-host').filter({ hasText: 'Mikrofon Anda dimatikan oleh pelatih.' }).waitFor();
+    await a.getByTestId('toggle-mic').filter({ hasText: 'Mikrofon mati' }).waitFor();
+    await host.locator('li[data-peer="Budi Santoso"]').getByRole('button', { name: 'Keluarkan' }).click();
+    await b.getByTestId('session-ended').filter({ hasText: 'Anda dikeluarkan dari sesi ini oleh pelatih.' }).waitFor();
+    await host.locator('li[data-peer="Budi Santoso"]').waitFor({ state: 'detached' });
+
+    // --- The trainer ends the session; the participant sees the end screen. ---
     await host.getByTestId('end-session').click();
-    await a.getByTestId('session-ended').waitFor();
-    await b.getByTestId('session-ended').waitFor();
+    await a.getByTestId('session-ended').filter({ hasText: 'Sesi telah berakhir' }).waitFor();
     await shot(a, shots, '09-session-ended-phone');
 
     // Attendance reached the API from the live service.

@@ -445,10 +445,12 @@ export class LiveClient {
         const media = Object.fromEntries(Object.entries(s.media).map(([k, m]) => [k, m.producerId === producerId ? { ...m, paused } : m]));
         return { producers: p ? { ...s.producers, [producerId]: { ...p, paused } } : s.producers, media };
       });
+      // A host muted one of ours: the server paused it and only a new producer can be heard again,
+      // so drop it; the microphone button then shows "off" and turning it on publishes afresh.
       for (const [source, prod] of this.producersBySource) {
         if (prod.id === producerId && paused) {
-          prod.pause();
-          if (source === 'mic') this.patch({ mutedByHost: true });
+          this.patch({ mutedByHost: source === 'mic' });
+          void this.unpublish(source);
         }
       }
     });

@@ -299,7 +299,7 @@ function Room({ sessionId, initialStream }: { sessionId: string; initialStream: 
         </div>
       )}
       {s.mutedByHost && !s.local.mic && (
-        <div class="banner banner-info" role="status">
+        <div class="banner banner-info" role="status" data-testid="muted-by-host">
           {t('mutedByHost')}
         </div>
       )}
