@@ -6,6 +6,7 @@ import { WaitlistService } from './enrollments/waitlist.service';
 import { NotificationProducer } from './notifications/notification.producer';
 import { SessionRepository } from './sessions/session.repository';
 import { RedisMutex } from './common/redis-mutex';
+import { SeatCounter } from './enrollments/seat-counter';
 
 /**
  * Repositories and cross-feature policies shared by the API's feature modules.
@@ -14,7 +15,7 @@ import { RedisMutex } from './common/redis-mutex';
  */
 @Global()
 @Module({
-  providers: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex],
-  exports: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex],
+  providers: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex, SeatCounter],
+  exports: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex, SeatCounter],
 })
 export class PersistenceModule {}

@@ -68,33 +68,11 @@ export class CourseRepository {
     return res.deletedCount === 1;
   }
 
-  /**
-   * Takes a seat and a place in line in one conditional update. FerretDB has no
-   * `$expr`, so the guard compares against the capacity just read: if an admin
-   * changed the capacity meanwhile the update misses and the caller retries.
-   */
-  takeSeat(id: Types.ObjectId, capacity: number, guard: FilterQuery<Course>): Promise<CourseRecord | null> {
-    return this.model
-      .findOneAndUpdate({ _id: id, capacity, seatsTaken: { $lt: capacity }, ...guard }, { $inc: { seatsTaken: 1, enrollmentSeq: 1 } }, { new: true })
-      .lean<CourseRecord>()
-      .exec();
-  }
-
-  /** A place in line only (the course is full): the request is waitlisted with this seq. */
-  nextSeq(id: Types.ObjectId, guard: FilterQuery<Course>): Promise<CourseRecord | null> {
-    return this.model.findOneAndUpdate({ _id: id, ...guard }, { $inc: { enrollmentSeq: 1 } }, { new: true }).lean<CourseRecord>().exec();
-  }
-
-  /** Take a seat for a promotion (capacity grew); no place in line needed. */
-  takeSeatForPromotion(id: Types.ObjectId, capacity: number): Promise<CourseRecord | null> {
-    return this.model
-      .findOneAndUpdate({ _id: id, capacity, seatsTaken: { $lt: capacity } }, { $inc: { seatsTaken: 1 } }, { new: true })
-      .lean<CourseRecord>()
-      .exec();
-  }
-
-  async releaseSeat(id: Types.ObjectId): Promise<void> {
-    await this.model.updateOne({ _id: id, seatsTaken: { $gt: 0 } }, { $inc: { seatsTaken: -1 } }).exec();
+  /** Mirrors the Redis seat counters (SeatCounter) onto the document, for display and reports. */
+  async syncCounters(id: Types.ObjectId, seatsTaken: number, seq?: number): Promise<void> {
+    const update: UpdateQuery<Course> = { $set: { seatsTaken } };
+    if (seq !== undefined) update.$max = { enrollmentSeq: seq };
+    await this.model.updateOne({ _id: id }, update).exec();
   }
 
   async setSchedule(id: Types.ObjectId, startsAt: Date | null, endsAt: Date | null): Promise<void> {

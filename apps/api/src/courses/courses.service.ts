@@ -11,6 +11,7 @@ import { UserRepository } from '../users/user.repository';
 import { WaitlistService } from '../enrollments/waitlist.service';
 import { RedisMutex } from '../common/redis-mutex';
 import { MicroCache } from '../common/micro-cache';
+import { SeatCounter } from '../enrollments/seat-counter';
 import { CourseAccess } from './course-access';
 import { toCourseResponse } from './course.mapper';
 import { CourseFilter, CourseRecord, CourseRepository } from './course.repository';
@@ -33,6 +34,7 @@ export class CoursesService {
     private readonly notifications: NotificationProducer,
     private readonly waitlist: WaitlistService,
     private readonly mutex: RedisMutex,
+    private readonly seats: SeatCounter,
   ) {}
 
   async create(dto: CreateCourseDto): Promise<CourseResponseDto> {
@@ -91,26 +93,26 @@ export class CoursesService {
     this.assertWindow(opens, closes);
     set.registrationOpensAt = opens;
     set.registrationClosesAt = closes;
-    const guard: Record<string, unknown> = { status: current.status };
-    if (dto.capacity !== undefined) {
-      // Never below the seats already given; the guard makes it atomic with enrolment.
-      guard.seatsTaken = { $lte: dto.capacity };
-      set.capacity = dto.capacity;
-    }
-    // Capacity and seats change together only under the course lock (as enrolment does).
+    if (dto.capacity !== undefined) set.capacity = dto.capacity;
+    const belowSeats = () =>
+      conflict('CAPACITY_BELOW_SEATS', {
+        id: 'Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar.',
+        en: 'Capacity cannot be less than the seats already taken.',
+      });
+    // Capacity lives with the seat counters (atomic against enrolment); the waitlist moves under the course lock.
     const updated = await this.mutex.withLock(`course:${id}`, async () => {
+      if (dto.capacity !== undefined && !(await this.seats.setCapacity(current._id, dto.capacity))) throw belowSeats();
       let result: CourseRecord | null;
       try {
-        result = await this.courses.update(id, { $set: set }, guard);
+        result = await this.courses.update(id, { $set: set }, { status: current.status });
       } catch (error) {
+        if (dto.capacity !== undefined) await this.seats.setCapacity(current._id, current.capacity);
         if (isDuplicateKey(error)) throw conflict('COURSE_CODE_TAKEN', { id: 'Kode kursus sudah dipakai.', en: 'This course code is already used.' });
         throw error;
       }
       if (!result) {
-        throw conflict('CAPACITY_BELOW_SEATS', {
-          id: 'Kapasitas tidak boleh lebih kecil dari jumlah peserta terdaftar.',
-          en: 'Capacity cannot be less than the seats already taken.',
-        });
+        if (dto.capacity !== undefined) await this.seats.setCapacity(current._id, current.capacity);
+        throw conflict('STATUS_CHANGED', { id: 'Status kursus baru saja berubah. Muat ulang.', en: 'The course status just changed. Reload.' });
       }
       if (dto.capacity !== undefined && dto.capacity > current.capacity) await this.waitlist.fillFreeSeats(result._id);
       return result;

@@ -50,6 +50,15 @@ export class EnrollmentRepository {
     return this.model.find({ courseId: { $in: courseIds }, status: { $in: statuses } }).lean<EnrollmentRecord[]>().exec();
   }
 
+  countByStatus(courseId: Types.ObjectId, status: EnrollmentStatus): Promise<number> {
+    return this.model.countDocuments({ courseId, status }).exec();
+  }
+
+  async highestSeq(courseId: Types.ObjectId): Promise<number> {
+    const top = await this.model.findOne({ courseId }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<Enrollment, 'seq'>>().exec();
+    return top?.seq ?? 0;
+  }
+
   async deleteByCourse(courseId: Types.ObjectId): Promise<void> {
     await this.model.deleteMany({ courseId }).exec();
   }

@@ -1,7 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { FilterQuery, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
-import { Course } from '@balai/database';
 import { conflict, isDuplicateKey, notFound } from '../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { CourseRecord, CourseRepository } from '../courses/course.repository';
@@ -10,6 +9,7 @@ import { EnrollmentResponseDto, MyEnrollmentDto, RosterDto, RosterEntryDto } fro
 import { EnrollmentRecord, EnrollmentRepository } from './enrollment.repository';
 import { WaitlistService } from './waitlist.service';
 import { RedisMutex } from '../common/redis-mutex';
+import { SeatCounter } from './seat-counter';
 
 const ALREADY = { id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di kursus ini.', en: 'You are already enrolled (or waitlisted) in this course.' };
 const CLOSED = {
@@ -40,21 +40,17 @@ export class EnrollmentsService {
     private readonly access: CourseAccess,
     private readonly waitlist: WaitlistService,
     private readonly mutex: RedisMutex,
+    private readonly seats: SeatCounter,
   ) {}
 
   /** A participant enrols themselves: published/ongoing course, inside the registration window. */
   async enrolSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
     const now = new Date();
-    const guard: FilterQuery<Course> = {
-      status: { $in: ['published', 'ongoing'] },
-      registrationOpensAt: { $lte: now },
-      registrationClosesAt: { $gte: now },
-    };
     if (!['published', 'ongoing'].includes(course.status) || course.registrationOpensAt > now || course.registrationClosesAt < now) {
       throw conflict('REGISTRATION_CLOSED', CLOSED);
     }
-    return this.enrol(course, actor.id, guard);
+    return this.enrol(course, actor.id);
   }
 
   /** Admins enrol anyone into a course that is not finished, regardless of the window (capacity still holds). */
@@ -65,7 +61,7 @@ export class EnrollmentsService {
     if (course.status === 'completed' || course.status === 'cancelled') {
       throw conflict('COURSE_CLOSED', { id: 'Kursus sudah selesai atau dibatalkan.', en: 'The course is completed or cancelled.' });
     }
-    return this.enrol(course, userId, { status: { $in: ['draft', 'published', 'ongoing'] } });
+    return this.enrol(course, userId);
   }
 
   /**
@@ -74,49 +70,44 @@ export class EnrollmentsService {
    * course gives only a place in line (waitlisted). Seated requests therefore
    * always hold smaller seq numbers than the ones waitlisted after them.
    */
-  private async enrol(course: CourseRecord, userId: string, guard: FilterQuery<Course>): Promise<EnrollmentResponseDto> {
+  /**
+   * The seat and the place in line come from one atomic Redis script
+   * (SeatCounter.claim): seated while seats last, otherwise waitlisted, so the
+   * seated requests always hold smaller seq numbers than those waitlisted
+   * after them. No lock and no database write sit in that critical step.
+   */
+  private async enrol(course: CourseRecord, userId: string): Promise<EnrollmentResponseDto> {
     const existing = await this.enrollments.findOne(course._id, userId);
     if (existing && (existing.status === 'enrolled' || existing.status === 'waitlisted')) throw conflict('ALREADY_ENROLLED', ALREADY);
-    const record = await this.mutex.withLock(`course:${String(course._id)}`, () => this.claim(course, userId, guard, existing));
-    return this.withPosition(record);
-  }
-
-  /**
-   * The critical section, kept to two or three writes: seat and place in line
-   * come from one conditional `$inc` on the course document (made while
-   * holding the course's lock, see RedisMutex); a full course gives only a
-   * place in line (waitlisted). Seated requests therefore always hold smaller
-   * seq numbers than the ones waitlisted after them.
-   */
-  private async claim(course: CourseRecord, userId: string, guard: FilterQuery<Course>, existing: EnrollmentRecord | null): Promise<EnrollmentRecord> {
-    let seated = true;
-    let after = await this.courses.takeSeat(course._id, course.capacity, guard);
-    if (!after) {
-      seated = false;
-      after = await this.courses.nextSeq(course._id, guard);
-      if (!after) throw conflict('REGISTRATION_CLOSED', CLOSED);
-    }
-    const status = seated ? 'enrolled' : 'waitlisted';
+    const claim = await this.seats.claim(course._id);
+    const status = claim.seated ? 'enrolled' : 'waitlisted';
     let record: EnrollmentRecord | null;
     try {
       record = existing
-        ? await this.enrollments.reactivate(existing._id, existing.status, status, after.enrollmentSeq)
-        : await this.enrollments.insert(course._id, new Types.ObjectId(userId), status, after.enrollmentSeq);
+        ? await this.enrollments.reactivate(existing._id, existing.status, status, claim.seq)
+        : await this.enrollments.insert(course._id, new Types.ObjectId(userId), status, claim.seq);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       record = null;
     }
     if (!record) {
-      // The same person enrolled concurrently; give back what this request took.
-      if (seated) await this.waitlist.handOverSeat(course._id);
+      // The same person enrolled concurrently; give back the seat this request took.
+      if (claim.seated) await this.underLock(course._id, () => this.waitlist.handOverSeat(course._id));
       throw conflict('ALREADY_ENROLLED', ALREADY);
     }
-    // Capacity grew (or a seat was freed) since `course` was read: let the line move up.
-    if (!seated && after.seatsTaken < after.capacity) {
-      await this.waitlist.fillFreeSeats(course._id);
-      return (await this.enrollments.findOne(course._id, userId)) ?? record;
+    if (!claim.seated) {
+      // A seat may have been released (or capacity raised) between the claim and this insert.
+      const now = await this.seats.state(course._id);
+      if (now.seatsTaken < now.capacity) {
+        await this.underLock(course._id, () => this.waitlist.fillFreeSeats(course._id));
+        record = (await this.enrollments.findOne(course._id, userId)) ?? record;
+      }
     }
-    return record;
+    return this.withPosition(record);
+  }
+
+  private underLock<T>(courseId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
+    return this.mutex.withLock(`course:${String(courseId)}`, work);
   }
 
   async cancelSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
@@ -190,10 +181,11 @@ export class EnrollmentsService {
         createdAt: e.createdAt.toISOString(),
       };
     };
+    const seats = await this.seats.state(course._id);
     return {
       courseId: String(course._id),
-      capacity: course.capacity,
-      seatsTaken: course.seatsTaken,
+      capacity: seats.capacity,
+      seatsTaken: seats.seatsTaken,
       enrolled: list.filter((e) => e.status === 'enrolled').map(entry),
       waitlist: list.filter((e) => e.status === 'waitlisted').map(entry),
     };

@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { NotificationProducer } from '../notifications/notification.producer';
-import { CourseRepository } from '../courses/course.repository';
 import { EnrollmentRepository } from './enrollment.repository';
+import { SeatCounter } from './seat-counter';
 
 /**
  * Moves seats to the waitlist in `seq` order. Callers hold the course's lock
- * (RedisMutex `course:<id>`); every step is also a conditional single-document
- * update, so on real MongoDB two promoters could not give one seat twice.
- * Never takes the lock itself (callers already hold it).
+ * (RedisMutex `course:<id>`), so two promotions never pick the same person;
+ * seats themselves are counted atomically by SeatCounter. Never takes the
+ * lock itself.
  */
 @Injectable()
 export class WaitlistService {
   constructor(
-    private readonly courses: CourseRepository,
+    private readonly seats: SeatCounter,
     private readonly enrollments: EnrollmentRepository,
     private readonly notifications: NotificationProducer,
   ) {}
@@ -25,33 +25,27 @@ export class WaitlistService {
   async handOverSeat(courseId: Types.ObjectId): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const next = await this.enrollments.firstWaitlisted(courseId);
-      if (!next) {
-        await this.courses.releaseSeat(courseId);
-        // A waitlisted request may have been inserted meanwhile.
-        await this.fillFreeSeats(courseId);
-        return;
-      }
+      if (!next) break;
       const promoted = await this.enrollments.transition(next._id, 'waitlisted', 'enrolled', { promotedAt: new Date() });
       if (promoted) {
         await this.notifications.waitlistPromoted(String(courseId), String(promoted.userId));
         return;
       }
     }
-    await this.courses.releaseSeat(courseId);
+    await this.seats.release(courseId);
+    // A waitlisted enrolment may have been written meanwhile.
+    await this.fillFreeSeats(courseId);
   }
 
   /** Seats are free (capacity grew, or a race freed one): promote from the waitlist while both exist. */
   async fillFreeSeats(courseId: Types.ObjectId): Promise<void> {
     for (let attempt = 0; attempt < 10_000; attempt++) {
-      const course = await this.courses.findById(courseId);
-      if (!course || course.seatsTaken >= course.capacity) return;
       const next = await this.enrollments.firstWaitlisted(courseId);
       if (!next) return;
-      const seat = await this.courses.takeSeatForPromotion(courseId, course.capacity);
-      if (!seat) continue;
+      if (!(await this.seats.takeSeat(courseId))) return;
       const promoted = await this.enrollments.transition(next._id, 'waitlisted', 'enrolled', { promotedAt: new Date() });
       if (promoted) await this.notifications.waitlistPromoted(String(courseId), String(promoted.userId));
-      else await this.courses.releaseSeat(courseId);
+      else await this.seats.release(courseId);
     }
   }
 }
