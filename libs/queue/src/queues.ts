@@ -29,7 +29,11 @@ export interface CertificateReservation {
   issuedAt: string;
 }
 
-export const CERTIFICATE_JOBS = { issue: 'issue-certificate' } as const;
+export const CERTIFICATE_JOBS = {
+  issue: 'issue-certificate',
+  /** Repeating: enqueue certificates of courses with `certificate.autoIssue` whose last session has ended. */
+  autoIssueScan: 'auto-issue-scan',
+} as const;
 
 /** One id per (course, participant): enqueuing twice never makes two jobs. */
 export function certificateJobId(courseId: string, userId: string): string {

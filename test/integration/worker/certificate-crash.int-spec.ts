@@ -11,7 +11,8 @@ import { PrivateRedis } from './support/redis-server';
 import { SmtpSink } from './support/smtp-sink';
 import { waitFor, WorkerProcess } from './support/worker-process';
 
-jest.setTimeout(240_000);
+// Generous: on a shared 2-core machine a 200-certificate batch can take minutes; alone it takes about one.
+jest.setTimeout(600_000);
 
 const BATCH = 200;
 
@@ -53,6 +54,13 @@ describe('certificate batches survive crashes', () => {
 
   const issued = (courseId: string) => db.certificates.countDocuments({ courseId: new Types.ObjectId(courseId) });
 
+  /** All certificates saved and no issue job left to run (completed jobs may be trimmed, so count certificates). */
+  async function settled(queue: Queue<IssueCertificateJob>, courseId: string, count: number): Promise<boolean> {
+    if ((await issued(courseId)) < count) return false;
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+    return Object.values(counts).every((n) => n === 0);
+  }
+
   async function expectExactlyOnePerParticipant(course: SeededCourse, userIds: string[]): Promise<void> {
     const certs = await db.certificates.find({ courseId: new Types.ObjectId(course.id) }, { userId: 1, number: 1, pdfFileId: 1 }).lean();
     expect(certs).toHaveLength(userIds.length);
@@ -65,7 +73,7 @@ describe('certificate batches survive crashes', () => {
 
   const workerEnv = (extra: Record<string, string> = {}) => ({
     SMTP_URL: smtpUrl,
-    WORKER_CONCURRENCY: '4',
+    WORKER_CONCURRENCY: '6',
     WORKER_LOCK_MS: '5000',
     ...extra,
   });
@@ -77,14 +85,14 @@ describe('certificate batches survive crashes', () => {
     try {
       await enqueue(queue, course.id, userIds);
       await worker.start();
-      await waitFor(async () => (await issued(course.id)) >= BATCH / 4, 90_000, 'a quarter of the batch');
+      await waitFor(async () => (await issued(course.id)) >= BATCH / 4, 300_000, 'a quarter of the batch');
       await worker.stop('SIGKILL');
       const atKill = await issued(course.id);
       expect(atKill).toBeLessThan(BATCH);
       // Enqueuing the whole batch again (an impatient admin) must not matter either.
       await enqueue(queue, course.id, userIds);
       await worker.start();
-      await waitFor(async () => (await queue.getJobCounts('completed')).completed === BATCH, 120_000, 'all jobs completed');
+      await waitFor(() => settled(queue, course.id, BATCH), 400_000, 'the whole batch after the restart');
       await expectExactlyOnePerParticipant(course, userIds);
       expect((await queue.getJobCounts('failed')).failed).toBe(0);
     } finally {
@@ -105,13 +113,13 @@ describe('certificate batches survive crashes', () => {
     try {
       await enqueue(queue, course.id, userIds);
       await worker.start();
-      await waitFor(async () => (await issued(course.id)) >= BATCH / 4, 90_000, 'a quarter of the batch');
+      await waitFor(async () => (await issued(course.id)) >= BATCH / 4, 300_000, 'a quarter of the batch');
       await redis.stop();
       const atStop = await issued(course.id);
       expect(atStop).toBeLessThan(BATCH);
       await new Promise((done) => setTimeout(done, 1500));
       await redis.start();
-      await waitFor(async () => (await queue.getJobCounts('completed')).completed === BATCH, 150_000, 'all jobs completed after the restart');
+      await waitFor(() => settled(queue, course.id, BATCH), 400_000, 'the whole batch after the Redis restart');
       expect(worker.exitCode).toBeNull();
       await expectExactlyOnePerParticipant(course, userIds);
     } finally {
@@ -138,9 +146,10 @@ describe('certificate batches survive crashes', () => {
       expect(counts.active).toBe(0);
       expect(counts.failed).toBe(0);
       // Every job that completed has its certificate: none was cut off half-way.
-      expect(await issued(course.id)).toBe(counts.completed);
+      const issueJobs = (await queue.getJobs(['completed'])).filter((j) => j.name === CERTIFICATE_JOBS.issue);
+      expect(await issued(course.id)).toBe(issueJobs.length);
       await worker.start();
-      await waitFor(async () => (await queue.getJobCounts('completed')).completed === count, 60_000, 'the rest after restart');
+      await waitFor(() => settled(queue, course.id, count), 300_000, 'the rest after restart');
       await expectExactlyOnePerParticipant(course, userIds);
     } finally {
       await worker.stop('SIGKILL');

@@ -2,6 +2,7 @@
  * Data access for issuing: certificates, their counters, and the course and
  * participant facts printed on them. Returns plain objects only.
  */
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -37,8 +38,13 @@ export class CertificateRepository {
     @InjectModel(User.name) private readonly users: Model<User>,
   ) {}
 
+  /**
+   * By primary key: the certificate of (course, participant) has a deterministic
+   * _id, so this check is a key lookup, not a query on two fields (which a
+   * MongoDB-protocol server without index pushdown, like FerretDB v1, scans).
+   */
   findFor(courseId: string, userId: string): Promise<CertificateRecord | null> {
-    return this.certificates.findOne({ courseId: new Types.ObjectId(courseId), userId: new Types.ObjectId(userId) }).lean();
+    return this.certificates.findById(certificateObjectId(courseId, userId)).lean();
   }
 
   findById(certificateId: string): Promise<CertificateRecord | null> {
@@ -53,7 +59,8 @@ export class CertificateRepository {
    */
   async insert(certificate: NewCertificate): Promise<{ created: CertificateRecord } | { conflict: 'pair' | 'other' }> {
     try {
-      const created = await this.certificates.create({ ...certificate, status: 'valid' });
+      const _id = certificateObjectId(certificate.courseId.toString(), certificate.userId.toString());
+      const created = await this.certificates.create({ ...certificate, _id, status: 'valid' });
       return { created: created.toObject() };
     } catch (error) {
       if ((error as { code?: number })?.code !== 11000) throw error;
@@ -115,4 +122,14 @@ export class CertificateRepository {
     if (!user) return null;
     return { id: user._id.toString(), name: user.name, email: user.email, businessName: user.ikm?.businessName };
   }
+}
+
+/**
+ * The _id of the certificate of (course, participant): the first 12 bytes of a
+ * SHA-256 of both ids. A second certificate for the pair is refused by the
+ * primary key as well as by the unique (courseId, userId) index. (Its ObjectId
+ * "timestamp" is meaningless; use issuedAt.)
+ */
+export function certificateObjectId(courseId: string, userId: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(`certificate:${courseId}:${userId}`).digest().subarray(0, 12));
 }

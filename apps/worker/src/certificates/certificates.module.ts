@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CertificateEligibility } from '@balai/queue';
+import { CertificateEligibility, CertificateProducer } from '@balai/queue';
+import { AutoIssuer } from './auto-issue.service';
 import { CertificateIssuer } from './certificate-issuer.service';
 import { CertificatePdfStore } from './certificate-pdf.store';
 import { CertificateProcessor } from './certificate.processor';
@@ -8,6 +9,6 @@ import { CertificateRepository } from './certificate.repository';
 import { EligibilityCache } from './eligibility.cache';
 
 @Module({
-  providers: [CertificateEligibility, EligibilityCache, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
+  providers: [CertificateEligibility, CertificateProducer, AutoIssuer, EligibilityCache, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
 })
 export class CertificatesModule {}

@@ -1,7 +1,7 @@
 /**
  * Course-wide eligibility snapshots for a batch. Issuing 1,000 certificates
  * would otherwise read the course's sessions, enrolments and attendance 1,000
- * times; a snapshot is read once and trusted for a few seconds.
+ * times; a snapshot is read once and trusted for 30 seconds.
  * Only a positive answer is taken from the snapshot: a participant it calls
  * ineligible (or does not know) is checked again against the database before
  * the job is failed.
@@ -9,7 +9,7 @@
 import { Injectable } from '@nestjs/common';
 import { CertificateEligibility, CourseEligibility, ParticipantEligibility } from '@balai/queue';
 
-const TTL_MS = 15_000;
+const TTL_MS = 30_000;
 
 export interface EligibilityVerdict {
   minAttendancePercent: number;

@@ -59,14 +59,14 @@ export interface SeededCourse {
   sessions: Array<{ id: string; startsAt: Date; endsAt: Date }>;
 }
 
-/** A course whose `sessionCount` two-hour sessions all ended yesterday or earlier. */
+/** A course whose `sessionCount` two-hour sessions, one a day, ended `endedHoursAgo` (default 72) hours ago or earlier; negative: not ended yet. */
 export async function createFinishedCourse(
   db: Db,
-  o: { title?: string; sessionCount?: number; minAttendancePercent?: number; code?: string } = {},
+  o: { title?: string; sessionCount?: number; minAttendancePercent?: number; code?: string; autoIssue?: boolean; endedHoursAgo?: number } = {},
 ): Promise<SeededCourse> {
   const code = o.code ?? `PKM-${randomBytes(3).toString('hex').toUpperCase()}`;
   const title = o.title ?? 'Pelatihan Pengemasan Produk Pangan Olahan';
-  const base = Date.now() - 3 * 24 * HOUR;
+  const base = Date.now() - (o.endedHoursAgo ?? 3 * 24) * HOUR - (o.sessionCount ?? 2) * 24 * HOUR;
   const course = await db.courses.create({
     code,
     title,
@@ -77,7 +77,7 @@ export async function createFinishedCourse(
     registrationOpensAt: new Date(base - 30 * 24 * HOUR),
     registrationClosesAt: new Date(base - 24 * HOUR),
     lessonHours: 24,
-    certificate: { enabled: true, minAttendancePercent: o.minAttendancePercent ?? 80, autoIssue: false },
+    certificate: { enabled: true, minAttendancePercent: o.minAttendancePercent ?? 80, autoIssue: o.autoIssue ?? false },
   });
   const sessions = [];
   for (let i = 0; i < (o.sessionCount ?? 2); i += 1) {

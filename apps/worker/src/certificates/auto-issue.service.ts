@@ -1,0 +1,55 @@
+/**
+ * Automatic issuing: a repeating scan (BullMQ job scheduler, so one schedule
+ * however many workers run) finds courses whose rules say `autoIssue` and whose
+ * last session has ended, and enqueues their eligible participants exactly as
+ * an admin's request would. Safe to repeat: job ids are deterministic and
+ * certified participants are skipped.
+ */
+import { InjectModel } from '@nestjs/mongoose';
+import { Injectable } from '@nestjs/common';
+import { Model } from 'mongoose';
+import { Course } from '@balai/database';
+import { CertificateEligibility, CertificateProducer } from '@balai/queue';
+import { CertificateRepository } from './certificate.repository';
+
+export const AUTO_ISSUE_EVERY_MS = 5 * 60_000;
+/** Courses that ended longer ago than this are left to admins. */
+const LOOKBACK_MS = 30 * 24 * 3600_000;
+
+export interface AutoIssueReport {
+  courses: number;
+  enqueued: number;
+}
+
+@Injectable()
+export class AutoIssuer {
+  constructor(
+    @InjectModel(Course.name) private readonly courses: Model<Course>,
+    private readonly eligibility: CertificateEligibility,
+    private readonly producer: CertificateProducer,
+    private readonly certificates: CertificateRepository,
+  ) {}
+
+  async scan(now: Date = new Date()): Promise<AutoIssueReport> {
+    const candidates = await this.courses
+      .find({ 'certificate.autoIssue': true, 'certificate.enabled': { $ne: false }, status: { $ne: 'cancelled' } }, { _id: 1 })
+      .lean();
+    const report: AutoIssueReport = { courses: 0, enqueued: 0 };
+    for (const course of candidates) {
+      const courseId = course._id.toString();
+      const verdict = await this.eligibility.forCourse(courseId, undefined, now);
+      if (!verdict?.allSessionsEnded) continue;
+      const facts = await this.certificates.courseFacts(courseId);
+      if (!facts?.lastEndsAt || now.getTime() - facts.lastEndsAt.getTime() > LOOKBACK_MS) continue;
+      const toIssue: string[] = [];
+      for (const p of verdict.participants) {
+        if (p.eligible && !(await this.certificates.findFor(courseId, p.userId))) toIssue.push(p.userId);
+      }
+      if (!toIssue.length) continue;
+      await this.producer.enqueue(courseId, toIssue, 'auto');
+      report.courses += 1;
+      report.enqueued += toIssue.length;
+    }
+    return report;
+  }
+}

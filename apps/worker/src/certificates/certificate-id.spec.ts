@@ -1,0 +1,17 @@
+import { Types } from 'mongoose';
+import { certificateObjectId } from './certificate.repository';
+
+describe('certificateObjectId', () => {
+  const course = new Types.ObjectId().toString();
+  const user = new Types.ObjectId().toString();
+
+  it('is the same for the same course and participant', () => {
+    expect(certificateObjectId(course, user).equals(certificateObjectId(course, user))).toBe(true);
+  });
+
+  it('differs when the participant or the course differs, including swapped ids', () => {
+    const other = new Types.ObjectId().toString();
+    const ids = [certificateObjectId(course, user), certificateObjectId(course, other), certificateObjectId(other, user), certificateObjectId(user, course)];
+    expect(new Set(ids.map((id) => id.toString())).size).toBe(4);
+  });
+});

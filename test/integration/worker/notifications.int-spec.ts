@@ -1,0 +1,147 @@
+/**
+ * Notification processors in the real worker app against FerretDB, Redis and a
+ * real SMTP server: reminders (delayed, skipped when stale/cancelled, never to
+ * people who left), session notices, waitlist promotion, password reset, and
+ * retries that do not resend to people already served.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import { Types } from 'mongoose';
+import { NOTIFICATION_JOBS, reminderJobId } from '@balai/queue';
+import { addParticipants, connectDb, Db } from './support/fixtures';
+import { mailText, SmtpSink } from './support/smtp-sink';
+import { sleep, waitFor } from './support/worker-process';
+
+jest.setTimeout(90_000);
+
+describe('notifications', () => {
+  const smtp = new SmtpSink(/^bounce-/);
+  let db: Db;
+  let worker: INestApplication;
+  let queue: Queue;
+  let courseId: string;
+
+  beforeAll(async () => {
+    process.env.SMTP_URL = await smtp.start();
+    process.env.PUBLIC_BASE_URL = 'https://balai.test';
+    db = await connectDb();
+    const { Test } = await import('@nestjs/testing');
+    const { WorkerModule } = await import('../../../apps/worker/src/worker.module');
+    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).compile();
+    worker = moduleRef.createNestApplication({ logger: false });
+    await worker.init();
+    queue = worker.get<Queue>(getQueueToken('notifications'));
+    const course = await db.courses.create({
+      code: 'NTF-1',
+      title: 'Sosialisasi Sertifikasi Halal',
+      category: 'pangan',
+      type: 'sosialisasi',
+      status: 'published',
+      capacity: 10,
+      registrationOpensAt: new Date(Date.now() - 86_400_000),
+      registrationClosesAt: new Date(Date.now() + 86_400_000),
+      lessonHours: 4,
+    });
+    courseId = course._id.toString();
+  });
+
+  afterAll(async () => {
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await worker?.close();
+    await smtp.stop();
+    await db?.close();
+  });
+
+  async function session(startsInMinutes: number, status = 'scheduled'): Promise<string> {
+    const startsAt = new Date(Date.now() + startsInMinutes * 60_000);
+    const s = await db.sessions.create({ courseId: new Types.ObjectId(courseId), title: `Sesi ${startsInMinutes}`, startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), status });
+    return s._id.toString();
+  }
+
+  async function people(specs: Array<{ enrollment?: 'enrolled' | 'cancelled' | 'waitlisted'; email?: string }>) {
+    const fakeCourse = { id: courseId, code: 'NTF-1', title: '', sessions: [] };
+    const ids = await addParticipants(db, fakeCourse, specs.map((s) => ({ attendancePercent: 0, ...s })));
+    const users = await db.users.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
+    return ids.map((id) => users.find((u) => u._id.toString() === id)!.email);
+  }
+
+  async function finished(job: Job): Promise<Job> {
+    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 30_000, `job ${job.id}`);
+    return (await queue.getJob(job.id!))!;
+  }
+
+  beforeEach(async () => {
+    // Each test sees only its own course's enrolments.
+    await db.enrollments.deleteMany({ courseId: new Types.ObjectId(courseId) });
+  });
+
+  it('sends a delayed reminder to everyone enrolled, and to nobody who left or waits', async () => {
+    const [enrolled1, enrolled2, left, waiting] = await people([{}, {}, { enrollment: 'cancelled' }, { enrollment: 'waitlisted' }]);
+    const sessionId = await session(50);
+    const job = await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId, leadMinutes: 60 }, { jobId: reminderJobId(sessionId, 60), delay: 1500 });
+    await sleep(700);
+    expect(smtp.to(enrolled1!)).toHaveLength(0);
+    const done = await finished(job);
+    expect(done.returnvalue).toMatchObject({ sent: 2 });
+    for (const email of [enrolled1!, enrolled2!]) {
+      expect(smtp.to(email)).toHaveLength(1);
+      expect(mailText(smtp.to(email)[0]!.raw)).toContain('Pengingat');
+    }
+    expect(smtp.to(left!)).toHaveLength(0);
+    expect(smtp.to(waiting!)).toHaveLength(0);
+  });
+
+  it('skips reminders for cancelled sessions and for sessions moved later', async () => {
+    const [email] = await people([{}]);
+    const cancelled = await session(30, 'cancelled');
+    const moved = await session(5 * 60);
+    const a = await finished(await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId: cancelled, leadMinutes: 60 }));
+    const b = await finished(await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId: moved, leadMinutes: 60 }));
+    expect(a.returnvalue).toEqual({ skipped: 'session is cancelled' });
+    expect(b.returnvalue).toEqual({ skipped: 'session was moved later' });
+    expect(smtp.to(email!)).toHaveLength(0);
+  });
+
+  it('sends rescheduled and cancelled notices to enrolled participants', async () => {
+    const [email] = await people([{}]);
+    const sessionId = await session(48 * 60);
+    await finished(
+      await queue.add(NOTIFICATION_JOBS.sessionRescheduled, { sessionId, courseId, previousStartsAt: new Date(Date.now() + 24 * 3600_000).toISOString(), reason: 'Narasumber berhalangan' }),
+    );
+    await finished(await queue.add(NOTIFICATION_JOBS.sessionCancelled, { sessionId, courseId, reason: 'Banjir' }));
+    const texts = smtp.to(email!).map((m) => mailText(m.raw));
+    expect(texts).toHaveLength(2);
+    expect(texts.some((t) => t.includes('Jadwal berubah') && t.includes('Narasumber berhalangan'))).toBe(true);
+    expect(texts.some((t) => t.includes('Sesi dibatalkan') && t.includes('Banjir'))).toBe(true);
+  });
+
+  it('tells a promoted participant and sends password reset links', async () => {
+    const [email] = await people([{}]);
+    const user = (await db.users.findOne({ email }).lean())!;
+    await finished(await queue.add(NOTIFICATION_JOBS.waitlistPromoted, { courseId, userId: user._id.toString() }));
+    await finished(await queue.add(NOTIFICATION_JOBS.passwordReset, { userId: user._id.toString(), resetUrl: 'https://balai.test/reset?token=abc123' }));
+    const texts = smtp.to(email!).map((m) => mailText(m.raw));
+    expect(texts.some((t) => t.includes('Sosialisasi Sertifikasi Halal') && t.includes('daftar tunggu'))).toBe(true);
+    expect(texts.some((t) => t.includes('https://balai.test/reset?token=abc123'))).toBe(true);
+  });
+
+  it('retries with backoff, ends failed with the reason, and never resends to people already served', async () => {
+    const [ok, bounce] = await people([{}, { email: `bounce-${Date.now()}@example.id` }]);
+    const sessionId = await session(30);
+    const job = await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId, leadMinutes: 60 }, { attempts: 3, backoff: { type: 'exponential', delay: 200 } });
+    const done = await finished(job);
+    expect(await done.getState()).toBe('failed');
+    expect(done.attemptsMade).toBe(3);
+    expect(done.failedReason).toMatch(/1 delivery failure.*mailbox unavailable/);
+    expect(smtp.to(ok!)).toHaveLength(1);
+    expect(smtp.to(bounce!)).toHaveLength(0);
+  });
+
+  it('rejects a malformed payload without retrying', async () => {
+    const done = await finished(await queue.add(NOTIFICATION_JOBS.sessionReminder, { leadMinutes: 60 }));
+    expect(await done.getState()).toBe('failed');
+    expect(done.attemptsMade).toBe(1);
+    expect(done.failedReason).toMatch(/INVALID_JOB: sessionId/);
+  });
+});
