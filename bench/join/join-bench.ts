@@ -54,8 +54,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < JOINS; i += 1) {
       const user = await live.factory.participant(course);
       const viewer = await BrowserPeer.open(browser, site, `viewer-${i}`);
-      await viewer.connect(live.url, user.token);
-      await viewer.joinOk(course.sessionId);
+      const joined = await viewer.connectAndJoin(live.url, user.token, course.sessionId);
+      if (!joined.ok) throw new Error(`join refused: ${joined.error.code}`);
       const total = await viewer.firstFrame(15_000);
       const marks = await viewer.marks();
       totals.push(total);

@@ -90,6 +90,12 @@ class LiveTestClient {
     return ack.data;
   }
 
+  /** Connect and join in one go, as a real client does (no test-driver round trip in between). */
+  async connectAndJoin(url: string, token: string, sessionId: string): Promise<Ack<RoomJoinResult>> {
+    await this.connect(url, token);
+    return this.join(sessionId);
+  }
+
   /** Join and receive everything already published (returns the join result or the error ack). */
   async join(sessionId: string): Promise<Ack<RoomJoinResult>> {
     const ack = await this.request('room:join', { sessionId });

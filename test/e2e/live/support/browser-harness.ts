@@ -72,6 +72,10 @@ export class BrowserPeer {
     return this.page.evaluate(([url, t]) => window.liveTest.connect(url, t), [liveUrl, token] as const);
   }
 
+  connectAndJoin(liveUrl: string, token: string, sessionId: string): Promise<Ack<RoomJoinResult>> {
+    return this.page.evaluate(([url, t, id]) => window.liveTest.connectAndJoin(url, t, id), [liveUrl, token, sessionId] as const);
+  }
+
   join(sessionId: string): Promise<Ack<RoomJoinResult>> {
     return this.page.evaluate((id) => window.liveTest.join(id), sessionId);
   }
