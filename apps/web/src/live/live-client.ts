@@ -114,6 +114,7 @@ export class LiveClient {
   private poorCount = 0;
   private offerDeclined = false;
   private lastLoss = { lost: 0, received: 0 };
+  private failedConnects = 0;
 
   constructor(private readonly opts: LiveClientOptions) {}
 
@@ -194,8 +195,9 @@ export class LiveClient {
           return;
         }
         if (this.joined) this.markReconnecting();
-        else if (!settled && socket.io.reconnectionAttempts() && this.state.get().status === 'connecting') {
-          this.patch({ error: { code: 'INTERNAL', message: 'connect_error' } });
+        else if (++this.failedConnects >= 3 && this.state.get().status === 'connecting') {
+          // Still retrying in the background; tell the user instead of spinning forever.
+          this.patch({ status: 'error', error: { code: 'INTERNAL', message: 'connect_error' } });
         }
       });
     });
