@@ -10,7 +10,8 @@ import { newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
 /**
  * The live-room failure messages a participant or trainer sees, on the real
  * API and the real live service (mediasoup): session not started yet, camera
- * permission denied, connection lost (and recovered by itself).
+ * permission denied, connection lost (and recovered by itself); plus the
+ * audio-only offer on a poor link and screen share on the main stage.
  */
 jest.setTimeout(120_000);
 
@@ -163,6 +164,37 @@ describe('web client: live room messages (Chromium, real API + live service)', (
     await page.getByTestId('audio-only').click(); // "Tampilkan video"
     await until('video back after audio-only', (s) => s.video > later.video + 5);
     await page.locator('.stage video').waitFor();
+    await page.context().close();
+    await hostContext.close();
+  });
+
+  it("puts the trainer's shared screen on the participant's main stage", async () => {
+    const { trainer, session, participant } = await courseWithSession(-5);
+    const hostContext = await newContext(browser, { liveUrl: live.url });
+    const host = await hostContext.newPage();
+    await signIn(host, api.url, trainer.email);
+    await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
+    await host.goto(`${api.url}/#/sesi/${session.id}`);
+    await host.getByTestId('enter-room').click();
+    await host.locator('.live[data-status="live"]').waitFor();
+
+    const page = await phonePage();
+    await signIn(page, api.url, participant.email);
+    await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
+    await page.goto(`${api.url}/#/sesi/${session.id}`);
+    await page.locator('.stage .stage-label', { hasText: 'Pak Joko Pelatih' }).waitFor();
+
+    await host.getByTestId('share-screen').click();
+    await page.locator('.stage .stage-label', { hasText: 'Pak Joko Pelatih · Bagikan layar' }).waitFor();
+    const frames = async () =>
+      page.evaluate(async () =>
+        (await (window as unknown as { __balaiLive: { videoStats(): Promise<Array<{ source: string; framesDecoded: number }>> } }).__balaiLive.videoStats())
+          .filter((v) => v.source === 'screen')
+          .reduce((n, v) => n + v.framesDecoded, 0),
+      );
+    for (let i = 0; i < 60 && (await frames()) === 0; i++) await page.waitForTimeout(300);
+    expect(await frames()).toBeGreaterThan(0);
+    await shot(page, shots, '08-screen-share-on-stage-phone');
     await page.context().close();
     await hostContext.close();
   });
