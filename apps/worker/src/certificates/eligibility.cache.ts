@@ -1,24 +1,35 @@
 /**
  * Course-wide eligibility snapshots for a batch. Issuing 1,000 certificates
  * would otherwise read the course's sessions, enrolments and attendance 1,000
- * times; a snapshot is read once and trusted for 30 seconds.
- * Only a positive answer is taken from the snapshot: a participant it calls
+ * times (on FerretDB v1 each such read scans the collection: seconds, not
+ * milliseconds). A snapshot is read once, trusted for 30 s, and then refreshed
+ * in the background while jobs keep using the previous one.
+ * Only a positive answer is taken from a snapshot: a participant it calls
  * ineligible (or does not know) is checked again against the database before
  * the job is failed.
  */
 import { Injectable } from '@nestjs/common';
 import { CertificateEligibility, CourseEligibility, ParticipantEligibility } from '@balai/queue';
 
-const TTL_MS = 30_000;
+const FRESH_MS = 30_000;
+/** Unused snapshots are dropped after this. */
+const FORGET_MS = 10 * 60_000;
 
 export interface EligibilityVerdict {
   minAttendancePercent: number;
   participant: ParticipantEligibility;
 }
 
+interface Entry {
+  at: number;
+  usedAt: number;
+  value?: CourseEligibility | null;
+  loading?: Promise<CourseEligibility | null>;
+}
+
 @Injectable()
 export class EligibilityCache {
-  private readonly snapshots = new Map<string, { at: number; value: Promise<CourseEligibility | null> }>();
+  private readonly snapshots = new Map<string, Entry>();
 
   constructor(private readonly eligibility: CertificateEligibility) {}
 
@@ -32,14 +43,30 @@ export class EligibilityCache {
     return { minAttendancePercent: fresh.minAttendancePercent, participant: fresh.participants[0]! };
   }
 
-  private snapshot(courseId: string): Promise<CourseEligibility | null> {
+  private async snapshot(courseId: string): Promise<CourseEligibility | null> {
     const now = Date.now();
-    const hit = this.snapshots.get(courseId);
-    if (hit && now - hit.at < TTL_MS) return hit.value;
-    for (const [key, entry] of this.snapshots) if (now - entry.at >= TTL_MS) this.snapshots.delete(key);
-    const value = this.eligibility.forCourse(courseId);
-    this.snapshots.set(courseId, { at: now, value });
-    value.catch(() => this.snapshots.delete(courseId));
-    return value;
+    for (const [key, entry] of this.snapshots) if (now - entry.usedAt > FORGET_MS) this.snapshots.delete(key);
+    let entry = this.snapshots.get(courseId);
+    if (!entry) {
+      entry = { at: 0, usedAt: now };
+      this.snapshots.set(courseId, entry);
+    }
+    entry.usedAt = now;
+    if (now - entry.at >= FRESH_MS && !entry.loading) {
+      const current = entry;
+      current.loading = this.eligibility.forCourse(courseId).then(
+        (value) => {
+          Object.assign(current, { value, at: Date.now(), loading: undefined });
+          return value;
+        },
+        (error: unknown) => {
+          current.loading = undefined;
+          throw error;
+        },
+      );
+    }
+    // Stale while revalidating: only the very first read of a course waits.
+    if (entry.value !== undefined) return entry.value;
+    return entry.loading!;
   }
 }

@@ -67,7 +67,7 @@ export class NotificationProcessor implements OnModuleInit {
     const recipients = await this.repository.enrolled(session.courseId);
     const startsAt = wib(session.startsAt, this.zone());
     const report = await this.notifier.send(`reminder-${sessionId}-${leadMinutes}-${session.startsAt.getTime()}`, recipients, (r) =>
-      messages.reminder(r.name, { courseTitle, sessionTitle: session.title, startsAt, leadMinutes, url: this.url(`/courses/${session.courseId}`) }),
+      messages.reminder(r.name, { courseTitle, sessionTitle: session.title, startsAt, leadMinutes, url: this.url(`/#/kelas/${session.courseId}`) }),
     );
     return this.settle(report);
   }
@@ -80,7 +80,7 @@ export class NotificationProcessor implements OnModuleInit {
     if (!session) return { skipped: 'session not found' };
     const courseTitle = (await this.repository.courseTitle(courseId)) ?? '';
     const recipients = await this.repository.enrolled(courseId);
-    const url = this.url(`/courses/${courseId}`);
+    const url = this.url(`/#/kelas/${courseId}`);
     const startsAt = wib(session.startsAt, this.zone());
     const previous = previousStartsAt && !Number.isNaN(Date.parse(previousStartsAt)) ? wib(new Date(previousStartsAt), this.zone()) : undefined;
     const report = await this.notifier.send(`${kind}-${job.id}`, recipients, (r) =>
@@ -99,7 +99,7 @@ export class NotificationProcessor implements OnModuleInit {
     if (!recipient) return { skipped: 'user not found' };
     const courseTitle = (await this.repository.courseTitle(courseId)) ?? '';
     const report = await this.notifier.send(`promoted-${job.id}`, [recipient], (r) =>
-      messages.waitlistPromoted(r.name, { courseTitle, url: this.url(`/courses/${courseId}`) }),
+      messages.waitlistPromoted(r.name, { courseTitle, url: this.url(`/#/kelas/${courseId}`) }),
     );
     return this.settle(report);
   }
@@ -118,7 +118,7 @@ export class NotificationProcessor implements OnModuleInit {
         courseTitle: certificate.courseTitle,
         number: certificate.number,
         verifyUrl: this.url(`/verify/${certificate.verificationCode}`),
-        downloadUrl: this.url(`/api/certificates/${certificateId}/pdf`),
+        downloadUrl: this.url(`/#/sertifikat`),
       }),
     );
     const result = this.settle(report);
