@@ -40,7 +40,8 @@ describe('live classroom in headless Chromium', () => {
   beforeAll(async () => {
     stub = await startAttendanceStub();
     process.env.API_INTERNAL_URL = stub.url;
-    process.env.LIVE_RECONNECT_GRACE_SECONDS = '2';
+    // Long enough for a reconnect on a heavily loaded test machine.
+    process.env.LIVE_RECONNECT_GRACE_SECONDS = '10';
     process.env.ATTENDANCE_RETRY_MS = '200';
     const { startLiveApp } = await import('../../integration/live/support/live-app');
     live = await startLiveApp();

@@ -48,6 +48,11 @@ export class MembershipService implements OnModuleDestroy {
     const { facts, role } = await this.admission.admit(user, sessionId);
     const room = await this.registry.getOrCreate(facts);
     this.scheduleExpiry(room);
+    // The socket may have gone while admission ran: do not leave a ghost peer behind.
+    if (!socket.connected) {
+      await this.closeIfEmpty(room);
+      throw new LiveException(LiveErrorCode.NotInRoom, 'the connection closed while joining');
+    }
 
     const previous = room.peers.get(user.id);
     if (previous && previous.socket.id !== socket.id) {
