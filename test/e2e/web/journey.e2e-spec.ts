@@ -287,6 +287,7 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await stranger.goto(`${api.url}/verify/${verificationCode}`);
     await stranger.getByText('✔ Sertifikat SAH').waitFor();
     await stranger.locator('.verify-result dd', { hasText: title }).waitFor();
+    expect(await stranger.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await shot(stranger, shots, '13-public-verify-link-phone');
   });
 });

@@ -16,6 +16,9 @@ import { typeLabel } from './catalogue';
 import { GoLiveButton, MaterialsPanel } from './trainer';
 import { useNow } from './participant';
 
+/** Short stays (a reconnect, a demo) still show: one decimal under 10 minutes. */
+const minutes = (m: number) => (m < 10 ? m.toFixed(1).replace('.', ',') : String(Math.round(m)));
+
 type Msg = { kind: 'error' | 'success' | 'info'; text: string } | null;
 
 function Tabs({ tab }: { tab: string }) {
@@ -601,7 +604,7 @@ function AttendancePanel({ sessions }: { sessions: Session[] }) {
                       <td>{r.name ?? r.userId}</td>
                       <td>{r.businessName ?? ''}</td>
                       <td>
-                        {Math.round(r.attendedMinutes)} min{r.percent !== undefined ? ` (${Math.round(r.percent)}%)` : ''}
+                        {minutes(r.attendedMinutes)} min{r.percent !== undefined ? ` (${Math.round(r.percent)}%)` : ''}
                       </td>
                     </tr>
                   ))}
