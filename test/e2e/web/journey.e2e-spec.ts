@@ -268,6 +268,11 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await adminPage.locator('tr', { hasText: 'Rina Wati' }).getByText('Sertifikat SAH').waitFor({ timeout: 30_000 });
     await shot(adminPage, shots, '10-admin-certificates-issued');
 
+    // --- A sees their attendance for the course. ---
+    await a.goto(`${api.url}/#/kelas/${courseId}`);
+    await a.getByText(/Kehadiran \d+% \(minimal 1% untuk sertifikat\)/).waitFor();
+    await shot(a, shots, '10b-participant-attendance-phone');
+
     // --- A downloads the certificate and checks it on the public verification page. ---
     await a.goto(`${api.url}/#/sertifikat`);
     await a.getByRole('heading', { name: title }).waitFor();
