@@ -1,7 +1,8 @@
 /**
  * Hash router (`#/kelas`, `#/kursus/<id>`): works behind any static server with
  * no fallback rule. The one exception is the public verification link printed on
- * certificates (`/verify/<code>`), read from location.pathname.
+ * certificates (`/verify/<code>`) and the password-reset email link
+ * (`/reset-password?token=...`), read from location.pathname.
  */
 import { createStore, useStore } from './store';
 
@@ -11,10 +12,11 @@ export interface Route {
 }
 
 function read(): Route {
+  const noHash = !location.hash;
   const verify = /^\/verify\/([A-Za-z0-9_-]+)\/?$/.exec(location.pathname);
-  if (verify && (!location.hash || location.hash === '#/')) {
-    return { path: `/verifikasi/${verify[1]}`, params: new URLSearchParams() };
-  }
+  if (verify && noHash) return { path: `/verifikasi/${verify[1]}`, params: new URLSearchParams() };
+  // The password-reset email links to `/reset-password?token=...` (apps/api auth.service).
+  if (location.pathname === '/reset-password' && noHash) return { path: '/atur-sandi', params: new URLSearchParams(location.search) };
   const raw = location.hash.replace(/^#/, '') || '/';
   const [path, query] = raw.split('?');
   return { path: path || '/', params: new URLSearchParams(query ?? '') };
@@ -26,8 +28,8 @@ window.addEventListener('hashchange', () => routeStore.set(read()));
 export const useRoute = () => useStore(routeStore);
 
 export function navigate(to: string): void {
-  if (location.pathname !== '/' && /^\/verify\//.test(location.pathname)) {
-    // Leave the printed verification URL for the app's normal home.
+  if (location.pathname !== '/') {
+    // Leave a printed/emailed path (/verify/..., /reset-password) for the app's normal home.
     history.replaceState(null, '', `/#${to}`);
     routeStore.set(read());
     return;
