@@ -28,6 +28,7 @@ import {
   UserSchema,
 } from '@balai/database';
 import { CourseStatus, CourseType, KECAMATAN, SECTOR_CODES } from '@balai/domain';
+import { enrollmentId } from '../../apps/api/src/enrollments/enrollment.repository';
 
 export const DEMO_PASSWORD = 'Balai2026!';
 const DAY = 86_400_000;
@@ -176,7 +177,7 @@ export async function seed(uri: string): Promise<SeedResult> {
         const userId = participantIds[(spec.participantOffset + k) % participantIds.length]!;
         await enrollments.updateOne(
           { courseId, userId },
-          { $setOnInsert: { courseId, userId, status: k < spec.enrolled ? 'enrolled' : 'waitlisted', seq: k + 1 } },
+          { $setOnInsert: { _id: enrollmentId(courseId, userId), courseId, userId, status: k < spec.enrolled ? 'enrolled' : 'waitlisted', seq: k + 1 } },
           { upsert: true },
         );
       }

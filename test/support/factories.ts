@@ -11,6 +11,7 @@ import { Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { Course, CourseSession, Enrollment, User } from '@balai/database';
 import type { CourseStatus, CourseType, Role } from '@balai/domain';
+import { enrollmentId } from '../../apps/api/src/enrollments/enrollment.repository';
 
 export const TEST_PASSWORD = 'Rahasia123';
 let cachedHash: Promise<string> | null = null;
@@ -135,6 +136,7 @@ export async function enrolDirect(app: INestApplication, courseId: string, userI
     .findByIdAndUpdate(courseId, { $inc: { seatsTaken: 1, enrollmentSeq: 1 } }, { new: true })
     .lean<Course>();
   await model<Enrollment>(app, Enrollment.name).create({
+    _id: enrollmentId(courseId, userId),
     courseId: new Types.ObjectId(courseId),
     userId: new Types.ObjectId(userId),
     status: 'enrolled',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { createHash } from 'node:crypto';
 import { Enrollment } from '@balai/database';
 import type { EnrollmentStatus } from '@balai/domain';
 
@@ -8,17 +9,29 @@ export type EnrollmentRecord = Enrollment;
 
 const toId = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
 
+/**
+ * The enrolment of a user in a course has an `_id` derived from the pair, so
+ * the hot lookups are by primary key: the development database (FerretDB)
+ * answers `_id` lookups from its index but scans for other fields. The unique
+ * (courseId, userId) index stays the guarantee; documents written before ids
+ * were derived are still found by the fallback query.
+ */
+export function enrollmentId(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(`${String(courseId)}:${String(userId)}`).digest().subarray(0, 12));
+}
+
 /** Enrolments, always scoped by course and/or user. */
 @Injectable()
 export class EnrollmentRepository {
   constructor(@InjectModel(Enrollment.name) private readonly model: Model<Enrollment>) {}
 
-  findOne(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Promise<EnrollmentRecord | null> {
-    return this.model.findOne({ courseId: toId(courseId), userId: toId(userId) }).lean<EnrollmentRecord>().exec();
+  async findOne(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Promise<EnrollmentRecord | null> {
+    const byId = await this.model.findById(enrollmentId(courseId, userId)).lean<EnrollmentRecord>().exec();
+    return byId ?? this.model.findOne({ courseId: toId(courseId), userId: toId(userId) }).lean<EnrollmentRecord>().exec();
   }
 
   async insert(courseId: Types.ObjectId, userId: Types.ObjectId, status: EnrollmentStatus, seq: number): Promise<EnrollmentRecord> {
-    return (await this.model.create({ courseId, userId, status, seq })).toObject();
+    return (await this.model.create({ _id: enrollmentId(courseId, userId), courseId, userId, status, seq })).toObject();
   }
 
   /** Re-activates a cancelled/removed enrolment with a new place in line; null if it was active meanwhile. */

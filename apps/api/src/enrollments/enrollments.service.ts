@@ -77,26 +77,26 @@ export class EnrollmentsService {
    * after them. No lock and no database write sit in that critical step.
    */
   private async enrol(course: CourseRecord, userId: string): Promise<EnrollmentResponseDto> {
-    const existing = await this.enrollments.findOne(course._id, userId);
-    if (existing && (existing.status === 'enrolled' || existing.status === 'waitlisted')) throw conflict('ALREADY_ENROLLED', ALREADY);
     const claim = await this.seats.claim(course._id);
     const status = claim.seated ? 'enrolled' : 'waitlisted';
-    let record: EnrollmentRecord | null;
+    let record: EnrollmentRecord | null = null;
     try {
-      record = existing
-        ? await this.enrollments.reactivate(existing._id, existing.status, status, claim.seq)
-        : await this.enrollments.insert(course._id, new Types.ObjectId(userId), status, claim.seq);
+      // The common case (a first enrolment) needs no read first: the insert itself detects a second one.
+      record = await this.enrollments.insert(course._id, new Types.ObjectId(userId), status, claim.seq);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      record = null;
+      const existing = await this.enrollments.findOne(course._id, userId);
+      if (existing && (existing.status === 'cancelled' || existing.status === 'removed')) {
+        record = await this.enrollments.reactivate(existing._id, existing.status, status, claim.seq);
+      }
     }
     if (!record) {
-      // The same person enrolled concurrently; give back the seat this request took.
+      // Already enrolled or waitlisted (possibly by a concurrent request): give back the seat this request took.
       if (claim.seated) await this.underLock(course._id, () => this.waitlist.handOverSeat(course._id));
       throw conflict('ALREADY_ENROLLED', ALREADY);
     }
     if (!claim.seated) {
-      // A seat may have been released (or capacity raised) between the claim and this insert.
+      // A seat may have been released (or capacity raised) between the claim and this write.
       const now = await this.seats.state(course._id);
       if (now.seatsTaken < now.capacity) {
         await this.underLock(course._id, () => this.waitlist.fillFreeSeats(course._id));
