@@ -462,7 +462,7 @@ function Controls({ s, client, onError }: { s: LiveState; client: LiveClient; on
     }
   };
   return (
-    <div class="controls" role="toolbar" aria-label="Kontrol">
+    <div class="controls" role="toolbar" aria-label={t('controls')}>
       {mayMic && (
         <button type="button" class={s.local.mic ? '' : 'off'} aria-pressed={!!s.local.mic} onClick={() => void media('mic')} data-testid="toggle-mic">
           {s.local.mic ? `🎤 ${t('micOn')}` : `🔇 ${t('micOff')}`}
@@ -593,7 +593,7 @@ function People({ s, client }: { s: LiveState; client: LiveClient }) {
             {s.hands.includes(p.peerId) && <span aria-label={t('raisedHands')}>✋ </span>}
             {p.name}
             {p.peerId === s.self?.peerId ? ` (${t('you')})` : ''}
-            {p.role !== 'participant' ? ` · ${p.role === 'host' ? 'Pelatih' : 'Admin'}` : ''}
+            {p.role !== 'participant' ? ` · ${p.role === 'host' ? t('roleHost') : t('roleModerator')}` : ''}
           </span>
           {staff && p.role === 'participant' && (
             <>

@@ -219,18 +219,18 @@ function CalendarTab() {
   return (
     <>
       <div class="row">
-        <button type="button" class="btn" onClick={() => shift(-1)} aria-label="Bulan sebelumnya">
+        <button type="button" class="btn" onClick={() => shift(-1)} aria-label={t('prevMonth')}>
           ←
         </button>
         <h2 style={{ margin: 0 }}>{formatDate(new Date(Date.UTC(y, m - 1, 15))).replace(/^\S+,?\s*\d+\s*/, '')}</h2>
-        <button type="button" class="btn" onClick={() => shift(1)} aria-label="Bulan berikutnya">
+        <button type="button" class="btn" onClick={() => shift(1)} aria-label={t('nextMonth')}>
           →
         </button>
       </div>
       <Loaded state={state}>
         {(sessions) => (
           <div class="calendar" role="grid">
-            {['Sen', 'Sel', 'Rab', 'Kam', 'Jum', 'Sab', 'Min'].map((d) => (
+            {t('weekdays').split(',').map((d) => (
               <div key={d} role="columnheader">
                 <strong>{d}</strong>
               </div>
