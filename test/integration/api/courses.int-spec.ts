@@ -94,6 +94,21 @@ describe('courses and sessions API', () => {
       await request(sut.url).post(`/api/courses/${created.id}/status`).set(trainer.auth).send({ status: 'cancelled' }).expect(403);
     });
 
+    it('cancelling a course cancels its scheduled sessions, removes their reminders and queues notices', async () => {
+      const queue = sut.app.get<Queue>(getQueueToken(QUEUES.notifications));
+      const course = await createCourse(sut.app, { status: 'published' });
+      const start = inDays(15, 2);
+      const s = await request(sut.url).post(`/api/courses/${course.id}/sessions`).set(admin.auth)
+        .send({ title: 'Sesi batal', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600_000).toISOString() }).expect(201);
+      expect(await queue.getJob(reminderJobId(s.body.id, 1440))).toBeDefined();
+      await request(sut.url).post(`/api/courses/${course.id}/status`).set(admin.auth).send({ status: 'cancelled' }).expect(200);
+      const sessions = await request(sut.url).get(`/api/courses/${course.id}/sessions`).set(admin.auth).expect(200);
+      expect(sessions.body.map((x: { status: string }) => x.status)).toEqual(['cancelled']);
+      expect(await queue.getJob(reminderJobId(s.body.id, 1440))).toBeUndefined();
+      const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+      expect(jobs.find((j) => j.name === NOTIFICATION_JOBS.sessionCancelled && j.data.sessionId === s.body.id)?.data).toMatchObject({ reason: 'course-cancelled' });
+    });
+
     it('deletes only drafts', async () => {
       const draft = await createCourse(sut.app, { status: 'draft' });
       const published = await createCourse(sut.app, { status: 'published' });
