@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { CERTIFICATE_JOBS, certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
 import { addParticipants, connectDb, createFinishedCourse } from '../../test/integration/worker/support/fixtures';
@@ -88,6 +89,15 @@ async function main(): Promise<void> {
     await notifications.obliterate({ force: true }).catch(() => undefined);
     await notifications.close();
     await queue.close();
+    // The worker's own keys (notification de-duplication) under the same prefix.
+    const redis = new Redis(redisUrl);
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      if (next === '0') break;
+      cursor = next;
+    }
+    redis.disconnect();
     await db.close(true);
     await smtp.stop();
   }
