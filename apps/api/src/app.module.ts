@@ -13,6 +13,7 @@ import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { AttendanceModule } from './attendance/attendance.module';
 import { MaterialsModule } from './materials/materials.module';
 import { ReportsModule } from './reports/reports.module';
+import { LiveConfigModule } from './live-config/live-config.module';
 import { WebModule } from './web/web.module';
 
 @Module({
@@ -32,6 +33,7 @@ import { WebModule } from './web/web.module';
     ReportsModule,
     CertificatesModule,
     HealthModule,
+    LiveConfigModule,
     WebModule,
   ],
 })

@@ -1,8 +1,27 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { MongooseModule } from '@nestjs/mongoose';
+import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import type { SharedEnv } from '@balai/config';
 import { ALL_MODELS } from './schemas';
+
+/**
+ * Start-up waits until every model's indexes exist: unique indexes carry
+ * correctness here (one enrolment per person, one certificate per course and
+ * participant), so no request is served before they are in place.
+ */
+@Injectable()
+export class IndexesReady implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  async onModuleInit(): Promise<void> {
+    const started = Date.now();
+    await Promise.all(Object.values(this.connection.models).map((model) => model.init()));
+    this.logger.log({ models: Object.keys(this.connection.models).length, ms: Date.now() - started }, 'indexes ready');
+  }
+}
 
 /**
  * The MongoDB connection (any MongoDB-protocol server: MongoDB in production,
@@ -29,6 +48,7 @@ export class DatabaseModule {
         }),
         MongooseModule.forFeature(ALL_MODELS),
       ],
+      providers: [IndexesReady],
       exports: [MongooseModule],
     };
   }

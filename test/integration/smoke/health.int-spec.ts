@@ -45,4 +45,9 @@ describe('smoke: API health', () => {
     const response = await request(api.url).get('/api/nope').set('Accept-Language', 'en').expect(404);
     expect(response.body).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: 'Not found.' });
   });
+
+  it('tells the browser client where the live service is', async () => {
+    const response = await request(api.url).get('/api/live/config').expect(200);
+    expect(response.body).toEqual({ liveUrl: 'http://localhost:3001' });
+  });
 });

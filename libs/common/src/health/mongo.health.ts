@@ -8,7 +8,7 @@ import type { Connection } from 'mongoose';
 export class MongoHealthIndicator {
   constructor(private readonly health: HealthIndicatorService) {}
 
-  async pingCheck(key: string, connection: Connection, timeoutMs = 1500): Promise<HealthIndicatorResult> {
+  async pingCheck(key: string, connection: Connection, timeoutMs = 3000): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     if (connection.readyState !== 1 || !connection.db) {
       return indicator.down({ message: `not connected (state ${connection.readyState})` });

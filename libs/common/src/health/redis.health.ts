@@ -12,7 +12,7 @@ export interface Pingable {
 export class RedisHealthIndicator {
   constructor(private readonly health: HealthIndicatorService) {}
 
-  async pingCheck(key: string, redis: Pingable, timeoutMs = 1500): Promise<HealthIndicatorResult> {
+  async pingCheck(key: string, redis: Pingable, timeoutMs = 3000): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(key);
     try {
       const pong = await withTimeout(redis.ping(), timeoutMs);
