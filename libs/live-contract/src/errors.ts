@@ -15,6 +15,8 @@ export const LiveErrorCode = {
   RateLimited: 'RATE_LIMITED',
   MediaError: 'MEDIA_ERROR',
   RoomOnOtherNode: 'ROOM_ON_OTHER_NODE',
+  /** A dependency (Redis, the database) is unreachable; the action was NOT applied. Retry later. */
+  Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 export type LiveErrorCode = (typeof LiveErrorCode)[keyof typeof LiveErrorCode];
@@ -22,7 +24,11 @@ export type LiveErrorCode = (typeof LiveErrorCode)[keyof typeof LiveErrorCode];
 export interface LiveError {
   code: LiveErrorCode;
   message: string;
-  /** Extra machine-readable detail, e.g. the node id for ROOM_ON_OTHER_NODE. */
+  /**
+   * Extra machine-readable detail, e.g. the node id for ROOM_ON_OTHER_NODE, or
+   * `errorId` for INTERNAL / MEDIA_ERROR / UNAVAILABLE (the same id is in the
+   * server's log line; the message never carries internal error text).
+   */
   details?: Record<string, unknown>;
 }
 

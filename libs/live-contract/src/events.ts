@@ -53,5 +53,7 @@ export const ServerEvent = {
   /** This socket was removed from the room (kicked, or replaced by a newer connection). */
   Removed: 'room:removed',
   SessionEnded: 'session:ended',
+  /** This live node is shutting down: reconnect and join again (see ServerShutdownNotice). */
+  ServerShutdown: 'server:shutdown',
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];

@@ -77,6 +77,17 @@ export const ReportNetworkSchema = z
     quality: NetworkQualitySchema,
     /** Estimated downlink (bits/s), e.g. from the recv transport's stats. */
     availableBitrate: z.number().min(0).max(1e10).optional(),
+    // Receiver measurements over the last few seconds (getStats of the inbound
+    // streams): the server's layer policy and audio-only suggestion use them,
+    // since Chromium often reports no available bitrate on a weak link.
+    /** Packets lost / expected, in percent, over all inbound streams. */
+    lossPercent: z.number().min(0).max(100).optional(),
+    /** Inbound jitter in milliseconds (worst stream). */
+    jitterMs: z.number().min(0).max(60_000).optional(),
+    /** Decoded frames per second of the main video (0 when none is shown). */
+    framesPerSecond: z.number().min(0).max(240).optional(),
+    /** Video freezes per minute (Chromium's freezeCount, normalised). */
+    freezesPerMinute: z.number().min(0).max(600).optional(),
   })
   .strict();
 export const SetAudioOnlySchema = z.object({ enabled: z.boolean() }).strict();
@@ -208,6 +219,30 @@ export interface SessionEndedNotice {
   reason: 'ended-by-host' | 'time-up';
 }
 
+/**
+ * Why a producer went away. Only 'moderation' is a host's action the client
+ * should announce ("Mikrofon Anda dimatikan oleh pelatih"); 'owner' means its
+ * publisher closed it; 'media-restart' means the media of the room is being
+ * rebuilt (the publisher re-publishes by itself after `media:restart`).
+ */
+export type ProducerClosedReason = 'moderation' | 'owner' | 'media-restart';
+
+export interface ProducerClosedNotice {
+  producerId: string;
+  reason: ProducerClosedReason;
+}
+
+/**
+ * The live node is going away (graceful shutdown, deploy). The room is released
+ * on this node; the client should reconnect and run room:join again after
+ * `retryInMs`, retrying a refused or failed join with backoff.
+ */
+export interface ServerShutdownNotice {
+  reason: 'shutdown';
+  retryInMs: number;
+  message: string;
+}
+
 export interface MediaRestartNotice {
   reason: 'worker-died';
   routerRtpCapabilities: Record<string, unknown>;
@@ -222,7 +257,7 @@ export interface ServerNotifications {
   'peer:left': { peerId: string };
   'peer:updated': PeerInfo;
   'producer:new': ProducerInfo;
-  'producer:closed': { producerId: string };
+  'producer:closed': ProducerClosedNotice;
   'producer:paused': { producerId: string; paused: boolean };
   'consumer:closed': { consumerId: string; producerId: string };
   'consumer:layers': ConsumerLayersNotice;
@@ -236,6 +271,7 @@ export interface ServerNotifications {
   'media:restart': MediaRestartNotice;
   'room:removed': RemovedNotice;
   'session:ended': SessionEndedNotice;
+  'server:shutdown': ServerShutdownNotice;
 }
 
 /** What each client event acknowledges with on success. */

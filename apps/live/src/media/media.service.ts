@@ -12,6 +12,7 @@ import {
   LiveErrorCode,
   MediaSource,
   ParsedClientPayload,
+  ProducerClosedReason,
   ServerEvent,
   TransportCreateResult,
 } from '@balai/live-contract';
@@ -38,6 +39,8 @@ async function media<T>(what: string, action: () => Promise<T>): Promise<T> {
 @Injectable()
 export class MediaService {
   private readonly logger = new Logger(MediaService.name);
+  /** Why the server closed a producer itself; a producer closed otherwise was closed by its owner. */
+  private readonly closeReasons = new WeakMap<types.Producer, ProducerClosedReason>();
 
   constructor(
     private readonly pool: WorkerPoolService,
@@ -145,9 +148,14 @@ export class MediaService {
       }),
     );
     peer.producers.set(producer.id, { producer, source: input.source });
+    const router = room.router;
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
-      if (!room.closed) this.notifier.toRoom(room.sessionId, ServerEvent.ProducerClosed, { producerId: producer.id });
+      // A closed router means the room is closing or its worker died: the latter is
+      // announced as media:restart only, so no client mistakes it for moderation.
+      if (room.closed || router.closed) return;
+      const reason = this.closeReasons.get(producer) ?? 'owner';
+      this.notifier.toRoom(room.sessionId, ServerEvent.ProducerClosed, { producerId: producer.id, reason });
     });
     if (producer.kind === 'audio') {
       await room.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
@@ -168,10 +176,11 @@ export class MediaService {
   }
 
   /** Closes the peer's producers of the given sources (moderation, revoked speech). */
-  closeSources(peer: Peer, sources: Array<'mic' | 'camera' | 'screen'>): string[] {
+  closeSources(peer: Peer, sources: Array<'mic' | 'camera' | 'screen'>, reason: ProducerClosedReason = 'moderation'): string[] {
     const closed: string[] = [];
     for (const { producer, source } of [...peer.producers.values()]) {
       if (sources.includes(source)) {
+        this.closeReasons.set(producer, reason);
         producer.close();
         closed.push(producer.id);
       }
