@@ -12,9 +12,10 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { CERTIFICATE_JOBS, certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
-import { addParticipants, connectDb, createFinishedCourse } from '../../test/integration/worker/support/fixtures';
-import { SmtpSink } from '../../test/integration/worker/support/smtp-sink';
-import { sleep, WorkerProcess } from '../../test/integration/worker/support/worker-process';
+import { addParticipants, connectDb, createFinishedCourse } from '../../test/support/db-factories';
+import { SmtpSink } from '../../test/support/smtp-sink';
+import { sleep } from '../../test/support/wait';
+import { WorkerProcess } from '../../test/support/worker-process';
 
 const count = Number(process.argv[2] ?? 1000);
 const concurrency = process.argv[3] ?? '4';

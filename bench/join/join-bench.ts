@@ -32,9 +32,9 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const { startLiveApp } = await import('../../test/integration/live/support/live-app');
+  const { startLiveApp } = await import('../../test/support/live-app');
   const { launchChromium } = await import('../../test/support/chromium');
-  const { BrowserPeer, serveClient } = await import('../../test/e2e/live/support/browser-harness');
+  const { BrowserPeer, serveClient } = await import('../../test/support/browser-harness');
   const { getConnectionToken } = await import('@nestjs/mongoose');
 
   const live = await startLiveApp();

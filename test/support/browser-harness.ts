@@ -1,5 +1,5 @@
 /**
- * Real-browser harness: bundles the test client (test/e2e/live/client) with
+ * Real-browser harness: bundles the test client (test/support/live-test-client) with
  * esbuild, serves it from a tiny static server, and drives one Chromium
  * context per peer through `window.liveTest`.
  */
@@ -9,13 +9,13 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Ack, ClientAckData, ClientEventName, RoomJoinResult } from '@balai/live-contract';
-import type { ConsumerStats } from '../client/client';
+import type { ConsumerStats } from './live-test-client/client';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 
 export async function bundleClient(): Promise<string> {
   const result = await build({
-    entryPoints: [join(ROOT, 'test/e2e/live/client/client.ts')],
+    entryPoints: [join(ROOT, 'test/support/live-test-client/client.ts')],
     bundle: true,
     write: false,
     format: 'iife',
@@ -144,16 +144,4 @@ export function receivesFrom(peerId: string, source: 'camera' | 'screen' = 'came
     const mic = stats.find((s) => s.peerId === peerId && s.kind === 'audio');
     return !!video && video.framesDecoded > 0 && (!audio || (!!mic && mic.packetsReceived > 0));
   };
-}
-
-/** Polls `read` until it returns something `accept` likes; fails with the last value. */
-export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!accept(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
 }

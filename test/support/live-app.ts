@@ -30,8 +30,8 @@ export interface RunningLive {
  * has set any variables it needs.
  */
 export async function startLiveApp(): Promise<RunningLive> {
-  const { LiveModule } = await import('../../../../apps/live/src/live.module');
-  const { configureLiveApp } = await import('../../../../apps/live/src/setup');
+  const { LiveModule } = await import('../../apps/live/src/live.module');
+  const { configureLiveApp } = await import('../../apps/live/src/setup');
   const moduleRef = await Test.createTestingModule({ imports: [LiveModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureLiveApp(app);

@@ -1,8 +1,15 @@
+/**
+ * A private redis-server (from apt) on a free loopback port, for tests that stop,
+ * kill or restart Redis, so they never disturb the shared one. Append-only
+ * persistence with fsync on every write: a restart keeps queued jobs, the way
+ * a production Redis restart does, while connections drop.
+ */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from './wait';
 
 /** A free loopback TCP port. */
 export function freePort(): Promise<number> {
@@ -16,10 +23,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * A private redis-server (from apt) for tests that stop or restart Redis,
- * so they never disturb the shared one.
- */
 export class PrivateRedis {
   private process?: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'balai-redis-'));
@@ -36,23 +39,33 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Stops the server if it runs, then starts it again on the same port and data directory. */
   async restart(): Promise<void> {
     await this.stop();
-    this.process = spawn(
+    const child = spawn(
       'redis-server',
-      ['--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--appendonly', 'yes', '--save', ''],
+      [
+        '--bind', '127.0.0.1',
+        '--port', String(this.port),
+        '--dir', this.dir,
+        '--appendonly', 'yes',
+        '--appendfsync', 'always',
+        '--save', '',
+        '--protected-mode', 'no',
+      ],
       { stdio: 'ignore' },
     );
-    await waitForPort(this.port);
+    this.process = child;
+    await waitForPort(this.port, () => child.exitCode !== null);
   }
 
+  /** SIGTERM: Redis flushes the append-only file and exits, like a service restart. */
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
   }
 
   async destroy(): Promise<void> {
@@ -61,10 +74,9 @@ export class PrivateRedis {
   }
 }
 
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const { connect } = await import('node:net');
+async function waitForPort(port: number, exited: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !exited()) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
@@ -74,7 +86,7 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new Error(`redis-server did not start on port ${port}`);
 }

@@ -5,8 +5,8 @@
  * who dropped and came back within the grace period: one connection).
  */
 import { startApiApp, RunningApp } from '../../support/api-app';
-import { LiveClient, RunningLive } from '../../integration/live/support/live-app';
-import { eventually } from './support/browser-harness';
+import { LiveClient, RunningLive } from '../../support/live-app';
+import { eventually } from '../../support/wait';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +23,7 @@ describe('attendance reaches the API', () => {
     api = await startApiApp();
     process.env.API_INTERNAL_URL = api.url;
     process.env.LIVE_RECONNECT_GRACE_SECONDS = '2';
-    const { startLiveApp } = await import('../../integration/live/support/live-app');
+    const { startLiveApp } = await import('../../support/live-app');
     live = await startLiveApp();
   });
   afterAll(async () => {

@@ -7,9 +7,10 @@
 import type { Browser } from 'playwright-core';
 import { LiveErrorCode } from '@balai/live-contract';
 import { launchChromium } from '../../support/chromium';
-import { startAttendanceStub, AttendanceStub } from './support/attendance-stub';
-import { BrowserPeer, eventually, receivesFrom, serveClient, StaticSite } from './support/browser-harness';
-import type { RunningLive, TestCourse, TestUser } from '../../integration/live/support/live-app';
+import { startAttendanceStub, AttendanceStub } from '../../support/attendance-stub';
+import { BrowserPeer, receivesFrom, serveClient, StaticSite } from '../../support/browser-harness';
+import { eventually } from '../../support/wait';
+import type { RunningLive, TestCourse, TestUser } from '../../support/live-app';
 
 /** Media must arrive within this long after the viewer's join. */
 const MEDIA_DEADLINE_MS = 10_000;
@@ -43,7 +44,7 @@ describe('live classroom in headless Chromium', () => {
     // Long enough for a reconnect on a heavily loaded test machine.
     process.env.LIVE_RECONNECT_GRACE_SECONDS = '10';
     process.env.ATTENDANCE_RETRY_MS = '200';
-    const { startLiveApp } = await import('../../integration/live/support/live-app');
+    const { startLiveApp } = await import('../../support/live-app');
     live = await startLiveApp();
     [site, browser] = await Promise.all([serveClient(), launchChromium()]);
     course = await live.factory.course();

@@ -7,8 +7,9 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../support/chromium';
 import { WorkerPoolService } from '../../../apps/live/src/media/worker-pool.service';
 import { RoomRegistry } from '../../../apps/live/src/rooms/room-registry.service';
-import { BrowserPeer, eventually, receivesFrom, serveClient, StaticSite } from './support/browser-harness';
-import { RunningLive, startLiveApp, TestCourse } from '../../integration/live/support/live-app';
+import { BrowserPeer, receivesFrom, serveClient, StaticSite } from '../../support/browser-harness';
+import { eventually } from '../../support/wait';
+import { RunningLive, startLiveApp, TestCourse } from '../../support/live-app';
 
 /** From the kill to the participant decoding video again. */
 const RECOVERY_DEADLINE_MS = 15_000;

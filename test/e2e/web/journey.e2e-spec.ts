@@ -7,8 +7,8 @@ import { CourseSession } from '@balai/database';
 import { startApiApp, RunningApp } from '../../support/api-app';
 import { launchChromium } from '../../support/chromium';
 import { createUser, model, TestUser } from '../../support/factories';
-import { RunningLive, startLiveApp } from '../../integration/live/support/live-app';
-import { WorkerProcess } from '../../integration/worker/support/worker-process';
+import { RunningLive, startLiveApp } from '../../support/live-app';
+import { WorkerProcess } from '../../support/worker-process';
 import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
 
 /**

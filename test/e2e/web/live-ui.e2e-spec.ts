@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { startApiApp, RunningApp } from '../../support/api-app';
 import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect } from '../../support/factories';
-import { RunningLive, startLiveApp } from '../../integration/live/support/live-app';
+import { RunningLive, startLiveApp } from '../../support/live-app';
 import { newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
 
 /**

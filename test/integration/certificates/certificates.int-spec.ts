@@ -16,10 +16,10 @@ import pdfParse from 'pdf-parse';
 import { PNG } from 'pngjs';
 import { CERTIFICATE_JOBS, certificateJobId, QUEUES } from '@balai/queue';
 import type { RunningApp } from '../../support/api-app';
-import { addParticipants, connectDb, createAdmin, createFinishedCourse, Db, SeededCourse } from '../worker/support/fixtures';
-import { mailText, SmtpSink } from '../worker/support/smtp-sink';
-import { accessToken } from '../worker/support/tokens';
-import { waitFor } from '../worker/support/worker-process';
+import { addParticipants, connectDb, createAdmin, createFinishedCourse, Db, SeededCourse } from '../../support/db-factories';
+import { mailText, SmtpSink } from '../../support/smtp-sink';
+import { accessToken } from '../../support/tokens';
+import { waitFor } from '../../support/wait';
 
 jest.setTimeout(120_000);
 

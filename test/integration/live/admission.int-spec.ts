@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { LiveErrorCode } from '@balai/live-contract';
-import { LiveClient, RunningLive, startLiveApp } from './support/live-app';
+import { LiveClient, RunningLive, startLiveApp } from '../../support/live-app';
 
 describe('live admission (socket.io handshake and room:join)', () => {
   let live: RunningLive;

@@ -6,9 +6,9 @@
  */
 import { LiveErrorCode } from '@balai/live-contract';
 import { AttendanceOutbox } from '../../../apps/live/src/attendance/attendance-outbox.service';
-import { AttendanceStub, startAttendanceStub } from '../../e2e/live/support/attendance-stub';
-import { eventually } from '../../e2e/live/support/browser-harness';
-import { LiveClient, RunningLive, startLiveApp } from './support/live-app';
+import { AttendanceStub, startAttendanceStub } from '../../support/attendance-stub';
+import { eventually } from '../../support/wait';
+import { LiveClient, RunningLive, startLiveApp } from '../../support/live-app';
 
 const GRACE_SECONDS = 1;
 

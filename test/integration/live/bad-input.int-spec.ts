@@ -4,7 +4,7 @@
  * working afterwards.
  */
 import { ClientEvent, ClientEventName, CLIENT_EVENTS, LiveErrorCode } from '@balai/live-contract';
-import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from './support/live-app';
+import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from '../../support/live-app';
 
 const UNKNOWN = 'ffffffffffffffffffffffff';
 const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA:BB' }] };

@@ -3,7 +3,7 @@
  * producers (created on unconnected send transports; no browser needed).
  */
 import { LiveErrorCode } from '@balai/live-contract';
-import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from './support/live-app';
+import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from '../../support/live-app';
 
 const micParameters = (ssrc: number) => ({
   codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],

@@ -4,15 +4,15 @@
  * the owner, and the claim is released when the room closes.
  */
 import { LiveErrorCode } from '@balai/live-contract';
-import { eventually } from '../../e2e/live/support/browser-harness';
-import { LiveClient, RunningLive } from './support/live-app';
+import { eventually } from '../../support/wait';
+import { LiveClient, RunningLive } from '../../support/live-app';
 
 async function startNode(nodeId: string): Promise<RunningLive> {
   let running: RunningLive | undefined;
   // Each node gets its own copy of the app modules, so each reads its own LIVE_NODE_ID.
   await jest.isolateModulesAsync(async () => {
     process.env.LIVE_NODE_ID = nodeId;
-    const { startLiveApp } = await import('./support/live-app');
+    const { startLiveApp } = await import('../../support/live-app');
     running = await startLiveApp();
   });
   return running!;

@@ -1,6 +1,6 @@
 import { CLIENT_EVENTS } from '@balai/live-contract';
 import { SignallingWiringCheck } from '../../../apps/live/src/signalling/wiring-check';
-import { RunningLive, startLiveApp } from './support/live-app';
+import { RunningLive, startLiveApp } from '../../support/live-app';
 
 describe('signalling wiring check', () => {
   let live: RunningLive;

@@ -4,9 +4,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { CERTIFICATE_JOBS, QUEUES } from '@balai/queue';
-import { addParticipants, connectDb, createFinishedCourse, Db } from './support/fixtures';
-import { SmtpSink } from './support/smtp-sink';
-import { waitFor } from './support/worker-process';
+import { addParticipants, connectDb, createFinishedCourse, Db } from '../../support/db-factories';
+import { SmtpSink } from '../../support/smtp-sink';
+import { waitFor } from '../../support/wait';
 
 jest.setTimeout(90_000);
 

@@ -6,10 +6,11 @@
 import { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { CERTIFICATE_JOBS, CERTIFICATE_PDF_BUCKET, certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
-import { addParticipants, connectDb, createFinishedCourse, Db, SeededCourse } from './support/fixtures';
-import { PrivateRedis } from './support/redis-server';
-import { SmtpSink } from './support/smtp-sink';
-import { waitFor, WorkerProcess } from './support/worker-process';
+import { addParticipants, connectDb, createFinishedCourse, Db, SeededCourse } from '../../support/db-factories';
+import { PrivateRedis } from '../../support/redis-server';
+import { SmtpSink } from '../../support/smtp-sink';
+import { sleep, waitFor } from '../../support/wait';
+import { WorkerProcess } from '../../support/worker-process';
 
 // Generous: on a shared 2-core machine a 200-certificate batch can take minutes; alone it takes about one.
 jest.setTimeout(600_000);
@@ -104,8 +105,7 @@ describe('certificate batches survive crashes', () => {
   });
 
   it(`a Redis restart in the middle of a ${BATCH}-certificate batch: exactly ${BATCH}`, async () => {
-    const redis = new PrivateRedis();
-    await redis.start();
+    const redis = await PrivateRedis.start();
     const prefix = `${process.env.REDIS_PREFIX}_r`;
     const { course, userIds } = await seed(BATCH);
     const queue = queueFor(redis.url, prefix);
@@ -118,15 +118,15 @@ describe('certificate batches survive crashes', () => {
       await redis.stop();
       const atStop = await issued(course.id);
       expect(atStop).toBeLessThan(BATCH);
-      await new Promise((done) => setTimeout(done, 1500));
-      await redis.start();
+      await sleep(1500);
+      await redis.restart();
       await waitFor(() => settled(queue, course.id, BATCH), 400_000, 'the whole batch after the Redis restart');
       expect(worker.exitCode).toBeNull();
       await expectExactlyOnePerParticipant(course, userIds);
     } finally {
       await worker.stop('SIGKILL');
       await queue.close().catch(() => undefined);
-      await redis.dispose();
+      await redis.destroy();
     }
   });
 

@@ -9,9 +9,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { NOTIFICATION_JOBS, reminderJobId } from '@balai/queue';
-import { addParticipants, connectDb, Db } from './support/fixtures';
-import { mailText, SmtpSink } from './support/smtp-sink';
-import { sleep, waitFor } from './support/worker-process';
+import { addParticipants, connectDb, Db } from '../../support/db-factories';
+import { mailText, SmtpSink } from '../../support/smtp-sink';
+import { sleep, waitFor } from '../../support/wait';
 
 jest.setTimeout(90_000);
 
