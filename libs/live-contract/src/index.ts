@@ -1,3 +1,5 @@
 export * from './events';
 export * from './errors';
 export * from './payloads';
+export * from './media-params';
+export * from './socket';

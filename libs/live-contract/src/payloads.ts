@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ClientEvent, ClientEventName } from './events';
+import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './media-params';
 
 export const CHAT_MAX_LENGTH = 1000;
 const id = z.string().min(1).max(64);
@@ -179,16 +180,16 @@ export interface RoomJoinResult {
   hands: string[];
   activeSpeakerPeerId: string | null;
   /** mediasoup router RTP capabilities (load the client Device with these). */
-  routerRtpCapabilities: Record<string, unknown>;
+  routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   endsAt: string;
 }
 
 export interface TransportCreateResult {
   id: string;
-  iceParameters: Record<string, unknown>;
-  iceCandidates: Array<Record<string, unknown>>;
-  dtlsParameters: Record<string, unknown>;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
   iceServers: IceServer[];
 }
 
@@ -198,7 +199,7 @@ export interface ConsumeResult {
   peerId: string;
   kind: 'audio' | 'video';
   source: MediaSource;
-  rtpParameters: Record<string, unknown>;
+  rtpParameters: RtpParameters;
   /** Always true: resume with `media:consumer-resume` once the track is attached. */
   paused: boolean;
 }
@@ -245,7 +246,7 @@ export interface ServerShutdownNotice {
 
 export interface MediaRestartNotice {
   reason: 'worker-died';
-  routerRtpCapabilities: Record<string, unknown>;
+  routerRtpCapabilities: RtpCapabilities;
 }
 
 export interface SpeakGrantedNotice {
@@ -281,7 +282,7 @@ export interface ClientAckData {
   'session:end': Record<string, never>;
   'transport:create': TransportCreateResult;
   'transport:connect': Record<string, never>;
-  'transport:restart-ice': { iceParameters: Record<string, unknown> };
+  'transport:restart-ice': { iceParameters: IceParameters };
   'media:produce': { producerId: string };
   'media:producer-close': Record<string, never>;
   'media:consume': ConsumeResult;

@@ -92,9 +92,9 @@ export class MediaService {
     if (input.direction === 'send') await transport.setMaxIncomingBitrate(3_000_000).catch(() => undefined);
     return {
       id: transport.id,
-      iceParameters: transport.iceParameters as unknown as Record<string, unknown>,
-      iceCandidates: transport.iceCandidates as unknown as Array<Record<string, unknown>>,
-      dtlsParameters: transport.dtlsParameters as unknown as Record<string, unknown>,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
       iceServers: this.iceServers(),
     };
   }
@@ -118,7 +118,7 @@ export class MediaService {
   async restartIce(peer: Peer, input: ParsedClientPayload<'transport:restart-ice'>): Promise<ClientAckData['transport:restart-ice']> {
     const transport = this.transportOf(peer, input.transportId);
     const iceParameters = await media('restarting ICE', () => transport.restartIce());
-    return { iceParameters: iceParameters as unknown as Record<string, unknown> };
+    return { iceParameters };
   }
 
   async produce(room: Room, peer: Peer, input: ParsedClientPayload<'media:produce'>): Promise<ClientAckData['media:produce']> {
@@ -256,7 +256,7 @@ export class MediaService {
       peerId: owner.peer.peerId,
       kind: consumer.kind,
       source: owner.source,
-      rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
+      rtpParameters: consumer.rtpParameters,
       paused: true,
     };
   }
