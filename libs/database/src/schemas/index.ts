@@ -8,6 +8,8 @@ import { User, UserSchema } from './user.schema';
 import { PasswordResetToken, PasswordResetTokenSchema, RefreshToken, RefreshTokenSchema } from './auth-token.schema';
 import { Material, MaterialSchema } from './material.schema';
 import { ChatMessage, ChatMessageSchema } from './chat-message.schema';
+import { AssessmentSettings, AssessmentSettingsSchema, Question, QuestionSchema, TestAnswer, TestAnswerSchema, TestAttempt, TestAttemptSchema } from './assessment.schema';
+import { EvaluationForm, EvaluationFormSchema, EvaluationResponse, EvaluationResponseSchema, EvaluationSubmission, EvaluationSubmissionSchema } from './evaluation.schema';
 
 export * from './user.schema';
 export * from './course.schema';
@@ -18,6 +20,8 @@ export * from './certificate.schema';
 export * from './auth-token.schema';
 export * from './material.schema';
 export * from './chat-message.schema';
+export * from './assessment.schema';
+export * from './evaluation.schema';
 
 /** Every model of the platform; registered once by DatabaseModule. */
 export const ALL_MODELS: ModelDefinition[] = [
@@ -32,4 +36,11 @@ export const ALL_MODELS: ModelDefinition[] = [
   { name: RefreshToken.name, schema: RefreshTokenSchema },
   { name: PasswordResetToken.name, schema: PasswordResetTokenSchema },
   { name: Material.name, schema: MaterialSchema },
+  { name: Question.name, schema: QuestionSchema },
+  { name: AssessmentSettings.name, schema: AssessmentSettingsSchema },
+  { name: TestAttempt.name, schema: TestAttemptSchema },
+  { name: TestAnswer.name, schema: TestAnswerSchema },
+  { name: EvaluationForm.name, schema: EvaluationFormSchema },
+  { name: EvaluationSubmission.name, schema: EvaluationSubmissionSchema },
+  { name: EvaluationResponse.name, schema: EvaluationResponseSchema },
 ];
