@@ -8,16 +8,19 @@ export interface AttendanceStub {
   events: Array<AttendanceEvent & { token?: string }>;
   /** While true the stub answers 503 (the API is "down"). */
   down: boolean;
+  /** Requests answered 503 while down: proof the sender tried (and retried) without sleeping. */
+  refused: number;
   close(): Promise<void>;
 }
 
 export async function startAttendanceStub(): Promise<AttendanceStub> {
-  const stub = { events: [], down: false } as unknown as AttendanceStub;
+  const stub = { events: [], down: false, refused: 0 } as unknown as AttendanceStub;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       if (stub.down) {
+        stub.refused += 1;
         res.writeHead(503).end();
         return;
       }

@@ -82,7 +82,8 @@ describe('live attendance reporting', () => {
     await second.ok('room:join', { sessionId: course.sessionId });
     expect(await first.next('room:removed')).toMatchObject({ reason: 'replaced' });
     expect(await first.request('chat:send', { text: 'hi' })).toMatchObject({ ok: false, error: { code: LiveErrorCode.NotInRoom } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Whatever the replacement queued has been delivered once the outbox is empty.
+    await eventually(() => live.app.get(AttendanceOutbox).pending(), (n) => n === 0, 4000);
     expect(eventsOf(user.id)).toEqual([['join', undefined]]);
   });
 
@@ -93,18 +94,18 @@ describe('live attendance reporting', () => {
     const client = await connect(user.token);
     await client.ok('room:join', { sessionId: course.sessionId });
     await client.ok('room:leave');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The outbox has tried and retried (ATTENDANCE_RETRY_MS) against the "down" API.
+    const refusedBefore = stub.refused;
+    await eventually(() => stub.refused, (n) => n >= refusedBefore + 2, 5000);
     expect(eventsOf(user.id)).toEqual([]);
     expect(await live.app.get(AttendanceOutbox).pending()).toBeGreaterThanOrEqual(2);
     stub.down = false;
-    await eventually(() => eventsOf(user.id), (e) => e.length >= 2, 5000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Leaves of earlier tests' sockets may still be in their grace period; the outbox drains to empty.
+    await eventually(() => live.app.get(AttendanceOutbox).pending(), (n) => n === 0, 5000);
     expect(eventsOf(user.id)).toEqual([
       ['join', undefined],
       ['leave', 'left'],
     ]);
-    // Leaves of earlier tests' sockets may still be in their grace period; the outbox drains to empty.
-    await eventually(() => live.app.get(AttendanceOutbox).pending(), (n) => n === 0, 4000);
   });
 
   it('ending the session tells everyone, closes every interval and refuses re-entry', async () => {
