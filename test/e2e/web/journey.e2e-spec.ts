@@ -226,6 +226,8 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     const aRow = host.locator('li[data-peer="Rina Wati"]');
     await aRow.getByText('✋').waitFor();
     await shot(host, shots, '07-trainer-sees-raised-hand');
+    // Moderation sits in one menu per participant row (four buttons crowd a phone).
+    await aRow.getByRole('button', { name: /Tindakan/ }).click();
     await aRow.getByRole('button', { name: 'Undang bicara' }).click();
     await a.getByTestId('speak-invite').waitFor();
     await shot(a, shots, '08-participant-a-invited-phone');
@@ -234,9 +236,11 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await poll("A's microphone packets at the trainer", async () => (await audioPackets(host)) > 0);
 
     // --- Moderation: the trainer mutes A, then removes B. ---
+    await aRow.getByRole('button', { name: /Tindakan/ }).click();
     await aRow.getByRole('button', { name: 'Matikan mikrofon' }).click();
     await a.getByTestId('muted-by-host').filter({ hasText: 'Mikrofon Anda dimatikan oleh pelatih.' }).waitFor();
     await a.getByTestId('toggle-mic').filter({ hasText: 'Mikrofon mati' }).waitFor();
+    await host.locator('li[data-peer="Budi Santoso"]').getByRole('button', { name: /Tindakan/ }).click();
     await host.locator('li[data-peer="Budi Santoso"]').getByRole('button', { name: 'Keluarkan' }).click();
     await b.getByTestId('session-ended').filter({ hasText: 'Anda dikeluarkan dari sesi ini oleh pelatih.' }).waitFor();
     await host.locator('li[data-peer="Budi Santoso"]').waitFor({ state: 'detached' });

@@ -1,97 +1,70 @@
 /**
- * The live classroom's connection: socket.io signalling (event names and
- * payload types from @balai/live-contract) plus a mediasoup-client Device.
- * It owns transports, producers and consumers and exposes one observable
- * state for the room UI. It never renders anything.
+ * The live classroom's connection, composed of the signalling socket
+ * (signalling.ts), one media session per media generation (media-session.ts),
+ * the pure reducer of the server's notifications (room-state.ts) and the
+ * receiver's quality monitor (quality-monitor.ts). It exposes one observable
+ * state for the room UI and never renders anything.
  *
- * Resilience: a socket disconnect shows "reconnecting" and, on reconnect,
- * re-joins the room and rebuilds media; a transport that goes `disconnected`
- * tries an ICE restart; `media:restart` (a dead worker on the server) rebuilds
- * media without leaving the room.
+ * Resilience (#10): a dropped socket or a refused join (ROOM_ON_OTHER_NODE, a
+ * node shutting down, a timeout) is retried with backoff while the screen says
+ * so; `media:restart` (a dead mediasoup worker) rebuilds transports and
+ * re-publishes camera, microphone and screen by itself; a room where no media
+ * arrives says why and offers a retry.
  */
-import { io, Socket } from 'socket.io-client';
-import { Device } from 'mediasoup-client';
-import type { types as ms } from 'mediasoup-client';
-import { ClientEvent, ServerEvent } from '@balai/live-contract/events';
+import { ClientEvent, LiveErrorCode } from '@balai/live-contract';
 import type {
-  ChatMessageInfo,
   ClientAckData,
-  ClientPayload,
-  ConsumeResult,
+  ClientEventName,
+  ClientRequest,
+  IceServer,
+  LiveError,
   MediaSource,
-  NetworkQuality,
-  PeerInfo,
   ProducerInfo,
-  RoomJoinResult,
-  TransportCreateResult,
-} from '@balai/live-contract/payloads';
-import type { Ack, LiveError } from '@balai/live-contract/errors';
-import type { ClientEventName } from '@balai/live-contract/events';
+  RtpCapabilities,
+  ServerNotification,
+} from '@balai/live-contract';
 import { createStore } from '../store';
+import { MediaSession } from './media-session';
+import { QualityMonitor } from './quality-monitor';
+import type { QualityReport } from './quality-monitor';
+import {
+  ConnectionCause,
+  consumerAdded,
+  consumerRemoved,
+  disconnected,
+  failed,
+  initialLiveState,
+  joined,
+  LiveState,
+  MediaProblem,
+  published,
+  reduce,
+  unpublished,
+} from './room-state';
+import { LiveRequestError, Signalling } from './signalling';
 
-export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'removed' | 'error';
+export { LiveRequestError } from './signalling';
+export type { LiveState, LiveStatus, RemoteMedia } from './room-state';
 
-export interface RemoteMedia {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  track: MediaStreamTrack;
-  paused: boolean;
+/** Join refusals that retrying cannot fix. */
+const TERMINAL: ReadonlySet<string> = new Set<LiveErrorCode>([
+  LiveErrorCode.TooEarly,
+  LiveErrorCode.NotAllowed,
+  LiveErrorCode.Forbidden,
+  LiveErrorCode.Removed,
+  LiveErrorCode.SessionOver,
+  LiveErrorCode.SessionNotFound,
+  LiveErrorCode.Unauthenticated,
+]);
+
+/** Media must be arriving this long after the media join, or the participant is told. */
+export const NO_MEDIA_MS = 6000;
+
+/** Join retries: 0.4 s, 0.8 s, 1.6 s, then every 2.5 s (+-25%). */
+export function joinBackoffMs(attempt: number, random = Math.random()): number {
+  const base = Math.min(2500, 400 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + random * 0.5));
 }
-
-export interface LiveState {
-  status: LiveStatus;
-  error: LiveError | null;
-  self: PeerInfo | null;
-  peers: Record<string, PeerInfo>;
-  producers: Record<string, ProducerInfo>;
-  media: Record<string, RemoteMedia>; // by consumerId
-  chat: ChatMessageInfo[];
-  hands: string[];
-  activeSpeaker: string | null;
-  quality: NetworkQuality | null;
-  audioOnly: boolean;
-  offerAudioOnly: boolean;
-  local: { mic: MediaStreamTrack | null; camera: MediaStreamTrack | null; screen: MediaStreamTrack | null };
-  mutedByHost: boolean;
-  invited: { camera: boolean } | null;
-  endsAt: string | null;
-  endReason: string | null;
-}
-
-const initial = (): LiveState => ({
-  status: 'connecting',
-  error: null,
-  self: null,
-  peers: {},
-  producers: {},
-  media: {},
-  chat: [],
-  hands: [],
-  activeSpeaker: null,
-  quality: null,
-  audioOnly: false,
-  offerAudioOnly: false,
-  local: { mic: null, camera: null, screen: null },
-  mutedByHost: false,
-  invited: null,
-  endsAt: null,
-  endReason: null,
-});
-
-export class LiveRequestError extends Error {
-  constructor(readonly error: LiveError) {
-    super(error.message);
-  }
-}
-
-const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
-];
 
 export interface LiveClientOptions {
   url: string;
@@ -100,23 +73,29 @@ export interface LiveClientOptions {
   getToken: () => Promise<string | null>;
 }
 
-export class LiveClient {
-  readonly state = createStore<LiveState>(initial());
-  private socket: Socket | null = null;
-  private device: Device | null = null;
-  private sendTransport: ms.Transport | null = null;
-  private recvTransport: ms.Transport | null = null;
-  private consumers = new Map<string, ms.Consumer>();
-  private producersBySource = new Map<MediaSource, ms.Producer>();
-  private joined = false;
-  private closed = false;
-  private statsTimer: ReturnType<typeof setInterval> | undefined;
-  private poorCount = 0;
-  private offerDeclined = false;
-  private lastLoss = { lost: 0, received: 0 };
-  private failedConnects = 0;
+const toLiveError = (e: unknown): LiveError =>
+  e instanceof LiveRequestError ? e.error : { code: LiveErrorCode.Internal, message: e instanceof Error ? e.message : String(e) };
 
-  constructor(private readonly opts: LiveClientOptions) {}
+export class LiveClient {
+  readonly state = createStore<LiveState>(initialLiveState());
+  private signalling: Signalling | null = null;
+  private media: MediaSession | null = null;
+  private readonly monitor: QualityMonitor;
+  private routerRtpCapabilities: RtpCapabilities | null = null;
+  private iceServers: IceServer[] = [];
+  private joinGeneration = 0;
+  private closed = false;
+  private connectAttempts = 0;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  private firstJoin: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+
+  constructor(private readonly opts: LiveClientOptions) {
+    this.monitor = new QualityMonitor(
+      { inbound: () => this.media?.inbound() ?? Promise.resolve({ streams: [], rttMs: null }) },
+      () => !this.state.get().audioOnly && Object.values(this.state.get().producers).some((p) => p.kind === 'video' && p.peerId !== this.state.get().self?.peerId),
+      (r) => this.onQuality(r),
+    );
+  }
 
   /** The endpoint is resolved asynchronously (runtime config) after the client exists. */
   setEndpoint(url: string, path?: string): void {
@@ -124,208 +103,228 @@ export class LiveClient {
     this.opts.path = path;
   }
 
-  private patch(p: Partial<LiveState> | ((s: LiveState) => Partial<LiveState>)): void {
-    this.state.set((s) => ({ ...s, ...(typeof p === 'function' ? p(s) : p) }));
+  /** Before the socket exists: the live endpoint is being looked up (API down and nothing remembered). */
+  waitingForEndpoint(attempt: number): void {
+    this.patch((s) => disconnected(s, 'config-unreachable', attempt));
+  }
+
+  /** Tracks to publish as soon as the room's media is up (the trainer's device check). */
+  setInitialTracks(stream: MediaStream | null): void {
+    if (!stream) return;
+    const [mic] = stream.getAudioTracks();
+    const [camera] = stream.getVideoTracks();
+    this.patch((s) => ({ ...s, local: { ...s.local, mic: mic ?? s.local.mic, camera: camera ?? s.local.camera } }));
+  }
+
+  private patch(next: (s: LiveState) => LiveState): void {
+    this.state.set(next);
+  }
+
+  /** The signalling socket (the development test hooks read it). */
+  get socket() {
+    return this.signalling?.raw ?? null;
   }
 
   /** Emit a client event and wait for its ack (rejects with the server's LiveError). */
-  request<E extends ClientEventName>(event: E, payload: ClientPayload<E>, timeoutMs = 10_000): Promise<ClientAckData[E]> {
-    const socket = this.socket;
+  request<E extends ClientEventName>(event: E, payload: ClientRequest<E>, timeoutMs = 10_000): Promise<ClientAckData[E]> {
+    if (!this.signalling) return Promise.reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'not connected' }));
+    return this.signalling.request(event, payload, timeoutMs);
+  }
+
+  /** Connect and join; resolves once joined, rejects with a join error retrying cannot fix. */
+  connect(): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (!socket || !socket.connected) {
-        reject(new LiveRequestError({ code: 'INTERNAL', message: 'not connected' }));
-        return;
-      }
-      socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: Ack<ClientAckData[E]>) => {
-        if (err) reject(new LiveRequestError({ code: 'INTERNAL', message: 'timeout' }));
-        else if (ack && ack.ok) resolve(ack.data);
-        else reject(new LiveRequestError(ack?.error ?? { code: 'INTERNAL', message: 'no ack' }));
-      });
+      this.firstJoin = { resolve, reject };
+      this.signalling = new Signalling(
+        { url: this.opts.url, path: this.opts.path, getToken: this.opts.getToken },
+        {
+          connected: () => {
+            this.connectAttempts = 0;
+            void this.joinWithRetry();
+          },
+          disconnected: (reason) => this.onDisconnect(reason),
+          connectError: (e) => this.onConnectError(e),
+          notification: (n) => this.onNotification(n),
+        },
+      );
+      this.signalling.open();
     });
   }
 
-  /** Connect and join; resolves once joined or rejects with the join error. */
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const socket = io(this.opts.url, {
-        path: this.opts.path ?? '/socket.io',
-        transports: ['websocket', 'polling'],
-        reconnection: true,
-        reconnectionDelay: 800,
-        reconnectionDelayMax: 5000,
-        auth: (cb) => {
-          void this.opts.getToken().then((token) => cb({ token }));
-        },
-      });
-      this.socket = socket;
-      this.bindServerEvents(socket);
-      socket.on('connect', () => {
-        void this.join().then(
-          () => {
-            if (!settled) {
-              settled = true;
-              resolve();
-            }
-          },
-          (e: unknown) => {
-            const err = e instanceof LiveRequestError ? e.error : ({ code: 'INTERNAL', message: String(e) } as LiveError);
-            this.patch({ status: 'error', error: err });
-            if (!settled) {
-              settled = true;
-              reject(e);
-            }
-            if (['TOO_EARLY', 'NOT_ALLOWED', 'REMOVED', 'SESSION_OVER', 'SESSION_NOT_FOUND', 'UNAUTHENTICATED'].includes(err.code)) this.close(false);
-          },
-        );
-      });
-      socket.on('disconnect', (reason) => {
-        if (this.closed) return;
-        if (reason === 'io server disconnect' && !this.joined) return;
-        this.markReconnecting();
-        if (reason === 'io server disconnect') socket.connect();
-      });
-      socket.on('connect_error', (e) => {
-        if (this.closed) return;
-        if (!this.joined && !settled && /unauth|jwt|token/i.test(e.message)) {
-          settled = true;
-          this.patch({ status: 'error', error: { code: 'UNAUTHENTICATED', message: e.message } });
-          reject(new LiveRequestError({ code: 'UNAUTHENTICATED', message: e.message }));
+  private settleFirstJoin(error?: unknown): void {
+    const pending = this.firstJoin;
+    this.firstJoin = null;
+    if (!pending) return;
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  private async joinWithRetry(): Promise<void> {
+    const generation = ++this.joinGeneration;
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed || generation !== this.joinGeneration || !this.signalling?.connected) return;
+      try {
+        await this.join();
+        this.settleFirstJoin();
+        return;
+      } catch (e) {
+        if (this.closed || generation !== this.joinGeneration) return;
+        const error = toLiveError(e);
+        if (TERMINAL.has(error.code)) {
+          this.patch((s) => failed(s, error));
+          this.settleFirstJoin(e);
           this.close(false);
           return;
         }
-        if (this.joined) this.markReconnecting();
-        else if (++this.failedConnects >= 3 && this.state.get().status === 'connecting') {
-          // Still retrying in the background; tell the user instead of spinning forever.
-          this.patch({ status: 'error', error: { code: 'INTERNAL', message: 'connect_error' } });
-        }
-      });
-    });
+        const cause: ConnectionCause = error.code === LiveErrorCode.RoomOnOtherNode ? 'room-moving' : 'network';
+        this.patch((s) => disconnected(s, cause, attempt));
+        await new Promise((r) => setTimeout(r, joinBackoffMs(attempt)));
+      }
+    }
   }
 
-  private markReconnecting(): void {
-    if (this.state.get().status === 'live' || this.state.get().status === 'connecting') this.patch({ status: 'reconnecting' });
-    this.dropMedia(false);
+  private onDisconnect(reason: string): void {
+    if (this.closed) return;
+    this.joinGeneration++;
+    this.dropMedia();
+    const s = this.state.get();
+    if (s.status === 'ended' || s.status === 'removed') return;
+    this.patch((st) => disconnected(st, st.cause === 'server-restart' ? 'server-restart' : 'network'));
+    // socket.io does not reconnect by itself after the server closed the socket on purpose.
+    if (reason === 'io server disconnect') setTimeout(() => this.signalling?.reconnect(), joinBackoffMs(1));
+  }
+
+  private onConnectError(e: Error & { data?: { code?: string } }): void {
+    if (this.closed) return;
+    if (e.data?.code === LiveErrorCode.Unauthenticated || /unauth|jwt|token/i.test(e.message)) {
+      const error: LiveError = { code: LiveErrorCode.Unauthenticated, message: e.message };
+      if (!this.state.get().self) {
+        this.patch((s) => failed(s, error));
+        this.settleFirstJoin(new LiveRequestError(error));
+        this.close(false);
+        return;
+      }
+    }
+    this.connectAttempts++;
+    this.patch((s) => disconnected(s, s.cause === 'server-restart' ? 'server-restart' : 'network', this.connectAttempts));
   }
 
   private async join(): Promise<void> {
-    const r: RoomJoinResult = await this.request(ClientEvent.RoomJoin, { sessionId: this.opts.sessionId });
-    this.joined = true;
-    const peers: Record<string, PeerInfo> = {};
-    for (const p of r.peers) peers[p.peerId] = p;
-    peers[r.self.peerId] = r.self;
-    const producers: Record<string, ProducerInfo> = {};
-    for (const p of r.producers) producers[p.producerId] = p;
-    this.patch({
-      status: 'live',
-      error: null,
-      self: r.self,
-      peers,
-      producers,
-      media: {},
-      chat: r.chat,
-      hands: r.hands,
-      activeSpeaker: r.activeSpeakerPeerId,
-      endsAt: r.endsAt,
-    });
-    await this.startMedia(r.routerRtpCapabilities, r.iceServers);
+    const r = await this.request(ClientEvent.RoomJoin, { sessionId: this.opts.sessionId });
+    this.patch((s) => joined(s, r));
+    this.routerRtpCapabilities = r.routerRtpCapabilities;
+    this.iceServers = r.iceServers;
     if (this.state.get().audioOnly) await this.request(ClientEvent.SetAudioOnly, { enabled: true }).catch(() => undefined);
-    this.startStats();
+    await this.startMedia();
   }
 
-  private async startMedia(routerRtpCapabilities: Record<string, unknown>, iceServers: RTCIceServer[]): Promise<void> {
-    const device = new Device();
-    await device.load({ routerRtpCapabilities: routerRtpCapabilities as ms.RtpCapabilities });
-    this.device = device;
-    this.recvTransport = await this.createTransport('recv', iceServers);
-    const self = this.state.get().self;
-    for (const p of Object.values(this.state.get().producers)) if (p.peerId !== self?.peerId) await this.consume(p).catch(() => undefined);
-    // Re-publish what we were sending before a reconnect/media restart.
-    const local = this.state.get().local;
-    for (const [source, track] of Object.entries(local) as Array<[MediaSource, MediaStreamTrack | null]>) {
-      if (track && track.readyState === 'live') await this.publish(source, track).catch(() => undefined);
-    }
-  }
+  // ---------- media ----------
 
-  private async createTransport(direction: 'send' | 'recv', iceServers: RTCIceServer[]): Promise<ms.Transport> {
-    const info: TransportCreateResult = await this.request(ClientEvent.TransportCreate, { direction });
-    const options = {
-      id: info.id,
-      iceParameters: info.iceParameters as unknown as ms.IceParameters,
-      iceCandidates: info.iceCandidates as unknown as ms.IceCandidate[],
-      dtlsParameters: info.dtlsParameters as unknown as ms.DtlsParameters,
-      iceServers: (info.iceServers?.length ? info.iceServers : iceServers) as RTCIceServer[],
-    };
-    const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request(ClientEvent.TransportConnect, {
-        transportId: transport.id,
-        dtlsParameters: dtlsParameters as ClientPayload<'transport:connect'>['dtlsParameters'],
-      }).then(() => callback(), errback);
+  private async startMedia(): Promise<void> {
+    const caps = this.routerRtpCapabilities;
+    if (!caps) return;
+    this.dropMedia();
+    const session: MediaSession = new MediaSession(this.signalling!, {
+      consumerAdded: (m) => session === this.media && this.patch((s) => consumerAdded(s, m)),
+      consumerRemoved: (id) => session === this.media && this.patch((s) => consumerRemoved(s, id)),
+      producerEnded: (source) => session === this.media && void this.unpublish(source),
+      transportState: (direction, state) => {
+        if (session !== this.media) return;
+        if (direction === 'recv' && state === 'connected' && this.state.get().mediaProblem === 'ice-failed') this.setProblem(null);
+        if (state === 'failed') this.setProblem('ice-failed');
+      },
     });
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        this.request(ClientEvent.Produce, {
-          transportId: transport.id,
-          kind,
-          source: (appData as { source: MediaSource }).source,
-          rtpParameters: rtpParameters as unknown as ClientPayload<'media:produce'>['rtpParameters'],
-        }).then(({ producerId }) => callback({ id: producerId }), errback);
-      });
-    }
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'disconnected' || state === 'failed') void this.restartIce(transport);
-    });
-    return transport;
-  }
-
-  private async restartIce(transport: ms.Transport): Promise<void> {
-    if (this.closed || transport.closed || !this.socket?.connected) return;
+    this.media = session;
+    this.setProblem(null);
     try {
-      const { iceParameters } = await this.request(ClientEvent.TransportRestartIce, { transportId: transport.id });
-      await transport.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
-    } catch {
-      /* the socket reconnect path rebuilds everything */
+      await session.start(caps, this.iceServers);
+    } catch (e) {
+      if (session !== this.media) return;
+      const name = e instanceof Error ? e.name : '';
+      this.setProblem(name === 'UnsupportedError' || typeof RTCPeerConnection === 'undefined' ? 'unsupported' : 'ice-failed');
+      return;
     }
+    if (session !== this.media) return;
+    const s = this.state.get();
+    const consuming = Object.values(s.producers)
+      .filter((p) => p.peerId !== s.self?.peerId)
+      .map((p) => this.consume(p));
+    // Re-publish what the user was sending before a reconnect or a media restart.
+    const publishing = (Object.entries(s.local) as Array<[MediaSource, MediaStreamTrack | null]>)
+      .filter(([, track]) => track && track.readyState === 'live')
+      .map(([source, track]) => this.publish(source, track!).catch(() => undefined));
+    await Promise.all([...consuming, ...publishing]);
+    this.monitor.start();
+    this.armWatchdog();
   }
 
   private async consume(p: ProducerInfo): Promise<void> {
-    if (!this.recvTransport || !this.device) return;
     if (p.kind === 'video' && this.state.get().audioOnly) return;
-    if ([...this.consumers.values()].some((c) => c.producerId === p.producerId)) return;
-    const r: ConsumeResult = await this.request(ClientEvent.Consume, {
-      transportId: this.recvTransport.id,
-      producerId: p.producerId,
-      rtpCapabilities: this.device.recvRtpCapabilities as unknown as ClientPayload<'media:consume'>['rtpCapabilities'],
-    });
-    const consumer = await this.recvTransport.consume({
-      id: r.consumerId,
-      producerId: r.producerId,
-      kind: r.kind,
-      rtpParameters: r.rtpParameters as unknown as ms.RtpParameters,
-      appData: { peerId: r.peerId, source: r.source },
-    });
-    this.consumers.set(consumer.id, consumer);
-    consumer.on('trackended', () => this.removeConsumer(consumer.id));
-    consumer.on('transportclose', () => this.removeConsumer(consumer.id));
-    this.patch((s) => ({
-      media: {
-        ...s.media,
-        [consumer.id]: { consumerId: consumer.id, producerId: r.producerId, peerId: r.peerId, kind: r.kind, source: r.source, track: consumer.track, paused: p.paused },
-      },
-    }));
-    await this.request(ClientEvent.ConsumerResume, { consumerId: consumer.id });
+    await this.media?.consume(p).catch(() => undefined);
   }
 
-  private removeConsumer(consumerId: string): void {
-    const c = this.consumers.get(consumerId);
-    if (c && !c.closed) c.close();
-    this.consumers.delete(consumerId);
-    this.patch((s) => {
-      const media = { ...s.media };
-      delete media[consumerId];
-      return { media };
-    });
+  private setProblem(problem: MediaProblem | null): void {
+    if (this.state.get().mediaProblem !== problem) this.patch((s) => ({ ...s, mediaProblem: problem }));
+  }
+
+  /** "No track arriving within a few seconds" is said out loud, never a silent room. */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    const session = this.media;
+    this.watchdog = setTimeout(() => {
+      void (async () => {
+        if (!session || session !== this.media || this.state.get().status !== 'live') return;
+        const s = this.state.get();
+        const expected = Object.values(s.producers).some((p) => p.peerId !== s.self?.peerId && !p.paused && (p.kind === 'audio' || !s.audioOnly));
+        if (!expected) return;
+        const { streams } = await session.inbound();
+        if (session !== this.media) return;
+        if (streams.some((x) => x.packetsReceived > 0)) return;
+        this.setProblem(session.recvConnectionState() === 'connected' ? 'no-media' : 'ice-failed');
+      })();
+    }, NO_MEDIA_MS);
+  }
+
+  /** The retry button of a media problem: fresh ICE first, a whole new media session if that does not help. */
+  async retryMedia(): Promise<void> {
+    if (this.state.get().mediaProblem === 'unsupported') return;
+    this.setProblem(null);
+    if (!this.signalling?.connected) {
+      this.signalling?.reconnect();
+      return;
+    }
+    await this.startMedia().catch(() => undefined);
+  }
+
+  private dropMedia(): void {
+    clearTimeout(this.watchdog);
+    this.monitor.stop();
+    this.media?.close();
+    this.media = null;
+  }
+
+  private onQuality(r: QualityReport): void {
+    if (r.receiving && (this.state.get().mediaProblem === 'no-media' || this.state.get().mediaProblem === 'ice-failed')) this.setProblem(null);
+    this.patch((st) => ({
+      ...st,
+      quality: r.quality,
+      measures: r.measures,
+      offerAudioOnly: st.offerAudioOnly || (r.offerAudioOnly && !st.audioOnly && !st.offerDeclined),
+    }));
+    const m = r.measures;
+    void this.request(ClientEvent.ReportNetwork, {
+      quality: r.quality,
+      ...(r.availableBitrate !== undefined ? { availableBitrate: r.availableBitrate } : {}),
+      lossPercent: Math.min(100, Math.round(m.lossPercent * 10) / 10),
+      jitterMs: Math.min(60_000, Math.round(m.jitterMs)),
+      framesPerSecond: Math.min(240, Math.round(m.framesPerSecond * 10) / 10),
+      freezesPerMinute: Math.min(600, Math.round(m.freezesPerMinute * 10) / 10),
+    }).then(
+      ({ suggestAudioOnly }) => {
+        if (suggestAudioOnly) this.patch((st) => (st.audioOnly || st.offerDeclined ? st : { ...st, offerAudioOnly: true }));
+      },
+      () => undefined,
+    );
   }
 
   /** Tell the server how big a video is drawn, so it can pick a simulcast layer. */
@@ -336,50 +335,46 @@ export class LiveClient {
   // ---------- publishing ----------
 
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    if (!this.device) throw new Error('not joined');
-    if (!this.sendTransport) this.sendTransport = await this.createTransport('send', []);
-    const old = this.producersBySource.get(source);
-    if (old && !old.closed) {
-      await old.replaceTrack({ track });
-    } else {
-      const producer = await this.sendTransport.produce({
-        track,
-        encodings: source === 'camera' ? CAMERA_ENCODINGS : undefined,
-        codecOptions: source === 'mic' ? { opusDtx: true, opusFec: true } : { videoGoogleStartBitrate: 800 },
-        appData: { source },
-        stopTracks: false,
-      });
-      this.producersBySource.set(source, producer);
-      producer.on('trackended', () => void this.unpublish(source));
-    }
-    this.patch((s) => ({ local: { ...s.local, [source]: track }, mutedByHost: source === 'mic' ? false : s.mutedByHost }));
+    // Remember the wish first: if media is not up yet (or is being rebuilt) it is published when it is.
+    this.patch((s) => ({ ...s, local: { ...s.local, [source]: track }, mutedByHost: source === 'mic' ? false : s.mutedByHost }));
+    const session = this.media;
+    if (!session?.ready || !this.state.get().self) return;
+    const producerId = await session.publish(source, track);
+    if (session !== this.media) return;
+    this.patch((s) => published(s, source, producerId, track));
   }
 
   async unpublish(source: MediaSource): Promise<void> {
-    const producer = this.producersBySource.get(source);
-    this.producersBySource.delete(source);
-    if (producer && !producer.closed) {
-      producer.close();
-      await this.request(ClientEvent.ProducerClose, { producerId: producer.id }).catch(() => undefined);
-    }
-    const track = this.state.get().local[source];
-    track?.stop();
-    this.patch((s) => ({ local: { ...s.local, [source]: null } }));
+    const producerId = this.media?.closeProducer(source) ?? null;
+    this.state.get().local[source]?.stop();
+    this.patch((s) => unpublished(s, source));
+    if (producerId) await this.request(ClientEvent.ProducerClose, { producerId }).catch(() => undefined);
   }
 
   // ---------- room actions ----------
 
   sendChat = (text: string) => this.request(ClientEvent.ChatSend, { text });
   deleteChat = (messageId: string) => this.request(ClientEvent.ChatDelete, { messageId });
-  raiseHand = async () => this.patch({ hands: (await this.request(ClientEvent.HandRaise, {})).queue });
-  lowerHand = async (peerId?: string) => this.patch({ hands: (await this.request(ClientEvent.HandLower, peerId ? { peerId } : {})).queue });
+  raiseHand = async () => {
+    const { queue } = await this.request(ClientEvent.HandRaise, {});
+    this.patch((s) => ({ ...s, hands: queue }));
+  };
+  lowerHand = async (peerId?: string) => {
+    const { queue } = await this.request(ClientEvent.HandLower, peerId ? { peerId } : {});
+    this.patch((s) => ({ ...s, hands: queue }));
+  };
   invite = (peerId: string, camera = false) => this.request(ClientEvent.SpeakInvite, { peerId, camera });
   revoke = (peerId: string) => this.request(ClientEvent.SpeakRevoke, { peerId });
   mute = (peerId: string) => this.request(ClientEvent.ModerationMute, { peerId });
   stopCamera = (peerId: string) => this.request(ClientEvent.ModerationStopCamera, { peerId });
   remove = (peerId: string) => this.request(ClientEvent.ModerationRemove, { peerId });
   endSession = () => this.request(ClientEvent.SessionEnd, {});
-  dismissInvite = () => this.patch({ invited: null });
+  dismissInvite = () => this.patch((s) => ({ ...s, invited: null }));
+
+  /** Add a chat message the sender's ack returned (the broadcast may come later or not at all). */
+  addChat(m: LiveState['chat'][number]): void {
+    this.patch((s) => (s.chat.some((c) => c.id === m.id) ? s : { ...s, chat: [...s.chat, m] }));
+  }
 
   /**
    * Audio-only: the server pauses this peer's video consumers (no video bytes
@@ -387,217 +382,120 @@ export class LiveClient {
    * that appeared meanwhile are consumed then.
    */
   async setAudioOnly(enabled: boolean): Promise<void> {
-    this.patch({ audioOnly: enabled, offerAudioOnly: false });
-    if (!enabled) this.offerDeclined = true;
+    this.patch((s) => ({ ...s, audioOnly: enabled, offerAudioOnly: false, offerDeclined: s.offerDeclined || !enabled }));
     await this.request(ClientEvent.SetAudioOnly, { enabled }).catch(() => undefined);
     if (!enabled) {
-      for (const p of Object.values(this.state.get().producers)) if (p.kind === 'video' && p.peerId !== this.state.get().self?.peerId) await this.consume(p).catch(() => undefined);
+      const s = this.state.get();
+      for (const p of Object.values(s.producers)) if (p.kind === 'video' && p.peerId !== s.self?.peerId) await this.consume(p);
     }
   }
 
   declineAudioOnly(): void {
-    this.offerDeclined = true;
-    this.patch({ offerAudioOnly: false });
+    this.patch((s) => ({ ...s, offerDeclined: true, offerAudioOnly: false }));
   }
 
   // ---------- server notifications ----------
 
-  private bindServerEvents(socket: Socket): void {
-    const on = <T>(name: string, fn: (payload: T) => void) => socket.on(name, fn);
-    on<PeerInfo>(ServerEvent.PeerJoined, (p) => this.patch((s) => ({ peers: { ...s.peers, [p.peerId]: p } })));
-    on<PeerInfo>(ServerEvent.PeerUpdated, (p) =>
-      this.patch((s) => {
-        const isSelf = s.self?.peerId === p.peerId;
+  private onNotification(n: ServerNotification): void {
+    if (this.closed) return;
+    const before = this.state.get();
+    this.patch((s) => reduce(s, n));
+    this.afterNotification(n, before);
+  }
+
+  /** The side effects of a notification (the state change itself is the reducer's). */
+  private afterNotification(n: ServerNotification, before: LiveState): void {
+    switch (n.event) {
+      case 'peer:updated': {
         // Losing the right to speak stops our microphone and camera.
-        if (isSelf && !p.canSpeak) for (const src of ['mic', 'camera'] as MediaSource[]) if (s.local[src]) void this.unpublish(src);
-        return { peers: { ...s.peers, [p.peerId]: p }, self: isSelf ? p : s.self };
-      }),
-    );
-    on<{ peerId: string }>(ServerEvent.PeerLeft, ({ peerId }) =>
-      this.patch((s) => {
-        const peers = { ...s.peers };
-        delete peers[peerId];
-        return { peers };
-      }),
-    );
-    on<ProducerInfo>(ServerEvent.ProducerNew, (p) => {
-      this.patch((s) => ({ producers: { ...s.producers, [p.producerId]: p } }));
-      if (p.peerId !== this.state.get().self?.peerId) void this.consume(p).catch(() => undefined);
-    });
-    on<{ producerId: string }>(ServerEvent.ProducerClosed, ({ producerId }) => {
-      for (const c of [...this.consumers.values()]) if (c.producerId === producerId) this.removeConsumer(c.id);
-      // One of ours closed by a moderator.
-      for (const [source, prod] of this.producersBySource) {
-        if (prod.id === producerId) {
-          prod.close();
-          this.producersBySource.delete(source);
-          this.state.get().local[source]?.stop();
-          this.patch((s) => ({ local: { ...s.local, [source]: null }, mutedByHost: source === 'mic' ? true : s.mutedByHost }));
-        }
+        if (before.self?.peerId === n.payload.peerId && !n.payload.canSpeak)
+          for (const source of ['mic', 'camera'] as const) if (before.local[source]) void this.unpublish(source);
+        return;
       }
-      this.patch((s) => {
-        const producers = { ...s.producers };
-        delete producers[producerId];
-        return { producers };
-      });
-    });
-    on<{ producerId: string; paused: boolean }>(ServerEvent.ProducerPaused, ({ producerId, paused }) => {
-      this.patch((s) => {
-        const p = s.producers[producerId];
-        const media = Object.fromEntries(Object.entries(s.media).map(([k, m]) => [k, m.producerId === producerId ? { ...m, paused } : m]));
-        return { producers: p ? { ...s.producers, [producerId]: { ...p, paused } } : s.producers, media };
-      });
-      // A host muted one of ours: the server paused it and only a new producer can be heard again,
-      // so drop it; the microphone button then shows "off" and turning it on publishes afresh.
-      for (const [source, prod] of this.producersBySource) {
-        if (prod.id === producerId && paused) {
-          this.patch({ mutedByHost: source === 'mic' });
-          void this.unpublish(source);
+      case 'producer:new':
+        if (n.payload.peerId !== before.self?.peerId) void this.consume(n.payload);
+        return;
+      case 'producer:closed': {
+        this.media?.dropProducer(n.payload.producerId);
+        const source = before.ownProducers[n.payload.producerId];
+        if (source && n.payload.reason !== 'media-restart') {
+          this.media?.closeProducer(source);
+          before.local[source]?.stop();
         }
+        return;
       }
-    });
-    on<{ consumerId: string }>(ServerEvent.ConsumerClosed, ({ consumerId }) => this.removeConsumer(consumerId));
-    on<{ peerId: string | null }>(ServerEvent.ActiveSpeaker, ({ peerId }) => this.patch({ activeSpeaker: peerId }));
-    on<ChatMessageInfo>(ServerEvent.ChatMessage, (m) => this.patch((s) => (s.chat.some((c) => c.id === m.id) ? {} : { chat: [...s.chat, m].slice(-300) })));
-    on<{ messageId: string }>(ServerEvent.ChatDeleted, ({ messageId }) => this.patch((s) => ({ chat: s.chat.filter((c) => c.id !== messageId) })));
-    on<{ queue: string[] }>(ServerEvent.HandsUpdated, ({ queue }) => this.patch({ hands: queue }));
-    on<{ camera: boolean }>(ServerEvent.SpeakGranted, ({ camera }) => this.patch({ invited: { camera: !!camera } }));
-    on<Record<string, never>>(ServerEvent.SpeakRevoked, () => {
-      this.patch({ invited: null });
-      void this.unpublish('mic');
-      void this.unpublish('camera');
-    });
-    on<{ quality: NetworkQuality }>(ServerEvent.AudioOnlySuggested, () => {
-      if (!this.state.get().audioOnly && !this.offerDeclined) this.patch({ offerAudioOnly: true });
-    });
-    on<{ routerRtpCapabilities: Record<string, unknown> }>(ServerEvent.MediaRestart, ({ routerRtpCapabilities }) => {
-      this.dropMedia(false);
-      void this.startMedia(routerRtpCapabilities, []).catch(() => this.markReconnecting());
-    });
-    on<{ reason: string; message: string }>(ServerEvent.Removed, ({ reason, message }) => {
-      if (reason === 'session-ended') this.finish('ended', 'session-ended');
-      else if (reason === 'replaced') this.finish('removed', 'replaced', message);
-      else this.finish('removed', 'removed', message);
-    });
-    on<{ reason: string }>(ServerEvent.SessionEnded, ({ reason }) => this.finish('ended', reason));
-  }
-
-  private finish(status: 'ended' | 'removed', reason: string, message?: string): void {
-    this.patch({ status, endReason: reason, error: message ? { code: status === 'removed' ? 'REMOVED' : 'SESSION_OVER', message } : null });
-    this.close(false);
-  }
-
-  // ---------- network quality ----------
-
-  private startStats(): void {
-    clearInterval(this.statsTimer);
-    this.statsTimer = setInterval(() => void this.sampleStats(), 4000);
-  }
-
-  private async sampleStats(): Promise<void> {
-    const transport = this.recvTransport;
-    if (!transport || transport.closed || this.state.get().status !== 'live') return;
-    let rtt = 0;
-    let bitrate: number | undefined;
-    let lost = 0;
-    let received = 0;
-    try {
-      const report = await transport.getStats();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
-          rtt = Number(s.currentRoundTripTime ?? 0);
-          if (typeof s.availableIncomingBitrate === 'number') bitrate = s.availableIncomingBitrate;
+      case 'producer:paused': {
+        const source = before.ownProducers[n.payload.producerId];
+        if (source && n.payload.paused) {
+          // Muted by a host: the reducer marked it; close it here so turning it on publishes afresh.
+          const producerId = this.media?.closeProducer(source);
+          before.local[source]?.stop();
+          if (producerId) void this.request(ClientEvent.ProducerClose, { producerId }).catch(() => undefined);
         }
-        if (s.type === 'inbound-rtp' && s.mid !== 'probator') {
-          lost += Number(s.packetsLost ?? 0);
-          received += Number(s.packetsReceived ?? 0);
-        }
-      });
-    } catch {
-      return;
+        return;
+      }
+      case 'consumer:closed':
+        this.media?.removeConsumer(n.payload.consumerId);
+        return;
+      case 'speak:revoked':
+        void this.unpublish('mic');
+        void this.unpublish('camera');
+        return;
+      case 'media:restart':
+        // The worker died: new router, new transports; re-publish and re-consume by ourselves.
+        this.routerRtpCapabilities = n.payload.routerRtpCapabilities;
+        void this.startMedia().catch(() => this.setProblem('ice-failed'));
+        return;
+      case 'room:removed':
+      case 'session:ended':
+        this.close(false);
+        return;
+      case 'server:shutdown':
+        // The node releases the room and closes our socket; come back after it said to.
+        this.joinGeneration++;
+        this.dropMedia();
+        setTimeout(() => this.signalling?.reconnect(), n.payload.retryInMs);
+        return;
+      default:
+        return;
     }
-    const dLost = Math.max(0, lost - this.lastLoss.lost);
-    const dRecv = Math.max(0, received - this.lastLoss.received);
-    this.lastLoss = { lost, received };
-    const loss = dLost + dRecv > 0 ? dLost / (dLost + dRecv) : 0;
-    const quality: NetworkQuality = loss > 0.15 || rtt > 1.5 ? 'bad' : loss > 0.05 || rtt > 0.6 ? 'poor' : loss > 0.02 || rtt > 0.3 ? 'fair' : 'good';
-    this.poorCount = quality === 'poor' || quality === 'bad' ? this.poorCount + 1 : 0;
-    this.patch((s) => ({ quality, offerAudioOnly: s.offerAudioOnly || (this.poorCount >= 2 && !s.audioOnly && !this.offerDeclined) }));
-    void this.request(ClientEvent.ReportNetwork, bitrate !== undefined ? { quality, availableBitrate: bitrate } : { quality }).then(
-      ({ suggestAudioOnly }) => {
-        if (suggestAudioOnly && !this.state.get().audioOnly && !this.offerDeclined) this.patch({ offerAudioOnly: true });
-      },
-      () => undefined,
-    );
   }
 
-  /** For tests and diagnostics: decoded frames per video consumer, from the consumer's own SSRC (not the probator). */
-  async videoStats(): Promise<Array<{ consumerId: string; peerId: string; source: string; framesDecoded: number; frameWidth?: number }>> {
-    const out: Array<{ consumerId: string; peerId: string; source: string; framesDecoded: number; frameWidth?: number }> = [];
-    for (const c of this.consumers.values()) {
-      if (c.kind !== 'video') continue;
-      const ssrc = c.rtpParameters.encodings?.[0]?.ssrc;
-      const report = await c.getStats();
-      let framesDecoded = 0;
-      let frameWidth: number | undefined;
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video' && (ssrc === undefined || s.ssrc === ssrc)) {
-          framesDecoded = Number(s.framesDecoded ?? 0);
-          frameWidth = s.frameWidth as number | undefined;
-        }
-      });
-      const appData = c.appData as { peerId: string; source: string };
-      out.push({ consumerId: c.id, peerId: appData.peerId, source: appData.source, framesDecoded, frameWidth });
-    }
-    return out;
-  }
+  // ---------- for diagnostics and the development test hooks ----------
 
-  /** For tests: audio packets received per audio consumer. */
-  async audioStats(): Promise<Array<{ consumerId: string; peerId: string; packetsReceived: number }>> {
-    const out: Array<{ consumerId: string; peerId: string; packetsReceived: number }> = [];
-    for (const c of this.consumers.values()) {
-      if (c.kind !== 'audio') continue;
-      const ssrc = c.rtpParameters.encodings?.[0]?.ssrc;
-      let packetsReceived = 0;
-      (await c.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio' && (ssrc === undefined || s.ssrc === ssrc)) packetsReceived = Number(s.packetsReceived ?? 0);
-      });
-      out.push({ consumerId: c.id, peerId: (c.appData as { peerId: string }).peerId, packetsReceived });
-    }
-    return out;
+  inbound() {
+    return this.media?.inbound() ?? Promise.resolve({ streams: [], rttMs: null });
   }
 
   // ---------- teardown ----------
 
-  private dropMedia(stopLocal: boolean): void {
-    clearInterval(this.statsTimer);
-    for (const c of this.consumers.values()) if (!c.closed) c.close();
-    this.consumers.clear();
-    for (const p of this.producersBySource.values()) if (!p.closed) p.close();
-    this.producersBySource.clear();
-    this.sendTransport?.close();
-    this.recvTransport?.close();
-    this.sendTransport = null;
-    this.recvTransport = null;
-    if (stopLocal) {
-      const l = this.state.get().local;
-      l.mic?.stop();
-      l.camera?.stop();
-      l.screen?.stop();
-    }
-    this.patch((s) => ({ media: {}, local: stopLocal ? { mic: null, camera: null, screen: null } : s.local }));
+  /**
+   * "Keluar kelas": record the leave (room:leave, waiting briefly for its ack)
+   * before the page goes, so attendance closes at this moment.
+   */
+  async leave(waitMs = 1500): Promise<void> {
+    if (this.signalling?.connected && this.state.get().self) await this.request(ClientEvent.RoomLeave, {}, waitMs).catch(() => undefined);
+    this.close(true);
   }
 
-  async leave(): Promise<void> {
-    if (this.socket?.connected && this.joined) await this.request(ClientEvent.RoomLeave, {}, 3000).catch(() => undefined);
+  /** From `pagehide`: nothing can be awaited, so the leave is sent and the socket closed. */
+  leaveNow(): void {
+    if (this.state.get().self) this.signalling?.fire(ClientEvent.RoomLeave, {});
     this.close(true);
   }
 
   close(stopLocal = true): void {
     this.closed = true;
-    this.dropMedia(stopLocal);
-    this.socket?.off();
-    this.socket?.disconnect();
-    this.socket = null;
+    this.joinGeneration++;
+    this.dropMedia();
+    if (stopLocal) {
+      const l = this.state.get().local;
+      l.mic?.stop();
+      l.camera?.stop();
+      l.screen?.stop();
+      this.patch((s) => ({ ...s, local: { mic: null, camera: null, screen: null }, sending: { mic: false, camera: false, screen: false } }));
+    }
+    this.signalling?.close();
+    this.signalling = null;
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * The socket.io connection to the live service, typed both ways from
+ * @balai/live-contract. It knows nothing about rooms or media: it connects
+ * (socket.io reconnects by itself with backoff), sends requests and waits for
+ * their acks, and hands notifications and connection events to its owner.
+ */
+import { io, Socket } from 'socket.io-client';
+import { LiveErrorCode, ServerEvent } from '@balai/live-contract';
+import type {
+  Ack,
+  ClientAckData,
+  ClientEventName,
+  ClientRequest,
+  ClientToServerEvents,
+  LiveError,
+  ServerNotification,
+  ServerToClientEvents,
+} from '@balai/live-contract';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class LiveRequestError extends Error {
+  constructor(readonly error: LiveError) {
+    super(error.message);
+  }
+}
+
+export interface SignallingHandlers {
+  connected(): void;
+  disconnected(reason: string): void;
+  connectError(error: Error): void;
+  notification(n: ServerNotification): void;
+}
+
+export interface SignallingOptions {
+  url: string;
+  path?: string;
+  getToken: () => Promise<string | null>;
+}
+
+const SERVER_EVENTS = Object.values(ServerEvent);
+
+export class Signalling {
+  private socket: LiveSocket | null = null;
+
+  constructor(
+    private readonly opts: SignallingOptions,
+    private readonly on: SignallingHandlers,
+  ) {}
+
+  get connected(): boolean {
+    return !!this.socket?.connected;
+  }
+
+  /** The raw socket, for the development test hooks only. */
+  get raw(): LiveSocket | null {
+    return this.socket;
+  }
+
+  open(): void {
+    // Short, bounded backoff: a restarted live node is back within seconds and the
+    // participant should be too (#10); socket.io adds +-30% jitter so clients spread out.
+    const socket: LiveSocket = io(this.opts.url, {
+      path: this.opts.path ?? '/socket.io',
+      transports: ['websocket', 'polling'],
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 2500,
+      randomizationFactor: 0.3,
+      auth: (cb) => {
+        void this.opts.getToken().then(
+          (token) => cb({ token }),
+          () => cb({}),
+        );
+      },
+    });
+    this.socket = socket;
+    socket.on('connect', () => this.on.connected());
+    socket.on('disconnect', (reason) => this.on.disconnected(reason));
+    socket.on('connect_error', (e) => this.on.connectError(e));
+    for (const event of SERVER_EVENTS) {
+      // One listener per contract event; the payload type follows the event name.
+      socket.on(event, ((payload: ServerNotification['payload']) =>
+        this.on.notification({ event, payload } as ServerNotification)) as ServerToClientEvents[typeof event]);
+    }
+  }
+
+  /** Reconnect now (after the server closed the socket on purpose, e.g. a graceful shutdown). */
+  reconnect(): void {
+    if (this.socket && !this.socket.connected) this.socket.connect();
+  }
+
+  /** Emit a client event and wait for its ack (rejects with the server's LiveError). */
+  request<E extends ClientEventName>(event: E, payload: ClientRequest<E>, timeoutMs = 10_000): Promise<ClientAckData[E]> {
+    const socket = this.socket;
+    return new Promise((resolve, reject) => {
+      if (!socket || !socket.connected) {
+        reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'not connected', details: { transport: 'offline' } }));
+        return;
+      }
+      // socket.io cannot relate a generic event name to its own argument list; the
+      // public signature above is what keeps callers to the contract.
+      const timed = socket.timeout(timeoutMs);
+      const emit = timed.emit as (
+        e: E,
+        p: ClientRequest<E>,
+        ack: (err: Error | null, res: Ack<ClientAckData[E]>) => void,
+      ) => void;
+      emit.call(timed, event, payload, (err, ack) => {
+        if (err) reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'timeout', details: { transport: 'timeout' } }));
+        else if (ack && ack.ok) resolve(ack.data);
+        else reject(new LiveRequestError(ack?.error ?? { code: LiveErrorCode.Internal, message: 'no ack' }));
+      });
+    });
+  }
+
+  /** Send without waiting (used from `pagehide`, when nothing can be awaited). */
+  fire<E extends ClientEventName>(event: E, payload: ClientRequest<E>): void {
+    if (!this.socket?.connected) return;
+    const emit = this.socket.emit as (e: E, p: ClientRequest<E>, ack: () => void) => void;
+    emit.call(this.socket, event, payload, () => undefined);
+  }
+
+  close(): void {
+    this.socket?.off();
+    this.socket?.io.off();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+}
