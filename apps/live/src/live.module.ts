@@ -12,14 +12,17 @@ import { MediaModule } from './media/media.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { SignallingWiringCheck } from './signalling/wiring-check';
+import { checkTurnEnv } from './turn/turn.config';
+import { TurnModule } from './turn/turn.module';
 
 @Module({
   imports: [
-    BalaiConfigModule.forApp(liveAppEnvSchema),
+    BalaiConfigModule.forApp(liveAppEnvSchema.superRefine(checkTurnEnv)),
     LoggingModule.forService('live'),
     DatabaseModule.forRoot(),
     RedisModule.forService('live'),
     DiscoveryModule,
+    TurnModule,
     MediaModule,
     HealthModule,
     AttendanceModule,

@@ -23,7 +23,11 @@ export type NetworkQuality = z.infer<typeof NetworkQualitySchema>;
 const empty = z.object({}).strict();
 
 export const RoomJoinSchema = z.object({ sessionId: objectId }).strict();
-export const RoomLeaveSchema = empty;
+/**
+ * `sessionId` lets a connection that is not (or no longer) in the room, e.g.
+ * after the live node restarted, still record the user's leave of that session.
+ */
+export const RoomLeaveSchema = z.object({ sessionId: objectId.optional() }).strict();
 export const SessionEndSchema = empty;
 
 export const TransportCreateSchema = z

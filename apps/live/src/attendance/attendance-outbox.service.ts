@@ -4,6 +4,9 @@
  * POSTs them in order, removing each only after a 2xx (or a 4xx, which retrying
  * cannot fix: logged and dropped). The API is idempotent by `eventId`, so
  * at-least-once delivery here records each event exactly once there.
+ * While Redis is unreachable, events wait in a bounded in-process buffer and
+ * are delivered from there (their `at` is the person's action, not the time
+ * Redis came back).
  */
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -12,6 +15,8 @@ import { ATTENDANCE_EVENTS_PATH, AttendanceEvent, INTERNAL_TOKEN_HEADER } from '
 import type { LiveAppEnv } from '../config/live-config';
 
 const OUTBOX_KEY = 'attendance:outbox';
+/** Events kept in memory while Redis is down; beyond this the oldest go (and are logged). */
+const LOCAL_LIMIT = 50_000;
 
 @Injectable()
 export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +27,7 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private stopped = false;
+  private readonly local: string[] = [];
 
   constructor(
     private readonly redis: RedisClient,
@@ -43,13 +49,21 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
     await this.draining;
   }
 
+  /** Never throws: an event that cannot reach Redis is kept in memory and delivered from there. */
   async enqueue(event: AttendanceEvent): Promise<void> {
-    await this.redis.client.rpush(OUTBOX_KEY, JSON.stringify(event));
+    const raw = JSON.stringify(event);
+    try {
+      await this.redis.client.rpush(OUTBOX_KEY, raw);
+    } catch (error) {
+      this.logger.warn({ err: error, eventId: event.eventId }, 'outbox unreachable; keeping the attendance event in memory');
+      this.local.push(raw);
+      if (this.local.length > LOCAL_LIMIT) this.logger.error({ dropped: this.local.shift() }, 'in-memory outbox full');
+    }
     this.kick();
   }
 
   async pending(): Promise<number> {
-    return this.redis.client.llen(OUTBOX_KEY);
+    return this.local.length + (await this.redis.client.llen(OUTBOX_KEY));
   }
 
   /** Resolves once the outbox is empty or a delivery failed (then a retry is scheduled). */
@@ -67,19 +81,29 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async drain(): Promise<void> {
+    while (this.local.length && !this.stopped) {
+      if (!(await this.deliver(this.local[0]))) return this.retryLater();
+      this.local.shift();
+    }
     for (;;) {
       if (this.stopped) return;
-      const head = await this.redis.client.lindex(OUTBOX_KEY, 0).catch(() => null);
+      let head: string | null;
+      try {
+        head = await this.redis.client.lindex(OUTBOX_KEY, 0);
+      } catch {
+        return this.retryLater(); // Redis is down: look again once it may be back
+      }
       if (head === null) return;
       const delivered = await this.deliver(head);
-      if (!delivered) {
-        this.timer = setTimeout(() => this.kick(), this.retryMs);
-        this.timer.unref();
-        return;
-      }
+      if (!delivered) return this.retryLater();
       // Remove exactly the entry we sent (another node may drain the same list).
-      await this.redis.client.lrem(OUTBOX_KEY, 1, head);
+      await this.redis.client.lrem(OUTBOX_KEY, 1, head).catch(() => undefined);
     }
+  }
+
+  private retryLater(): void {
+    this.timer = setTimeout(() => this.kick(), this.retryMs);
+    this.timer.unref();
   }
 
   /** true = done with this entry (stored, or permanently refused); false = retry later. */

@@ -5,14 +5,23 @@
  * continues the same interval (no events), otherwise the leave is reported with
  * the instant the connection dropped. Each join and leave is enqueued exactly
  * once, in the durable outbox.
+ *
+ * The open intervals are also recorded in Redis with the node that answers for
+ * them (PresenceStore), so they survive this process: after a crash the
+ * restarted node adopts its own (the grace rule applies from its last
+ * heartbeat) and a surviving node closes those of a node that stopped
+ * answering, at the time it stopped. A rejoin on any node continues the open
+ * interval. Times are those of the person's action, never of a late Redis.
  */
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
+import { resolveNodeId } from '../cluster/node-id';
 import type { LiveAppEnv } from '../config/live-config';
 import { AttendanceOutbox } from './attendance-outbox.service';
+import { OpenInterval, PresenceStore } from './presence.store';
 
-export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'session-ended' | 'node-shutdown';
+export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'session-ended' | 'node-shutdown' | 'node-lost';
 
 interface Presence {
   sessionId: string;
@@ -23,14 +32,20 @@ interface Presence {
 
 @Injectable()
 export class AttendanceService implements OnModuleDestroy {
+  private readonly logger = new Logger(AttendanceService.name);
   private readonly present = new Map<string, Presence>();
+  /** Intervals reported closed while Redis was unreachable: their Redis record is removed later. */
+  private readonly unsettled = new Map<string, OpenInterval>();
   private readonly graceMs: number;
+  readonly nodeId: string;
 
   constructor(
     private readonly outbox: AttendanceOutbox,
+    private readonly store: PresenceStore,
     config: ConfigService<LiveAppEnv, true>,
   ) {
     this.graceMs = config.get('LIVE_RECONNECT_GRACE_SECONDS', { infer: true }) * 1000;
+    this.nodeId = resolveNodeId(config);
   }
 
   private key(sessionId: string, userId: string): string {
@@ -41,7 +56,8 @@ export class AttendanceService implements OnModuleDestroy {
     return this.present.has(this.key(sessionId, userId));
   }
 
-  async entered(sessionId: string, userId: string): Promise<void> {
+  /** The user entered at `at`. Throws (nothing recorded) when Redis is unreachable. */
+  async entered(sessionId: string, userId: string, at = new Date()): Promise<void> {
     const key = this.key(sessionId, userId);
     const presence = this.present.get(key);
     if (presence) {
@@ -51,33 +67,101 @@ export class AttendanceService implements OnModuleDestroy {
       presence.droppedAt = undefined;
       return;
     }
+    const outcome = await this.store.open(this.nodeId, sessionId, userId, at);
     this.present.set(key, { sessionId, userId });
-    await this.outbox.enqueue({ eventId: randomUUID(), type: 'join', sessionId, userId, at: new Date().toISOString() });
+    if (outcome === 'opened') {
+      await this.outbox.enqueue({ eventId: randomUUID(), type: 'join', sessionId, userId, at: at.toISOString() });
+    }
   }
 
   /** The connection dropped: leave only if they are not back within the grace period. */
-  dropped(sessionId: string, userId: string): void {
+  dropped(sessionId: string, userId: string, at = new Date()): void {
     const presence = this.present.get(this.key(sessionId, userId));
     if (!presence || presence.graceTimer) return;
-    presence.droppedAt = new Date();
-    presence.graceTimer = setTimeout(() => void this.left(sessionId, userId, 'disconnected'), this.graceMs);
+    presence.droppedAt = at;
+    this.startGrace(presence, this.graceMs);
+  }
+
+  private startGrace(presence: Presence, ms: number): void {
+    presence.graceTimer = setTimeout(() => void this.left(presence.sessionId, presence.userId, 'disconnected'), ms);
     presence.graceTimer.unref();
   }
 
-  async left(sessionId: string, userId: string, reason: LeaveReason): Promise<void> {
+  async left(sessionId: string, userId: string, reason: LeaveReason, at = new Date()): Promise<void> {
     const key = this.key(sessionId, userId);
     const presence = this.present.get(key);
     if (!presence) return;
     this.present.delete(key);
     clearTimeout(presence.graceTimer);
-    const at = (presence.droppedAt ?? new Date()).toISOString();
-    await this.outbox.enqueue({ eventId: randomUUID(), type: 'leave', sessionId, userId, at, reason });
+    await this.closeAndReport(this.nodeId, { sessionId, userId }, reason, presence.droppedAt ?? at);
+  }
+
+  /**
+   * "Keluar kelas" from a connection that is not (or no longer) in the room,
+   * e.g. after a restart: the user's open interval is closed wherever it is.
+   */
+  async leftExplicitly(sessionId: string, userId: string, at = new Date()): Promise<void> {
+    if (this.isPresent(sessionId, userId)) return this.left(sessionId, userId, 'left', at);
+    await this.closeAndReport(null, { sessionId, userId }, 'left', at);
   }
 
   /** Everyone still present in a session leaves (the session ended or its room closed). */
   async sessionClosed(sessionId: string, reason: LeaveReason): Promise<void> {
     const inSession = [...this.present.values()].filter((p) => p.sessionId === sessionId);
     for (const presence of inSession) await this.left(presence.sessionId, presence.userId, reason);
+  }
+
+  /**
+   * Intervals this node had open before it restarted: treated as dropped at
+   * its last heartbeat, so a rejoin within the grace continues them and the
+   * others are closed at that instant.
+   */
+  adopt(intervals: OpenInterval[], droppedAt: Date): void {
+    for (const { sessionId, userId } of intervals) {
+      const key = this.key(sessionId, userId);
+      if (this.present.has(key)) continue;
+      const presence: Presence = { sessionId, userId, droppedAt };
+      this.present.set(key, presence);
+      this.startGrace(presence, Math.max(0, this.graceMs - (Date.now() - droppedAt.getTime())));
+    }
+  }
+
+  /** Closes the open intervals of a node that stopped answering, at the time it stopped. */
+  async recover(nodeId: string, intervals: OpenInterval[], stoppedAt: Date): Promise<number> {
+    let closed = 0;
+    for (const interval of intervals) {
+      if (await this.closeAndReport(nodeId, interval, 'node-lost', stoppedAt)) closed += 1;
+    }
+    return closed;
+  }
+
+  /** Retries removing Redis records of intervals closed while Redis was down. */
+  async settle(): Promise<void> {
+    for (const [key, interval] of this.unsettled) {
+      await this.store.close(this.nodeId, interval.sessionId, interval.userId);
+      this.unsettled.delete(key);
+    }
+  }
+
+  /**
+   * Closes the interval in Redis (compare-and-delete on `owner`, or any owner
+   * with null) and reports the leave once. If Redis is unreachable the leave
+   * is still reported (the person did leave) and the record removed later.
+   */
+  private async closeAndReport(owner: string | null, interval: OpenInterval, reason: LeaveReason, at: Date): Promise<boolean> {
+    const { sessionId, userId } = interval;
+    let closed: boolean;
+    try {
+      closed = await this.store.close(owner, sessionId, userId);
+    } catch (error) {
+      this.logger.warn({ err: error, sessionId, userId }, 'presence store unreachable; reporting the leave anyway');
+      if (owner === this.nodeId || owner === null) this.unsettled.set(this.key(sessionId, userId), interval);
+      closed = true;
+    }
+    if (closed) {
+      await this.outbox.enqueue({ eventId: randomUUID(), type: 'leave', sessionId, userId, at: at.toISOString(), reason });
+    }
+    return closed;
   }
 
   async onModuleDestroy(): Promise<void> {

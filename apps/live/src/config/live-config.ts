@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { env, liveEnvSchema } from '@balai/config';
+import { turnEnvShape } from '../turn/turn.config';
 
 export const liveAppEnvSchema = liveEnvSchema.extend({
+  ...turnEnvShape,
   /** A reconnect within this many seconds continues the same attendance interval. */
   LIVE_RECONNECT_GRACE_SECONDS: env.int(30, 0, 3600),
   /** A transport whose ICE stays disconnected this long (after mediasoup's consent timeout) counts as a drop. */
@@ -17,11 +19,18 @@ export const liveAppEnvSchema = liveEnvSchema.extend({
   CHAT_RATE_LIMIT_WINDOW_MS: env.int(10_000, 100, 3_600_000),
   /** Backoff between attempts to deliver attendance events to the API. */
   ATTENDANCE_RETRY_MS: env.int(1000, 10, 60_000),
+  /**
+   * This node's heartbeat lease in Redis (beats at a third of it). A node silent
+   * this long is taken as dead: a survivor closes its open attendance intervals.
+   */
+  LIVE_NODE_LEASE_MS: env.int(6000, 300, 600_000),
   /** Lifetime of this node's claim on a room in Redis; refreshed at a third of it. */
   ROOM_CLAIM_TTL_MS: env.int(30_000, 1000, 3_600_000),
   /** socket.io heartbeat: a silent client is considered disconnected after interval + timeout. */
   SOCKET_PING_INTERVAL_MS: env.int(10_000, 500, 120_000),
   SOCKET_PING_TIMEOUT_MS: env.int(10_000, 500, 120_000),
+  /** Opus average bitrate cap offered to publishers (bits/s): keeps audio-only under 50 kbit/s on the wire. */
+  LIVE_OPUS_MAX_AVERAGE_BITRATE: env.int(20_000, 6_000, 510_000),
 });
 
 export type LiveAppEnv = z.infer<typeof liveAppEnvSchema>;

@@ -1,13 +1,38 @@
 import type { types } from 'mediasoup';
 
-/** Codecs every room's router offers: Opus audio, VP8 video (simulcast-friendly, decoded by every browser). */
-export const ROUTER_MEDIA_CODECS: types.RtpCodecCapability[] = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 100 },
-  {
-    kind: 'video',
-    mimeType: 'video/VP8',
-    clockRate: 90000,
-    preferredPayloadType: 101,
-    parameters: { 'x-google-start-bitrate': 600 },
-  },
-];
+/**
+ * Codecs every room's router offers: Opus audio, VP8 video (simulcast-friendly,
+ * decoded by every browser).
+ *
+ * Opus parameters reach the publishing browser through the send transport's
+ * answer (mediasoup-client copies the router's codec parameters into it):
+ * in-band FEC so a lost packet can be rebuilt from the next one, DTX so silence
+ * costs almost nothing, and an average bitrate cap that keeps an audio-only
+ * participant under 50 kbit/s on the wire (20 kbit/s payload plus about
+ * 25 kbit/s of RTP/SRTP/UDP/IP headers at 50 packets/s; speech stays clear).
+ * NACK for audio is in mediasoup's supported capabilities for Opus, so the
+ * router offers it; a receiver gets retransmissions when its device capabilities
+ * include it.
+ */
+export function routerMediaCodecs(opusMaxAverageBitrate: number): types.RtpCodecCapability[] {
+  return [
+    {
+      kind: 'audio',
+      mimeType: 'audio/opus',
+      clockRate: 48000,
+      channels: 2,
+      preferredPayloadType: 100,
+      parameters: { useinbandfec: 1, usedtx: 1, minptime: 10, maxaveragebitrate: opusMaxAverageBitrate },
+    },
+    VP8,
+  ];
+}
+
+const VP8: types.RtpCodecCapability = {
+  kind: 'video',
+  mimeType: 'video/VP8',
+  clockRate: 90000,
+  preferredPayloadType: 101,
+  parameters: { 'x-google-start-bitrate': 600 },
+};
+

@@ -6,6 +6,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { types } from 'mediasoup';
+import { randomUUID } from 'node:crypto';
 import {
   ClientAckData,
   ConsumeResult,
@@ -21,18 +22,26 @@ import type { Peer } from '../rooms/peer';
 import type { Room } from '../rooms/room';
 import { badState, forbidden, LiveException, notFound } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
+import { TurnCredentialsService } from '../turn/turn-credentials.service';
 import { chooseLayers, suggestsAudioOnly } from './layer-policy';
 import { watchTransportLiveness } from './media-liveness';
 import { WorkerPoolService } from './worker-pool.service';
 
-/** mediasoup rejects bad parameters by throwing; the client hears MEDIA_ERROR. */
+const failureLogger = new Logger('MediaService');
+
+/**
+ * mediasoup rejects bad parameters by throwing; the client hears MEDIA_ERROR
+ * with a stable message and an error id, never mediasoup's own text (which is
+ * logged with that id).
+ */
 async function media<T>(what: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
     if (error instanceof LiveException) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LiveException(LiveErrorCode.MediaError, `${what} failed: ${reason}`);
+    const errorId = randomUUID();
+    failureLogger.warn({ err: error, errorId, what }, 'mediasoup refused');
+    throw new LiveException(LiveErrorCode.MediaError, `${what} failed`, { errorId });
   }
 }
 
@@ -46,10 +55,12 @@ export class MediaService {
     private readonly pool: WorkerPoolService,
     private readonly notifier: RoomNotifier,
     private readonly config: ConfigService<LiveAppEnv, true>,
+    private readonly turn: TurnCredentialsService,
   ) {}
 
-  private iceServers() {
-    return this.config.get('ICE_SERVERS_JSON', { infer: true });
+  /** Static ICE servers plus a fresh TURN credential for this peer (apps/live/src/turn). */
+  private iceServers(peer: Peer) {
+    return this.turn.iceServersFor(peer.userId);
   }
 
   async createTransport(
@@ -95,7 +106,7 @@ export class MediaService {
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
-      iceServers: this.iceServers(),
+      iceServers: this.iceServers(peer),
     };
   }
 

@@ -4,8 +4,8 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import type { LiveEnv } from '@balai/config';
-import { ROUTER_MEDIA_CODECS } from './media.config';
+import type { LiveAppEnv } from '../config/live-config';
+import { routerMediaCodecs } from './media.config';
 
 interface PooledWorker {
   worker: types.Worker;
@@ -24,7 +24,7 @@ export class WorkerPoolService extends EventEmitter implements OnModuleInit, OnM
   private readonly workers = new Map<number, PooledWorker>();
   private closing = false;
 
-  constructor(private readonly config: ConfigService<LiveEnv, true>) {
+  constructor(private readonly config: ConfigService<LiveAppEnv, true>) {
     super();
   }
 
@@ -63,7 +63,7 @@ export class WorkerPoolService extends EventEmitter implements OnModuleInit, OnM
     }
     if (!target) throw new Error('no live mediasoup worker');
     const router = await target.worker.createRouter({
-      mediaCodecs: ROUTER_MEDIA_CODECS,
+      mediaCodecs: routerMediaCodecs(this.config.get('LIVE_OPUS_MAX_AVERAGE_BITRATE', { infer: true })),
       appData: { ...appData, workerPid: target.worker.pid },
     });
     target.routers += 1;

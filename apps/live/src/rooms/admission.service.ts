@@ -7,22 +7,16 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { AuthUser } from '@balai/common';
-import { Course, CourseSession, Enrollment } from '@balai/database';
 import { LiveErrorCode, RoomRole } from '@balai/live-contract';
 import type { LiveAppEnv } from '../config/live-config';
 import { LiveException } from '../signalling/live.exception';
 import { RemovalStore } from './removal.store';
 import type { SessionFacts } from './room';
+import { SessionAndCourse, SessionRepository } from './session.repository';
 
 const SESSION_CACHE_MS = 5000;
-
-interface SessionAndCourse {
-  session: Pick<CourseSession, '_id' | 'courseId' | 'startsAt' | 'endsAt' | 'trainerIds' | 'status'>;
-  course: Pick<Course, '_id' | 'trainerIds' | 'status'>;
-}
 
 export interface Admission {
   facts: SessionFacts;
@@ -34,9 +28,7 @@ export class AdmissionService {
   private readonly cache = new Map<string, { expires: number; value: Promise<SessionAndCourse | null> }>();
 
   constructor(
-    @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
-    @InjectModel(Course.name) private readonly courses: Model<Course>,
-    @InjectModel(Enrollment.name) private readonly enrollments: Model<Enrollment>,
+    private readonly repository: SessionRepository,
     private readonly removals: RemovalStore,
     private readonly config: ConfigService<LiveAppEnv, true>,
   ) {}
@@ -89,22 +81,13 @@ export class AdmissionService {
   private sessionAndCourse(sessionId: string): Promise<SessionAndCourse | null> {
     const cached = this.cache.get(sessionId);
     if (cached && cached.expires > Date.now()) return cached.value;
-    const value = this.loadSessionAndCourse(sessionId);
+    const value = this.repository.sessionAndCourse(sessionId);
     this.cache.set(sessionId, { expires: Date.now() + SESSION_CACHE_MS, value });
     value.catch(() => this.cache.delete(sessionId));
     if (this.cache.size > 1000) {
       for (const [key, entry] of this.cache) if (entry.expires <= Date.now()) this.cache.delete(key);
     }
     return value;
-  }
-
-  private async loadSessionAndCourse(sessionId: string): Promise<SessionAndCourse | null> {
-    const session = await this.sessions
-      .findById(sessionId, { courseId: 1, startsAt: 1, endsAt: 1, trainerIds: 1, status: 1 })
-      .lean();
-    if (!session) return null;
-    const course = await this.courses.findById(session.courseId, { trainerIds: 1, status: 1 }).lean();
-    return course ? { session, course } : null;
   }
 
   /** Forget what is cached about a session (its status changed). */
@@ -125,8 +108,7 @@ export class AdmissionService {
   }
 
   private async isEnrolled(user: AuthUser, courseId: Types.ObjectId): Promise<boolean> {
-    if (user.role === 'admin' || !Types.ObjectId.isValid(user.id)) return false;
-    const found = await this.enrollments.exists({ courseId, userId: new Types.ObjectId(user.id), status: 'enrolled' });
-    return !!found;
+    if (user.role === 'admin') return false;
+    return this.repository.isEnrolled(courseId, user.id);
   }
 }

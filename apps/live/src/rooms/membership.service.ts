@@ -5,21 +5,20 @@
  */
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { CourseSession } from '@balai/database';
 import { RemovedNotice, RoomJoinResult, ServerEvent, SessionEndedNotice } from '@balai/live-contract';
 import { AttendanceService, LeaveReason } from '../attendance/attendance.service';
 import { ChatService } from '../chat/chat.service';
 import type { LiveAppEnv } from '../config/live-config';
 import { forbidden, LiveException } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
+import { TurnCredentialsService } from '../turn/turn-credentials.service';
 import { LiveSocket, sessionChannel } from '../signalling/socket-data';
 import { LiveErrorCode } from '@balai/live-contract';
 import { AdmissionService } from './admission.service';
 import { Peer } from './peer';
 import { Room } from './room';
 import { RoomRegistry } from './room-registry.service';
+import { SessionRepository } from './session.repository';
 
 @Injectable()
 export class MembershipService implements OnModuleDestroy {
@@ -33,25 +32,34 @@ export class MembershipService implements OnModuleDestroy {
     private readonly chat: ChatService,
     private readonly notifier: RoomNotifier,
     private readonly config: ConfigService<LiveAppEnv, true>,
-    @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
+    private readonly turn: TurnCredentialsService,
+    private readonly sessions: SessionRepository,
   ) {}
 
   onModuleDestroy(): void {
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
   }
 
-  async join(socket: LiveSocket, sessionId: string): Promise<RoomJoinResult> {
+  /** `at` is when the person asked to join: attendance is stamped with it, however long Redis or the database took. */
+  async join(socket: LiveSocket, sessionId: string, at = new Date()): Promise<RoomJoinResult> {
     if (socket.data.sessionId) {
       throw new LiveException(LiveErrorCode.AlreadyInRoom, 'this connection is already in a room; leave it first');
     }
     const user = socket.data.user;
-    const { facts, role } = await this.admission.admit(user, sessionId);
+    const { facts, role } = await this.admission.admit(user, sessionId, at);
     const room = await this.registry.getOrCreate(facts);
     this.scheduleExpiry(room);
     // The socket may have gone while admission ran: do not leave a ghost peer behind.
     if (!socket.connected) {
       await this.closeIfEmpty(room);
       throw new LiveException(LiveErrorCode.NotInRoom, 'the connection closed while joining');
+    }
+    // Attendance first: if it cannot be recorded (Redis down) the join fails as a whole and leaves nothing behind.
+    try {
+      await this.attendance.entered(facts.sessionId, user.id, at);
+    } catch (error) {
+      await this.closeIfEmpty(room);
+      throw error;
     }
 
     const previous = room.peers.get(user.id);
@@ -67,7 +75,6 @@ export class MembershipService implements OnModuleDestroy {
     room.peers.set(peer.peerId, peer);
     socket.data.sessionId = facts.sessionId;
     await socket.join(sessionChannel(facts.sessionId));
-    await this.attendance.entered(facts.sessionId, user.id);
     if (role === 'host') void this.markLiveStarted(facts.sessionId);
 
     if (previous) this.notifier.toRoom(room.sessionId, ServerEvent.PeerUpdated, room.peerInfo(peer), socket);
@@ -81,16 +88,42 @@ export class MembershipService implements OnModuleDestroy {
       hands: [...room.hands],
       activeSpeakerPeerId: room.activeSpeakerPeerId,
       routerRtpCapabilities: room.router.rtpCapabilities as unknown as Record<string, unknown>,
-      iceServers: this.config.get('ICE_SERVERS_JSON', { infer: true }),
+      iceServers: this.turn.iceServersFor(user.id),
       endsAt: facts.endsAt.toISOString(),
     };
   }
 
-  /** The client asked to leave. */
-  async leave(room: Room, peer: Peer): Promise<void> {
+  /** The client asked to leave ("Keluar kelas"). */
+  async leave(room: Room, peer: Peer, at = new Date()): Promise<void> {
     this.detach(room, peer);
-    await this.attendance.left(room.sessionId, peer.userId, 'left');
+    await this.attendance.left(room.sessionId, peer.userId, 'left', at);
     await this.closeIfEmpty(room);
+  }
+
+  /**
+   * "Keluar kelas" from a connection that is not in the room (it reconnected
+   * after a restart, or its join failed): the leave is still recorded.
+   */
+  async leaveWithoutRoom(userId: string, sessionId: string, at = new Date()): Promise<void> {
+    await this.attendance.leftExplicitly(sessionId, userId, at);
+  }
+
+  /**
+   * Graceful shutdown of this node: every client is told to come back (to
+   * this node once restarted, or another), every interval is closed now, and
+   * every room released so the restarted node or another can claim it at once.
+   */
+  async shutdown(retryInMs: number): Promise<void> {
+    for (const room of this.registry.all()) {
+      this.notifier.toRoom(room.sessionId, ServerEvent.ServerShutdown, {
+        reason: 'shutdown',
+        retryInMs,
+        message: 'the live server is restarting; reconnecting',
+      });
+      for (const peer of [...room.peers.values()]) this.detach(room, peer);
+      await this.attendance.sessionClosed(room.sessionId, 'node-shutdown');
+      await this.close(room);
+    }
   }
 
   /** The socket dropped: media goes now, attendance waits for the reconnect grace. */
@@ -114,7 +147,7 @@ export class MembershipService implements OnModuleDestroy {
 
   async endByHost(room: Room, peer: Peer): Promise<void> {
     if (!peer.isStaff) throw forbidden('only hosts and moderators end the session');
-    await this.sessions.updateOne({ _id: room.sessionId }, { $set: { status: 'ended', liveEndedAt: new Date() } });
+    await this.sessions.markEnded(room.sessionId, new Date());
     this.admission.invalidate(room.sessionId);
     await this.endRoom(room, 'ended-by-host');
   }
@@ -167,10 +200,7 @@ export class MembershipService implements OnModuleDestroy {
 
   private async markLiveStarted(sessionId: string): Promise<void> {
     await this.sessions
-      .updateOne(
-        { _id: sessionId, liveStartedAt: { $exists: false } },
-        { $set: { liveStartedAt: new Date(), status: 'live' } },
-      )
+      .markLive(sessionId, new Date())
       .catch((error: unknown) => this.logger.warn({ err: error, sessionId }, 'could not mark the session live'));
   }
 }

@@ -3,12 +3,13 @@
  * a Redis key per session (`room-node:<sessionId>` = node id) claimed with
  * SET NX and kept alive while the room lives. A second node asked for a
  * session it does not own refuses with ROOM_ON_OTHER_NODE and names the owner,
- * so a load balancer or the client can go there.
+ * so a load balancer or the client can go there. The node id is stable across
+ * restarts (see node-id.ts), so a restarted node takes its rooms back at once.
  */
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { hostname } from 'node:os';
 import { RedisClient } from '@balai/common';
+import { resolveNodeId } from '../cluster/node-id';
 import type { LiveAppEnv } from '../config/live-config';
 
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -26,7 +27,7 @@ export class RoomNodeMap implements OnModuleDestroy {
     private readonly redis: RedisClient,
     config: ConfigService<LiveAppEnv, true>,
   ) {
-    this.nodeId = config.get('LIVE_NODE_ID', { infer: true }) ?? `${hostname()}:${process.pid}`;
+    this.nodeId = resolveNodeId(config);
     this.ttlMs = config.get('ROOM_CLAIM_TTL_MS', { infer: true });
   }
 

@@ -45,15 +45,20 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     return [...this.rooms.values()];
   }
 
-  /** The room and peer of an admitted socket, or NOT_IN_ROOM. */
-  requireMember(socket: LiveSocket): { room: Room; peer: Peer } {
+  /** The room and peer of an admitted socket, or undefined. */
+  findMember(socket: LiveSocket): { room: Room; peer: Peer } | undefined {
     const sessionId = socket.data.sessionId;
     const room = sessionId ? this.rooms.get(sessionId) : undefined;
     const peer = room?.peers.get(socket.data.user.id);
-    if (!room || room.closed || !peer || peer.socket.id !== socket.id) {
-      throw new LiveException(LiveErrorCode.NotInRoom, 'join the room first');
-    }
+    if (!room || room.closed || !peer || peer.socket.id !== socket.id) return undefined;
     return { room, peer };
+  }
+
+  /** The room and peer of an admitted socket, or NOT_IN_ROOM. */
+  requireMember(socket: LiveSocket): { room: Room; peer: Peer } {
+    const member = this.findMember(socket);
+    if (!member) throw new LiveException(LiveErrorCode.NotInRoom, 'join the room first');
+    return member;
   }
 
   /** The session's room on this node, created once even under concurrent joins. */

@@ -9,9 +9,10 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
-import { ClientEvent } from '@balai/live-contract';
+import { ClientEvent, LiveErrorCode } from '@balai/live-contract';
 import { socketAuthMiddleware } from '../auth/socket-auth.middleware';
 import type { LiveAppEnv } from '../config/live-config';
+import { LiveException } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import { SignalRunner } from '../signalling/signal-runner.service';
 import type { LiveSocket } from '../signalling/socket-data';
@@ -46,14 +47,23 @@ export class RoomGateway implements OnGatewayInit, OnGatewayDisconnect {
 
   @SubscribeMessage(ClientEvent.RoomJoin)
   join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
-    return this.signals.run(socket, ClientEvent.RoomJoin, body, (input) => this.membership.join(socket, input.sessionId));
+    const at = new Date();
+    return this.signals.run(socket, ClientEvent.RoomJoin, body, (input) => this.membership.join(socket, input.sessionId, at));
   }
 
   @SubscribeMessage(ClientEvent.RoomLeave)
   leave(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
-    return this.signals.run(socket, ClientEvent.RoomLeave, body, async () => {
-      const { room, peer } = this.registry.requireMember(socket);
-      await this.membership.leave(room, peer);
+    const at = new Date();
+    return this.signals.run(socket, ClientEvent.RoomLeave, body, async (input) => {
+      const member = this.registry.findMember(socket);
+      if (member) {
+        await this.membership.leave(member.room, member.peer, at);
+        return {};
+      }
+      // Not in a room on this connection: still record the leave of the session the client names.
+      const sessionId = input.sessionId ?? socket.data.sessionId;
+      if (!sessionId) throw new LiveException(LiveErrorCode.NotInRoom, 'join the room first, or name the session to leave');
+      await this.membership.leaveWithoutRoom(socket.data.user.id, sessionId, at);
       return {};
     });
   }

@@ -3,6 +3,10 @@
  * calls the handler, and turns every outcome into an ack. A bad payload, a
  * refusal (LiveException) or an unexpected error all become
  * `{ ok:false, error:{ code, message } }`; nothing thrown here reaches socket.io.
+ * Internal error text (mediasoup's, the drivers') never reaches the client:
+ * an unexpected error is INTERNAL, a lost Redis or database connection is
+ * UNAVAILABLE (the action was not applied), each with an error id that is also
+ * in the log line.
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +20,13 @@ import {
 } from '@balai/live-contract';
 import { LiveException } from './live.exception';
 import type { LiveSocket } from './socket-data';
+
+/** Errors of a dependency that is unreachable right now (ioredis, the MongoDB driver). */
+export function isUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (/^Mongo(ServerSelection|Network|NotConnected|Topology)|^MaxRetriesPerRequestError$/.test(error.name)) return true;
+  return /enableOfflineQueue|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(error.message);
+}
 
 @Injectable()
 export class SignalRunner {
@@ -42,7 +53,13 @@ export class SignalRunner {
         return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
       }
       const errorId = randomUUID();
-      this.logger.error({ err: error, errorId, event, socketId: socket.id, userId: socket.data.user?.id }, 'event failed');
+      const context = { err: error, errorId, event, socketId: socket.id, userId: socket.data.user?.id };
+      if (isUnavailableError(error)) {
+        this.logger.warn(context, 'event failed: a dependency is unreachable');
+        const message = 'the service is briefly unavailable; nothing was changed, please try again';
+        return { ok: false, error: { code: LiveErrorCode.Unavailable, message, details: { errorId } } };
+      }
+      this.logger.error(context, 'event failed');
       return { ok: false, error: { code: LiveErrorCode.Internal, message: 'internal error', details: { errorId } } };
     }
   }
