@@ -1,0 +1,115 @@
+/**
+ * What bench:field measures inside the participant's page, from the outside:
+ * an init script (runs before the app's own code) that remembers every
+ * RTCPeerConnection the app creates and samples their inbound RTP stats, notes
+ * the click on "Masuk kelas" and when the audio-only offer appears. It never
+ * changes what the app does: the wrapper only records and passes through.
+ */
+
+export interface MediaSample {
+  /** performance.now() of the sample */
+  t: number;
+  audio: { packetsReceived: number; totalSamplesReceived: number; concealedSamples: number; silentConcealedSamples: number } | null;
+  video: { framesDecoded: number; frameWidth: number; frameHeight: number; freezeCount: number; totalFreezesDuration: number } | null;
+}
+
+export interface ProbeState {
+  clickAt: number | null;
+  firstAudioAt: number | null;
+  firstVideoAt: number | null;
+  offerAt: number | null;
+  samples: MediaSample[];
+  resources: Array<{ name: string; startTime: number; responseEnd: number; transferSize: number; encodedBodySize: number }>;
+}
+
+declare global {
+  interface Window {
+    __field?: ProbeState;
+  }
+}
+
+/** Passed to `context.addInitScript`: serialised by Playwright, so it must be self-contained. */
+export function installProbe(): void {
+  const Native = window.RTCPeerConnection;
+  if (!Native || window.__field) return;
+  const pcs: RTCPeerConnection[] = [];
+  class Probed extends Native {
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args);
+      pcs.push(this);
+    }
+  }
+  window.RTCPeerConnection = Probed;
+  const state: ProbeState = { clickAt: null, firstAudioAt: null, firstVideoAt: null, offerAt: null, samples: [], resources: [] };
+  window.__field = state;
+
+  document.addEventListener(
+    'click',
+    (event) => {
+      const target = event.target instanceof Element ? event.target.closest('a,button') : null;
+      if (target && /Masuk kelas/i.test(target.textContent ?? '')) state.clickAt = performance.now();
+    },
+    true,
+  );
+
+  const sample = async (): Promise<MediaSample> => {
+    let audio: MediaSample['audio'] = null;
+    let video: MediaSample['video'] = null;
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats().catch(() => null);
+      report?.forEach((s: Record<string, unknown>) => {
+        // mediasoup-client's bandwidth probator (SSRC 1234, mid "probator") is not media.
+        if (s.type !== 'inbound-rtp' || s.mid === 'probator' || s.ssrc === 1234) return;
+        const n = (key: string) => Number(s[key] ?? 0);
+        if (s.kind === 'audio' && (!audio || n('packetsReceived') > audio.packetsReceived)) {
+          audio = {
+            packetsReceived: n('packetsReceived'),
+            totalSamplesReceived: n('totalSamplesReceived'),
+            concealedSamples: n('concealedSamples'),
+            silentConcealedSamples: n('silentConcealedSamples'),
+          };
+        }
+        if (s.kind === 'video' && (!video || n('framesDecoded') > video.framesDecoded)) {
+          video = {
+            framesDecoded: n('framesDecoded'),
+            frameWidth: n('frameWidth'),
+            frameHeight: n('frameHeight'),
+            freezeCount: n('freezeCount'),
+            totalFreezesDuration: n('totalFreezesDuration'),
+          };
+        }
+      });
+    }
+    return { t: performance.now(), audio, video };
+  };
+
+  // Fine-grained until the first audio and video (for the join time), then once a second.
+  const tick = async () => {
+    if (pcs.length > 0) {
+      const s = await sample();
+      const a = s.audio as MediaSample['audio'];
+      const v = s.video as MediaSample['video'];
+      if (state.firstAudioAt === null && a && a.packetsReceived > 0 && a.totalSamplesReceived > 0) state.firstAudioAt = s.t;
+      if (state.firstVideoAt === null && v && v.framesDecoded > 0) state.firstVideoAt = s.t;
+      const last = state.samples[state.samples.length - 1];
+      if (!last || s.t - last.t >= 990) state.samples.push(s);
+    }
+    if (state.offerAt === null && document.querySelector('[data-testid="audio-only-offer"]')) state.offerAt = performance.now();
+    const fast = state.firstAudioAt === null || state.firstVideoAt === null;
+    setTimeout(() => void tick(), fast ? 40 : 250);
+  };
+  setTimeout(() => void tick(), 40);
+
+  // Resource timings of scripts and styles (to tell how much of the room code loaded after the click).
+  try {
+    performance.setResourceTimingBufferSize(2000);
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as PerformanceResourceTiming[]) {
+        state.resources.push({ name: e.name, startTime: e.startTime, responseEnd: e.responseEnd, transferSize: e.transferSize, encodedBodySize: e.encodedBodySize });
+      }
+    }).observe({ type: 'resource', buffered: true });
+  } catch {
+    /* no resource timing */
+  }
+}
