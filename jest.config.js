@@ -3,6 +3,7 @@
  *  - unit:        *.spec.ts beside the code; fakes only at infrastructure boundaries.
  *  - integration: test/integration/**, real MongoDB-protocol server and Redis (and mediasoup).
  *  - e2e:         test/e2e/**, the real stack over HTTP/socket.io and headless Chromium.
+ *  - web:         specs under apps/web/src, the browser client's unit tests (node, no browser).
  */
 const swcTransform = ['@swc/jest', { swcrc: true }];
 const moduleNameMapper = {
@@ -25,6 +26,17 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    {
+      // The browser client's pure parts (API client, dictionary, live reducer) in node with small browser stand-ins.
+      ...base,
+      displayName: 'web',
+      testMatch: ['<rootDir>/apps/web/src/**/*.spec.ts?(x)'],
+      // Preact ships ES modules only: compile it to CommonJS like the app's own files.
+      transform: { '^.+\\.(t|j)sx?$|\\.mjs$': ['@swc/jest', { swcrc: true, jsc: { transform: { react: { runtime: 'automatic', importSource: 'preact' } } } }] },
+      transformIgnorePatterns: ['/node_modules/(?!preact/)'],
+      setupFiles: ['<rootDir>/apps/web/test/browser-globals.ts'],
+      modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/apps/web/dist/'],
+    },
     {
       ...base,
       displayName: 'e2e',

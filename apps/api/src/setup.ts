@@ -1,8 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { configureHttpApp } from '@balai/common';
 import type { ApiEnv } from '@balai/config';
+import { finishApiDocument } from './common/api-docs';
 
 /**
  * Everything main.ts does to the API app before listening. Integration tests
@@ -13,6 +14,14 @@ export function configureApiApp(app: INestApplication): void {
   const config = app.get(ConfigService<ApiEnv, true>);
   app.setGlobalPrefix('api', { exclude: [] });
   app.enableCors({ origin: config.get('CORS_ORIGINS', { infer: true }), credentials: true });
+  SwaggerModule.setup('api/docs', app, createApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/**
+ * The OpenAPI document of the app (global prefix already set). Also built offline,
+ * with no database, by apps/web/scripts/gen-api-types.ts for the web client's types.
+ */
+export function createApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -22,5 +31,5 @@ export function configureApiApp(app: INestApplication): void {
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return finishApiDocument(document);
 }

@@ -50,3 +50,10 @@ export function match(pattern: string, path: string): Record<string, string> | n
   }
   return out;
 }
+
+/** Where each role lands after sign-in, and where a page meant for another role sends them. */
+export function homeFor(role: string): string {
+  if (role === 'admin') return '/admin';
+  if (role === 'trainer') return '/pelatih';
+  return '/kelas';
+}

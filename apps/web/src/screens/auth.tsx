@@ -1,19 +1,13 @@
 /** Sign in, participant registration with the IKM profile, password reset. */
 import { useMemo, useState } from 'preact/hooks';
-import { KECAMATAN, NIB_PATTERN, normalizeWhatsApp, SECTORS, SECTOR_CODES, Sector } from '@balai/domain';
+import { KECAMATAN, Kecamatan, NIB_PATTERN, normalizeWhatsApp, SECTORS, SECTOR_CODES, Sector } from '@balai/domain';
 import { ApiError, auth } from '../api/client';
 import { errorMessage } from '../errors';
 import { Key, t, useLang } from '../i18n';
-import { navigate, useRoute } from '../router';
+import { homeFor, navigate, useRoute } from '../router';
 import { Alert, Field, PageTitle, val } from '../ui';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-
-function homeFor(role: string): string {
-  if (role === 'admin') return '/admin';
-  if (role === 'trainer') return '/pelatih';
-  return '/kelas';
-}
 
 export function Login() {
   useLang();
@@ -178,7 +172,7 @@ export function Register() {
           businessName: form.businessName.trim(),
           nib: form.nib.replace(/\s/g, ''),
           sector: form.sector as Sector,
-          kecamatan: form.kecamatan,
+          kecamatan: form.kecamatan as Kecamatan,
           address: form.address.trim(),
           whatsapp: wa!,
         },

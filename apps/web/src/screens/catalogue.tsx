@@ -20,7 +20,7 @@ export function CourseCard({ c }: { c: Course }) {
     <li class="card course-card">
       <div class="card-tags">
         <Badge tone="muted">{typeLabel(c.type)}</Badge>
-        <Badge tone={c.status === 'published' ? 'ok' : c.status === 'ongoing' ? 'live' : 'muted'}>{t(`status_${c.status}` as 'status_draft')}</Badge>
+        <Badge tone={c.status === 'published' ? 'ok' : c.status === 'ongoing' ? 'live' : 'muted'}>{t(`status_${c.status}`)}</Badge>
       </div>
       <h3>
         <a href={`#/kursus/${c.id}`}>{c.title}</a>
@@ -28,7 +28,7 @@ export function CourseCard({ c }: { c: Course }) {
       <p class="muted">
         {c.category} · {c.code}
       </p>
-      {(c.nextSessionAt ?? c.startsAt) && <p>{formatDate((c.nextSessionAt ?? c.startsAt)!)}</p>}
+      {c.startsAt && Date.parse(c.startsAt) > Date.now() && <p>{formatDate(c.startsAt)}</p>}
       <p class={left > 0 ? '' : 'warn-text'}>{left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}</p>
     </li>
   );
@@ -120,13 +120,68 @@ export function SessionList({ sessions, action }: { sessions: Session[]; action?
   );
 }
 
+/** Over: completed or cancelled, or every session is behind us (ended, cancelled or past its end). */
+export function courseOver(c: Course, sessions: Session[], now: number): boolean {
+  if (c.status === 'completed' || c.status === 'cancelled') return true;
+  if (sessions.length) return sessions.every((s) => s.status === 'ended' || s.status === 'cancelled' || Date.parse(s.endsAt) < now);
+  return !!c.endsAt && Date.parse(c.endsAt) < now;
+}
+
+/** My place in this course: status, a way to the class, and cancelling (or leaving the waitlist). */
+function MyPlace({ course, enrolment, onChange }: { course: Course; enrolment: Enrollment; onChange: (text: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const waitlisted = enrolment.status === 'waitlisted';
+  return (
+    <div class="card my-place" data-testid="my-enrolment" data-status={enrolment.status}>
+      <p>
+        {waitlisted ? <Badge tone="warn">{t('waitlistBadge')}</Badge> : <Badge tone="ok">{t('enrolledBadge')}</Badge>}{' '}
+        {waitlisted ? (enrolment.waitlistPosition ? t('waitlisted', { n: enrolment.waitlistPosition }) : t('waitlistedNoPos')) : t('enrolled')}
+      </p>
+      {error && <Alert kind="error">{error}</Alert>}
+      <div class="row">
+        {!waitlisted && (
+          <a class="btn btn-primary" href={`#/kelas/${course.id}`}>
+            {t('toMyClass')}
+          </a>
+        )}
+        <button
+          type="button"
+          class="btn btn-danger"
+          disabled={busy}
+          onClick={async () => {
+            if (!confirm(waitlisted ? t('leaveWaitlistConfirm') : t('cancelEnrolConfirm'))) return;
+            setBusy(true);
+            setError(null);
+            try {
+              await api.cancelEnrolment(course.id);
+              onChange(waitlisted ? t('waitlistLeft') : t('enrolCancelled'));
+            } catch (e) {
+              setError(errorMessage(e));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {waitlisted ? t('leaveWaitlist') : t('cancelEnrol')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function CoursePage({ id }: Record<string, string>) {
   useLang();
   const me = useStore(meStore);
+  const participant = me?.role === 'participant';
   const state = useLoad(async () => {
-    const [course, sessions] = await Promise.all([api.course(id!), api.courseSessions(id!).catch(() => [] as Session[])]);
-    return { course, sessions: sessions.length ? sessions : course.sessions ?? [] };
-  }, [id]);
+    const [course, sessions, enrolment] = await Promise.all([
+      api.course(id!),
+      api.courseSessions(id!).catch(() => [] as Session[]),
+      participant ? api.myEnrolment(id!).catch(() => null) : Promise.resolve(null),
+    ]);
+    return { course, sessions, enrolment };
+  }, [id, me?.id]);
   const [result, setResult] = useState<{ kind: 'success' | 'warn' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -138,25 +193,26 @@ export function CoursePage({ id }: Record<string, string>) {
     setBusy(true);
     setResult(null);
     try {
-      const e: Enrollment = await api.enrol(id!);
+      const e = await api.enrol(id!);
       if (e.status === 'waitlisted') {
         const pos = e.waitlistPosition;
         setResult({ kind: 'warn', text: pos ? t('waitlisted', { n: pos }) : t('waitlistedNoPos') });
       } else setResult({ kind: 'success', text: t('enrolled') });
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'ALREADY_ENROLLED' || err.code === 'ALREADY_WAITLISTED' || err.status === 409) && err.code !== 'COURSE_FULL') {
-        setResult({ kind: 'warn', text: errorMessage(err) });
-      } else setResult({ kind: 'error', text: errorMessage(err) });
+      if (err instanceof ApiError && err.status === 409 && err.code !== 'COURSE_FULL') setResult({ kind: 'warn', text: errorMessage(err) });
+      else setResult({ kind: 'error', text: errorMessage(err) });
     } finally {
       setBusy(false);
+      state.reload(); // seats left and my status, as the server now sees them
     }
   }
 
   return (
     <Loaded state={state}>
-      {({ course: c, sessions }) => {
+      {({ course: c, sessions, enrolment }) => {
         const now = Date.now();
-        const open = c.status === 'published' && now >= Date.parse(c.registrationOpensAt) && now <= Date.parse(c.registrationClosesAt);
+        const over = courseOver(c, sessions, now);
+        const open = !over && c.status === 'published' && now >= Date.parse(c.registrationOpensAt) && now <= Date.parse(c.registrationClosesAt);
         const left = seats(c);
         return (
           <article>
@@ -166,7 +222,7 @@ export function CoursePage({ id }: Record<string, string>) {
             <PageTitle>{c.title}</PageTitle>
             <div class="card-tags">
               <Badge>{typeLabel(c.type)}</Badge>
-              <Badge tone={c.status === 'published' ? 'ok' : 'muted'}>{t(`status_${c.status}` as 'status_draft')}</Badge>
+              <Badge tone={c.status === 'published' ? 'ok' : 'muted'}>{t(`status_${c.status}`)}</Badge>
               {c.type === 'pelatihan' && <Badge>{t('lessonHours', { n: c.lessonHours })}</Badge>}
             </div>
             <p class="muted">
@@ -175,19 +231,38 @@ export function CoursePage({ id }: Record<string, string>) {
             </p>
             {c.description && <p class="prewrap">{c.description}</p>}
             <p>{t('regWindow', { from: formatDate(c.registrationOpensAt), to: formatDate(c.registrationClosesAt) })}</p>
-            <p>
-              {t('capacity', { n: c.capacity })} · {left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}
-            </p>
+            {!over && (
+              <p data-testid="seats">
+                {t('capacity', { n: c.capacity })} · {left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}
+              </p>
+            )}
             <h2>{t('schedule')}</h2>
             <SessionList sessions={sessions} />
             <div class="sticky-cta">
               {result && <Alert kind={result.kind}>{result.text}</Alert>}
-              {!open && <p class="muted">{t('enrolClosed')}</p>}
-              {!me && open && <p class="muted">{t('enrolLogin')}</p>}
-              {(!me || me.role === 'participant') && (
-                <button type="button" class="btn btn-primary btn-block" disabled={!open || busy} onClick={enrol}>
-                  {t('enrol')}
-                </button>
+              {enrolment ? (
+                <MyPlace
+                  course={c}
+                  enrolment={enrolment}
+                  onChange={(text) => {
+                    setResult({ kind: 'success', text });
+                    state.reload();
+                  }}
+                />
+              ) : over ? (
+                <p class="muted" data-testid="course-over">
+                  {t('courseOver')}
+                </p>
+              ) : (
+                <>
+                  {!open && <p class="muted">{t('enrolClosed')}</p>}
+                  {!me && open && <p class="muted">{t('enrolLogin')}</p>}
+                  {(!me || participant) && (
+                    <button type="button" class="btn btn-primary btn-block" disabled={!open || busy} onClick={enrol}>
+                      {t('enrol')}
+                    </button>
+                  )}
+                </>
               )}
             </div>
           </article>

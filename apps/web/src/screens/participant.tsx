@@ -1,9 +1,9 @@
 /** Participant screens: "Kelas saya" with the join button, one course (attendance, materials), certificates. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, Course, Enrollment, meStore, Session } from '../api/client';
+import { api, Course, MyEnrollment, meStore, Session } from '../api/client';
 import { errorMessage } from '../errors';
 import { t, useLang } from '../i18n';
-import { useRoute } from '../router';
+import { homeFor, navigate, useRoute } from '../router';
 import { useStore } from '../store';
 import { formatDate, formatRange, formatTime } from '../time';
 import { Alert, Badge, Loaded, PageTitle, useLoad } from '../ui';
@@ -53,9 +53,24 @@ export function JoinButton({ s, now }: { s: Session; now: number }) {
 }
 
 interface ClassItem {
-  enrolment: Enrollment;
+  enrolment: MyEnrollment;
   course: Course;
   sessions: Session[];
+}
+
+/**
+ * "Kelas saya" is a participant's page. A trainer or admin who lands here (the
+ * live room's end screen links here) goes to their own home instead of a 403.
+ */
+function useParticipantOnly(courseId?: string): boolean {
+  const me = useStore(meStore);
+  const other = !!me && me.role !== 'participant';
+  useEffect(() => {
+    if (!me || !other) return;
+    if (courseId) navigate(me.role === 'admin' ? `/admin/kursus/${courseId}` : `/pelatih/kursus/${courseId}`);
+    else navigate(homeFor(me.role));
+  }, [me?.role, courseId]);
+  return other;
 }
 
 export function MyClasses() {
@@ -63,12 +78,13 @@ export function MyClasses() {
   const me = useStore(meStore);
   const now = useNow();
   const route = useRoute();
+  const elsewhere = useParticipantOnly();
   const state = useLoad(async (): Promise<ClassItem[]> => {
+    if (elsewhere) return [];
     const list = (await api.myEnrollments()).filter((e) => e.status === 'enrolled' || e.status === 'waitlisted');
     return Promise.all(
       list.map(async (e) => {
-        const course = e.course ?? (await api.course(e.courseId));
-        const sessions = course.sessions ?? (await api.courseSessions(e.courseId).catch(() => []));
+        const [course, sessions] = await Promise.all([api.course(e.courseId), api.courseSessions(e.courseId).catch(() => [] as Session[])]);
         return { enrolment: e, course, sessions };
       }),
     );
@@ -126,6 +142,7 @@ export function MyCourse({ id }: Record<string, string>) {
   useLang();
   const now = useNow();
   const [msg, setMsg] = useState<string | null>(null);
+  const elsewhere = useParticipantOnly(id);
   const state = useLoad(async () => {
     const [course, sessions, attendance, materials] = await Promise.all([
       api.course(id!),
@@ -157,15 +174,6 @@ export function MyCourse({ id }: Record<string, string>) {
               <div class="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(attendance.percent)} aria-label={t('myAttendance')}>
                 <span style={{ width: `${Math.min(100, attendance.percent)}%` }} />
               </div>
-              {attendance.sessions && (
-                <ul class="plain">
-                  {attendance.sessions.map((s) => (
-                    <li key={s.sessionId}>
-                      {s.title ?? ''} {s.startsAt ? formatDate(s.startsAt) : ''}: {t('attendedMinutes', { m: Math.round(s.attendedMinutes), t: Math.round(s.scheduledMinutes) })}
-                    </li>
-                  ))}
-                </ul>
-              )}
             </>
           ) : (
             <p class="muted">{t('none')}</p>

@@ -4,10 +4,10 @@ import { api, Session } from '../api/client';
 import { errorMessage } from '../errors';
 import { t, useLang } from '../i18n';
 import { navigate } from '../router';
-import { formatRange } from '../time';
+import { formatDateTime, formatRange } from '../time';
 import { Alert, Badge, Field, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList, typeLabel } from './catalogue';
-import { joinWindow, useNow } from './participant';
+import { EARLY_ENTRY_MS, joinWindow, useNow } from './participant';
 
 export function TrainerHome() {
   useLang();
@@ -41,25 +41,28 @@ export function TrainerHome() {
   );
 }
 
+/** "Mulai sesi": closed until the room opens, and then it says when that is. */
 export function GoLiveButton({ s, now }: { s: Session; now: number }) {
-  const [error, setError] = useState<string | null>(null);
   const w = joinWindow(s, now);
   if (w === 'over') return <Badge>{t(`sstatus_${s.status === 'cancelled' ? 'cancelled' : 'ended'}`)}</Badge>;
+  const opens = new Date(Date.parse(s.startsAt) - EARLY_ENTRY_MS);
   return (
-    <div>
+    <div class="join">
       <button
         type="button"
         class="btn btn-primary"
         disabled={w === 'early'}
         data-testid={`go-live-${s.id}`}
-        onClick={() => {
-          setError(null);
-          navigate(`/sesi/${s.id}`);
-        }}
+        aria-describedby={w === 'early' ? `golive-opens-${s.id}` : undefined}
+        onClick={() => navigate(`/sesi/${s.id}`)}
       >
         {s.status === 'live' ? t('join') : t('goLive')}
       </button>
-      {error && <Alert kind="error">{error}</Alert>}
+      {w === 'early' && (
+        <p class="hint" id={`golive-opens-${s.id}`} data-testid={`go-live-opens-${s.id}`}>
+          {t('goLiveOpensAt', { t: formatDateTime(opens) })}
+        </p>
+      )}
     </div>
   );
 }
