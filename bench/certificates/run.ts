@@ -8,6 +8,7 @@
  *   npm run bench:certificates -- [count] [concurrency]
  */
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Types } from 'mongoose';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
         `worker peak RSS (VmHWM):    ${peakRss.toFixed(0)} MiB (after start-up: ${(baseRss ?? 0).toFixed(0)} MiB)`,
         `emails received by SMTP:    ${smtp.messages.length}`,
         ...(reasons.length ? [`failure reasons:            ${reasons.join(' | ')}`] : []),
-        `host: ${require('node:os').cpus().length} CPUs, load average ${require('node:os').loadavg().map((l: number) => l.toFixed(2)).join(' ')}`,
+        `host: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       ].join('\n') + '\n',
     );
   } finally {

@@ -91,9 +91,7 @@ export class BrowserPeer {
   }
 
   request<E extends ClientEventName>(event: E, payload: unknown = {}): Promise<Ack<ClientAckData[E]>> {
-    return this.page.evaluate(([e, p]) => window.liveTest.request(e as E, p), [event, payload] as const) as Promise<
-      Ack<ClientAckData[E]>
-    >;
+    return this.page.evaluate(([e, p]) => window.liveTest.request(e as E, p), [event, payload] as const);
   }
 
   stats(): Promise<ConsumerStats[]> {

@@ -15,7 +15,7 @@ export class InvalidEnvironmentError extends Error {
 /** Parse `env` against `schema`; throws an error naming every bad variable. */
 export function parseEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.infer<S>;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
     const got = issue.path.length ? env[String(issue.path[0])] : undefined;

@@ -34,7 +34,7 @@ export class CertificateRenderer implements OnModuleInit {
       try {
         return readFileSync(path);
       } catch (error) {
-        throw new Error(`${String(name)}: cannot read ${path} (${(error as Error).message})`);
+        throw new Error(`${String(name)}: cannot read ${path} (${(error as Error).message})`, { cause: error });
       }
     };
     const logoPath = this.config.get('CERT_LOGO_PATH', { infer: true });
