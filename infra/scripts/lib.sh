@@ -15,7 +15,8 @@ LOCAL_MONGO_PORT="${BALAI_MONGO_PORT:-27027}"
 
 # Runtime and build packages from Debian (never a browser or binary download).
 APT_RUNTIME=(build-essential python3 redis-server chromium fonts-noto-core fonts-dejavu-core poppler-utils
-  libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 python3 procps iproute2 curl ca-certificates)
+  libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 python3 procps iproute2 curl ca-certificates
+  coturn openssl iptables libnetfilter-queue-dev)  # TURN tests and demo; bench:field (NFQUEUE delay/loss)
 MEDIASOUP_BUILD_APT=(build-essential meson ninja-build pkg-config libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
