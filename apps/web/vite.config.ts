@@ -5,6 +5,8 @@
  */
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
+import { constants as zlib } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
@@ -13,7 +15,18 @@ const repo = resolve(here, '../..');
 
 export default defineConfig({
   root: here,
-  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
+  plugins: [
+    preact({ prefreshEnabled: false, devToolsEnabled: false }),
+    // Precompressed copies (.gz, .br) beside each text asset, served by apps/api/src/web with
+    // Content-Encoding: a phone on a 500 kbit/s link downloads the room code in a quarter of the time (#10).
+    compression({
+      algorithms: [defineAlgorithm('gzip', { level: 9 }), defineAlgorithm('brotliCompress', { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } })],
+      include: /\.(html|js|mjs|css|svg|json|webmanifest|txt)$/,
+      exclude: /\.vite\//,
+      threshold: 512,
+      logLevel: 'silent',
+    }),
+  ],
   resolve: {
     alias: {
       '@balai/domain': resolve(repo, 'libs/domain/src'),

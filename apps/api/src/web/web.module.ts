@@ -1,16 +1,20 @@
 import { Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import express, { Express, NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { ApiEnv } from '@balai/config';
 
 /**
  * Serves the built browser client (WEB_DIST_DIR, default apps/web/dist) at `/`.
  * Mounted after the API routes, so `/api/...` is never shadowed; any other GET
  * that is not a file (client-side routes such as `/verify/<code>`) gets
- * index.html. Hashed assets are cached for a year, index.html never.
+ * index.html. The build writes brotli and gzip copies beside each text file
+ * (vite.config.ts); they are sent with `Content-Encoding` and `Vary:
+ * Accept-Encoding` to a browser that accepts them. Hashed assets are cached
+ * for a year as immutable, everything else (index.html) is revalidated.
  */
 @Injectable()
 export class WebClientServer implements OnModuleInit {
@@ -30,20 +34,26 @@ export class WebClientServer implements OnModuleInit {
       return;
     }
     const app = this.adapterHost.httpAdapter.getInstance<Express>();
-    app.use(
-      express.static(root, {
+    const assets = join(root, 'assets') + sep;
+    const files = expressStaticGzip(root, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      index: false,
+      serveStatic: {
         index: false,
         setHeaders: (res, path) => {
-          const immutable = path.includes(`${join(root, 'assets')}`);
+          const immutable = path.startsWith(assets);
           res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
         },
-      }),
-    );
+      },
+    });
+    app.use(files);
     app.use((req: Request, res: Response, next: NextFunction) => {
       const isPage = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api') && req.accepts('html');
       if (!isPage) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
+      // Client-side routes get index.html (compressed like any file), never a 404.
+      req.url = '/index.html';
+      files(req, res, next);
     });
   }
 }

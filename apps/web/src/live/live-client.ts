@@ -11,7 +11,8 @@
  * re-publishes camera, microphone and screen by itself; a room where no media
  * arrives says why and offers a retry.
  */
-import { ClientEvent, LiveErrorCode } from '@balai/live-contract';
+import { ClientEvent } from '@balai/live-contract/events';
+import { LiveErrorCode } from '@balai/live-contract/errors';
 import type {
   ClientAckData,
   ClientEventName,

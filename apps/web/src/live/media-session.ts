@@ -7,7 +7,7 @@
  */
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
-import { ClientEvent } from '@balai/live-contract';
+import { ClientEvent } from '@balai/live-contract/events';
 import type { IceServer, MediaSource, ProducerInfo, RtpCapabilities } from '@balai/live-contract';
 import type { Signalling } from './signalling';
 import type { RemoteMedia } from './room-state';

@@ -5,7 +5,8 @@
  * their acks, and hands notifications and connection events to its owner.
  */
 import { io, Socket } from 'socket.io-client';
-import { LiveErrorCode, ServerEvent } from '@balai/live-contract';
+import { ServerEvent } from '@balai/live-contract/events';
+import { LiveErrorCode } from '@balai/live-contract/errors';
 import type {
   Ack,
   ClientAckData,

@@ -1,6 +1,6 @@
 /** The room chat: log (polite live region) and the send form; hosts can delete messages. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { LiveErrorCode } from '@balai/live-contract';
+import { LiveErrorCode } from '@balai/live-contract/errors';
 import { t } from '../../i18n';
 import { formatTime } from '../../time';
 import { LiveClient, LiveRequestError } from '../live-client';

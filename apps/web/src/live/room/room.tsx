@@ -4,7 +4,7 @@
  * the end/removed/refused screens. Portrait first; side panel on wide screens.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { LiveErrorCode } from '@balai/live-contract';
+import { LiveErrorCode } from '@balai/live-contract/errors';
 import { getAccessToken, refreshTokens } from '../../api/client';
 import { t } from '../../i18n';
 import { navigate } from '../../router';
