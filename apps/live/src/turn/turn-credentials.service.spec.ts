@@ -62,6 +62,10 @@ describe('TURN environment', () => {
     expect(parseEnv(schema, {})).toEqual({ TURN_URLS: [], TURN_CREDENTIAL_TTL_SECONDS: 3600 });
   });
 
+  it('takes empty variables (a copied .env) as unset', () => {
+    expect(parseEnv(schema, { TURN_SECRET: '', TURN_URLS: '' })).toEqual({ TURN_URLS: [], TURN_CREDENTIAL_TTL_SECONDS: 3600 });
+  });
+
   it.each([
     [{ TURN_URLS: 'turn:t.example:3478' }, /TURN_SECRET: required when TURN_URLS is set/],
     [{ TURN_SECRET: SECRET }, /TURN_URLS: required when TURN_SECRET is set/],

@@ -14,7 +14,7 @@ const TURN_URI = /^(turn:[^\s?,]+(\?transport=(udp|tcp))?|turns:[^\s?,]+(\?trans
 
 export const turnEnvShape = {
   /** coturn's static-auth-secret. Set together with TURN_URLS; empty = no TURN credentials are issued. */
-  TURN_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  TURN_SECRET: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'expected at least 16 characters').optional()),
   /** Comma-separated TURN URIs given to browsers, e.g. turn:turn.example:3478?transport=udp,turns:turn.example:5349?transport=tcp */
   TURN_URLS: env
     .csv('')
