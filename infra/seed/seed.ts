@@ -23,12 +23,12 @@ import {
   CourseSession,
   CourseSessionSchema,
   Enrollment,
+  enrollmentId,
   EnrollmentSchema,
   User,
   UserSchema,
 } from '@balai/database';
-import { CourseStatus, CourseType, KECAMATAN, SECTOR_CODES } from '@balai/domain';
-import { enrollmentId } from '../../apps/api/src/enrollments/enrollment.repository';
+import { CourseStatus, CourseType, KECAMATAN, newCourseCertificateRules, SECTOR_CODES } from '@balai/domain';
 
 export const DEMO_PASSWORD = 'Balai2026!';
 const DAY = 86_400_000;
@@ -141,7 +141,7 @@ export async function seed(uri: string): Promise<SeedResult> {
             registrationOpensAt: wibMorning(spec.registration[0]),
             registrationClosesAt: wibMorning(spec.registration[1]),
             lessonHours: spec.type === 'pelatihan' ? spec.sessionDays.length * 4 : 2,
-            certificate: { enabled: spec.type === 'pelatihan', minAttendancePercent: 80, autoIssue: false },
+            certificate: newCourseCertificateRules(spec.type),
             location: 'Daring (Balai)',
           },
         },

@@ -9,9 +9,8 @@ import { getModelToken } from '@nestjs/mongoose';
 import * as argon2 from 'argon2';
 import { Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
-import { Course, CourseSession, Enrollment, User } from '@balai/database';
+import { Course, CourseSession, Enrollment, enrollmentId, User } from '@balai/database';
 import type { CourseStatus, CourseType, Role } from '@balai/domain';
-import { enrollmentId } from '../../apps/api/src/enrollments/enrollment.repository';
 
 export const TEST_PASSWORD = 'Rahasia123';
 let cachedHash: Promise<string> | null = null;

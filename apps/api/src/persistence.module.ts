@@ -3,7 +3,6 @@ import { CourseAccess } from './courses/course-access';
 import { CourseRepository } from './courses/course.repository';
 import { EnrollmentRepository } from './enrollments/enrollment.repository';
 import { WaitlistService } from './enrollments/waitlist.service';
-import { NotificationProducer } from './notifications/notification.producer';
 import { SessionRepository } from './sessions/session.repository';
 import { RedisMutex } from './common/redis-mutex';
 import { SeatCounter } from './enrollments/seat-counter';
@@ -15,7 +14,7 @@ import { SeatCounter } from './enrollments/seat-counter';
  */
 @Global()
 @Module({
-  providers: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex, SeatCounter],
-  exports: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, NotificationProducer, RedisMutex, SeatCounter],
+  providers: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, RedisMutex, SeatCounter],
+  exports: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, RedisMutex, SeatCounter],
 })
 export class PersistenceModule {}

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { certificateObjectId } from './certificate.repository';
+import { certificateObjectId, enrollmentId } from './ids';
 
 describe('certificateObjectId', () => {
   const course = new Types.ObjectId().toString();
@@ -13,5 +13,14 @@ describe('certificateObjectId', () => {
     const other = new Types.ObjectId().toString();
     const ids = [certificateObjectId(course, user), certificateObjectId(course, other), certificateObjectId(other, user), certificateObjectId(user, course)];
     expect(new Set(ids.map((id) => id.toString())).size).toBe(4);
+  });
+});
+
+describe('enrollmentId', () => {
+  it('is stable per (course, user) and differs from the certificate id of the pair', () => {
+    const course = new Types.ObjectId();
+    const user = new Types.ObjectId();
+    expect(enrollmentId(course, user).equals(enrollmentId(String(course), String(user)))).toBe(true);
+    expect(enrollmentId(course, user).equals(certificateObjectId(course, user))).toBe(false);
   });
 });

@@ -1,2 +1,4 @@
 export * from './database.module';
 export * from './schemas';
+export * from './ids';
+export * from './eligibility/eligibility.repository';

@@ -4,3 +4,4 @@ export * from './course';
 export * from './time';
 export * from './attendance-events';
 export * from './attendance-math';
+export * from './certificate-rules';

@@ -1,3 +1,4 @@
 export * from './queues';
 export * from './queue.module';
 export * from './certificates';
+export * from './notifications/notification.producer';

@@ -2,10 +2,13 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SharedEnv } from '@balai/config';
+import { CertificateProducer } from './certificates/certificate.producer';
+import { NotificationProducer } from './notifications/notification.producer';
 import { QUEUES } from './queues';
 
 /**
- * BullMQ on the platform's Redis, with the deployment's key prefix.
+ * BullMQ on the platform's Redis, with the deployment's key prefix, and the one
+ * typed producer of each queue (apps enqueue only through these).
  * Retries with exponential backoff; failed jobs are kept so admins see why.
  */
 @Module({})
@@ -41,7 +44,8 @@ export class QueueModule {
         }),
         BullModule.registerQueue({ name: QUEUES.certificates }, { name: QUEUES.notifications }),
       ],
-      exports: [BullModule],
+      providers: [CertificateProducer, NotificationProducer],
+      exports: [BullModule, CertificateProducer, NotificationProducer],
     };
   }
 }

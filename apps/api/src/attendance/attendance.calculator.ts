@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { attendedMinutes, courseAttendancePercent, Interval, ScheduledSession, scheduledMinutes } from '@balai/domain';
+import { AttendanceSummary, CountOptions, countedSessions, groupIntervals, ScheduledSession, summarizeAttendance } from '@balai/domain';
 import { SessionRecord, SessionRepository } from '../sessions/session.repository';
 import { AttendanceRepository, IntervalRecord } from './attendance.repository';
 
-export interface CourseAttendance {
+export interface CourseAttendance extends AttendanceSummary {
   userId: string;
-  attendedMinutes: number;
-  scheduledMinutes: number;
-  percent: number;
-  sessionsAttended: number;
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
-/** Turns stored intervals into minutes and percentages with the shared domain arithmetic. */
+/** Turns stored sessions and intervals into minutes and percentages with the shared domain rules. */
 @Injectable()
 export class AttendanceCalculator {
   constructor(
@@ -22,39 +16,21 @@ export class AttendanceCalculator {
     private readonly intervals: AttendanceRepository,
   ) {}
 
-  static scheduled(sessions: SessionRecord[]): ScheduledSession[] {
-    return sessions.filter((s) => s.status !== 'cancelled').map((s) => ({ id: String(s._id), startsAt: s.startsAt, endsAt: s.endsAt }));
+  /** Non-cancelled sessions, each over the time it was actually held. */
+  static counted(sessions: SessionRecord[]): ScheduledSession[] {
+    return countedSessions(sessions.map((s) => ({ id: String(s._id), startsAt: s.startsAt, endsAt: s.endsAt, status: s.status, liveEndedAt: s.liveEndedAt })));
   }
 
-  /** Per user, over a course's non-cancelled sessions. */
-  static perUser(sessions: ScheduledSession[], intervals: IntervalRecord[], now = new Date()): Map<string, CourseAttendance> {
-    const byUser = new Map<string, Map<string, Interval[]>>();
-    for (const i of intervals) {
-      const user = String(i.userId);
-      const perSession = byUser.get(user) ?? new Map<string, Interval[]>();
-      const list = perSession.get(String(i.sessionId)) ?? [];
-      list.push({ start: i.joinedAt, end: i.leftAt ?? null });
-      perSession.set(String(i.sessionId), list);
-      byUser.set(user, perSession);
-    }
-    const scheduled = sessions.reduce((sum, s) => sum + scheduledMinutes(s), 0);
+  /** Per user, over a course's counted sessions. */
+  static perUser(sessions: ScheduledSession[], intervals: IntervalRecord[], options: CountOptions = {}): Map<string, CourseAttendance> {
     const out = new Map<string, CourseAttendance>();
-    for (const [userId, perSession] of byUser) {
-      const minutes = sessions.map((s) => attendedMinutes(perSession.get(s.id) ?? [], s, now));
-      out.set(userId, {
-        userId,
-        attendedMinutes: round1(minutes.reduce((a, b) => a + b, 0)),
-        scheduledMinutes: round1(scheduled),
-        percent: courseAttendancePercent(sessions, perSession, now),
-        sessionsAttended: minutes.filter((m) => m > 0).length,
-      });
-    }
+    for (const [userId, bySession] of groupIntervals(intervals)) out.set(userId, { userId, ...summarizeAttendance(sessions, bySession, options) });
     return out;
   }
 
   async forCourse(courseId: Types.ObjectId, userId?: Types.ObjectId): Promise<{ sessions: ScheduledSession[]; byUser: Map<string, CourseAttendance> }> {
     const [sessions, intervals] = await Promise.all([this.sessions.byCourse(courseId, false), this.intervals.byCourse(courseId, userId)]);
-    const scheduled = AttendanceCalculator.scheduled(sessions);
-    return { sessions: scheduled, byUser: AttendanceCalculator.perUser(scheduled, intervals) };
+    const counted = AttendanceCalculator.counted(sessions);
+    return { sessions: counted, byUser: AttendanceCalculator.perUser(counted, intervals) };
   }
 }

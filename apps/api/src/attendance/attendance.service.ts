@@ -1,11 +1,12 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
-import { attendedMinutes, scheduledMinutes } from '@balai/domain';
+import { certificateRules, groupIntervals, heldWindow, meetsAttendanceThreshold, summarizeAttendance } from '@balai/domain';
 import { badRequest, notFound } from '../common/errors';
 import { isDuplicateKey } from '../common/errors';
 import { RedisMutex } from '../common/redis-mutex';
 import { CourseAccess } from '../courses/course-access';
+import type { CourseRecord } from '../courses/course.repository';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository';
 import { SessionRepository } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
@@ -13,7 +14,6 @@ import { AttendanceCalculator } from './attendance.calculator';
 import { AttendanceRepository, isOrphanLeave, ORPHAN_PREFIX } from './attendance.repository';
 import { AttendanceEventDto, AttendanceEventResultDto, CourseAttendanceDto, SessionAttendanceDto, SessionAttendanceRowDto } from './dto/attendance.dto';
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
 @Injectable()
@@ -80,26 +80,35 @@ export class AttendanceService {
     });
   }
 
-  /** Admin or the course's trainers. Every enrolled participant appears, absent ones with 0 minutes. */
+  /**
+   * Admin or the course's trainers. Every enrolled participant appears, absent
+   * ones with 0 minutes, and participants who came without an active enrolment;
+   * trainers and other staff in the room do not. Minutes count against the time
+   * the session was held; an interval still open counts up to now only while the
+   * session is live (never afterwards: nobody closed it).
+   */
   async forSession(actor: AuthUser, sessionId: string): Promise<SessionAttendanceDto> {
     const session = await this.sessions.findById(sessionId);
     if (!session) throw notFound({ id: 'Sesi tidak ditemukan.', en: 'Session not found.' });
-    await this.access.forStaff(actor, String(session.courseId));
+    const course = await this.access.forStaff(actor, String(session.courseId));
+    const staff = new Set([...course.trainerIds, ...session.trainerIds].map(String));
     const [all, enrollments] = await Promise.all([
       this.intervals.bySession(session._id),
       this.enrollments.byCourse(session.courseId, ['enrolled', 'waitlisted', 'cancelled', 'removed']),
     ]);
     const intervals = all.filter((i) => !isOrphanLeave(i));
     const statusByUser = new Map(enrollments.map((e) => [String(e.userId), e.status as string]));
-    const userIds = new Set<string>([...enrollments.filter((e) => e.status === 'enrolled').map((e) => String(e.userId)), ...intervals.map((i) => String(i.userId))]);
-    const users = await this.users.findManyByIds([...userIds].map((id) => new Types.ObjectId(id)));
+    const candidates = new Set<string>([...enrollments.filter((e) => e.status === 'enrolled').map((e) => String(e.userId)), ...intervals.map((i) => String(i.userId))]);
+    for (const id of staff) candidates.delete(id);
+    const users = await this.users.findManyByIds([...candidates].map((id) => new Types.ObjectId(id)));
     const byId = new Map(users.map((u) => [String(u._id), u]));
-    const scheduled = { id: String(session._id), startsAt: session.startsAt, endsAt: session.endsAt };
-    const total = scheduledMinutes(scheduled);
-    const now = new Date();
-    const rows: SessionAttendanceRowDto[] = [...userIds].map((userId) => {
+    const userIds = [...candidates].filter((id) => byId.get(id)?.role !== 'admin' && byId.get(id)?.role !== 'trainer');
+    const scheduled = heldWindow({ id: String(session._id), startsAt: session.startsAt, endsAt: session.endsAt, status: session.status, liveEndedAt: session.liveEndedAt });
+    const openUntil = session.status === 'live' ? new Date() : undefined;
+    const grouped = groupIntervals(intervals);
+    const rows: SessionAttendanceRowDto[] = userIds.map((userId) => {
       const mine = intervals.filter((i) => String(i.userId) === userId);
-      const minutes = attendedMinutes(mine.map((i) => ({ start: i.joinedAt, end: i.leftAt ?? null })), scheduled, now);
+      const attendance = summarizeAttendance([scheduled], grouped.get(userId), { openUntil });
       const leaves = mine.filter((i) => i.leftAt).map((i) => i.leftAt!.getTime());
       const u = byId.get(userId);
       return {
@@ -109,50 +118,50 @@ export class AttendanceService {
         enrollmentStatus: statusByUser.get(userId) ?? 'guest',
         firstJoinAt: mine.length ? mine[0]!.joinedAt.toISOString() : null,
         lastLeaveAt: leaves.length ? new Date(Math.max(...leaves)).toISOString() : null,
-        attendedMinutes: round1(minutes),
-        scheduledMinutes: round1(total),
-        percent: total > 0 ? round1((minutes / total) * 100) : 0,
+        attendedMinutes: attendance.attendedMinutes,
+        scheduledMinutes: attendance.scheduledMinutes,
+        percent: attendance.percent,
         connections: mine.length,
       };
     });
     rows.sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
-    return { sessionId, courseId: String(session.courseId), startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), rows };
+    return { sessionId, courseId: String(session.courseId), startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), heldUntil: scheduled.endsAt.toISOString(), rows };
   }
 
   /** Admin or the course's trainers: every enrolled participant's percentage over the course. */
   async forCourse(actor: AuthUser, courseId: string): Promise<CourseAttendanceDto> {
     const course = await this.access.forStaff(actor, courseId);
     const enrolled = await this.enrollments.byCourse(course._id, ['enrolled']);
-    return this.courseRows(course._id, course.certificate?.minAttendancePercent ?? 80, enrolled.map((e) => String(e.userId)));
+    return this.courseRows(course._id, course.certificate, enrolled.map((e) => String(e.userId)));
   }
 
   /** A participant's own percentage; never anyone else's. */
   async mine(actor: AuthUser, courseId: string): Promise<CourseAttendanceDto> {
     const course = await this.access.forMember(actor, courseId, true);
     if (actor.role !== 'participant') throw new AppException(HttpStatus.FORBIDDEN, 'FORBIDDEN', { id: 'Hanya untuk peserta.', en: 'Participants only.' });
-    return this.courseRows(course._id, course.certificate?.minAttendancePercent ?? 80, [actor.id]);
+    return this.courseRows(course._id, course.certificate, [actor.id]);
   }
 
-  private async courseRows(courseId: Types.ObjectId, threshold: number, userIds: string[]): Promise<CourseAttendanceDto> {
+  private async courseRows(courseId: Types.ObjectId, stored: CourseRecord['certificate'] | undefined, userIds: string[]): Promise<CourseAttendanceDto> {
+    const rules = certificateRules(stored);
     const { sessions, byUser } = await this.calculator.forCourse(courseId, userIds.length === 1 ? new Types.ObjectId(userIds[0]) : undefined);
     const users = await this.users.findManyByIds(userIds.map((id) => new Types.ObjectId(id)));
     const byId = new Map(users.map((u) => [String(u._id), u]));
-    const scheduled = round1(sessions.reduce((sum, s) => sum + scheduledMinutes(s), 0));
+    const absent = summarizeAttendance(sessions, undefined);
     const rows = userIds.map((userId) => {
-      const a = byUser.get(userId);
-      const percent = a?.percent ?? 0;
+      const a = byUser.get(userId) ?? absent;
       return {
         userId,
         name: byId.get(userId)?.name ?? '',
         businessName: byId.get(userId)?.ikm?.businessName,
-        attendedMinutes: a?.attendedMinutes ?? 0,
-        scheduledMinutes: scheduled,
-        percent,
-        sessionsAttended: a?.sessionsAttended ?? 0,
-        meetsThreshold: scheduled > 0 && percent >= threshold,
+        attendedMinutes: a.attendedMinutes,
+        scheduledMinutes: a.scheduledMinutes,
+        percent: a.percent,
+        sessionsAttended: a.sessionsAttended,
+        meetsThreshold: meetsAttendanceThreshold(rules, sessions, a),
       };
     });
     rows.sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
-    return { courseId: String(courseId), minAttendancePercent: threshold, sessionCount: sessions.length, rows };
+    return { courseId: String(courseId), minAttendancePercent: rules.minAttendancePercent, sessionCount: sessions.length, rows };
   }
 }

@@ -1,13 +1,11 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { InjectQueue } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AccessTokenPayload, AppException } from '@balai/common';
 import type { ApiEnv } from '@balai/config';
-import { NOTIFICATION_JOBS, PasswordResetJob, QUEUES } from '@balai/queue';
+import { NotificationProducer } from '@balai/queue';
 import { PasswordHasher } from '../users/password-hasher';
 import { toUserResponse } from '../users/user.mapper';
 import { UserRecord, UserRepository } from '../users/user.repository';
@@ -44,7 +42,7 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly resetTokens: PasswordResetTokenRepository,
     private readonly limiter: LoginRateLimiter,
-    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+    private readonly notifications: NotificationProducer,
   ) {}
 
   async register(dto: RegisterDto, ip: string): Promise<RegisterResponseDto> {
@@ -109,8 +107,7 @@ export class AuthService {
     const ttl = this.config.get('PASSWORD_RESET_TTL_MINUTES', { infer: true });
     await this.resetTokens.create(user._id, sha256(token), new Date(Date.now() + ttl * 60_000));
     const base = this.config.get('PUBLIC_BASE_URL', { infer: true }).replace(/\/$/, '');
-    const payload: PasswordResetJob = { userId: String(user._id), resetUrl: `${base}/reset-password?token=${token}` };
-    await this.notifications.add(NOTIFICATION_JOBS.passwordReset, payload);
+    await this.notifications.passwordReset({ userId: String(user._id), resetUrl: `${base}/reset-password?token=${token}` });
   }
 
   async confirmPasswordReset(dto: PasswordResetConfirmDto): Promise<void> {

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CertificateEligibility, CertificateProducer } from '@balai/queue';
 import { CertificateBatch } from './certificate-batch.service';
 import { CertificatePdfReader } from './certificate-pdf.reader';
 import { CertificateRepository } from './certificate.repository';
@@ -12,8 +11,6 @@ import { VerifyRateLimitGuard } from './verify-rate-limit.guard';
 @Module({
   controllers: [CertificatesController],
   providers: [
-    CertificateEligibility,
-    CertificateProducer,
     CertificateRepository,
     CertificatePdfReader,
     CertificateBatch,

@@ -4,7 +4,8 @@ import archiverModule, { Archiver, ArchiverOptions } from 'archiver';
 import type { Writable } from 'node:stream';
 import { AppException, AuthUser } from '@balai/common';
 import type { ApiEnv } from '@balai/config';
-import { CertificateEligibility, CertificateProducer } from '@balai/queue';
+import { EligibilityRepository } from '@balai/database';
+import { CertificateProducer } from '@balai/queue';
 import { CertificateBatch } from './certificate-batch.service';
 import { toCertificateDto, toVerificationDto } from './certificate.mapper';
 import { CertificatePdfReader } from './certificate-pdf.reader';
@@ -29,7 +30,7 @@ export class CertificatesService {
   constructor(
     private readonly config: ConfigService<ApiEnv, true>,
     private readonly repository: CertificateRepository,
-    private readonly eligibility: CertificateEligibility,
+    private readonly eligibility: EligibilityRepository,
     private readonly producer: CertificateProducer,
     private readonly batch: CertificateBatch,
     private readonly pdfs: CertificatePdfReader,

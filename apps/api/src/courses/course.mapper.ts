@@ -1,3 +1,4 @@
+import { certificateRules } from '@balai/domain';
 import { toJakarta } from '../common/time';
 import type { UserRecord } from '../users/user.repository';
 import type { CourseResponseDto } from './dto/course.dto';
@@ -21,11 +22,7 @@ export function toCourseResponse(course: CourseRecord, trainersById: Map<string,
     registrationOpensAtLocal: toJakarta(course.registrationOpensAt)!,
     registrationClosesAtLocal: toJakarta(course.registrationClosesAt)!,
     lessonHours: course.lessonHours,
-    certificate: {
-      enabled: course.certificate?.enabled ?? true,
-      minAttendancePercent: course.certificate?.minAttendancePercent ?? 80,
-      autoIssue: course.certificate?.autoIssue ?? false,
-    },
+    certificate: certificateRules(course.certificate),
     location: course.location,
     startsAt: course.startsAt ? course.startsAt.toISOString() : null,
     endsAt: course.endsAt ? course.endsAt.toISOString() : null,

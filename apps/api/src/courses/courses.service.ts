@@ -1,11 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
-import { COURSE_TRANSITIONS, CourseStatus } from '@balai/domain';
+import { COURSE_TRANSITIONS, CourseStatus, newCourseCertificateRules } from '@balai/domain';
 import { Course } from '@balai/database';
 import { badRequest, conflict, isDuplicateKey, notFound } from '../common/errors';
 import { Page, pageOf } from '../common/pagination';
-import { NotificationProducer } from '../notifications/notification.producer';
+import { NotificationProducer } from '@balai/queue';
 import { SessionRepository } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
 import { WaitlistService } from '../enrollments/waitlist.service';
@@ -55,11 +55,7 @@ export class CoursesService {
         registrationOpensAt: opens,
         registrationClosesAt: closes,
         lessonHours: dto.lessonHours,
-        certificate: {
-          enabled: dto.certificate?.enabled ?? dto.type === 'pelatihan',
-          minAttendancePercent: dto.certificate?.minAttendancePercent ?? 80,
-          autoIssue: dto.certificate?.autoIssue ?? false,
-        },
+        certificate: newCourseCertificateRules(dto.type, dto.certificate),
         location: dto.location,
       });
       this.invalidate();

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { createHash } from 'node:crypto';
-import { Enrollment } from '@balai/database';
+import { Enrollment, enrollmentId } from '@balai/database';
 import type { EnrollmentStatus } from '@balai/domain';
 
 export type EnrollmentRecord = Enrollment;
@@ -10,17 +9,11 @@ export type EnrollmentRecord = Enrollment;
 const toId = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
 
 /**
- * The enrolment of a user in a course has an `_id` derived from the pair, so
- * the hot lookups are by primary key: the development database (FerretDB)
- * answers `_id` lookups from its index but scans for other fields. The unique
- * (courseId, userId) index stays the guarantee; documents written before ids
- * were derived are still found by the fallback query.
+ * Enrolments, always scoped by course and/or user. The `_id` is derived from
+ * (course, user) (`enrollmentId`), so the hot lookups are by primary key; the
+ * unique (courseId, userId) index stays the guarantee, and documents written
+ * before ids were derived are still found by the fallback query.
  */
-export function enrollmentId(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Types.ObjectId {
-  return new Types.ObjectId(createHash('sha256').update(`${String(courseId)}:${String(userId)}`).digest().subarray(0, 12));
-}
-
-/** Enrolments, always scoped by course and/or user. */
 @Injectable()
 export class EnrollmentRepository {
   constructor(@InjectModel(Enrollment.name) private readonly model: Model<Enrollment>) {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { NotificationProducer } from '../notifications/notification.producer';
+import { NotificationProducer } from '@balai/queue';
 import { EnrollmentRepository } from './enrollment.repository';
 import { SeatCounter } from './seat-counter';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { KECAMATAN, SECTORS, Sector } from '@balai/domain';
+import { certificateRules, KECAMATAN, meetsAttendanceThreshold, SECTORS, Sector, summarizeAttendance } from '@balai/domain';
 import { badRequest } from '../common/errors';
 import { AttendanceCalculator } from '../attendance/attendance.calculator';
 import { AttendanceRepository } from '../attendance/attendance.repository';
@@ -49,25 +49,50 @@ export class ReportsService {
 
   async participation(query: ParticipationQueryDto): Promise<ParticipationReportDto> {
     const data = await this.load(await this.courses.findMany(this.filter(query)));
-    const groups = new Map<string, ParticipationRowDto & { people: Set<string> }>();
+    // People columns count each person once per row (a person in two courses who attended both is one
+    // "attended at least once"), so none of them can exceed `participants`; `enrollments` counts enrolments.
+    type People = Record<'participants' | 'attended' | 'met' | 'certified', Set<string>>;
+    type Group = { group: string; label: string; enrollments: number; enrollmentsAttended: number; enrollmentsMet: number; enrollmentsCertified: number; people: People };
+    const groups = new Map<string, Group>();
     const keys = query.groupBy === 'sector' ? (Object.keys(SECTORS) as string[]) : [...KECAMATAN];
     for (const key of keys) {
       const label = query.groupBy === 'sector' ? SECTORS[key as Sector].id : key;
-      groups.set(key, { group: key, label, participants: 0, enrollments: 0, attendedAtLeastOnce: 0, metThreshold: 0, certified: 0, people: new Set() });
+      const sets: People = { participants: new Set(), attended: new Set(), met: new Set(), certified: new Set() };
+      groups.set(key, { group: key, label, enrollments: 0, enrollmentsAttended: 0, enrollmentsMet: 0, enrollmentsCertified: 0, people: sets });
     }
     for (const report of data.reports.values()) {
       for (const p of report.participants) {
         const key = (query.groupBy === 'sector' ? p.sector : p.kecamatan) ?? 'other';
         const row = groups.get(key);
         if (!row) continue;
-        row.people.add(p.userId);
+        row.people.participants.add(p.userId);
         row.enrollments += 1;
-        if (p.attendedAtLeastOnce) row.attendedAtLeastOnce += 1;
-        if (p.metThreshold) row.metThreshold += 1;
-        if (p.certified) row.certified += 1;
+        if (p.attendedAtLeastOnce) {
+          row.people.attended.add(p.userId);
+          row.enrollmentsAttended += 1;
+        }
+        if (p.metThreshold) {
+          row.people.met.add(p.userId);
+          row.enrollmentsMet += 1;
+        }
+        if (p.certified) {
+          row.people.certified.add(p.userId);
+          row.enrollmentsCertified += 1;
+        }
       }
     }
-    const rows = [...groups.values()].map(({ people, ...row }) => ({ ...row, participants: people.size }));
+    const rows: ParticipationRowDto[] = [...groups.values()].map((g) => ({
+      group: g.group,
+      label: g.label,
+      participants: g.people.participants.size,
+      enrollments: g.enrollments,
+      attendedAtLeastOnce: g.people.attended.size,
+      metThreshold: g.people.met.size,
+      certified: g.people.certified.size,
+      enrollmentsAttended: g.enrollmentsAttended,
+      enrollmentsMetThreshold: g.enrollmentsMet,
+      enrollmentsCertified: g.enrollmentsCertified,
+    }));
     return { groupBy: query.groupBy, courseCount: data.courses.length, rows };
   }
 
@@ -94,16 +119,17 @@ export class ReportsService {
     for (const course of courses) {
       const id = String(course._id);
       const courseSessions = sessions.filter((s: SessionRecord) => String(s.courseId) === id);
-      const scheduled = AttendanceCalculator.scheduled(courseSessions);
-      const perUser = AttendanceCalculator.perUser(scheduled, intervals.filter((i) => String(i.courseId) === id));
-      const threshold = course.certificate?.minAttendancePercent ?? 80;
+      const counted = AttendanceCalculator.counted(courseSessions);
+      const perUser = AttendanceCalculator.perUser(counted, intervals.filter((i) => String(i.courseId) === id));
+      const absent = summarizeAttendance(counted, undefined);
+      const rules = certificateRules(course.certificate);
       const mine = enrollments.filter((e) => String(e.courseId) === id);
       const participants: CourseReportParticipantDto[] = mine
         .filter((e) => e.status === 'enrolled')
         .map((e) => {
           const userId = String(e.userId);
           const u = users.get(userId);
-          const a = perUser.get(userId);
+          const a = perUser.get(userId) ?? absent;
           const number = certByKey.get(`${id}:${userId}`);
           return {
             userId,
@@ -111,9 +137,9 @@ export class ReportsService {
             businessName: u?.ikm?.businessName,
             sector: u?.ikm?.sector,
             kecamatan: u?.ikm?.kecamatan,
-            attendancePercent: a?.percent ?? 0,
-            attendedAtLeastOnce: (a?.attendedMinutes ?? 0) > 0,
-            metThreshold: scheduled.length > 0 && (a?.percent ?? 0) >= threshold,
+            attendancePercent: a.percent,
+            attendedAtLeastOnce: a.sessionsAttended > 0,
+            metThreshold: meetsAttendanceThreshold(rules, counted, a),
             certified: number !== undefined,
             certificateNumber: number,
           };
@@ -131,7 +157,7 @@ export class ReportsService {
         attendedAtLeastOnce: participants.filter((p) => p.attendedAtLeastOnce).length,
         metThreshold: participants.filter((p) => p.metThreshold).length,
         certified: participants.filter((p) => p.certified).length,
-        minAttendancePercent: threshold,
+        minAttendancePercent: rules.minAttendancePercent,
         startsAt: course.startsAt ? course.startsAt.toISOString() : null,
         participants,
       });

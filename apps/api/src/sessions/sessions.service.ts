@@ -7,7 +7,7 @@ import { toJakarta } from '../common/time';
 import { CourseAccess } from '../courses/course-access';
 import { CourseRecord, CourseRepository } from '../courses/course.repository';
 import { PUBLIC_STATUSES } from '../courses/courses.service';
-import { NotificationProducer } from '../notifications/notification.producer';
+import { NotificationProducer } from '@balai/queue';
 import { UserRepository } from '../users/user.repository';
 import { CancelSessionDto, CreateSessionDto, SessionResponseDto, UpdateSessionDto } from './dto/session.dto';
 import { SessionRecord, SessionRepository } from './session.repository';

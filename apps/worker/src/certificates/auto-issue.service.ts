@@ -5,11 +5,9 @@
  * an admin's request would. Safe to repeat: job ids are deterministic and
  * certified participants are skipped.
  */
-import { InjectModel } from '@nestjs/mongoose';
 import { Injectable } from '@nestjs/common';
-import { Model } from 'mongoose';
-import { Course } from '@balai/database';
-import { CertificateEligibility, CertificateProducer } from '@balai/queue';
+import { EligibilityRepository } from '@balai/database';
+import { CertificateProducer } from '@balai/queue';
 import { CertificateRepository } from './certificate.repository';
 
 export const AUTO_ISSUE_EVERY_MS = 5 * 60_000;
@@ -24,19 +22,14 @@ export interface AutoIssueReport {
 @Injectable()
 export class AutoIssuer {
   constructor(
-    @InjectModel(Course.name) private readonly courses: Model<Course>,
-    private readonly eligibility: CertificateEligibility,
+    private readonly eligibility: EligibilityRepository,
     private readonly producer: CertificateProducer,
     private readonly certificates: CertificateRepository,
   ) {}
 
   async scan(now: Date = new Date()): Promise<AutoIssueReport> {
-    const candidates = await this.courses
-      .find({ 'certificate.autoIssue': true, 'certificate.enabled': { $ne: false }, status: { $ne: 'cancelled' } }, { _id: 1 })
-      .lean();
     const report: AutoIssueReport = { courses: 0, enqueued: 0 };
-    for (const course of candidates) {
-      const courseId = course._id.toString();
+    for (const courseId of await this.certificates.autoIssueCandidates()) {
       const verdict = await this.eligibility.forCourse(courseId, undefined, now);
       if (!verdict?.allSessionsEnded) continue;
       const facts = await this.certificates.courseFacts(courseId);

@@ -11,19 +11,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectQueue } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { WorkerEnv } from '@balai/config';
-import {
-  certificateIssuedJobId,
-  CertificateIssuedJob,
-  CertificateReservation,
-  IssueCertificateJob,
-  NOTIFICATION_JOBS,
-  QUEUES,
-} from '@balai/queue';
+import { CertificateReservation, IssueCertificateJob, NotificationProducer } from '@balai/queue';
 import { formatCertificateNumber } from './certificate-number';
 import { EligibilityCache } from './eligibility.cache';
 import { CertificatePdfStore } from './certificate-pdf.store';
@@ -60,7 +51,7 @@ export class CertificateIssuer {
     private readonly eligibility: EligibilityCache,
     private readonly renderer: CertificateRenderer,
     private readonly pdfs: CertificatePdfStore,
-    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+    private readonly notifications: NotificationProducer,
   ) {}
 
   async issue(job: IssueCertificateJob, slot: ReservationSlot): Promise<IssueOutcome> {
@@ -170,8 +161,7 @@ export class CertificateIssuer {
 
   /** Idempotent: one notice job per certificate, and the notice itself checks `notifiedAt`. */
   private async notifyIssued(certificateId: string): Promise<void> {
-    const payload: CertificateIssuedJob = { certificateId };
-    await this.notifications.add(NOTIFICATION_JOBS.certificateIssued, payload, { jobId: certificateIssuedJobId(certificateId) });
+    await this.notifications.certificateIssued(certificateId);
   }
 
   private zone(): string {

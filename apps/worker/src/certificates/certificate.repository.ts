@@ -2,11 +2,10 @@
  * Data access for issuing: certificates, their counters, and the course and
  * participant facts printed on them. Returns plain objects only.
  */
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { Certificate, CertificateCounter, Course, CourseSession, User } from '@balai/database';
+import { Certificate, certificateObjectId, CertificateCounter, Course, CourseSession, User } from '@balai/database';
 
 export type CertificateRecord = Certificate;
 export type NewCertificate = Omit<Certificate, '_id' | 'createdAt' | 'updatedAt' | 'status' | 'revokedAt' | 'revokedReason' | 'notifiedAt'>;
@@ -116,20 +115,18 @@ export class CertificateRepository {
     };
   }
 
+  /** Courses whose rules ask for automatic issuing (the auto-issuer then checks each one's schedule). */
+  async autoIssueCandidates(): Promise<string[]> {
+    const rows = await this.courses
+      .find({ 'certificate.autoIssue': true, 'certificate.enabled': { $ne: false }, status: { $ne: 'cancelled' } }, { _id: 1 })
+      .lean();
+    return rows.map((c) => c._id.toString());
+  }
+
   async participantFacts(userId: string): Promise<ParticipantFacts | null> {
     if (!Types.ObjectId.isValid(userId)) return null;
     const user = await this.users.findById(userId, { name: 1, email: 1, 'ikm.businessName': 1 }).lean();
     if (!user) return null;
     return { id: user._id.toString(), name: user.name, email: user.email, businessName: user.ikm?.businessName };
   }
-}
-
-/**
- * The _id of the certificate of (course, participant): the first 12 bytes of a
- * SHA-256 of both ids. A second certificate for the pair is refused by the
- * primary key as well as by the unique (courseId, userId) index. (Its ObjectId
- * "timestamp" is meaningless; use issuedAt.)
- */
-export function certificateObjectId(courseId: string, userId: string): Types.ObjectId {
-  return new Types.ObjectId(createHash('sha256').update(`certificate:${courseId}:${userId}`).digest().subarray(0, 12));
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CertificateEligibility, CertificateProducer } from '@balai/queue';
 import { AutoIssuer } from './auto-issue.service';
 import { CertificateIssuer } from './certificate-issuer.service';
 import { CertificatePdfStore } from './certificate-pdf.store';
@@ -9,6 +8,6 @@ import { CertificateRepository } from './certificate.repository';
 import { EligibilityCache } from './eligibility.cache';
 
 @Module({
-  providers: [CertificateEligibility, CertificateProducer, AutoIssuer, EligibilityCache, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
+  providers: [AutoIssuer, EligibilityCache, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
 })
 export class CertificatesModule {}

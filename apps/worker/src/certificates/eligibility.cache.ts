@@ -9,7 +9,7 @@
  * the job is failed.
  */
 import { Injectable } from '@nestjs/common';
-import { CertificateEligibility, CourseEligibility, ParticipantEligibility } from '@balai/queue';
+import { CourseEligibility, EligibilityRepository, ParticipantEligibility } from '@balai/database';
 
 const FRESH_MS = 30_000;
 /** Unused snapshots are dropped after this. */
@@ -31,7 +31,7 @@ interface Entry {
 export class EligibilityCache {
   private readonly snapshots = new Map<string, Entry>();
 
-  constructor(private readonly eligibility: CertificateEligibility) {}
+  constructor(private readonly eligibility: EligibilityRepository) {}
 
   /** Null when the course does not exist. */
   async check(courseId: string, userId: string): Promise<EligibilityVerdict | null> {

@@ -1,2 +1,1 @@
-export * from './certificate-eligibility';
 export * from './certificate.producer';

@@ -2,26 +2,29 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
+  certificateIssuedJobId,
   NOTIFICATION_JOBS,
   NotificationJobName,
   NotificationPayloads,
+  PasswordResetJob,
   QUEUES,
   REMINDER_LEAD_MINUTES,
   reminderJobId,
   SessionChangedJob,
   SessionReminderJob,
-} from '@balai/queue';
+} from '../queues';
 
 /**
- * The API's side of the notification queue: reminders as delayed jobs with
- * deterministic ids (so a reschedule replaces them), and notices. The worker
- * app resolves recipients and sends; this class never sends anything itself.
+ * The one producer of the notification queue (api and worker): reminders as
+ * delayed jobs with deterministic ids (so a reschedule replaces them), and
+ * notices. The worker resolves recipients and sends; this class never sends
+ * anything itself, and nothing else adds notification jobs.
  */
 @Injectable()
 export class NotificationProducer {
   private readonly logger = new Logger(NotificationProducer.name);
 
-  constructor(@InjectQueue(QUEUES.notifications) private readonly queue: Queue) {}
+  constructor(@InjectQueue(QUEUES.notifications) private readonly queue: Queue<NotificationPayloads[NotificationJobName]>) {}
 
   private add<N extends NotificationJobName>(name: N, data: NotificationPayloads[N], opts: { jobId?: string; delay?: number } = {}) {
     return this.queue.add(name, data, opts);
@@ -60,5 +63,14 @@ export class NotificationProducer {
 
   async waitlistPromoted(courseId: string, userId: string): Promise<void> {
     await this.add(NOTIFICATION_JOBS.waitlistPromoted, { courseId, userId }, { jobId: `promoted-${courseId}-${userId}-${Date.now()}` });
+  }
+
+  async passwordReset(data: PasswordResetJob): Promise<void> {
+    await this.add(NOTIFICATION_JOBS.passwordReset, data);
+  }
+
+  /** Idempotent: one notice job per certificate (the notice itself also checks `notifiedAt`). */
+  async certificateIssued(certificateId: string): Promise<void> {
+    await this.add(NOTIFICATION_JOBS.certificateIssued, { certificateId }, { jobId: certificateIssuedJobId(certificateId) });
   }
 }

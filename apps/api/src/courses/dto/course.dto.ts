@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType } from '@balai/domain';
+import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
 import { IsInstant } from '../../common/instant.validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 
@@ -24,7 +24,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CertificateRulesDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 80, description: 'Minimum attendance, % of scheduled session minutes' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: DEFAULT_MIN_ATTENDANCE_PERCENT, description: 'Minimum attendance, % of scheduled session minutes' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -1,0 +1,99 @@
+/**
+ * Who qualifies for a course's certificate, decided once. The API (attendance
+ * views, reports, issuing) and the worker (right before it issues) all call
+ * `attendanceVerdict`, with the course's rules resolved by `certificateRules`.
+ */
+import { AttendanceSummary, ScheduledSession, SessionTimes, sessionIsOver } from './attendance-math';
+import { CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from './course';
+
+export interface CertificateRulesInput {
+  enabled?: boolean | null;
+  minAttendancePercent?: number | null;
+  autoIssue?: boolean | null;
+}
+
+export interface ResolvedCertificateRules {
+  enabled: boolean;
+  minAttendancePercent: number;
+  autoIssue: boolean;
+}
+
+/** A stored course's rules with their defaults filled in (documents written before a field existed). */
+export function certificateRules(rules?: CertificateRulesInput | null): ResolvedCertificateRules {
+  return {
+    enabled: rules?.enabled !== false,
+    minAttendancePercent: rules?.minAttendancePercent ?? DEFAULT_MIN_ATTENDANCE_PERCENT,
+    autoIssue: rules?.autoIssue === true,
+  };
+}
+
+/** Rules for a new course: certificates on for trainings, off for outreach sessions, unless asked otherwise. */
+export function newCourseCertificateRules(type: CourseType, requested?: CertificateRulesInput | null): ResolvedCertificateRules {
+  return certificateRules({ enabled: requested?.enabled ?? type === 'pelatihan', minAttendancePercent: requested?.minAttendancePercent, autoIssue: requested?.autoIssue });
+}
+
+export const INELIGIBILITY_REASONS = ['CERTIFICATES_DISABLED', 'NOT_ENROLLED', 'NO_SESSIONS', 'BELOW_THRESHOLD'] as const;
+export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
+
+export interface AttendanceVerdict {
+  eligible: boolean;
+  /** Why not, when not eligible. */
+  reason?: IneligibilityReason;
+}
+
+/**
+ * The verdict for one person. `meetsThreshold` in views and `metThreshold` in
+ * reports are `attendanceVerdict(...).eligible` with `enrolled: true`.
+ */
+export function attendanceVerdict(input: {
+  rules: ResolvedCertificateRules;
+  sessions: ScheduledSession[];
+  attendance: Pick<AttendanceSummary, 'percent' | 'scheduledMinutes'>;
+  enrolled: boolean;
+}): AttendanceVerdict {
+  if (!input.rules.enabled) return { eligible: false, reason: 'CERTIFICATES_DISABLED' };
+  if (!input.enrolled) return { eligible: false, reason: 'NOT_ENROLLED' };
+  if (input.sessions.length === 0 || input.attendance.scheduledMinutes <= 0) return { eligible: false, reason: 'NO_SESSIONS' };
+  if (input.attendance.percent < input.rules.minAttendancePercent) return { eligible: false, reason: 'BELOW_THRESHOLD' };
+  return { eligible: true };
+}
+
+/** Met the attendance threshold (ignores whether certificates are enabled). */
+export function meetsAttendanceThreshold(rules: ResolvedCertificateRules, sessions: ScheduledSession[], attendance: Pick<AttendanceSummary, 'percent' | 'scheduledMinutes'>): boolean {
+  return attendanceVerdict({ rules: { ...rules, enabled: true }, sessions, attendance, enrolled: true }).eligible;
+}
+
+export type SchedulePhase = 'unscheduled' | 'upcoming' | 'running' | 'over';
+
+export interface CourseSchedule {
+  phase: SchedulePhase;
+  /** The next session that is not over (running now or still to come). */
+  next?: SessionTimes & { title?: string };
+  /** When every session is over: the last of them ended (as held). */
+  endedAt?: Date;
+  /** While not over: the scheduled end of the last session still to be held. */
+  endsAt?: Date;
+}
+
+/**
+ * Where a course stands in time, from its non-cancelled sessions: `over` once
+ * every session has ended (by its host, or its scheduled end passed), so a
+ * course whose sessions are over is neither upcoming nor open for enrolment,
+ * and certificates can be issued as soon as the host ends the last session.
+ */
+export function courseSchedule<T extends SessionTimes & { title?: string }>(sessions: T[], now: Date): CourseSchedule {
+  const live = sessions.filter((s) => s.status !== 'cancelled').sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  if (live.length === 0) return { phase: 'unscheduled' };
+  const pending = live.filter((s) => !sessionIsOver(s, now));
+  if (pending.length === 0) {
+    const ends = live.map((s) => Math.min(s.endsAt.getTime(), s.status === 'ended' && s.liveEndedAt ? s.liveEndedAt.getTime() : Infinity));
+    return { phase: 'over', endedAt: new Date(Math.max(...ends)) };
+  }
+  const next = pending[0]!;
+  const started = live.some((s) => s.startsAt.getTime() <= now.getTime());
+  return {
+    phase: started ? 'running' : 'upcoming',
+    next,
+    endsAt: new Date(Math.max(...pending.map((s) => s.endsAt.getTime()))),
+  };
+}
