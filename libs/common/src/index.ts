@@ -7,3 +7,4 @@ export * from './health/mongo.health';
 export * from './http/bootstrap';
 export * from './auth';
 export * from './health/dependency-health';
+export * from './http/openapi-rules';

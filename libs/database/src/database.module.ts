@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { SharedEnv } from '@balai/config';
-import { EligibilityRepository } from './eligibility/eligibility.repository';
 import { ALL_MODELS } from './schemas';
 
 /**
@@ -41,7 +40,12 @@ export class DatabaseModule {
           inject: [ConfigService],
           useFactory: (config: ConfigService<SharedEnv, true>) => ({
             uri: config.get('MONGODB_URI', { infer: true }),
-            serverSelectionTimeoutMS: 5000,
+            // Fail fast while the database is unreachable: a request answers 503 with Retry-After
+            // (AllExceptionsFilter) within a second instead of waiting 5-10 s for a 500. No command
+            // buffering (mongoose would queue for 10 s); the driver's short server selection decides.
+            // Start-up still waits: Nest's MongooseModule retries the first connection.
+            serverSelectionTimeoutMS: 600,
+            bufferCommands: false,
             // Indexes are part of correctness here (unique seats, certificates).
             autoIndex: true,
             autoCreate: true,
@@ -49,9 +53,8 @@ export class DatabaseModule {
         }),
         MongooseModule.forFeature(ALL_MODELS),
       ],
-      // Read models shared by the apps (each reads several collections, owned by none of them).
-      providers: [IndexesReady, EligibilityRepository],
-      exports: [MongooseModule, EligibilityRepository],
+      providers: [IndexesReady],
+      exports: [MongooseModule],
     };
   }
 }

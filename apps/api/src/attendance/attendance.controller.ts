@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '@balai/common';
 import { INTERNAL_TOKEN_HEADER } from '@balai/domain';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
-import { ApiAuth, ApiErrors } from '../common/api-docs';
+import { ApiAuth, ApiCsvResponse, ApiErrors } from '../common/api-docs';
 import { toCsv } from '../common/csv';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { AttendanceService } from './attendance.service';
@@ -39,7 +39,7 @@ export class AttendanceController {
   @Get('sessions/:id/attendance.csv')
   @Roles('admin', 'trainer')
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiProduces('text/csv')
+  @ApiCsvResponse()
   @ApiOperation({ summary: 'The same as CSV. Admin, or a trainer of the course.' })
   @ApiAuth(400, 404)
   async sessionCsv(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<string> {

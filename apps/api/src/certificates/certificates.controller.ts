@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '@balai/common';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
+import { ApiAuth, ApiErrorResponses, ApiFileResponse } from '../common/api-docs';
 import {
   CertificatePageDto,
   CertificateResponseDto,
@@ -25,13 +26,14 @@ export class CertificatesController {
   @Public()
   @UseGuards(VerifyRateLimitGuard)
   @ApiOperation({ summary: 'Public: is this certificate valid, to whom and for what (or revoked). Rate-limited per IP.' })
+  @ApiErrorResponses(404, 429)
   @ApiOkResponse({ type: VerificationResponseDto })
   verify(@Param('code') code: string) {
     return this.certificates.verify(code);
   }
 
   @Get('me/certificates')
-  @ApiBearerAuth()
+  @ApiAuth()
   @ApiOperation({ summary: "The signed-in user's own certificates." })
   @ApiOkResponse({ type: CertificatePageDto })
   mine(@CurrentUser() user: AuthUser) {
@@ -39,9 +41,9 @@ export class CertificatesController {
   }
 
   @Get('certificates/:id/pdf')
-  @ApiBearerAuth()
-  @ApiProduces('application/pdf')
-  @ApiOperation({ summary: 'Download a certificate PDF: its holder or an admin.' })
+  @ApiAuth(400, 404)
+  @ApiFileResponse(['application/pdf'], 'The certificate PDF (attachment)')
+  @ApiOperation({ summary: 'Download a certificate PDF: its holder or an admin (404 for anyone else).' })
   async pdf(@Param('id', ObjectIdPipe) id: string, @CurrentUser() user: AuthUser) {
     const { stream, filename } = await this.certificates.openPdf(id, user);
     return new StreamableFile(stream, { type: 'application/pdf', disposition: `attachment; filename="${filename}"` });
@@ -50,16 +52,16 @@ export class CertificatesController {
   @Post('courses/:courseId/certificates/issue')
   @Roles('admin')
   @HttpCode(202)
-  @ApiBearerAuth()
+  @ApiAuth(400, 404, 409)
   @ApiOperation({ summary: 'Admin: enqueue a certificate job for every eligible participant not yet certified (idempotent).' })
-  @ApiOkResponse({ type: IssueResultDto })
+  @ApiAcceptedResponse({ type: IssueResultDto, description: 'Jobs enqueued; follow them with GET on the same path' })
   issue(@Param('courseId', ObjectIdPipe) courseId: string, @CurrentUser() admin: AuthUser) {
     return this.certificates.issueForCourse(courseId, admin);
   }
 
   @Get('courses/:courseId/certificates/issue')
   @Roles('admin')
-  @ApiBearerAuth()
+  @ApiAuth(400, 404)
   @ApiOperation({ summary: "Admin: the course's batch: waiting, active, completed, failed (with reasons)." })
   @ApiOkResponse({ type: IssueProgressDto })
   progress(@Param('courseId', ObjectIdPipe) courseId: string) {
@@ -69,7 +71,7 @@ export class CertificatesController {
   @Post('courses/:courseId/certificates/issue/retry')
   @Roles('admin')
   @HttpCode(200)
-  @ApiBearerAuth()
+  @ApiAuth(400, 404)
   @ApiOperation({ summary: "Admin: retry the course's failed certificate jobs." })
   @ApiOkResponse({ type: RetryResultDto })
   async retry(@Param('courseId', ObjectIdPipe) courseId: string): Promise<RetryResultDto> {
@@ -78,8 +80,8 @@ export class CertificatesController {
 
   @Get('courses/:courseId/certificates')
   @Roles('admin')
-  @ApiBearerAuth()
-  @ApiOperation({ summary: "Admin: a course's certificates." })
+  @ApiAuth(400)
+  @ApiOperation({ summary: "Admin: a course's certificates (an empty list for an unknown course)." })
   @ApiOkResponse({ type: CertificatePageDto })
   list(@Param('courseId', ObjectIdPipe) courseId: string) {
     return this.certificates.listForCourse(courseId);
@@ -87,8 +89,8 @@ export class CertificatesController {
 
   @Get('courses/:courseId/certificates/zip')
   @Roles('admin')
-  @ApiBearerAuth()
-  @ApiProduces('application/zip')
+  @ApiAuth(400, 404)
+  @ApiFileResponse(['application/zip'], 'Every certificate PDF of the course (attachment)')
   @ApiOperation({ summary: "Admin: all of a course's certificate PDFs as one ZIP." })
   async zip(@Param('courseId', ObjectIdPipe) courseId: string, @Res() res: Response): Promise<void> {
     if (!(await this.certificates.courseExists(courseId))) {
@@ -102,7 +104,7 @@ export class CertificatesController {
   @Post('certificates/:id/revoke')
   @Roles('admin')
   @HttpCode(200)
-  @ApiBearerAuth()
+  @ApiAuth(400, 404, 409)
   @ApiOperation({ summary: 'Admin: revoke a certificate with a reason (verification then shows it revoked).' })
   @ApiOkResponse({ type: CertificateResponseDto })
   revoke(@Param('id', ObjectIdPipe) id: string, @Body() dto: RevokeCertificateDto) {

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppException, LocalizedText } from '@balai/common';
+import { AppException, isDuplicateKeyError, LocalizedText } from '@balai/common';
 
 /** Small constructors for the domain errors the API throws, so codes stay consistent. */
 export const notFound = (what: LocalizedText = { id: 'Data tidak ditemukan.', en: 'Not found.' }) =>
@@ -16,6 +16,7 @@ export const conflict = (code: string, text: LocalizedText) => new AppException(
 export const badRequest = (code: string, text: LocalizedText, details?: Record<string, string[]>) =>
   new AppException(HttpStatus.BAD_REQUEST, code, text, details);
 
+/** MongoDB's 11000 and FerretDB's code 1 on findAndModify alike (see @balai/common). */
 export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
+  return isDuplicateKeyError(error);
 }

@@ -1,13 +1,14 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '@balai/common';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
-import { ApiAuth } from '../common/api-docs';
+import { ApiAuth, ApiFileResponse } from '../common/api-docs';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { MaterialResponseDto, UploadMaterialDto } from './dto/material.dto';
 import { MaterialsService, UploadedFileLike } from './materials.service';
+import { CONTENT_TYPES } from './file-type';
 
 @ApiTags('materials')
 @Controller()
@@ -35,7 +36,7 @@ export class MaterialsController {
   }
 
   @Get('materials/:id/download')
-  @ApiProduces('application/octet-stream')
+  @ApiFileResponse(Object.values(CONTENT_TYPES), 'The file as uploaded, with its own content type (attachment)')
   @ApiOperation({ summary: 'Download a file. Admin, the course trainers, its enrolled participants.' })
   @ApiAuth(400, 404)
   async download(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Res() res: Response): Promise<void> {

@@ -3,13 +3,19 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AppException } from './app.exception';
 import { STATUS_DEFAULTS } from './default-messages';
+import { isDuplicateKeyError, isServiceUnavailableError } from './driver-errors';
 import { ErrorResponse, LocalizedText, pickLang } from './error-response';
 
 interface BodyParserError {
   type?: string;
   status?: number;
   statusCode?: number;
+  /** http-errors (body-parser, raw-body): true when the status and message are meant for the client. */
+  expose?: boolean;
 }
+
+/** How long a client should wait before retrying a 503 (database or Redis unreachable, lock busy). */
+export const RETRY_AFTER_SECONDS = 3;
 
 function isHealthReport(exception: unknown): exception is HttpException {
   if (!(exception instanceof HttpException) || exception.getStatus() !== HttpStatus.SERVICE_UNAVAILABLE) return false;
@@ -20,7 +26,10 @@ function isHealthReport(exception: unknown): exception is HttpException {
 /**
  * Renders every error of an HTTP app as an `ErrorResponse`. Known client
  * mistakes that surface as library errors (malformed JSON, oversized bodies,
- * invalid ObjectIds) become 4xx here so they can never leak out as a 500.
+ * unsupported charsets, invalid ObjectIds, duplicate keys) become 4xx here so
+ * they can never leak out as a 500, and an unreachable database is a 503 with
+ * Retry-After. It must never put an exception's own text in the body: anything
+ * unknown is `INTERNAL_ERROR` plus an `errorId` that is also in the log line.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -40,13 +49,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(exception, lang);
     if (body.statusCode >= 500) {
       body.errorId = randomUUID();
-      this.logger.error(
-        { errorId: body.errorId, err: exception, method: request.method, url: request.originalUrl },
-        'unhandled error',
-      );
+      const line = { errorId: body.errorId, err: exception, method: request.method, url: request.originalUrl };
+      if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(line, 'service unavailable');
+      else this.logger.error(line, 'unhandled error');
     }
     if (response.headersSent) return;
-    response.status(body.statusCode).json(body);
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
+    // A CSV or file route may have set its own Content-Type/-Disposition before it failed: errors are JSON.
+    response.removeHeader('Content-Disposition');
+    response.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown, lang: 'id' | 'en'): ErrorResponse {
@@ -64,6 +77,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (parserError?.type === 'entity.parse.failed') {
       return this.shape(400, 'MALFORMED_JSON', { id: 'Format JSON tidak valid.', en: 'Malformed JSON body.' }, lang);
+    }
+    const exposed = parserError?.expose === true ? (parserError.status ?? parserError.statusCode) : undefined;
+    if (typeof exposed === 'number' && exposed >= 400 && exposed < 500) {
+      // Other client errors of the body parser (unsupported charset or encoding, aborted request):
+      // their status is meant for the client, their text is not ours to show.
+      const known = STATUS_DEFAULTS[exposed] ?? STATUS_DEFAULTS[400]!;
+      return this.shape(STATUS_DEFAULTS[exposed] ? exposed : 400, known.code, known.text, lang);
+    }
+    if (isDuplicateKeyError(exception)) {
+      // A unique index caught what the service did not map itself: still the client's conflict.
+      return this.shape(409, STATUS_DEFAULTS[409]!.code, STATUS_DEFAULTS[409]!.text, lang);
+    }
+    if (isServiceUnavailableError(exception)) {
+      const d = STATUS_DEFAULTS[HttpStatus.SERVICE_UNAVAILABLE]!;
+      return this.shape(503, d.code, d.text, lang);
     }
     const name = (exception as { name?: string })?.name;
     if (name === 'CastError' || name === 'BSONError') {

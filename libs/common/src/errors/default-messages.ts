@@ -48,7 +48,10 @@ export const STATUS_DEFAULTS: Record<number, { code: string; text: LocalizedText
   },
   [HttpStatus.SERVICE_UNAVAILABLE]: {
     code: 'SERVICE_UNAVAILABLE',
-    text: { id: 'Layanan sedang tidak tersedia.', en: 'The service is unavailable.' },
+    text: {
+      id: 'Layanan sedang tidak tersedia. Silakan coba lagi sebentar lagi.',
+      en: 'The service is unavailable right now. Please try again shortly.',
+    },
   },
   [HttpStatus.INTERNAL_SERVER_ERROR]: {
     code: 'INTERNAL_ERROR',

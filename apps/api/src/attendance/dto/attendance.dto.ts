@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsMongoId, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsMongoId, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiDateTime, ApiNullableDateTime } from '../../common/dto/openapi-fields';
+import { OptionalNotNull } from '../../common/dto/optional-fields';
 import { IsInstant } from '../../common/instant.validator';
 
 /** Mirrors `AttendanceEvent` in @balai/domain (the live service's contract). */
@@ -13,7 +15,7 @@ export class AttendanceEventDto {
   @ApiProperty() @IsMongoId() sessionId!: string;
   @ApiProperty() @IsMongoId() userId!: string;
   @ApiProperty({ example: '2026-12-01T02:03:04.000Z' }) @IsInstant() at!: string;
-  @ApiPropertyOptional({ example: 'disconnected' }) @IsOptional() @IsString() @MaxLength(60) reason?: string;
+  @ApiPropertyOptional({ example: 'disconnected' }) @OptionalNotNull() @IsString() @MaxLength(60) reason?: string;
 }
 
 export class AttendanceEventResultDto {
@@ -24,9 +26,9 @@ export class SessionAttendanceRowDto {
   @ApiProperty() userId!: string;
   @ApiProperty() name!: string;
   @ApiPropertyOptional() businessName?: string;
-  @ApiProperty({ description: 'enrolled, waitlisted, cancelled, removed, or "guest" (a participant without an enrolment)' }) enrollmentStatus!: string;
-  @ApiPropertyOptional({ nullable: true }) firstJoinAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) lastLeaveAt!: string | null;
+  @ApiProperty({ description: 'enrolled, waitlisted, ..., or "guest" (e.g. a trainer)' }) enrollmentStatus!: string;
+  @ApiNullableDateTime({ description: 'null if they never joined' }) firstJoinAt!: string | null;
+  @ApiNullableDateTime({ description: 'null if never joined or still in the room' }) lastLeaveAt!: string | null;
   @ApiProperty() attendedMinutes!: number;
   @ApiProperty() scheduledMinutes!: number;
   @ApiProperty() percent!: number;
@@ -36,10 +38,9 @@ export class SessionAttendanceRowDto {
 export class SessionAttendanceDto {
   @ApiProperty() sessionId!: string;
   @ApiProperty() courseId!: string;
-  @ApiProperty() startsAt!: string;
-  @ApiProperty() endsAt!: string;
-  @ApiProperty({ description: 'End of the window minutes count against: the scheduled end, or when the host ended the session early' }) heldUntil!: string;
-  @ApiProperty({ type: [SessionAttendanceRowDto], description: 'Participants only (trainers and staff in the room are left out)' }) rows!: SessionAttendanceRowDto[];
+  @ApiDateTime() startsAt!: string;
+  @ApiDateTime() endsAt!: string;
+  @ApiProperty({ type: [SessionAttendanceRowDto] }) rows!: SessionAttendanceRowDto[];
 }
 
 export class CourseAttendanceRowDto {

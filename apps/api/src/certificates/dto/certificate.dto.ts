@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { ApiDateTime, ApiDateTimeOptional } from '../../common/dto/openapi-fields';
 
 export class RevokeCertificateDto {
   @ApiProperty({ example: 'Data peserta tidak sesuai', minLength: 3, maxLength: 500 })
@@ -18,9 +19,9 @@ export class CertificateResponseDto {
   @ApiProperty({ example: '0007/PKM-2026-01/DISPERIN/2026' }) number!: string;
   @ApiProperty() verificationCode!: string;
   @ApiProperty() verificationUrl!: string;
-  @ApiProperty() issuedAt!: string;
+  @ApiDateTime() issuedAt!: string;
   @ApiProperty({ enum: ['valid', 'revoked'] }) status!: 'valid' | 'revoked';
-  @ApiPropertyOptional() revokedAt?: string;
+  @ApiDateTimeOptional() revokedAt?: string;
   @ApiPropertyOptional() revokedReason?: string;
   @ApiProperty() participantName!: string;
   @ApiPropertyOptional() businessName?: string;
@@ -40,8 +41,8 @@ export class VerificationResponseDto {
   @ApiPropertyOptional() businessName?: string;
   @ApiProperty() courseTitle!: string;
   @ApiPropertyOptional() lessonHours?: number;
-  @ApiProperty() issuedAt!: string;
-  @ApiPropertyOptional() revokedAt?: string;
+  @ApiDateTime() issuedAt!: string;
+  @ApiDateTimeOptional() revokedAt?: string;
   @ApiPropertyOptional() revokedReason?: string;
 }
 
@@ -50,7 +51,7 @@ export class JobFailureDto {
   @ApiProperty() userId!: string;
   @ApiProperty({ description: 'The error of the last attempt' }) reason!: string;
   @ApiProperty() attemptsMade!: number;
-  @ApiPropertyOptional() failedAt?: string;
+  @ApiDateTimeOptional() failedAt?: string;
 }
 
 export class IssueProgressDto {

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsMongoId,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -16,21 +17,23 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
+import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType } from '@balai/domain';
+import { NullClears, OptionalNotNull, RequireSomeField } from '../../common/dto/optional-fields';
+import { ApiDateTime, ApiNullableDateTime } from '../../common/dto/openapi-fields';
 import { IsInstant } from '../../common/instant.validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CertificateRulesDto {
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: DEFAULT_MIN_ATTENDANCE_PERCENT, description: 'Minimum attendance, % of scheduled session minutes' })
-  @IsOptional()
+  @ApiPropertyOptional({ default: true }) @OptionalNotNull() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 80, description: 'Minimum attendance, % of scheduled session minutes' })
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100)
   minAttendancePercent?: number;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() autoIssue?: boolean;
+  @ApiPropertyOptional({ default: false }) @OptionalNotNull() @IsBoolean() autoIssue?: boolean;
 }
 
 export class CreateCourseDto {
@@ -41,12 +44,12 @@ export class CreateCourseDto {
   code!: string;
 
   @ApiProperty({ example: 'Pemasaran Digital untuk IKM' }) @Transform(trim) @IsString() @MinLength(3) @MaxLength(200) title!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10_000) description?: string;
+  @ApiPropertyOptional({ nullable: true, description: '`null` or empty clears it' }) @NullClears() @IsString() @MaxLength(10_000) description?: string;
   @ApiProperty({ example: 'Pemasaran' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(80) category!: string;
   @ApiProperty({ enum: COURSE_TYPES }) @IsIn(COURSE_TYPES as unknown as string[]) type!: CourseType;
 
-  @ApiPropertyOptional({ type: [String], description: 'User ids of trainers' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], description: 'User ids of active trainers; `[]` for none (not nullable)' })
+  @OptionalNotNull()
   @IsMongoId({ each: true })
   @ArrayUnique()
   @ArrayMaxSize(20)
@@ -57,16 +60,19 @@ export class CreateCourseDto {
   @ApiProperty({ example: '2026-12-10T23:59:00+07:00' }) @IsInstant() registrationClosesAt!: string;
   @ApiProperty({ minimum: 0, maximum: 1000, description: 'Jam pelajaran (JP)' }) @IsInt() @Min(0) @Max(1000) lessonHours!: number;
 
-  @ApiPropertyOptional({ type: CertificateRulesDto })
-  @IsOptional()
+  @ApiPropertyOptional({ type: CertificateRulesDto, description: 'Rules to change; omitted rules keep their value (not nullable)' })
+  @OptionalNotNull()
+  @IsObject({ message: 'certificate harus berupa objek / certificate must be an object' })
   @ValidateNested()
   @Type(() => CertificateRulesDto)
   certificate?: CertificateRulesDto;
 
-  @ApiPropertyOptional({ example: 'Daring (Balai)' }) @IsOptional() @IsString() @MaxLength(200) location?: string;
+  @ApiPropertyOptional({ example: 'Daring (Balai)', nullable: true, description: '`null` or empty clears it' }) @NullClears() @IsString() @MaxLength(200) location?: string;
 }
 
-export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
+/** Absent fields stay as they are; `null` is a 400 except where the field says it clears (see OptionalNotNull). */
+@RequireSomeField()
+export class UpdateCourseDto extends PartialType(CreateCourseDto, { skipNullProperties: false }) {}
 
 export class ChangeStatusDto {
   @ApiProperty({ enum: COURSE_STATUSES }) @IsIn(COURSE_STATUSES as unknown as string[]) status!: CourseStatus;
@@ -104,16 +110,16 @@ export class CourseResponseDto {
   @ApiProperty() capacity!: number;
   @ApiProperty() seatsTaken!: number;
   @ApiProperty() seatsLeft!: number;
-  @ApiProperty({ description: 'UTC' }) registrationOpensAt!: string;
-  @ApiProperty({ description: 'UTC' }) registrationClosesAt!: string;
-  @ApiProperty({ description: 'Asia/Jakarta' }) registrationOpensAtLocal!: string;
-  @ApiProperty({ description: 'Asia/Jakarta' }) registrationClosesAtLocal!: string;
+  @ApiDateTime({ description: 'UTC' }) registrationOpensAt!: string;
+  @ApiDateTime({ description: 'UTC' }) registrationClosesAt!: string;
+  @ApiDateTime({ description: 'Asia/Jakarta (+07:00)' }) registrationOpensAtLocal!: string;
+  @ApiDateTime({ description: 'Asia/Jakarta (+07:00)' }) registrationClosesAtLocal!: string;
   @ApiProperty() lessonHours!: number;
   @ApiProperty({ type: CertificateRulesResponseDto }) certificate!: CertificateRulesResponseDto;
   @ApiPropertyOptional() location?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'First session start, UTC' }) startsAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Last session end, UTC' }) endsAt!: string | null;
-  @ApiProperty() createdAt!: string;
+  @ApiNullableDateTime({ description: 'First session start, UTC; null without sessions' }) startsAt!: string | null;
+  @ApiNullableDateTime({ description: 'Last session end, UTC; null without sessions' }) endsAt!: string | null;
+  @ApiDateTime() createdAt!: string;
 }
 
 export class CoursePageDto extends PageMetaDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsMongoId } from 'class-validator';
 import { ENROLLMENT_STATUSES, EnrollmentStatus, KECAMATAN, SECTOR_CODES } from '@balai/domain';
+import { ApiDateTime, ApiDateTimeOptional, ApiNullableDateTime } from '../../common/dto/openapi-fields';
 
 export class AdminEnrolDto {
   @ApiProperty({ description: 'Participant user id' }) @IsMongoId({ message: 'userId harus ID yang valid / userId must be a valid id' }) userId!: string;
@@ -13,15 +14,15 @@ export class EnrollmentResponseDto {
   @ApiProperty({ enum: ENROLLMENT_STATUSES }) status!: EnrollmentStatus;
   @ApiProperty({ description: 'Place in line as the server saw the request' }) seq!: number;
   @ApiPropertyOptional({ description: '1-based position on the waitlist' }) waitlistPosition?: number;
-  @ApiPropertyOptional() promotedAt?: string;
-  @ApiProperty() createdAt!: string;
+  @ApiDateTimeOptional({ description: 'When a waitlisted enrolment got a seat' }) promotedAt?: string;
+  @ApiDateTime() createdAt!: string;
 }
 
 export class MyEnrollmentDto extends EnrollmentResponseDto {
   @ApiProperty() courseTitle!: string;
   @ApiProperty() courseCode!: string;
   @ApiProperty() courseStatus!: string;
-  @ApiPropertyOptional({ nullable: true }) courseStartsAt!: string | null;
+  @ApiNullableDateTime({ description: 'First session start; null without sessions' }) courseStartsAt!: string | null;
 }
 
 export class RosterEntryDto {
@@ -35,7 +36,7 @@ export class RosterEntryDto {
   @ApiPropertyOptional() whatsapp?: string;
   @ApiProperty({ enum: ENROLLMENT_STATUSES }) status!: EnrollmentStatus;
   @ApiProperty() seq!: number;
-  @ApiProperty() createdAt!: string;
+  @ApiDateTime() createdAt!: string;
 }
 
 export class RosterDto {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MATERIAL_KINDS } from '@balai/database';
+import { ApiDateTime } from '../../common/dto/openapi-fields';
 
 export class MaterialResponseDto {
   @ApiProperty() id!: string;
@@ -10,7 +11,7 @@ export class MaterialResponseDto {
   @ApiProperty() size!: number;
   @ApiProperty() sha256!: string;
   @ApiProperty() uploadedBy!: string;
-  @ApiProperty() createdAt!: string;
+  @ApiDateTime() createdAt!: string;
 }
 
 export class UploadMaterialDto {

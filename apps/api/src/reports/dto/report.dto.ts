@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType } from '@balai/domain';
 import { IsInstant } from '../../common/instant.validator';
+import { ApiNullableDateTime } from '../../common/dto/openapi-fields';
 
 export class ReportQueryDto {
   @ApiPropertyOptional({ description: 'Courses running on or after (ISO with offset)' }) @IsOptional() @IsInstant() from?: string;
@@ -43,7 +44,7 @@ export class CourseSummaryDto {
   @ApiProperty() metThreshold!: number;
   @ApiProperty() certified!: number;
   @ApiProperty() minAttendancePercent!: number;
-  @ApiPropertyOptional({ nullable: true }) startsAt!: string | null;
+  @ApiNullableDateTime({ description: 'First session start; null without sessions' }) startsAt!: string | null;
 }
 
 export class CourseReportDto extends CourseSummaryDto {
@@ -55,12 +56,9 @@ export class ParticipationRowDto {
   @ApiProperty({ description: 'Human label (Bahasa Indonesia)' }) label!: string;
   @ApiProperty({ description: 'Distinct participants enrolled in at least one course' }) participants!: number;
   @ApiProperty({ description: 'Enrolments (a person in two courses counts twice)' }) enrollments!: number;
-  @ApiProperty({ description: 'Distinct participants who attended at least one session of a course they are enrolled in (never more than participants)' }) attendedAtLeastOnce!: number;
-  @ApiProperty({ description: 'Distinct participants who met the attendance threshold of at least one course (never more than attendedAtLeastOnce, unless a threshold is 0)' }) metThreshold!: number;
-  @ApiProperty({ description: 'Distinct participants holding a valid certificate of at least one course' }) certified!: number;
-  @ApiProperty({ description: 'Enrolments with any attendance (counted like `enrollments`)' }) enrollmentsAttended!: number;
-  @ApiProperty({ description: 'Enrolments that met the threshold (counted like `enrollments`)' }) enrollmentsMetThreshold!: number;
-  @ApiProperty({ description: 'Enrolments with a valid certificate (counted like `enrollments`)' }) enrollmentsCertified!: number;
+  @ApiProperty() attendedAtLeastOnce!: number;
+  @ApiProperty() metThreshold!: number;
+  @ApiProperty() certified!: number;
 }
 
 export class ParticipationReportDto {

@@ -42,7 +42,11 @@ export class IkmProfileDto {
   @MaxLength(500, { message: 'Alamat maksimal 500 huruf / Address is at most 500 characters' })
   address!: string;
 
-  @ApiProperty({ example: '0812-3456-7890', description: 'Indonesian mobile number; stored as +62...' })
+  @ApiProperty({
+    example: '0812-3456-7890',
+    pattern: '^(\\+62|62|0)8\\d{8,11}$',
+    description: 'Indonesian mobile number (08..., 628... or +628..., 9-12 digits after +62); spaces, dots, dashes and parentheses are ignored; stored as +628...',
+  })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeWhatsApp(value) ?? value : value))
   @IsString({ message: 'Nomor WhatsApp wajib diisi / WhatsApp number is required' })
   @Matches(/^\+628\d{8,11}$/, {
@@ -56,4 +60,5 @@ export const PASSWORD_RULE = {
   max: 128,
   message: 'Kata sandi minimal 8 karakter dan mengandung huruf dan angka / Password needs at least 8 characters with letters and digits',
 };
-export const PASSWORD_PATTERN = /^(?=.*[A-Za-z])(?=.*\d).{8,128}$/s;
+/** Letters and digits, 8-128 characters of anything (written without the `s` flag so it is also a valid OpenAPI pattern). */
+export const PASSWORD_PATTERN = /^(?=[\s\S]*[A-Za-z])(?=[\s\S]*\d)[\s\S]{8,128}$/;

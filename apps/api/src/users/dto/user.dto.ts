@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { KECAMATAN, Role, ROLES, Sector, SECTOR_CODES } from '@balai/domain';
+import { OptionalNotNull, RequireSomeField } from '../../common/dto/optional-fields';
+import { ApiDateTime } from '../../common/dto/openapi-fields';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 import { IkmProfileDto, PASSWORD_PATTERN, PASSWORD_RULE } from './ikm-profile.dto';
 
@@ -28,6 +30,8 @@ export class RegisterDto {
   name!: string;
 
   @ApiProperty({ type: IkmProfileDto })
+  @IsDefined({ message: 'Profil IKM wajib diisi / The IKM profile (ikm) is required' })
+  @IsObject({ message: 'ikm harus berupa objek / ikm must be an object' })
   @ValidateNested()
   @Type(() => IkmProfileDto)
   ikm!: IkmProfileDto;
@@ -59,22 +63,25 @@ export class CreateStaffDto {
   role!: 'admin' | 'trainer';
 }
 
+/** At least one field; absent fields stay as they are and none of them can be null. */
+@RequireSomeField()
 export class UpdateMeDto {
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'Not nullable' })
+  @OptionalNotNull()
   @Transform(trim)
   @IsString()
   @MinLength(2)
   @MaxLength(120)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ['id', 'en'] })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: ['id', 'en'], description: 'Not nullable' })
+  @OptionalNotNull()
   @IsIn(['id', 'en'])
   locale?: 'id' | 'en';
 
-  @ApiPropertyOptional({ type: IkmProfileDto, description: 'Participants only: replaces the IKM profile' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: IkmProfileDto, description: 'Participants only (others get 403): replaces the IKM profile. Not nullable.' })
+  @OptionalNotNull()
+  @IsObject({ message: 'ikm harus berupa objek / ikm must be an object' })
   @ValidateNested()
   @Type(() => IkmProfileDto)
   ikm?: IkmProfileDto;
@@ -120,8 +127,8 @@ export class UserResponseDto {
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty() active!: boolean;
   @ApiProperty({ enum: ['id', 'en'] }) locale!: 'id' | 'en';
-  @ApiPropertyOptional({ type: IkmProfileResponseDto }) ikm?: IkmProfileResponseDto;
-  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ type: IkmProfileResponseDto, description: 'Participants only' }) ikm?: IkmProfileResponseDto;
+  @ApiDateTime() createdAt!: string;
 }
 
 export class UserPageDto extends PageMetaDto {
