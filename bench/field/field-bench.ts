@@ -14,7 +14,7 @@
  * mode, the phone's received bitrate at IP level (interface bytes minus the
  * Ethernet header, over 15 s).
  *
- * Options: --seconds 60 (time in the room per profile), --profiles 0,1,2,
+ * Options: --seconds 70 (time in the room per profile), --profiles 0,1,2,
  * --no-build (reuse a web build given by --web-dir), --timeout-minutes 20.
  * Everything it creates (namespace, delay programs, browsers, database, build
  * directory) is removed on exit, on error, on Ctrl-C and on the time limit.
@@ -34,7 +34,7 @@ const option = (name: string, fallback: string) => {
   const i = argv.indexOf(`--${name}`);
   return i !== -1 && argv[i + 1] ? argv[i + 1] : fallback;
 };
-const SECONDS = Math.max(20, Number(option('seconds', '60')));
+const SECONDS = Math.max(20, Number(option('seconds', '70')));
 const PROFILE_INDEXES = option('profiles', '0,1,2').split(',').map(Number);
 const TIMEOUT_MINUTES = Number(option('timeout-minutes', '20'));
 const NO_BUILD = argv.includes('--no-build');
