@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { SharedEnv } from '@balai/config';
+import { EligibilityRepository } from './eligibility/eligibility.repository';
 import { ALL_MODELS } from './schemas';
 
 /**
@@ -53,8 +54,9 @@ export class DatabaseModule {
         }),
         MongooseModule.forFeature(ALL_MODELS),
       ],
-      providers: [IndexesReady],
-      exports: [MongooseModule],
+      // Read models shared by the apps (each reads several collections, owned by none of them).
+      providers: [IndexesReady, EligibilityRepository],
+      exports: [MongooseModule, EligibilityRepository],
     };
   }
 }

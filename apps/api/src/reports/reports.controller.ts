@@ -35,7 +35,7 @@ export class ReportsController {
   }
 
   @Get('participation')
-  @ApiOperation({ summary: 'Across courses, by business sector or kecamatan. Admin only.' })
+  @ApiOperation({ summary: 'Across courses, by business sector or kecamatan: people columns count each person once per row, enrolment columns each enrolment. Admin only.' })
   @ApiAuth(400)
   @ApiOkResponse({ type: ParticipationReportDto })
   participation(@Query() query: ParticipationQueryDto) {
@@ -50,8 +50,8 @@ export class ReportsController {
   async participationCsv(@Query() query: ParticipationQueryDto): Promise<string> {
     const report = await this.reports.participation(query);
     return toCsv(
-      [query.groupBy, 'label', 'participants', 'enrollments', 'attended_at_least_once', 'met_threshold', 'certified'],
-      report.rows.map((r) => [r.group, r.label, r.participants, r.enrollments, r.attendedAtLeastOnce, r.metThreshold, r.certified]),
+      [query.groupBy, 'label', 'participants', 'enrollments', 'attended_at_least_once', 'met_threshold', 'certified', 'enrollments_attended', 'enrollments_met_threshold', 'enrollments_certified'],
+      report.rows.map((r) => [r.group, r.label, r.participants, r.enrollments, r.attendedAtLeastOnce, r.metThreshold, r.certified, r.enrollmentsAttended, r.enrollmentsMetThreshold, r.enrollmentsCertified]),
     );
   }
 

@@ -17,7 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType } from '@balai/domain';
+import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
 import { NullClears, OptionalNotNull, RequireSomeField } from '../../common/dto/optional-fields';
 import { ApiDateTime, ApiNullableDateTime } from '../../common/dto/openapi-fields';
 import { IsInstant } from '../../common/instant.validator';
@@ -27,7 +27,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CertificateRulesDto {
   @ApiPropertyOptional({ default: true }) @OptionalNotNull() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 80, description: 'Minimum attendance, % of scheduled session minutes' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: DEFAULT_MIN_ATTENDANCE_PERCENT, description: 'Minimum attendance, % of scheduled session minutes' })
   @OptionalNotNull()
   @IsInt()
   @Min(0)

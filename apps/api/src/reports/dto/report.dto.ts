@@ -56,9 +56,12 @@ export class ParticipationRowDto {
   @ApiProperty({ description: 'Human label (Bahasa Indonesia)' }) label!: string;
   @ApiProperty({ description: 'Distinct participants enrolled in at least one course' }) participants!: number;
   @ApiProperty({ description: 'Enrolments (a person in two courses counts twice)' }) enrollments!: number;
-  @ApiProperty() attendedAtLeastOnce!: number;
-  @ApiProperty() metThreshold!: number;
-  @ApiProperty() certified!: number;
+  @ApiProperty({ description: 'Distinct participants who attended at least one session of a course they are enrolled in (never more than participants)' }) attendedAtLeastOnce!: number;
+  @ApiProperty({ description: 'Distinct participants who met the attendance threshold of at least one course (never more than attendedAtLeastOnce, unless a threshold is 0)' }) metThreshold!: number;
+  @ApiProperty({ description: 'Distinct participants holding a valid certificate of at least one course' }) certified!: number;
+  @ApiProperty({ description: 'Enrolments with any attendance (counted like `enrollments`)' }) enrollmentsAttended!: number;
+  @ApiProperty({ description: 'Enrolments that met the threshold (counted like `enrollments`)' }) enrollmentsMetThreshold!: number;
+  @ApiProperty({ description: 'Enrolments with a valid certificate (counted like `enrollments`)' }) enrollmentsCertified!: number;
 }
 
 export class ParticipationReportDto {
