@@ -5,6 +5,7 @@ import { launchChromium } from '../../support/chromium';
 import type { ConsumerStats } from '../../support/live-test-client/client';
 import type { RunningLive, TestCourse } from '../../support/live-app';
 import { RunningCoturn, startCoturn } from './support/coturn';
+import { forceRelay, RelayTransport } from './support/relay';
 
 /**
  * TURN proven: Debian's coturn on loopback (shared-secret REST mode, a test
@@ -16,68 +17,7 @@ import { RunningCoturn, startCoturn } from './support/coturn';
  */
 jest.setTimeout(180_000);
 
-type RelayTransport = 'udp' | 'tcp' | 'tls';
 const TTL_SECONDS = 600;
-
-interface SelectedPair {
-  candidateType: string;
-  relayProtocol?: string;
-  protocol?: string;
-}
-
-declare global {
-  interface Window {
-    __relay: { selected(): Promise<SelectedPair[]>; gather(iceServers: IceServer[]): Promise<string[]> };
-  }
-}
-
-/** Init script: every RTCPeerConnection relays only, through the TURN URI of one transport. */
-function forceRelay(transport: RelayTransport | null): void {
-  const Native = window.RTCPeerConnection;
-  const pcs: RTCPeerConnection[] = [];
-  const keep = (url: string) =>
-    transport === 'udp' ? /^turn:.*transport=udp/.test(url) : transport === 'tcp' ? /^turn:.*transport=tcp/.test(url) : /^turns:/.test(url);
-  class RelayOnly extends Native {
-    constructor(config: RTCConfiguration = {}, ...rest: unknown[]) {
-      const iceServers = (config.iceServers ?? [])
-        .map((server) => ({ ...server, urls: ([] as string[]).concat(server.urls).filter(keep) }))
-        .filter((server) => server.urls.length > 0);
-      super({ ...config, iceServers, iceTransportPolicy: 'relay' }, ...(rest as []));
-      pcs.push(this);
-    }
-  }
-  if (transport) window.RTCPeerConnection = RelayOnly;
-  window.__relay = {
-    async selected() {
-      const out: SelectedPair[] = [];
-      for (const pc of pcs) {
-        const byId = new Map<string, Record<string, unknown>>();
-        (await pc.getStats()).forEach((s: Record<string, unknown>) => byId.set(String(s.id), s));
-        byId.forEach((s) => {
-          if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
-          const pair = byId.get(String(s.selectedCandidatePairId));
-          const local = pair && byId.get(String(pair.localCandidateId));
-          if (local) out.push({ candidateType: String(local.candidateType), relayProtocol: local.relayProtocol as string | undefined, protocol: local.protocol as string | undefined });
-        });
-      }
-      return out;
-    },
-    /** Candidates a relay-only connection gathers with these servers (no SFU involved). */
-    async gather(iceServers: IceServer[]) {
-      const pc = new Native({ iceServers: iceServers as RTCIceServer[], iceTransportPolicy: 'relay' });
-      const types: string[] = [];
-      pc.createDataChannel('probe');
-      const done = new Promise<void>((resolve) => {
-        pc.onicecandidate = (e) => (e.candidate ? types.push(e.candidate.type ?? '?') : resolve());
-        setTimeout(resolve, 10_000);
-      });
-      await pc.setLocalDescription(await pc.createOffer());
-      await done;
-      pc.close();
-      return types;
-    },
-  };
-}
 
 describe('TURN relay (coturn + live-issued credentials, Chromium forced to relay)', () => {
   let coturn: RunningCoturn;
