@@ -45,7 +45,7 @@ export class DatabaseModule {
             // (AllExceptionsFilter) within a second instead of waiting 5-10 s for a 500. No command
             // buffering (mongoose would queue for 10 s); the driver's short server selection decides.
             // Start-up still waits: Nest's MongooseModule retries the first connection.
-            serverSelectionTimeoutMS: 600,
+            serverSelectionTimeoutMS: 400,
             bufferCommands: false,
             // Indexes are part of correctness here (unique seats, certificates).
             autoIndex: true,

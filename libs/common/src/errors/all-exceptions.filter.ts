@@ -49,9 +49,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(exception, lang);
     if (body.statusCode >= 500) {
       body.errorId = randomUUID();
-      const line = { errorId: body.errorId, err: exception, method: request.method, url: request.originalUrl };
-      if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(line, 'service unavailable');
-      else this.logger.error(line, 'unhandled error');
+      const where = { errorId: body.errorId, method: request.method, url: request.originalUrl };
+      if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) {
+        // Expected while a dependency is down: one short line per request, not the driver's topology dump.
+        const { name, message } = (exception ?? {}) as { name?: string; message?: string };
+        this.logger.warn({ ...where, err: { name, message } }, 'service unavailable');
+      } else {
+        this.logger.error({ ...where, err: exception }, 'unhandled error');
+      }
     }
     if (response.headersSent) return;
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.getHeader('Retry-After')) {
