@@ -20,7 +20,11 @@ import { TurnModule } from './turn/turn.module';
     BalaiConfigModule.forApp(liveAppEnvSchema.superRefine(checkTurnEnv)),
     LoggingModule.forService('live'),
     DatabaseModule.forRoot(),
-    RedisModule.forService('live'),
+    // Fail fast while Redis is away: a chat message, a rate-limit count or a join is
+    // either applied now or reported failed (UNAVAILABLE), never replayed minutes later
+    // from an offline queue. Commands in flight when the connection drops are failed
+    // too (maxRetriesPerRequest 0), not resent on reconnect.
+    RedisModule.forService('live', { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }),
     DiscoveryModule,
     TurnModule,
     MediaModule,

@@ -15,9 +15,10 @@ export class ChatGateway {
 
   @SubscribeMessage(ClientEvent.ChatSend)
   send(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
+    const at = new Date();
     return this.signals.run(socket, ClientEvent.ChatSend, body, (input) => {
       const { room, peer } = this.registry.requireMember(socket);
-      return this.chat.send(room, peer, input.text);
+      return this.chat.send(room, peer, input.text, at);
     });
   }
 

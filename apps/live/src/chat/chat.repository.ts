@@ -15,12 +15,14 @@ function toInfo(doc: Pick<ChatMessage, '_id' | 'userId' | 'name' | 'text' | 'cre
 export class ChatRepository {
   constructor(@InjectModel(ChatMessage.name) private readonly messages: Model<ChatMessage>) {}
 
-  async add(sessionId: string, userId: string, name: string, text: string): Promise<ChatMessageInfo> {
+  /** `at` is when the person sent it (kept as createdAt: mongoose only fills an unset one). */
+  async add(sessionId: string, userId: string, name: string, text: string, at = new Date()): Promise<ChatMessageInfo> {
     const doc = await this.messages.create({
       sessionId: new Types.ObjectId(sessionId),
       userId: new Types.ObjectId(userId),
       name,
       text,
+      createdAt: at,
     });
     return toInfo(doc);
   }

@@ -33,11 +33,16 @@ export class ChatService {
     if (list) room.chatHistory = Promise.resolve(update(list).slice(-HISTORY_IN_MEMORY));
   }
 
-  async send(room: Room, peer: Peer, text: string): Promise<ChatMessageInfo> {
+  /**
+   * Applied now or reported failed: the limiter and the store fail fast while
+   * Redis is away (no offline queue), so a message the sender was told had
+   * failed never turns up later. `at` is when the person sent it.
+   */
+  async send(room: Room, peer: Peer, text: string, at = new Date()): Promise<ChatMessageInfo> {
     if (!(await this.limiter.allow(room.sessionId, peer.userId))) {
       throw new LiveException(LiveErrorCode.RateLimited, 'you are sending messages too fast');
     }
-    const message = await this.repository.add(room.sessionId, peer.userId, peer.name, text);
+    const message = await this.repository.add(room.sessionId, peer.userId, peer.name, text, at);
     await this.remember(room, (list) => (list.some((m) => m.id === message.id) ? list : [...list, message]));
     this.notifier.toRoom(room.sessionId, ServerEvent.ChatMessage, message);
     return message;

@@ -108,24 +108,6 @@ export class MembershipService implements OnModuleDestroy {
     await this.attendance.leftExplicitly(sessionId, userId, at);
   }
 
-  /**
-   * Graceful shutdown of this node: every client is told to come back (to
-   * this node once restarted, or another), every interval is closed now, and
-   * every room released so the restarted node or another can claim it at once.
-   */
-  async shutdown(retryInMs: number): Promise<void> {
-    for (const room of this.registry.all()) {
-      this.notifier.toRoom(room.sessionId, ServerEvent.ServerShutdown, {
-        reason: 'shutdown',
-        retryInMs,
-        message: 'the live server is restarting; reconnecting',
-      });
-      for (const peer of [...room.peers.values()]) this.detach(room, peer);
-      await this.attendance.sessionClosed(room.sessionId, 'node-shutdown');
-      await this.close(room);
-    }
-  }
-
   /** The socket dropped: media goes now, attendance waits for the reconnect grace. */
   async disconnected(socket: LiveSocket): Promise<void> {
     const sessionId = socket.data.sessionId;

@@ -15,6 +15,9 @@ import { Peer } from './peer';
 import { Room, SessionFacts } from './room';
 import { RoomNodeMap } from './room-node-map.service';
 
+/** How long clients are asked to wait before joining again after a graceful stop. */
+const REJOIN_AFTER_SHUTDOWN_MS = 1000;
+
 @Injectable()
 export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RoomRegistry.name);
@@ -32,9 +35,26 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     this.pool.on('worker-died', this.onWorkerDied);
   }
 
+  /**
+   * Graceful stop (SIGTERM through Nest's shutdown hooks, a deploy): every
+   * client is told to come back (to this node once restarted, or another) and
+   * every room is released so it can be claimed again at once. Attendance
+   * closes the intervals itself (AttendanceService.onModuleDestroy).
+   */
   async onModuleDestroy(): Promise<void> {
     this.pool.off('worker-died', this.onWorkerDied);
-    for (const room of this.rooms.values()) await this.close(room);
+    for (const room of this.rooms.values()) {
+      try {
+        this.notifier.toRoom(room.sessionId, ServerEvent.ServerShutdown, {
+          reason: 'shutdown',
+          retryInMs: REJOIN_AFTER_SHUTDOWN_MS,
+          message: 'the live server is restarting; reconnecting',
+        });
+      } catch {
+        // No socket server (a test module without one): nobody to tell.
+      }
+    }
+    for (const room of [...this.rooms.values()]) await this.close(room);
   }
 
   get(sessionId: string): Room | undefined {
