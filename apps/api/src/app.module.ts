@@ -15,6 +15,8 @@ import { MaterialsModule } from './materials/materials.module';
 import { ReportsModule } from './reports/reports.module';
 import { LiveConfigModule } from './live-config/live-config.module';
 import { WebModule } from './web/web.module';
+import { AssessmentsModule } from './assessments/assessments.module';
+import { EvaluationsModule } from './evaluations/evaluations.module';
 
 @Module({
   imports: [
@@ -34,6 +36,8 @@ import { WebModule } from './web/web.module';
     CertificatesModule,
     HealthModule,
     LiveConfigModule,
+    AssessmentsModule,
+    EvaluationsModule,
     WebModule,
   ],
 })

@@ -1421,6 +1421,11 @@ export interface components {
       location?: string;
       /**
        * Format: date-time
+       * @description Start of the next session not over yet (running now or to come), UTC; null when none is left
+       */
+      nextSessionAt: string | null;
+      /**
+       * Format: date-time
        * @description UTC
        */
       registrationClosesAt: string;
@@ -2140,7 +2145,7 @@ export interface components {
       maxAttempts: number;
       openDays?: number;
       /** @description Post-test opened early by a trainer (Asia/Jakarta ISO) */
-      openedAt?: Record<string, never>;
+      openedAt?: string | null;
       timeLimitMinutes: number;
     };
     TestSettingsInputDto: {

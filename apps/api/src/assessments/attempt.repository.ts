@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { AttemptQuestion, TestAnswer, testAnswerId, TestAttempt, testAttemptId } from '@balai/database';
+import type { TestKind } from '@balai/domain/assessment';
+
+export type AttemptRecord = TestAttempt;
+export type AnswerRecord = TestAnswer;
+
+/** Highest attempt number ever looked up (the settings' own maximum). */
+export const MAX_ATTEMPT_NUMBER = 10;
+
+/** MongoDB says 11000; FerretDB 1.x says code 1 "UNIQUE constraint failed" on updates. */
+export function isDuplicate(error: unknown): boolean {
+  const e = error as { code?: number; message?: string };
+  return e?.code === 11000 || e?.code === 11001 || (e?.code === 1 && /UNIQUE constraint failed/i.test(String(e?.message)));
+}
+
+/**
+ * Attempts and their per-answer saves. Every read on the hot path is by a
+ * derived primary key: the attempts of a participant are ids 1..10, the answers
+ * of an attempt are one id per question.
+ */
+@Injectable()
+export class AttemptRepository {
+  constructor(
+    @InjectModel(TestAttempt.name) private readonly attempts: Model<TestAttempt>,
+    @InjectModel(TestAnswer.name) private readonly answers: Model<TestAnswer>,
+  ) {}
+
+  findById(id: string | Types.ObjectId): Promise<AttemptRecord | null> {
+    return this.attempts.findById(id).lean<AttemptRecord>().exec();
+  }
+
+  /** The participant's attempts at one test, by number. */
+  async mine(courseId: Types.ObjectId, kind: TestKind, userId: string): Promise<AttemptRecord[]> {
+    const ids = Array.from({ length: MAX_ATTEMPT_NUMBER }, (_, i) => testAttemptId(courseId, kind, userId, i + 1));
+    const rows = await this.attempts.find({ _id: { $in: ids } }).lean<AttemptRecord[]>().exec();
+    return rows.sort((a, b) => a.number - b.number);
+  }
+
+  /** Every attempt at a course's tests (reports). */
+  byCourse(courseId: Types.ObjectId, kind?: TestKind): Promise<AttemptRecord[]> {
+    return this.attempts.find(kind ? { courseId, kind } : { courseId }).lean<AttemptRecord[]>().exec();
+  }
+
+  /** Inserts attempt `number`; null when it already exists (a concurrent start). */
+  async insert(attempt: Omit<AttemptRecord, 'createdAt' | 'updatedAt'>): Promise<AttemptRecord | null> {
+    try {
+      return (await this.attempts.create(attempt)).toObject();
+    } catch (error) {
+      if (isDuplicate(error)) return null;
+      throw error;
+    }
+  }
+
+  async close(id: Types.ObjectId, set: Pick<AttemptRecord, 'submittedAt' | 'closedBy' | 'score' | 'maxScore' | 'percent'>): Promise<void> {
+    await this.attempts.updateOne({ _id: id, submittedAt: { $exists: false } }, { $set: set }).exec();
+  }
+
+  /** Saves (or replaces) one answer. Idempotent: the id is (attempt, question). */
+  async saveAnswer(attempt: AttemptRecord, questionId: string, optionIds: string[], savedAt: Date): Promise<void> {
+    const _id = testAnswerId(attempt._id, questionId);
+    const doc = { attemptId: attempt._id, courseId: attempt.courseId, questionId, optionIds, savedAt };
+    try {
+      await this.answers.updateOne({ _id }, { $set: doc }, { upsert: true }).exec();
+    } catch (error) {
+      // Two saves of the same answer raced to insert: the row exists now, so this one updates it.
+      if (!isDuplicate(error)) throw error;
+      await this.answers.updateOne({ _id }, { $set: doc }).exec();
+    }
+  }
+
+  async answersOf(attempt: Pick<AttemptRecord, '_id'> & { questions: Pick<AttemptQuestion, 'id'>[] }): Promise<Map<string, AnswerRecord>> {
+    const ids = attempt.questions.map((q) => testAnswerId(attempt._id, q.id));
+    const rows = await this.answers.find({ _id: { $in: ids } }).lean<AnswerRecord[]>().exec();
+    return new Map(rows.map((r) => [r.questionId, r]));
+  }
+
+  /** Answers of many attempts (reports). */
+  answersOfAttempts(attemptIds: Types.ObjectId[]): Promise<AnswerRecord[]> {
+    return this.answers.find({ attemptId: { $in: attemptIds } }).lean<AnswerRecord[]>().exec();
+  }
+
+  async deleteByCourse(courseId: Types.ObjectId): Promise<void> {
+    await this.answers.deleteMany({ courseId }).exec();
+    await this.attempts.deleteMany({ courseId }).exec();
+  }
+}

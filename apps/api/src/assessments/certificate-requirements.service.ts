@@ -1,0 +1,105 @@
+/**
+ * A participant's certificate conditions in one place: attendance (the
+ * platform's eligibility check) plus the optional post-test minimum and
+ * evaluation of issue 11. Also the hook that makes automatic issuance fire when
+ * the last condition is met after the course has ended: a late post-test or
+ * evaluation enqueues that one certificate through the typed producer, and the
+ * worker checks eligibility again before it issues.
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import type { AuthUser } from '@balai/common';
+import { AssessmentSettings, Certificate, EligibilityRepository, EvaluationSubmission, TestAttempt } from '@balai/database';
+import { readAssessmentFacts } from '@balai/database/assessment-facts';
+import { assessmentRequirements } from '@balai/domain/assessment';
+import { CertificateProducer } from '@balai/queue';
+import { CourseAccess } from '../courses/course-access';
+import type { CourseRecord } from '../courses/course.repository';
+import { forbidden, notFound } from '../common/errors';
+import type { CertificateRequirementsDto } from './dto/test.dto';
+
+export interface ParticipantRequirements {
+  userId: string;
+  eligible: boolean;
+  reasons: string[];
+  attendancePercent: number;
+  postTestPercent: number | null;
+  evaluationSubmitted: boolean;
+}
+
+@Injectable()
+export class CertificateRequirements {
+  private readonly logger = new Logger(CertificateRequirements.name);
+
+  constructor(
+    private readonly access: CourseAccess,
+    private readonly eligibility: EligibilityRepository,
+    private readonly producer: CertificateProducer,
+    @InjectModel(AssessmentSettings.name) private readonly settings: Model<AssessmentSettings>,
+    @InjectModel(TestAttempt.name) private readonly attempts: Model<TestAttempt>,
+    @InjectModel(EvaluationSubmission.name) private readonly submissions: Model<EvaluationSubmission>,
+    @InjectModel(Certificate.name) private readonly certificates: Model<Certificate>,
+  ) {}
+
+  /** What the signed-in participant still lacks ("Isi evaluasi untuk mendapatkan sertifikat"). */
+  async mine(actor: AuthUser, courseId: string): Promise<CertificateRequirementsDto> {
+    if (actor.role !== 'participant') throw forbidden();
+    const course = await this.access.forMember(actor, courseId, true);
+    const [row] = await this.forParticipants(course, [actor.id]);
+    if (!row) throw notFound();
+    const rules = await this.settings.findById(course._id).lean<AssessmentSettings>().exec();
+    const certified = await this.certificates.exists({ courseId: course._id, userId: row.userId, revokedAt: { $exists: false } }).exec();
+    return {
+      courseId,
+      eligible: row.eligible,
+      reasons: row.reasons,
+      attendancePercent: row.attendancePercent,
+      minAttendancePercent: course.certificate?.minAttendancePercent ?? 80,
+      postTestPercent: row.postTestPercent,
+      minPostTestPercent: rules?.minPostTestPercent ?? null,
+      evaluationSubmitted: row.evaluationSubmitted,
+      requireEvaluation: rules?.requireEvaluation === true,
+      certified: Boolean(certified),
+    };
+  }
+
+  /** Every condition for these participants (admin reports show each one's reasons). */
+  async forParticipants(course: CourseRecord, userIds?: string[]): Promise<ParticipantRequirements[]> {
+    const courseId = course._id.toHexString();
+    const verdict = await this.eligibility.forCourse(courseId, userIds);
+    if (!verdict) return [];
+    const ids = verdict.participants.map((p) => p.userId);
+    const { rules, facts } = await readAssessmentFacts({ settings: this.settings, attempts: this.attempts, submissions: this.submissions }, courseId, ids, true);
+    return verdict.participants.map((p) => {
+      const f = facts.get(p.userId) ?? { postTestPercent: null, evaluationSubmitted: false };
+      const missing = p.reason === 'CERTIFICATES_DISABLED' || p.reason === 'NOT_ENROLLED' ? [] : assessmentRequirements(rules, f);
+      const reasons = [...(p.eligible ? [] : [p.reason ?? 'NOT_ELIGIBLE']), ...missing];
+      return {
+        userId: p.userId,
+        eligible: reasons.length === 0,
+        reasons,
+        attendancePercent: p.attendancePercent,
+        postTestPercent: f.postTestPercent,
+        evaluationSubmitted: f.evaluationSubmitted,
+      };
+    });
+  }
+
+  /**
+   * Called when a participant submits the post-test or the evaluation: with
+   * automatic issuance on and the course over, an eligible participant's
+   * certificate is enqueued now instead of waiting for the next scan.
+   */
+  async recheck(course: CourseRecord, userId: string): Promise<void> {
+    const rules = course.certificate;
+    if (!rules || rules.enabled === false || rules.autoIssue !== true) return;
+    const verdict = await this.eligibility.forCourse(course._id.toHexString(), [userId]);
+    if (!verdict?.allSessionsEnded) return;
+    const [row] = await this.forParticipants(course, [userId]);
+    if (!row?.eligible) return;
+    if (await this.certificates.exists({ courseId: course._id, userId: row.userId }).exec()) return;
+    await this.producer.enqueue(course._id.toHexString(), [userId], 'auto');
+    this.logger.log({ courseId: course._id.toHexString(), userId }, 'certificate enqueued after the last condition was met');
+  }
+}
