@@ -6,8 +6,8 @@
  * this host; a participant's Chromium at 360 px runs inside a network
  * namespace behind a shaped veth pair (link.ts: tbf + ifb, delay and loss from
  * netem-queue.c through NFQUEUE). For each profile a new participant signs in
- * over the link with a cold cache, waits on "Kelas saya" until the network is
- * quiet, clicks "Masuk kelas", and stays --seconds. Printed per profile:
+ * over the link with a cold cache, stays on "Kelas saya" 3 s and until the
+ * network is quiet, clicks "Masuk kelas", and stays --seconds. Printed per profile:
  * click -> first audio, how much of that was spent downloading the room code,
  * the video received (resolution, freezes, fps, resolution switches), audio
  * concealment, whether and when audio-only was offered, and then, in audio-only
@@ -40,6 +40,7 @@ const TIMEOUT_MINUTES = Number(option('timeout-minutes', '20'));
 const NO_BUILD = argv.includes('--no-build');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 360, height: 740 };
+const DWELL_MS = 3000;
 const AUDIO_ONLY_SETTLE_MS = 6000;
 const AUDIO_ONLY_MEASURE_MS = 15_000;
 
@@ -210,11 +211,13 @@ class FieldBench {
     const t0 = Date.now();
     await signIn(page, origin, email, password);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
+    notes.push(`sign-in to "Kelas saya" over the link took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const join = page.locator('a, button').filter({ hasText: 'Masuk kelas' }).first();
     await join.waitFor();
-    // A person reads the list for a moment; whatever the app fetches meanwhile is fair game.
+    // A person reads the list for a moment (3 s at least, until the network is quiet); whatever the app
+    // fetches meanwhile is fair game.
+    await sleep(DWELL_MS);
     await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => notes.push('network not idle on "Kelas saya" after 20 s'));
-    notes.push(`sign-in to "Kelas saya" over the link took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await join.click();
     const clickedAt = Date.now();
     const probe = () => page.evaluate(() => window.__field!);

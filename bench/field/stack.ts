@@ -37,6 +37,23 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
+/** Everything this run wrote to the shared Redis (its own prefix). */
+async function removeRedisKeys(url: string, prefix: string): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** `vite build` of apps/web into `outDir` (the same config as `npm run build:web`). */
 export function buildWeb(outDir: string): void {
   execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
@@ -130,6 +147,7 @@ export async function startStack(hostIp: string, webDir: string): Promise<Stack>
         .catch(() => undefined);
       await live.close().catch(() => undefined);
       await api.close().catch(() => undefined);
+      await removeRedisKeys(process.env.REDIS_URL!, `bench_field_${tag}`).catch(() => undefined);
     },
   };
 }
