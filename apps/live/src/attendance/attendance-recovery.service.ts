@@ -12,6 +12,7 @@
  */
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { RedisClient } from '@balai/common';
 import type { LiveAppEnv } from '../config/live-config';
 import { AttendanceService } from './attendance.service';
 import { PresenceStore } from './presence.store';
@@ -27,9 +28,17 @@ export class AttendanceRecovery implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly attendance: AttendanceService,
     private readonly store: PresenceStore,
+    redis: RedisClient,
     config: ConfigService<LiveAppEnv, true>,
   ) {
     this.leaseMs = config.get('LIVE_NODE_LEASE_MS', { infer: true });
+    // Connection errors are logged once per outage (ioredis reconnects by itself); commands fail fast meanwhile.
+    let reported = false;
+    redis.client.on('error', (error: Error) => {
+      if (!reported) this.logger.warn({ err: error }, 'Redis unreachable; live commands fail fast until it is back');
+      reported = true;
+    });
+    redis.client.on('ready', () => (reported = false));
   }
 
   private get nodeId(): string {
