@@ -1,7 +1,9 @@
 /**
  * A mediasoup worker is killed (SIGKILL) mid-session: the room is rebuilt on a
- * healthy worker, clients are told to redo their media, and the participant
- * receives the host's video and audio again without reloading the page.
+ * healthy worker, clients are told to redo their media (media:restart only: no
+ * producer:closed, which a client could take for moderation), the host
+ * re-publishes by itself and the participant decodes the host's video and
+ * receives audio again within 2 s, without reloading the page.
  */
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../support/chromium';
@@ -11,8 +13,8 @@ import { BrowserPeer, receivesFrom, serveClient, StaticSite } from '../../suppor
 import { eventually } from '../../support/wait';
 import { RunningLive, startLiveApp, TestCourse } from '../../support/live-app';
 
-/** From the kill to the participant decoding video again. */
-const RECOVERY_DEADLINE_MS = 15_000;
+/** From the kill to the participant decoding video again (issue 10: within 2 s). */
+const RECOVERY_DEADLINE_MS = 2_000;
 
 jest.setTimeout(120_000);
 
@@ -58,9 +60,14 @@ describe('live room survives a mediasoup worker death', () => {
     await eventually(() => viewer.events('media:restart'), (events) => events.length === 1, 10_000);
     const after = await viewer.waitForStats(
       (stats) => receivesFrom(course.trainer.id)(stats.filter((s) => !oldConsumers.has(s.consumerId))),
-      RECOVERY_DEADLINE_MS,
+      RECOVERY_DEADLINE_MS * 5, // poll past the deadline so a miss reports the time it took
     );
     const recoveryMs = Date.now() - killedAt;
+    process.stdout.write(`worker death: participant decoding again ${recoveryMs} ms after SIGKILL\n`);
+    // Nobody was told a producer closed: the owner would take it for moderation.
+    expect(await host.events('producer:closed')).toEqual([]);
+    expect(await viewer.events('producer:closed')).toEqual([]);
+    expect(await host.events('media:restart')).toHaveLength(1);
     expect(recoveryMs).toBeLessThan(RECOVERY_DEADLINE_MS);
     expect(after.find((s) => s.kind === 'video' && !oldConsumers.has(s.consumerId))!.framesDecoded).toBeGreaterThan(0);
 
@@ -69,6 +76,5 @@ describe('live room survives a mediasoup worker death', () => {
     expect(pool.pids()).not.toContain(deadPid);
     expect(room.peers.size).toBe(2);
     expect(await viewer.connected()).toBe(true);
-    process.stdout.write(`worker death: participant decoding again ${recoveryMs} ms after SIGKILL\n`);
   });
 });
