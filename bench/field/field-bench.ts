@@ -132,7 +132,7 @@ class FieldBench {
   private hostBrowser: Browser | undefined;
   private phoneBrowser: Browser | undefined;
   private workDir = mkdtempSync(join(tmpdir(), 'balai-field-'));
-  private cleaned = false;
+  private cleaning: Promise<void> | undefined;
 
   async run(): Promise<Result[]> {
     requireTools();
@@ -161,7 +161,9 @@ class FieldBench {
     const session = await createSession(api, course.id, new Date(Date.now() - 5 * 60_000), 240, [trainer.id]);
 
     log(`stack: api+web ${origin}, live ${this.stack.liveUrl}; phone namespace ${this.link.ns} (${this.link.phoneIp}); room code: ${roomFiles.join(', ') || 'not found in the manifest'}`);
-    this.hostBrowser = await launchChromium({ args });
+    // The browsers are closed by our clean-up, which must also remove the namespace: Playwright must not exit first.
+    const signals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
+    this.hostBrowser = await launchChromium({ args, ...signals });
     const hostContext = await this.hostBrowser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta', permissions: ['camera', 'microphone'] });
     const host = await hostContext.newPage();
     await signIn(host, origin, trainer.email, TEST_PASSWORD);
@@ -172,7 +174,7 @@ class FieldBench {
     await sleep(3000); // camera and microphone published
     log('trainer in the room, publishing camera (simulcast) and microphone from loopback');
 
-    this.phoneBrowser = await launchChromium({ executablePath: this.link.chromiumWrapper(this.workDir, CHROMIUM), args });
+    this.phoneBrowser = await launchChromium({ executablePath: this.link.chromiumWrapper(this.workDir, CHROMIUM), args, ...signals });
     const results: Result[] = [];
     for (const index of PROFILE_INDEXES) {
       const profile = PROFILES[index];
@@ -259,9 +261,13 @@ class FieldBench {
     };
   }
 
-  async cleanup(): Promise<void> {
-    if (this.cleaned) return;
-    this.cleaned = true;
+  /** Idempotent: a signal and the main path may both ask; both wait for the same clean-up. */
+  cleanup(): Promise<void> {
+    this.cleaning ??= this.doCleanup();
+    return this.cleaning;
+  }
+
+  private async doCleanup(): Promise<void> {
     await this.phoneBrowser?.close().catch(() => undefined);
     await this.hostBrowser?.close().catch(() => undefined);
     await this.link?.down().catch((error: unknown) => process.stderr.write(`namespace cleanup failed: ${String(error)}\n`));
@@ -286,12 +292,16 @@ function table(results: Result[]): string {
 
 async function main(): Promise<void> {
   const bench = new FieldBench();
+  let stopping = false;
   const stop = (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
     process.stderr.write(`bench:field: ${why}; cleaning up\n`);
     void bench.cleanup().finally(() => process.exit(code));
   };
-  process.once('SIGINT', () => stop('interrupted', 130));
-  process.once('SIGTERM', () => stop('terminated', 143));
+  // `on`, not `once`: Playwright exits the process on SIGINT when its own listener is the only one left.
+  process.on('SIGINT', () => stop('interrupted', 130));
+  process.on('SIGTERM', () => stop('terminated', 143));
   const limit = setTimeout(() => stop(`time limit of ${TIMEOUT_MINUTES} min reached`, 1), TIMEOUT_MINUTES * 60_000);
   const startLoad = load();
   try {

@@ -9,8 +9,9 @@
  * payloads. Run it inside the network namespace whose iptables rules use the
  * queue: NFQUEUE bindings are per namespace.
  *
- * It must never outlive its bench: --max-seconds ends it (default 900 s), and
- * SIGTERM/SIGINT release every held packet before exiting.
+ * It must never outlive its bench: it ends when its parent dies or after
+ * --max-seconds (default 900 s), and SIGTERM/SIGINT release every held packet
+ * before exiting.
  *
  * Build: cc -O2 -Wall -o netem-queue netem-queue.c -lnetfilter_queue
  * (Debian: libnetfilter-queue-dev).
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
@@ -124,6 +126,10 @@ int main(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGALRM, &sa, NULL);
   alarm((unsigned)max_seconds);
+  /* If the bench dies without cleaning up, so do we (its namespace goes with the next run). */
+  pid_t parent = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) stop = 1;
 
   struct nfq_handle *h = nfq_open();
   if (!h) { perror("nfq_open"); return 1; }
