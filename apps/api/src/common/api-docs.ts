@@ -106,6 +106,24 @@ function addError(op: Operation, status: number): void {
 }
 
 /**
+ * Fields named `...At` (and `...Until`) are instants everywhere in this API (ISO-8601 from `toISOString()` or
+ * with the Jakarta offset). Where a DTO did not say so itself (see ApiDateTime), the document
+ * still says `string`/`date-time`, so clients and the fuzzer check them as such. Request
+ * fields keep the pattern their IsInstant validator gave them instead.
+ */
+function documentInstants(schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }>): void {
+  for (const schema of Object.values(schemas)) {
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (!/(At|Until)$/.test(name) || property.$ref || property.pattern || property.format) continue;
+      if (property.type === undefined || property.type === 'object' || property.type === 'string') {
+        property.type = 'string';
+        property.format = 'date-time';
+      }
+    }
+  }
+}
+
+/**
  * The last pass over the generated document: validation rules into the request schemas,
  * and the error statuses every route of a kind can answer.
  */
@@ -113,6 +131,7 @@ export function finishApiDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.schemas ??= {};
   applyValidationRules(document, { isInstant: { type: 'string', pattern: INSTANT_PATTERN, example: '2026-12-01T09:00:00+07:00' } });
+  documentInstants(document.components.schemas as Record<string, { properties?: Record<string, Record<string, unknown>> }>);
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, value] of Object.entries(methods as Record<string, Operation>)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
