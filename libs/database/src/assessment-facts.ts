@@ -7,13 +7,14 @@
  */
 import type { Model } from 'mongoose';
 import { Types } from 'mongoose';
-import type { AssessmentFacts, AssessmentRules } from '@balai/domain/assessment';
-import { AssessmentSettings, TestAttempt, testAttemptId } from './schemas/assessment.schema';
+import { AssessmentFacts, AssessmentRules, scoreAttempt } from '@balai/domain/assessment';
+import { AssessmentSettings, TestAnswer, testAnswerId, TestAttempt, testAttemptId } from './schemas/assessment.schema';
 import { EvaluationSubmission, evaluationSubmissionId } from './schemas/evaluation.schema';
 
 export interface AssessmentModels {
   settings: Model<AssessmentSettings>;
   attempts: Model<TestAttempt>;
+  answers: Model<TestAnswer>;
   submissions: Model<EvaluationSubmission>;
 }
 
@@ -28,7 +29,13 @@ const MAX_ATTEMPTS = 10;
 const PER_KEY_LIMIT = 20;
 
 /** `everything`: read scores and submissions even when no rule needs them (views and reports). */
-export async function readAssessmentFacts(models: AssessmentModels, courseId: string, userIds: string[], everything = false): Promise<CourseAssessmentFacts> {
+export async function readAssessmentFacts(
+  models: AssessmentModels,
+  courseId: string,
+  userIds: string[],
+  everything = false,
+  now: Date = new Date(),
+): Promise<CourseAssessmentFacts> {
   const course = new Types.ObjectId(courseId);
   const stored = await models.settings.findById(course, { minPostTestPercent: 1, requireEvaluation: 1 }).lean<AssessmentSettings>().exec();
   const rules = { minPostTestPercent: stored?.minPostTestPercent ?? null, requireEvaluation: stored?.requireEvaluation === true };
@@ -39,11 +46,14 @@ export async function readAssessmentFacts(models: AssessmentModels, courseId: st
     const filter = perKey
       ? { _id: { $in: userIds.flatMap((u) => Array.from({ length: MAX_ATTEMPTS }, (_, i) => testAttemptId(course, 'post', u, i + 1))) } }
       : { courseId: course, kind: 'post' };
-    const attempts = await models.attempts.find(filter, { userId: 1, percent: 1, submittedAt: 1 }).lean<TestAttempt[]>().exec();
+    const attempts = await models.attempts.find(filter, { userId: 1, percent: 1, submittedAt: 1, deadlineAt: 1 }).lean<TestAttempt[]>().exec();
     for (const a of attempts) {
       const f = facts.get(a.userId.toString());
-      if (!f || !a.submittedAt || typeof a.percent !== 'number') continue;
-      f.postTestPercent = Math.max(f.postTestPercent ?? -1, a.percent);
+      if (!f) continue;
+      let percent = a.submittedAt && typeof a.percent === 'number' ? a.percent : null;
+      // Past its deadline but nobody submitted (the phone never came back): it counts with what was saved in time.
+      if (percent === null && !a.submittedAt && a.deadlineAt.getTime() <= now.getTime()) percent = await scoreExpired(models, a._id);
+      if (percent !== null) f.postTestPercent = Math.max(f.postTestPercent ?? -1, percent);
     }
   }
   if (everything || rules.requireEvaluation) {
@@ -55,4 +65,15 @@ export async function readAssessmentFacts(models: AssessmentModels, courseId: st
     }
   }
   return { rules, facts };
+}
+
+async function scoreExpired(models: AssessmentModels, attemptId: Types.ObjectId): Promise<number | null> {
+  const attempt = await models.attempts.findById(attemptId, { questions: 1, deadlineAt: 1 }).lean<TestAttempt>().exec();
+  if (!attempt) return null;
+  const rows = await models.answers
+    .find({ _id: { $in: attempt.questions.map((q) => testAnswerId(attempt._id, q.id)) } })
+    .lean<TestAnswer[]>()
+    .exec();
+  const inTime = new Map(rows.filter((r) => r.savedAt.getTime() <= attempt.deadlineAt.getTime()).map((r) => [r.questionId, r.optionIds]));
+  return scoreAttempt(attempt.questions, inTime).percent;
 }

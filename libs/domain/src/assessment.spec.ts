@@ -10,6 +10,7 @@ import {
   testPhase,
   testWindow,
 } from './assessment';
+import { attendanceVerdict, certificateRules } from './certificate-rules';
 
 const single = { id: 'q1', type: 'single' as const, points: 2, options: [{ id: 'a', correct: false }, { id: 'b', correct: true }, { id: 'c', correct: false }] };
 const multiple = { id: 'q2', type: 'multiple' as const, points: 3, options: [{ id: 'a', correct: true }, { id: 'b', correct: true }, { id: 'c', correct: false }] };
@@ -88,5 +89,19 @@ describe('assessment rules', () => {
     expect(assessmentRequirements(rules, { postTestPercent: 69.9, evaluationSubmitted: true })).toEqual(['POST_TEST_BELOW_MINIMUM']);
     expect(assessmentRequirements(rules, { postTestPercent: 70, evaluationSubmitted: true })).toEqual([]);
     expect(assessmentRequirements(null, { postTestPercent: null, evaluationSubmitted: false })).toEqual([]);
+  });
+
+  it('the certificate verdict counts the optional post-test minimum and evaluation after attendance', () => {
+    const rules = certificateRules({ minAttendancePercent: 80 });
+    const sessions = [{ id: 's', startsAt: new Date(0), endsAt: new Date(3600_000) }];
+    const verdict = (percent: number, post: number | null, evaluationSubmitted: boolean, minPostTestPercent: number | null, requireEvaluation: boolean) =>
+      attendanceVerdict({ rules, sessions, attendance: { percent, scheduledMinutes: 60 }, enrolled: true, assessment: { rules: { minPostTestPercent, requireEvaluation }, facts: { postTestPercent: post, evaluationSubmitted } } });
+    expect(verdict(90, null, false, null, false)).toEqual({ eligible: true });
+    expect(verdict(90, 60, true, 70, true)).toEqual({ eligible: false, reason: 'POST_TEST_BELOW_MINIMUM' });
+    expect(verdict(50, null, false, 70, true)).toEqual({ eligible: false, reason: 'BELOW_THRESHOLD', reasons: ['BELOW_THRESHOLD', 'POST_TEST_MISSING', 'EVALUATION_MISSING'] });
+    expect(verdict(90, 70, false, 70, true)).toEqual({ eligible: false, reason: 'EVALUATION_MISSING' });
+    expect(verdict(90, 70, true, 70, true)).toEqual({ eligible: true });
+    // Without the option, nothing changes for existing callers.
+    expect(attendanceVerdict({ rules, sessions, attendance: { percent: 90, scheduledMinutes: 60 }, enrolled: true })).toEqual({ eligible: true });
   });
 });

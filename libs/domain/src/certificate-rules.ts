@@ -4,6 +4,7 @@
  * `attendanceVerdict`, with the course's rules resolved by `certificateRules`.
  */
 import { AttendanceSummary, ScheduledSession, SessionTimes, sessionIsOver } from './attendance-math';
+import { AssessmentFacts, AssessmentRules, assessmentRequirements } from './assessment';
 import { CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from './course';
 
 export interface CertificateRulesInput {
@@ -32,30 +33,47 @@ export function newCourseCertificateRules(type: CourseType, requested?: Certific
   return certificateRules({ enabled: requested?.enabled ?? type === 'pelatihan', minAttendancePercent: requested?.minAttendancePercent, autoIssue: requested?.autoIssue });
 }
 
-export const INELIGIBILITY_REASONS = ['CERTIFICATES_DISABLED', 'NOT_ENROLLED', 'NO_SESSIONS', 'BELOW_THRESHOLD'] as const;
+export const INELIGIBILITY_REASONS = [
+  'CERTIFICATES_DISABLED',
+  'NOT_ENROLLED',
+  'NO_SESSIONS',
+  'BELOW_THRESHOLD',
+  // Optional assessment conditions of issue 11 (libs/domain/src/assessment.ts).
+  'POST_TEST_MISSING',
+  'POST_TEST_BELOW_MINIMUM',
+  'EVALUATION_MISSING',
+] as const;
 export type IneligibilityReason = (typeof INELIGIBILITY_REASONS)[number];
 
 export interface AttendanceVerdict {
   eligible: boolean;
-  /** Why not, when not eligible. */
+  /** Why not, when not eligible: the first unmet condition. */
   reason?: IneligibilityReason;
+  /** Every unmet condition, when more than one (what the participant still has to do). */
+  reasons?: IneligibilityReason[];
 }
 
 /**
  * The verdict for one person. `meetsThreshold` in views and `metThreshold` in
- * reports are `attendanceVerdict(...).eligible` with `enrolled: true`.
+ * reports are `attendanceVerdict(...).eligible` with `enrolled: true` and no
+ * `assessment`. With `assessment`, the course's optional post-test minimum and
+ * evaluation conditions count too (every one of them, after attendance).
  */
 export function attendanceVerdict(input: {
   rules: ResolvedCertificateRules;
   sessions: ScheduledSession[];
   attendance: Pick<AttendanceSummary, 'percent' | 'scheduledMinutes'>;
   enrolled: boolean;
+  assessment?: { rules: AssessmentRules | null | undefined; facts: AssessmentFacts };
 }): AttendanceVerdict {
   if (!input.rules.enabled) return { eligible: false, reason: 'CERTIFICATES_DISABLED' };
   if (!input.enrolled) return { eligible: false, reason: 'NOT_ENROLLED' };
-  if (input.sessions.length === 0 || input.attendance.scheduledMinutes <= 0) return { eligible: false, reason: 'NO_SESSIONS' };
-  if (input.attendance.percent < input.rules.minAttendancePercent) return { eligible: false, reason: 'BELOW_THRESHOLD' };
-  return { eligible: true };
+  const unmet: IneligibilityReason[] = [];
+  if (input.sessions.length === 0 || input.attendance.scheduledMinutes <= 0) unmet.push('NO_SESSIONS');
+  else if (input.attendance.percent < input.rules.minAttendancePercent) unmet.push('BELOW_THRESHOLD');
+  if (input.assessment) unmet.push(...assessmentRequirements(input.assessment.rules, input.assessment.facts));
+  if (!unmet.length) return { eligible: true };
+  return unmet.length === 1 ? { eligible: false, reason: unmet[0] } : { eligible: false, reason: unmet[0], reasons: unmet };
 }
 
 /** Met the attendance threshold (ignores whether certificates are enabled). */

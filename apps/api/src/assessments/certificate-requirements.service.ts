@@ -10,9 +10,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { AuthUser } from '@balai/common';
-import { AssessmentSettings, Certificate, EligibilityRepository, EvaluationSubmission, TestAttempt } from '@balai/database';
+import { AssessmentSettings, Certificate, certificateObjectId, EligibilityRepository, EvaluationSubmission, TestAnswer, TestAttempt } from '@balai/database';
 import { readAssessmentFacts } from '@balai/database/assessment-facts';
-import { assessmentRequirements } from '@balai/domain/assessment';
 import { CertificateProducer } from '@balai/queue';
 import { CourseAccess } from '../courses/course-access';
 import type { CourseRecord } from '../courses/course.repository';
@@ -38,6 +37,7 @@ export class CertificateRequirements {
     private readonly producer: CertificateProducer,
     @InjectModel(AssessmentSettings.name) private readonly settings: Model<AssessmentSettings>,
     @InjectModel(TestAttempt.name) private readonly attempts: Model<TestAttempt>,
+    @InjectModel(TestAnswer.name) private readonly answers: Model<TestAnswer>,
     @InjectModel(EvaluationSubmission.name) private readonly submissions: Model<EvaluationSubmission>,
     @InjectModel(Certificate.name) private readonly certificates: Model<Certificate>,
   ) {}
@@ -49,7 +49,8 @@ export class CertificateRequirements {
     const [row] = await this.forParticipants(course, [actor.id]);
     if (!row) throw notFound();
     const rules = await this.settings.findById(course._id).lean<AssessmentSettings>().exec();
-    const certified = await this.certificates.exists({ courseId: course._id, userId: row.userId, revokedAt: { $exists: false } }).exec();
+    const certificate = await this.certificates.findById(certificateObjectId(course._id, row.userId), { status: 1 }).lean<Certificate>().exec();
+    const certified = certificate?.status === 'valid';
     return {
       courseId,
       eligible: row.eligible,
@@ -70,11 +71,11 @@ export class CertificateRequirements {
     const verdict = await this.eligibility.forCourse(courseId, userIds);
     if (!verdict) return [];
     const ids = verdict.participants.map((p) => p.userId);
-    const { rules, facts } = await readAssessmentFacts({ settings: this.settings, attempts: this.attempts, submissions: this.submissions }, courseId, ids, true);
+    const { facts } = await readAssessmentFacts({ settings: this.settings, attempts: this.attempts, answers: this.answers, submissions: this.submissions }, courseId, ids, true);
     return verdict.participants.map((p) => {
       const f = facts.get(p.userId) ?? { postTestPercent: null, evaluationSubmitted: false };
-      const missing = p.reason === 'CERTIFICATES_DISABLED' || p.reason === 'NOT_ENROLLED' ? [] : assessmentRequirements(rules, f);
-      const reasons = [...(p.eligible ? [] : [p.reason ?? 'NOT_ELIGIBLE']), ...missing];
+      // The verdict already counts the assessment conditions (EligibilityRepository -> attendanceVerdict).
+      const reasons: string[] = p.eligible ? [] : (p.reasons ?? [p.reason ?? 'NOT_ELIGIBLE']);
       return {
         userId: p.userId,
         eligible: reasons.length === 0,
@@ -98,7 +99,7 @@ export class CertificateRequirements {
     if (!verdict?.allSessionsEnded) return;
     const [row] = await this.forParticipants(course, [userId]);
     if (!row?.eligible) return;
-    if (await this.certificates.exists({ courseId: course._id, userId: row.userId }).exec()) return;
+    if (await this.certificates.exists({ _id: certificateObjectId(course._id, row.userId) }).exec()) return;
     await this.producer.enqueue(course._id.toHexString(), [userId], 'auto');
     this.logger.log({ courseId: course._id.toHexString(), userId }, 'certificate enqueued after the last condition was met');
   }

@@ -18,10 +18,13 @@ import {
   IneligibilityReason,
   summarizeAttendance,
 } from '@balai/domain';
+import { readAssessmentFacts } from '../assessment-facts';
+import { AssessmentSettings, TestAnswer, TestAttempt } from '../schemas/assessment.schema';
 import { AttendanceInterval } from '../schemas/attendance.schema';
 import { Course } from '../schemas/course.schema';
 import { CourseSession } from '../schemas/course-session.schema';
 import { Enrollment } from '../schemas/enrollment.schema';
+import { EvaluationSubmission } from '../schemas/evaluation.schema';
 
 export interface ParticipantEligibility {
   userId: string;
@@ -29,8 +32,10 @@ export interface ParticipantEligibility {
   attendedMinutes: number;
   sessionsAttended: number;
   eligible: boolean;
-  /** Why not, when not eligible. */
+  /** Why not, when not eligible (the first unmet condition). */
   reason?: IneligibilityReason;
+  /** Every unmet condition, when more than one. */
+  reasons?: IneligibilityReason[];
 }
 
 export interface CourseEligibility {
@@ -54,6 +59,10 @@ export class EligibilityRepository {
     @InjectModel(CourseSession.name) private readonly sessions: Model<CourseSession>,
     @InjectModel(Enrollment.name) private readonly enrollments: Model<Enrollment>,
     @InjectModel(AttendanceInterval.name) private readonly intervals: Model<AttendanceInterval>,
+    @InjectModel(AssessmentSettings.name) private readonly assessmentSettings: Model<AssessmentSettings>,
+    @InjectModel(TestAttempt.name) private readonly attempts: Model<TestAttempt>,
+    @InjectModel(TestAnswer.name) private readonly answers: Model<TestAnswer>,
+    @InjectModel(EvaluationSubmission.name) private readonly submissions: Model<EvaluationSubmission>,
   ) {}
 
   /** Every enrolled participant of the course, or only `userIds` when given. Null when the course does not exist. */
@@ -81,9 +90,18 @@ export class EligibilityRepository {
       : [];
     const byUser = groupIntervals(intervals);
     const rules = certificateRules(course.certificate);
+    // The course's optional post-test minimum and evaluation conditions (issue 11); nothing is read when it has none.
+    const assessment = await readAssessmentFacts(
+      { settings: this.assessmentSettings, attempts: this.attempts, answers: this.answers, submissions: this.submissions },
+      courseId,
+      wanted,
+      false,
+      now,
+    );
     const participants = wanted.map((userId): ParticipantEligibility => {
       const attendance = summarizeAttendance(sessions, byUser.get(userId));
-      const verdict = attendanceVerdict({ rules, sessions, attendance, enrolled: enrolledIds.has(userId) });
+      const facts = assessment.facts.get(userId) ?? { postTestPercent: null, evaluationSubmitted: false };
+      const verdict = attendanceVerdict({ rules, sessions, attendance, enrolled: enrolledIds.has(userId), assessment: { rules: assessment.rules, facts } });
       return {
         userId,
         attendancePercent: attendance.percent,
