@@ -74,6 +74,10 @@ export interface LiveClientOptions {
   getToken: () => Promise<string | null>;
 }
 
+/** While still down, a cause we learnt (the node said it restarts, the API answers but live does not) stays. */
+const keptCause = (cause: ConnectionCause | null): ConnectionCause =>
+  cause === 'server-restart' || cause === 'live-unreachable' ? cause : 'network';
+
 const toLiveError = (e: unknown): LiveError =>
   e instanceof LiveRequestError ? e.error : { code: LiveErrorCode.Internal, message: e instanceof Error ? e.message : String(e) };
 
@@ -88,6 +92,8 @@ export class LiveClient {
   private closed = false;
   private connectAttempts = 0;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** The last receiver report sent (diagnostics and the development test hooks). */
+  lastNetworkReport: ClientRequest<'media:report-network'> | null = null;
   private firstJoin: { resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   constructor(private readonly opts: LiveClientOptions) {
@@ -107,6 +113,15 @@ export class LiveClient {
   /** Before the socket exists: the live endpoint is being looked up (API down and nothing remembered). */
   waitingForEndpoint(attempt: number): void {
     this.patch((s) => disconnected(s, 'config-unreachable', attempt));
+  }
+
+  /**
+   * The page could reach the API while the live service is unreachable: the
+   * participant's internet is fine, say so (the room component probes).
+   */
+  liveUnreachable(): void {
+    const s = this.state.get();
+    if ((s.status === 'connecting' || s.status === 'reconnecting') && s.cause === 'network') this.patch((st) => ({ ...st, cause: 'live-unreachable' }));
   }
 
   /** Tracks to publish as soon as the room's media is up (the trainer's device check). */
@@ -190,7 +205,7 @@ export class LiveClient {
     this.dropMedia();
     const s = this.state.get();
     if (s.status === 'ended' || s.status === 'removed') return;
-    this.patch((st) => disconnected(st, st.cause === 'server-restart' ? 'server-restart' : 'network'));
+    this.patch((st) => disconnected(st, keptCause(st.cause)));
     // socket.io does not reconnect by itself after the server closed the socket on purpose.
     if (reason === 'io server disconnect') setTimeout(() => this.signalling?.reconnect(), joinBackoffMs(1));
   }
@@ -207,7 +222,7 @@ export class LiveClient {
       }
     }
     this.connectAttempts++;
-    this.patch((s) => disconnected(s, s.cause === 'server-restart' ? 'server-restart' : 'network', this.connectAttempts));
+    this.patch((s) => disconnected(s, keptCause(s.cause), this.connectAttempts));
   }
 
   private async join(): Promise<void> {
@@ -313,14 +328,16 @@ export class LiveClient {
       offerAudioOnly: st.offerAudioOnly || (r.offerAudioOnly && !st.audioOnly && !st.offerDeclined),
     }));
     const m = r.measures;
-    void this.request(ClientEvent.ReportNetwork, {
+    const report: ClientRequest<'media:report-network'> = {
       quality: r.quality,
       ...(r.availableBitrate !== undefined ? { availableBitrate: r.availableBitrate } : {}),
       lossPercent: Math.min(100, Math.round(m.lossPercent * 10) / 10),
       jitterMs: Math.min(60_000, Math.round(m.jitterMs)),
       framesPerSecond: Math.min(240, Math.round(m.framesPerSecond * 10) / 10),
       freezesPerMinute: Math.min(600, Math.round(m.freezesPerMinute * 10) / 10),
-    }).then(
+    };
+    this.lastNetworkReport = report;
+    void this.request(ClientEvent.ReportNetwork, report).then(
       ({ suggestAudioOnly }) => {
         if (suggestAudioOnly) this.patch((st) => (st.audioOnly || st.offerDeclined ? st : { ...st, offerAudioOnly: true }));
       },

@@ -249,13 +249,14 @@ export class MediaSession {
     }
     let rttMs: number | null = null;
     let availableBitrate: number | undefined;
-    const transport = this.recvTransport;
-    if (transport && !transport.closed) {
+    // The receive side's path first; a trainer who receives nothing still has the send side's.
+    for (const transport of [this.recvTransport, this.sendTransport]) {
+      if (rttMs !== null || !transport || transport.closed) continue;
       try {
         (await transport.getStats()).forEach((s: Record<string, unknown>) => {
           if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
             if (typeof s.currentRoundTripTime === 'number') rttMs = s.currentRoundTripTime * 1000;
-            if (typeof s.availableIncomingBitrate === 'number') availableBitrate = s.availableIncomingBitrate;
+            if (transport === this.recvTransport && typeof s.availableIncomingBitrate === 'number') availableBitrate = s.availableIncomingBitrate;
           }
         });
       } catch {

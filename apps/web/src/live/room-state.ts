@@ -20,7 +20,7 @@ import type { ServerNotification } from '@balai/live-contract/socket';
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'removed' | 'error';
 
 /** Why the room is not (yet) live, shown in words to the participant. */
-export type ConnectionCause = 'network' | 'server-restart' | 'room-moving' | 'config-unreachable';
+export type ConnectionCause = 'network' | 'live-unreachable' | 'server-restart' | 'room-moving' | 'config-unreachable';
 
 /** A media failure the participant must be told about (never a silent room). */
 export type MediaProblem = 'unsupported' | 'insecure' | 'ice-failed' | 'no-media';

@@ -32,6 +32,8 @@ export function installTestHooks(client: LiveClient): () => void {
     },
     /** Everything the receiver measured (inbound streams by consumer SSRC, RTT). */
     inbound: () => client.inbound(),
+    /** The last `media:report-network` sent (receiver measurements). */
+    lastNetworkReport: () => client.lastNetworkReport,
   };
   window.__balaiLive = hooks;
   return () => {

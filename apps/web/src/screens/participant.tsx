@@ -8,6 +8,7 @@ import { useStore } from '../store';
 import { formatDate, formatRange, formatTime } from '../time';
 import { Alert, Badge, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList } from './catalogue';
+import { prefetchLiveRoom } from '../live/prefetch';
 
 /** How early the room opens; the live service is authoritative (ROOM_EARLY_ENTRY_MINUTES). */
 export const EARLY_ENTRY_MS = 30 * 60_000;
@@ -79,6 +80,8 @@ export function MyClasses() {
   const now = useNow();
   const route = useRoute();
   const elsewhere = useParticipantOnly();
+  // The room's code and the live address, fetched while the participant reads this page (#10 weak link).
+  useEffect(() => prefetchLiveRoom(), []);
   const state = useLoad(async (): Promise<ClassItem[]> => {
     if (elsewhere) return [];
     const list = (await api.myEnrollments()).filter((e) => e.status === 'enrolled' || e.status === 'waitlisted');

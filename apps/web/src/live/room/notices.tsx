@@ -14,6 +14,8 @@ function causeText(cause: ConnectionCause | null): string {
   switch (cause) {
     case 'server-restart':
       return lt('causeServerRestart');
+    case 'live-unreachable':
+      return lt('causeLiveUnreachable');
     case 'room-moving':
       return lt('causeRoomMoving');
     case 'config-unreachable':

@@ -90,6 +90,20 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
     };
   }, [client]);
 
+  // Down with no known cause: if the API answers, the participant's internet is fine and the class server is not.
+  const probing = (s.status === 'connecting' || s.status === 'reconnecting') && s.cause === 'network';
+  useEffect(() => {
+    if (!probing) return undefined;
+    const probe = () =>
+      void fetch('/api/health', { cache: 'no-store' }).then(
+        () => client.liveUnreachable(),
+        () => undefined,
+      );
+    // Not at once: a blip of a mobile link is over before the first probe.
+    const timer = setInterval(probe, 3000);
+    return () => clearInterval(timer);
+  }, [probing]);
+
   if (s.status === 'ended' || s.status === 'removed')
     return (
       <div class="live">
