@@ -46,6 +46,8 @@ const Trainer = lazy(() => import('./screens/trainer').then((m) => m.TrainerHome
 const TrainerCourse = lazy(() => import('./screens/trainer').then((m) => m.TrainerCourse as ComponentType<Props>));
 const Admin = lazy(() => import('./screens/admin').then((m) => m.AdminHome as ComponentType<Props>));
 const AdminCourse = lazy(() => import('./screens/admin').then((m) => m.AdminCourse as ComponentType<Props>));
+const TakeTest = lazy(() => import('./screens/assessments').then((m) => m.TakeTest as ComponentType<Props>));
+const Evaluation = lazy(() => import('./screens/assessments').then((m) => m.EvaluationScreen as ComponentType<Props>));
 
 const ROUTES: Array<[string, ComponentType<Props>, ('participant' | 'trainer' | 'admin' | 'any')?]> = [
   ['/', Catalogue as ComponentType<Props>],
@@ -59,6 +61,8 @@ const ROUTES: Array<[string, ComponentType<Props>, ('participant' | 'trainer' | 
   ['/verifikasi/:code', Verify as ComponentType<Props>],
   ['/kelas', MyClasses as ComponentType<Props>, 'any'],
   ['/kelas/:id', MyCourse as ComponentType<Props>, 'any'],
+  ['/kelas/:id/tes/:kind', TakeTest, 'participant'],
+  ['/kelas/:id/evaluasi', Evaluation, 'participant'],
   ['/sertifikat', Certificates as ComponentType<Props>, 'any'],
   ['/sesi/:sessionId', LiveRoom, 'any'],
   ['/pelatih', Trainer, 'trainer'],

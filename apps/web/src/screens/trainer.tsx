@@ -8,6 +8,7 @@ import { formatDateTime, formatRange } from '../time';
 import { Alert, Badge, Field, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList, typeLabel } from './catalogue';
 import { EARLY_ENTRY_MS, joinWindow, useNow } from './participant';
+import { AssessmentStaffPanelLazy } from './assessments/lazy-panels';
 
 export function TrainerHome() {
   useLang();
@@ -143,6 +144,7 @@ export function TrainerCourse({ id }: Record<string, string>) {
           <h2>{t('sessions')}</h2>
           <SessionList sessions={sessions} action={(s) => <GoLiveButton s={s} now={now} />} />
           <MaterialsPanel courseId={course.id} canUpload />
+          <AssessmentStaffPanelLazy courseId={course.id} />
         </>
       )}
     </Loaded>

@@ -6,6 +6,7 @@ import { t, useLang } from '../../i18n';
 import { Alert, Badge, Loaded, PageTitle, useLoad } from '../../ui';
 import { typeLabel } from '../catalogue';
 import { MaterialsPanel } from '../trainer';
+import { AssessmentStaffPanelLazy } from '../assessments/lazy-panels';
 import { AttendancePanel } from './attendance-panel';
 import { CertificatesPanel } from './certificates-panel';
 import { CourseForm } from './course-form';
@@ -79,6 +80,7 @@ export function AdminCourse({ id }: Record<string, string>) {
           {course.certificate.enabled && <SignatoryWarning />}
           <CertificatesPanel courseId={course.id} />
           <MaterialsPanel courseId={course.id} canUpload />
+          <AssessmentStaffPanelLazy courseId={course.id} />
         </>
       )}
     </Loaded>

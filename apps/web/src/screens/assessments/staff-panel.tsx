@@ -1,0 +1,408 @@
+/**
+ * For admins and the course's trainers, on the course page: test settings and
+ * certificate conditions, the question bank (add, delete, import/export with a
+ * template), the pre/post report with its chart and CSV, and the anonymous
+ * evaluation results.
+ */
+import { useState } from 'preact/hooks';
+import { errorMessage } from '../../errors';
+import { useLang } from '../../i18n';
+import { formatDateTime } from '../../time';
+import { Alert, Field, Loaded, useLoad } from '../../ui';
+import { AssessmentReport, assessApi, AssessmentSettings, CreateQuestion } from './assess-api';
+import { AssessKey, ta } from './i18n';
+import './assessments.css';
+
+type Msg = { kind: 'error' | 'success'; text: string } | null;
+const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+function SettingsForm({ courseId, settings, onSaved }: { courseId: string; settings: AssessmentSettings; onSaved: () => void }) {
+  const [msg, setMsg] = useState<Msg>(null);
+  const run = async (work: () => Promise<unknown>, ok: string) => {
+    setMsg(null);
+    try {
+      await work();
+      setMsg({ kind: 'success', text: ok });
+      onSaved();
+    } catch (e) {
+      setMsg({ kind: 'error', text: errorMessage(e) });
+    }
+  };
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget as HTMLFormElement);
+        const s = (k: string) => String(f.get(k) ?? '');
+        void run(
+          () =>
+            assessApi.updateSettings(courseId, {
+              pre: { enabled: f.get('preEnabled') === 'on', timeLimitMinutes: num(s('preTime')), maxAttempts: num(s('preAttempts')) },
+              post: { enabled: f.get('postEnabled') === 'on', timeLimitMinutes: num(s('postTime')), maxAttempts: num(s('postAttempts')), openDays: num(s('postDays')) },
+              minPostTestPercent: s('minPost').trim() === '' ? null : Number(s('minPost')),
+              requireEvaluation: f.get('requireEvaluation') === 'on',
+            } as never),
+          ta('settingsSaved'),
+        );
+      }}
+    >
+      <h3>{ta('settings')}</h3>
+      <div class="assess-cards">
+        {(['pre', 'post'] as const).map((k) => (
+          <div class="card" key={k}>
+            <h4>{ta(k)}</h4>
+            <label class="check">
+              <input type="checkbox" name={`${k}Enabled`} defaultChecked={settings[k].enabled} /> {ta('enabled')}
+            </label>
+            <Field label={ta('timeLimit')}>{({ id }) => <input id={id} name={`${k}Time`} type="number" min={1} max={240} defaultValue={String(settings[k].timeLimitMinutes)} />}</Field>
+            <Field label={ta('maxAttempts')}>{({ id }) => <input id={id} name={`${k}Attempts`} type="number" min={1} max={10} defaultValue={String(settings[k].maxAttempts)} />}</Field>
+            {k === 'post' && (
+              <Field label={ta('openDays')}>{({ id }) => <input id={id} name="postDays" type="number" min={1} max={90} defaultValue={String(settings.post.openDays ?? 7)} />}</Field>
+            )}
+          </div>
+        ))}
+        <div class="card">
+          <h4>{ta('certTitle')}</h4>
+          <Field label={ta('minPost')}>
+            {({ id }) => <input id={id} name="minPost" type="number" min={0} max={100} defaultValue={settings.minPostTestPercent === null ? '' : String(settings.minPostTestPercent)} />}
+          </Field>
+          <label class="check">
+            <input type="checkbox" name="requireEvaluation" defaultChecked={settings.requireEvaluation} /> {ta('requireEvaluation')}
+          </label>
+        </div>
+      </div>
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <div class="row">
+        <button type="submit" class="btn btn-primary">
+          {ta('settings')} ✓
+        </button>
+        {settings.post.openedAt ? (
+          <span class="hint">{ta('postOpened', { t: formatDateTime(settings.post.openedAt) })}</span>
+        ) : (
+          <button type="button" class="btn" onClick={() => void run(() => assessApi.openPost(courseId), ta('settingsSaved'))}>
+            {ta('openPostNow')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+const LETTERS = 'ABCDEF';
+
+function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {
+  const [type, setType] = useState<CreateQuestion['type']>('single');
+  const [options, setOptions] = useState<Array<{ text: string; correct: boolean }>>([{ text: '', correct: true }, { text: '', correct: false }]);
+  const [msg, setMsg] = useState<Msg>(null);
+  const shown = type === 'truefalse' ? [{ text: ta('trueLabel'), correct: options[0]?.correct ?? true }, { text: ta('falseLabel'), correct: !(options[0]?.correct ?? true) }] : options;
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = e.currentTarget as HTMLFormElement;
+        const f = new FormData(form);
+        setMsg(null);
+        try {
+          await assessApi.addQuestion(courseId, {
+            type,
+            text: String(f.get('text') ?? ''),
+            points: num(String(f.get('points') ?? '')),
+            imageUrl: String(f.get('imageUrl') ?? '').trim() || undefined,
+            options: shown.map((o) => ({ text: o.text, correct: o.correct })),
+          });
+          form.reset();
+          setOptions([{ text: '', correct: true }, { text: '', correct: false }]);
+          setMsg({ kind: 'success', text: ta('questionAdded') });
+          onAdded();
+        } catch (err) {
+          setMsg({ kind: 'error', text: errorMessage(err) });
+        }
+      }}
+    >
+      <h4>{ta('addQuestion')}</h4>
+      <Field label={ta('questionType')}>
+        {({ id }) => (
+          <select id={id} value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as CreateQuestion['type'])}>
+            {(['single', 'multiple', 'truefalse'] as const).map((k) => (
+              <option value={k} key={k}>
+                {ta(`type_${k}` as AssessKey)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={ta('questionText')}>{({ id }) => <textarea id={id} name="text" rows={2} required minLength={3} maxLength={2000} />}</Field>
+      <div class="row">
+        <Field label={ta('points')}>{({ id }) => <input id={id} name="points" type="number" min={1} max={100} defaultValue="1" />}</Field>
+        <div class="grow">
+          <Field label={ta('imageUrl')}>{({ id }) => <input id={id} name="imageUrl" type="url" pattern="https://.*" />}</Field>
+        </div>
+      </div>
+      <div class="assess-options-edit">
+        {shown.map((o, i) => (
+          <div class="row" key={i}>
+            <input
+              aria-label={ta('option', { l: LETTERS[i]! })}
+              class="grow"
+              value={o.text}
+              readOnly={type === 'truefalse'}
+              required
+              onInput={(e) => setOptions(options.map((x, j) => (j === i ? { ...x, text: (e.currentTarget as HTMLInputElement).value } : x)))}
+            />
+            <label class="check">
+              <input
+                type={type === 'multiple' ? 'checkbox' : 'radio'}
+                name="correct"
+                checked={o.correct}
+                onChange={() =>
+                  setOptions(
+                    type === 'truefalse'
+                      ? [{ text: '', correct: i === 0 }, { text: '', correct: i !== 0 }]
+                      : options.map((x, j) => (type === 'multiple' ? (j === i ? { ...x, correct: !x.correct } : x) : { ...x, correct: j === i })),
+                  )
+                }
+              />
+              {ta('correct')}
+            </label>
+          </div>
+        ))}
+      </div>
+      {type !== 'truefalse' && options.length < 6 && (
+        <button type="button" class="link" onClick={() => setOptions([...options, { text: '', correct: false }])}>
+          + {ta('addOption')}
+        </button>
+      )}
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <div class="row">
+        <button type="submit" class="btn btn-primary">
+          {ta('addQuestion')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function QuestionBank({ courseId }: { courseId: string }) {
+  const state = useLoad(() => assessApi.questions(courseId), [courseId]);
+  const [msg, setMsg] = useState<Msg>(null);
+  const act = (work: () => Promise<unknown>) => work().catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }));
+  return (
+    <section>
+      <h3>{ta('bank')}</h3>
+      <div class="row">
+        <button type="button" class="btn" onClick={() => act(() => assessApi.template('csv'))}>{ta('templateCsv')}</button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.template('xlsx'))}>{ta('templateXlsx')}</button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.exportQuestions(courseId, 'csv'))}>{ta('exportCsv')}</button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.exportQuestions(courseId, 'xlsx'))}>{ta('exportXlsx')}</button>
+      </div>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const input = (e.currentTarget as HTMLFormElement).elements.namedItem('file') as HTMLInputElement;
+          const file = input.files?.[0];
+          if (!file) return;
+          setMsg(null);
+          try {
+            const r = await assessApi.importQuestions(courseId, file);
+            setMsg({ kind: 'success', text: ta('imported', { n: r.imported }) });
+            input.value = '';
+            state.reload();
+          } catch (err) {
+            setMsg({ kind: 'error', text: errorMessage(err) });
+          }
+        }}
+      >
+        <Field label={ta('importFile')}>{({ id }) => <input id={id} name="file" type="file" accept=".csv,.xlsx,text/csv" />}</Field>
+        <button type="submit" class="btn">{ta('import')}</button>
+      </form>
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Loaded state={state}>
+        {(questions) =>
+          questions.length ? (
+            <ol>
+              {questions.map((q) => (
+                <li key={q.id}>
+                  <strong>{q.text}</strong> <span class="muted">({ta(`type_${q.type}` as AssessKey)}, {q.points})</span>
+                  <ul class="plain">
+                    {q.options.map((o) => (
+                      <li key={o.id}>{o.correct ? `✓ ${o.text}` : o.text}</li>
+                    ))}
+                  </ul>
+                  <button type="button" class="link" onClick={() => act(async () => { await assessApi.deleteQuestion(courseId, q.id); state.reload(); })}>
+                    {ta('delete')}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p class="muted">{ta('noQuestions')}</p>
+          )
+        }
+      </Loaded>
+      <QuestionForm courseId={courseId} onAdded={state.reload} />
+    </section>
+  );
+}
+
+/** Pre vs post per participant as paired bars (SVG, no chart library: a few rectangles). */
+export function GainChart({ report }: { report: AssessmentReport }) {
+  const rows = report.participants.filter((p) => p.prePercent !== null || p.postPercent !== null);
+  if (!rows.length) return <p class="muted">{ta('none')}</p>;
+  const bar = 14;
+  const gap = 10;
+  const left = 110;
+  const width = 340;
+  const height = rows.length * (2 * bar + gap) + 24;
+  const x = (v: number) => left + ((width - left - 10) * v) / 100;
+  return (
+    <figure>
+      <svg class="assess-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={ta('chartTitle')} data-testid="gain-chart">
+        {[0, 50, 100].map((v) => (
+          <g key={v}>
+            <line x1={x(v)} x2={x(v)} y1={0} y2={height - 18} stroke="#ccc" />
+            <text x={x(v)} y={height - 4} font-size="10" text-anchor="middle">{v}</text>
+          </g>
+        ))}
+        {rows.map((p, i) => {
+          const y = i * (2 * bar + gap) + 4;
+          return (
+            <g key={p.userId}>
+              <text x={left - 6} y={y + bar + 4} font-size="10" text-anchor="end">{p.name.slice(0, 18)}</text>
+              <rect x={left} y={y} width={x(p.prePercent ?? 0) - left} height={bar - 2} fill="#9aa5b1" />
+              <rect x={left} y={y + bar} width={x(p.postPercent ?? 0) - left} height={bar - 2} fill="#1f6feb" />
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption class="hint">
+        <span style={{ color: '#6b7785' }}>■</span> {ta('pre')} <span style={{ color: '#1f6feb' }}>■</span> {ta('post')} — {ta('chartTitle')}
+      </figcaption>
+    </figure>
+  );
+}
+
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? ta('none') : String(v));
+
+function ReportSection({ courseId }: { courseId: string }) {
+  const state = useLoad(() => assessApi.report(courseId), [courseId]);
+  const [msg, setMsg] = useState<Msg>(null);
+  return (
+    <section data-testid="assessment-report">
+      <h3>{ta('report')}</h3>
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Loaded state={state}>
+        {(r) => (
+          <>
+            <div class="assess-figures">
+              <div>{ta('avgPre')}<strong data-testid="avg-pre">{fmt(r.summary.averagePre)}</strong></div>
+              <div>{ta('avgPost')}<strong data-testid="avg-post">{fmt(r.summary.averagePost)}</strong></div>
+              <div>{ta('avgGain')}<strong data-testid="avg-gain">{fmt(r.summary.averageGain)}</strong></div>
+              <div>{ta('nGain')}<strong data-testid="n-gain">{fmt(r.summary.normalizedGain)}</strong></div>
+              <div>{ta('participantsBoth')}<strong>{r.summary.participants}</strong></div>
+            </div>
+            <GainChart report={r} />
+            <div class="row">
+              <button type="button" class="btn" data-testid="report-csv" onClick={() => assessApi.reportCsv(courseId).catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))}>
+                {ta('downloadCsv')}
+              </button>
+            </div>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr><th>{ta('name')}</th><th>{ta('pre')}</th><th>{ta('post')}</th><th>{ta('avgGain')}</th><th>{ta('nGain')}</th><th>{ta('reasons')}</th></tr>
+                </thead>
+                <tbody>
+                  {r.participants.map((p) => (
+                    <tr key={p.userId}>
+                      <td>{p.name}</td><td>{fmt(p.prePercent)}</td><td>{fmt(p.postPercent)}</td><td>{fmt(p.gain)}</td><td>{fmt(p.normalizedGain)}</td>
+                      <td>{p.certificateReasons.join(', ') || '✓'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {(['bySector', 'byKecamatan'] as const).map((k) => (
+              <details key={k}>
+                <summary>{ta(k)}</summary>
+                <div class="table-wrap">
+                  <table>
+                    <thead><tr><th>{ta('group')}</th><th>n</th><th>{ta('pre')}</th><th>{ta('post')}</th><th>{ta('avgGain')}</th><th>{ta('nGain')}</th></tr></thead>
+                    <tbody>
+                      {r[k].map((g) => (
+                        <tr key={g.group}><td>{g.group}</td><td>{g.participants}</td><td>{fmt(g.averagePre)}</td><td>{fmt(g.averagePost)}</td><td>{fmt(g.averageGain)}</td><td>{fmt(g.normalizedGain)}</td></tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            ))}
+            <details>
+              <summary>{ta('perQuestion')}</summary>
+              <div class="table-wrap">
+                <table>
+                  <thead><tr><th>#</th><th>{ta('questionText')}</th><th>{ta('pre')} %</th><th>{ta('post')} %</th></tr></thead>
+                  <tbody>
+                    {r.questions.map((q, i) => (
+                      <tr key={q.questionId}><td>{i + 1}</td><td>{q.text}</td><td>{fmt(q.preCorrectPercent)}</td><td>{fmt(q.postCorrectPercent)}</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function EvaluationResults({ courseId }: { courseId: string }) {
+  const state = useLoad(() => assessApi.evaluationReport(courseId), [courseId]);
+  const [msg, setMsg] = useState<Msg>(null);
+  return (
+    <section>
+      <h3>{ta('evalReport')}</h3>
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Loaded state={state}>
+        {(r) => (
+          <>
+            <p>{ta('responses', { r: r.responses, e: r.enrolled })}</p>
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th>{ta('questionText')}</th><th>{ta('average')}</th><th>n</th></tr></thead>
+                <tbody>
+                  {r.items.map((i) => (
+                    <tr key={i.id}><td><span class="muted">{ta(`cat_${i.category}` as AssessKey)}:</span> {i.text}</td><td>{fmt(i.average)}</td><td>{i.count}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {r.comments.length > 0 && (
+              <>
+                <h4>{ta('comments')}</h4>
+                <ul>{r.comments.map((c, i) => <li key={i} class="prewrap">{c}</li>)}</ul>
+              </>
+            )}
+            <button type="button" class="btn" onClick={() => assessApi.evaluationCsv(courseId).catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))}>
+              {ta('downloadCsv')}
+            </button>
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+export function AssessmentStaffPanel({ courseId }: { courseId: string }) {
+  useLang();
+  const settings = useLoad(() => assessApi.settings(courseId), [courseId]);
+  return (
+    <section aria-labelledby="assess-staff-h" class="assess" data-testid="assessment-staff">
+      <h2 id="assess-staff-h">{ta('staffTitle')}</h2>
+      <Loaded state={settings}>{(s) => <SettingsForm courseId={courseId} settings={s} onSaved={settings.reload} />}</Loaded>
+      <QuestionBank courseId={courseId} />
+      <ReportSection courseId={courseId} />
+      <EvaluationResults courseId={courseId} />
+    </section>
+  );
+}
