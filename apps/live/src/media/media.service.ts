@@ -23,11 +23,13 @@ import type { Room } from '../rooms/room';
 import { badState, forbidden, LiveException, notFound } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import { TurnCredentialsService } from '../turn/turn-credentials.service';
-import { chooseLayers, suggestsAudioOnly } from './layer-policy';
+import { chooseLayers } from './layer-policy';
 import { watchTransportLiveness } from './media-liveness';
 import { WorkerPoolService } from './worker-pool.service';
 
 const failureLogger = new Logger('MediaService');
+/** mediasoup's lowest allowed outgoing cap (TransportCongestionControlMinOutgoingBitrate). */
+const AUDIO_ONLY_MAX_OUTGOING_BITRATE = 30_000;
 
 /**
  * mediasoup rejects bad parameters by throwing; the client hears MEDIA_ERROR
@@ -101,6 +103,7 @@ export class MediaService {
       if (peer.transports.get(transport.id) === transport) peer.transports.delete(transport.id);
     });
     if (input.direction === 'send') await transport.setMaxIncomingBitrate(3_000_000).catch(() => undefined);
+    else await this.capForAudioOnly(peer, transport);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -229,7 +232,7 @@ export class MediaService {
     })();
     if (!canConsume) throw new LiveException(LiveErrorCode.MediaError, 'your device cannot receive this media');
     const state = { viewport: undefined, pausedForAudioOnly: false, source: owner.source };
-    const layers = chooseLayers(state.viewport, peer.network);
+    const layers = chooseLayers(state.viewport, peer.link.level);
     const consumer = await media('consuming', () =>
       transport.consume({
         producerId,
@@ -286,26 +289,34 @@ export class MediaService {
     if (!state) throw notFound('unknown consumer');
     if (state.consumer.kind !== 'video') throw badState('viewport applies to video consumers');
     state.viewport = { width: input.width, height: input.height };
-    const layers = chooseLayers(state.viewport, peer.network);
+    const layers = chooseLayers(state.viewport, peer.link.level);
     if (state.consumer.type === 'simulcast') await media('setting layers', () => state.consumer.setPreferredLayers(layers));
     return { consumerId: input.consumerId, ...layers };
   }
 
+  /**
+   * The viewer's own measurements drive its layer cap (with hysteresis, see
+   * layer-policy.ts) and the audio-only suggestion. Layers are re-applied only
+   * when the link level changes, so a link at the edge does not flap.
+   */
   async reportNetwork(peer: Peer, input: ParsedClientPayload<'media:report-network'>): Promise<ClientAckData['media:report-network']> {
-    peer.network = input.quality;
-    for (const state of peer.consumers.values()) {
-      if (state.consumer.kind === 'video' && state.consumer.type === 'simulcast') {
-        await state.consumer.setPreferredLayers(chooseLayers(state.viewport, peer.network)).catch(() => undefined);
+    const receivingVideo = [...peer.consumers.values()].some((state) => state.consumer.kind === 'video' && !state.consumer.paused);
+    const decision = peer.link.report(input, Date.now(), { receivingVideo, audioOnly: peer.audioOnly });
+    if (decision.changed) {
+      for (const state of peer.consumers.values()) {
+        if (state.consumer.kind === 'video' && state.consumer.type === 'simulcast') {
+          await state.consumer.setPreferredLayers(chooseLayers(state.viewport, decision.level)).catch(() => undefined);
+        }
       }
     }
-    const suggestAudioOnly = !peer.audioOnly && suggestsAudioOnly(input.quality, input.availableBitrate);
-    if (suggestAudioOnly) this.notifier.toSocket(peer.socket, ServerEvent.AudioOnlySuggested, { quality: input.quality });
-    return { suggestAudioOnly };
+    if (decision.suggestAudioOnly) this.notifier.toSocket(peer.socket, ServerEvent.AudioOnlySuggested, { quality: input.quality });
+    return { suggestAudioOnly: decision.suggestAudioOnly };
   }
 
   /** Audio-only: every video consumer of the peer is paused on the server (no video bytes sent). */
   async setAudioOnly(peer: Peer, enabled: boolean): Promise<ClientAckData['media:set-audio-only']> {
     peer.audioOnly = enabled;
+    for (const transport of peer.transports.values()) await this.capForAudioOnly(peer, transport);
     for (const state of peer.consumers.values()) {
       if (state.consumer.kind !== 'video') continue;
       if (enabled && !state.pausedForAudioOnly) {
@@ -318,5 +329,16 @@ export class MediaService {
       }
     }
     return { enabled };
+  }
+
+  /**
+   * While a viewer is audio-only, its receive transport may send at most the
+   * minimum mediasoup allows: with no video wanted, mediasoup's congestion
+   * controller would otherwise keep probing up to the initial 1 Mbit/s with
+   * padding, which costs more than the audio itself on a weak link.
+   */
+  private async capForAudioOnly(peer: Peer, transport: types.WebRtcTransport): Promise<void> {
+    if (transport.appData.direction !== 'recv') return;
+    await transport.setMaxOutgoingBitrate(peer.audioOnly ? AUDIO_ONLY_MAX_OUTGOING_BITRATE : 0).catch(() => undefined);
   }
 }

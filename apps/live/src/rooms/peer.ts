@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
-import type { MediaSource, NetworkQuality, PeerInfo, RoomRole } from '@balai/live-contract';
+import type { MediaSource, PeerInfo, RoomRole } from '@balai/live-contract';
+import { LinkPolicy } from '../media/layer-policy';
 import type { LiveSocket } from '../signalling/socket-data';
 
 export interface ConsumerState {
@@ -22,7 +23,8 @@ export class Peer {
   canSpeak: boolean;
   canCamera: boolean;
   audioOnly = false;
-  network: NetworkQuality = 'good';
+  /** What this viewer's link delivers, from its own reports (with hysteresis). */
+  readonly link = new LinkPolicy();
 
   constructor(
     public socket: LiveSocket,
