@@ -117,7 +117,8 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
       </div>
     );
 
-  if (s.status === 'error' && !s.self) {
+  // Refused for good (also on a re-join: the session ended meanwhile, the participant was removed).
+  if (s.status === 'error') {
     const opensAt = (s.error?.details as { opensAt?: string } | undefined)?.opensAt ?? null;
     return (
       <div class="live">
