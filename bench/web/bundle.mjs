@@ -47,7 +47,7 @@ const size = (keys) => {
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
-const roomKey = Object.keys(manifest).find((k) => k.endsWith('src/live/room.tsx'));
+const roomKey = Object.keys(manifest).find((k) => k.endsWith('src/live/room/index.tsx') || k.endsWith('src/live/room.tsx'));
 const first = closure(entry);
 const participant = new Set(first);
 if (roomKey) closure(roomKey, participant);
