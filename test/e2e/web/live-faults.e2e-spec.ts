@@ -203,6 +203,23 @@ describe('web client through live faults (Chromium, real API + live process + me
     await c.close();
   });
 
+  it('a deploy (SIGTERM, then a new process): the room says the class server restarts and is back within 10 s', async () => {
+    const c = await classInSession();
+    const before = new Set((await videoStats(c.phone)).map((s) => s.consumerId));
+    await live.stop('SIGTERM');
+    await c.phone
+      .locator('[data-testid="reconnecting"][data-cause="server-restart"]')
+      .filter({ hasText: 'Server kelas sedang dimulai ulang.' })
+      .waitFor({ timeout: 10_000 });
+    await shot(c.phone, shots, '02b-live-deploy-phone');
+    await live.start();
+    const restartedAt = Date.now();
+    const backMs = (await decodesNewVideo(c.phone, before, 30_000)) - restartedAt;
+    process.stdout.write(`live SIGTERM + restart: participant decoding again ${backMs} ms after the new process listened\n`);
+    expect(backMs).toBeLessThan(RESTART_RECOVERY_MS);
+    await c.close();
+  });
+
   it('the API down: "Keluar kelas" still records the leave, re-entry works from the remembered live address, and a room with none says the API is unreachable and recovers by itself', async () => {
     const c = await classInSession();
     // The first visit read the header (course, session) from the API; a re-entry shows what it kept.
