@@ -1,4 +1,4 @@
-import { apiEnvSchema, assertProductionSecrets, liveEnvSchema } from './schemas';
+import { apiEnvSchema, assertProductionSecrets, liveEnvSchema, placeholderSignatorySettings } from './schemas';
 import { InvalidEnvironmentError, parseEnv } from './env';
 
 describe('parseEnv', () => {
@@ -32,5 +32,15 @@ describe('parseEnv', () => {
   it('refuses development secrets in production', () => {
     const config = parseEnv(apiEnvSchema, { NODE_ENV: 'production' });
     expect(() => assertProductionSecrets(config)).toThrow(/JWT_SECRET, INTERNAL_API_TOKEN/);
+  });
+});
+
+describe('placeholderSignatorySettings', () => {
+  it('names the signatory variables still at their shipped placeholder', () => {
+    expect(placeholderSignatorySettings({})).toEqual(['CERT_SIGNATORY_NAME', 'CERT_SIGNATORY_NIP']);
+    expect(placeholderSignatorySettings({ CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.' })).toEqual(['CERT_SIGNATORY_NIP']);
+    expect(
+      placeholderSignatorySettings({ CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.', CERT_SIGNATORY_NIP: '19751012 200003 2 004' }),
+    ).toEqual([]);
   });
 });

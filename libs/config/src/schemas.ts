@@ -21,7 +21,6 @@ export const sharedEnvSchema = z.object({
   /** Shared secret for service-to-service calls (live -> api attendance). */
   INTERNAL_API_TOKEN: env.secret(DEV_INTERNAL_TOKEN),
   PUBLIC_BASE_URL: env.url(['http', 'https'], 'http://localhost:3000'),
-  TZ_DISPLAY: z.string().default('Asia/Jakarta'),
 });
 
 export const apiEnvSchema = sharedEnvSchema.extend({
@@ -73,6 +72,22 @@ export const liveEnvSchema = sharedEnvSchema.extend({
   ROOM_GRACE_MINUTES: env.int(30, 0, 24 * 60),
 });
 
+/**
+ * Certificate signatory settings shipped as placeholders: a certificate carrying them is not
+ * fit to hand out. `infra/balai up` and the admin screens warn while any is still in use.
+ */
+export const PLACEHOLDER_SIGNATORY = {
+  CERT_SIGNATORY_NAME: 'Nama Kepala Dinas',
+  CERT_SIGNATORY_NIP: '19700101 199003 1 001',
+} as const;
+
+/** Names of the signatory variables that still hold their placeholder value. */
+export function placeholderSignatorySettings(env: Partial<Record<keyof typeof PLACEHOLDER_SIGNATORY, string>>): string[] {
+  return (Object.keys(PLACEHOLDER_SIGNATORY) as Array<keyof typeof PLACEHOLDER_SIGNATORY>).filter(
+    (name) => (env[name] ?? PLACEHOLDER_SIGNATORY[name]) === PLACEHOLDER_SIGNATORY[name],
+  );
+}
+
 export const workerEnvSchema = sharedEnvSchema.extend({
   WORKER_HEALTH_PORT: env.port(3002),
   WORKER_HOST: z.string().default('0.0.0.0'),
@@ -82,9 +97,9 @@ export const workerEnvSchema = sharedEnvSchema.extend({
   CERT_ISSUER_NAME: z.string().default('Dinas Perindustrian Kabupaten Bekasi'),
   CERT_ISSUER_CITY: z.string().default('Cikarang'),
   CERT_LOGO_PATH: z.string().optional(),
-  CERT_SIGNATORY_NAME: z.string().default('Nama Kepala Dinas'),
+  CERT_SIGNATORY_NAME: z.string().default(PLACEHOLDER_SIGNATORY.CERT_SIGNATORY_NAME),
   CERT_SIGNATORY_TITLE: z.string().default('Kepala Dinas Perindustrian'),
-  CERT_SIGNATORY_NIP: z.string().default('19700101 199003 1 001'),
+  CERT_SIGNATORY_NIP: z.string().default(PLACEHOLDER_SIGNATORY.CERT_SIGNATORY_NIP),
   /** Tokens: {seq} {seq:4} {course} {year} {month}. */
   CERT_NUMBER_PATTERN: z.string().default('{seq:4}/{course}/DISPERIN/{year}'),
   /** TrueType fonts embedded in certificates; must cover Latin diacritics (DejaVu: fonts-dejavu-core). */

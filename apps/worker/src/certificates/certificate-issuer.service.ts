@@ -14,6 +14,7 @@ import { ConfigService } from '@nestjs/config';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { WorkerEnv } from '@balai/config';
+import { DISPLAY_TIME_ZONE } from '@balai/domain';
 import { CertificateReservation, IssueCertificateJob, NotificationProducer } from '@balai/queue';
 import { formatCertificateNumber } from './certificate-number';
 import { EligibilityCache } from './eligibility.cache';
@@ -142,7 +143,7 @@ export class CertificateIssuer {
   }
 
   private async reserve(course: CourseFacts, slot: ReservationSlot): Promise<CertificateReservation> {
-    const issued = DateTime.now().setZone(this.zone());
+    const issued = DateTime.now().setZone(DISPLAY_TIME_ZONE);
     const seq = await this.repository.nextSequence(course.id, issued.year);
     const reservation: CertificateReservation = {
       seq,
@@ -164,19 +165,15 @@ export class CertificateIssuer {
     await this.notifications.certificateIssued(certificateId);
   }
 
-  private zone(): string {
-    return this.config.get('TZ_DISPLAY', { infer: true });
-  }
-
   private longDate(at: Date): string {
-    return DateTime.fromJSDate(at).setZone(this.zone()).setLocale('id').toFormat('d MMMM yyyy');
+    return DateTime.fromJSDate(at).setZone(DISPLAY_TIME_ZONE).setLocale('id').toFormat('d MMMM yyyy');
   }
 
   /** "3 Maret 2026", "3 s.d. 5 Maret 2026", "28 Februari s.d. 2 Maret 2026", across years in full. */
   private dateRange(course: CourseFacts): string {
     if (!course.firstStartsAt || !course.lastEndsAt) return '-';
-    const from = DateTime.fromJSDate(course.firstStartsAt).setZone(this.zone()).setLocale('id');
-    const to = DateTime.fromJSDate(course.lastEndsAt).setZone(this.zone()).setLocale('id');
+    const from = DateTime.fromJSDate(course.firstStartsAt).setZone(DISPLAY_TIME_ZONE).setLocale('id');
+    const to = DateTime.fromJSDate(course.lastEndsAt).setZone(DISPLAY_TIME_ZONE).setLocale('id');
     if (from.hasSame(to, 'day')) return to.toFormat('d MMMM yyyy');
     if (from.hasSame(to, 'month')) return `${from.toFormat('d')} s.d. ${to.toFormat('d MMMM yyyy')}`;
     if (from.hasSame(to, 'year')) return `${from.toFormat('d MMMM')} s.d. ${to.toFormat('d MMMM yyyy')}`;

@@ -1,9 +1,11 @@
 /** Texts of every notice, in Bahasa Indonesia (the participants' language). Pure functions. */
 import { DateTime } from 'luxon';
+import { DISPLAY_TIME_ZONE } from '@balai/domain';
 import type { NotificationMessage } from './channels/notification-channel';
 
-export function wib(at: Date, zone: string): string {
-  return `${DateTime.fromJSDate(at).setZone(zone).setLocale('id').toFormat("cccc, d MMMM yyyy 'pukul' HH.mm")} WIB`;
+/** Every time in a notice is shown in Asia/Jakarta, labelled WIB, like the web client does. */
+export function wib(at: Date): string {
+  return `${DateTime.fromJSDate(at).setZone(DISPLAY_TIME_ZONE).setLocale('id').toFormat("cccc, d MMMM yyyy 'pukul' HH.mm")} WIB`;
 }
 
 function leadText(leadMinutes: number): string {

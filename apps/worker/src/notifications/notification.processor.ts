@@ -65,7 +65,7 @@ export class NotificationProcessor implements OnModuleInit {
     const courseTitle = (await this.repository.courseTitle(session.courseId)) ?? '';
     // Read enrolment now, not when the reminder was scheduled: people who left get nothing.
     const recipients = await this.repository.enrolled(session.courseId);
-    const startsAt = wib(session.startsAt, this.zone());
+    const startsAt = wib(session.startsAt);
     const report = await this.notifier.send(`reminder-${sessionId}-${leadMinutes}-${session.startsAt.getTime()}`, recipients, (r) =>
       messages.reminder(r.name, { courseTitle, sessionTitle: session.title, startsAt, leadMinutes, url: this.url(`/#/kelas/${session.courseId}`) }),
     );
@@ -81,8 +81,8 @@ export class NotificationProcessor implements OnModuleInit {
     const courseTitle = (await this.repository.courseTitle(courseId)) ?? '';
     const recipients = await this.repository.enrolled(courseId);
     const url = this.url(`/#/kelas/${courseId}`);
-    const startsAt = wib(session.startsAt, this.zone());
-    const previous = previousStartsAt && !Number.isNaN(Date.parse(previousStartsAt)) ? wib(new Date(previousStartsAt), this.zone()) : undefined;
+    const startsAt = wib(session.startsAt);
+    const previous = previousStartsAt && !Number.isNaN(Date.parse(previousStartsAt)) ? wib(new Date(previousStartsAt)) : undefined;
     const report = await this.notifier.send(`${kind}-${job.id}`, recipients, (r) =>
       kind === 'cancelled'
         ? messages.cancelled(r.name, { courseTitle, sessionTitle: session.title, startsAt: previous ?? startsAt, reason, url })
@@ -144,10 +144,6 @@ export class NotificationProcessor implements OnModuleInit {
       throw new Error(`${report.failed.length} delivery failure(s), first: ${first.channel} to ${first.userId}: ${first.error}`);
     }
     return report;
-  }
-
-  private zone(): string {
-    return this.config.get('TZ_DISPLAY', { infer: true });
   }
 
   private url(path: string): string {
