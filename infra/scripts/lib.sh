@@ -1,9 +1,14 @@
 # Shared helpers for infra/balai. Sourced, not run.
-# State lives in .balai/ inside the checkout (data, logs, pids): `infra/balai reset` wipes it.
+# State lives in .balai/ inside the checkout (data, logs, pids, generated secrets): `infra/balai reset`
+# wipes its data. BALAI_STATE_DIR moves it (tests use a temporary one).
 # Build caches live under ${XDG_CACHE_HOME:-$HOME/.cache}/balai and are only ever an optimisation.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STATE="$ROOT/.balai"
+STATE="$(mkdir -p "${BALAI_STATE_DIR:-$ROOT/.balai}" && cd "${BALAI_STATE_DIR:-$ROOT/.balai}" && pwd)"
+# Every process started from here carries this in its environment. `down` stops a pid only when it
+# is marked so (see pid_ours): never a stale pidfile's new owner, nor another checkout's server that
+# happens to listen on the port this shell was told about.
+export BALAI_OWNER="$STATE"
 DATA="$STATE/data"
 LOGS="$STATE/logs"
 RUN="$STATE/run"
@@ -54,15 +59,28 @@ wait_port() { # host port name [seconds]
   die "$3 did not start on $1:$2 (logs in $LOGS)"
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# The pidfile's process is alive and was started by this checkout: its environment has our
+# BALAI_OWNER, or (servers started before that marker existed) its working directory or command
+# line lies in our state directory.
+pid_ours() { # pidfile
+  [ -f "$1" ] || return 1
+  local pid; pid="$(cat "$1" 2>/dev/null)"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "BALAI_OWNER=$STATE"; then return 0; fi
+  case "$(readlink "/proc/$pid/cwd" 2>/dev/null)/" in "$STATE"/*) return 0 ;; esac
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$STATE/"
+}
+pid_alive() { pid_ours "$1"; }
 
 stop_pidfile() { # pidfile name
-  if pid_alive "$1"; then
+  if pid_ours "$1"; then
     local pid; pid="$(cat "$1")"
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     log "stopped $2"
+  elif [ -f "$1" ]; then
+    log "$2: pidfile $(basename "$1") is stale or names a process this checkout did not start; left alone"
   fi
-  rm -f "$1"
+  rm -f "$1" "${1%.pid}.port"
 }

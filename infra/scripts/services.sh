@@ -4,13 +4,18 @@
 start_redis() {
   if [ -n "${REDIS_URL:-}" ]; then log "Redis: using REDIS_URL"; return 0; fi
   export REDIS_URL="redis://127.0.0.1:$LOCAL_REDIS_PORT"
-  if port_open 127.0.0.1 "$LOCAL_REDIS_PORT"; then log "Redis: already running on :$LOCAL_REDIS_PORT"; return 0; fi
+  if port_open 127.0.0.1 "$LOCAL_REDIS_PORT"; then
+    if pid_ours "$RUN/redis.pid"; then log "Redis: already running on :$LOCAL_REDIS_PORT"
+    else log "Redis: using the server already on :$LOCAL_REDIS_PORT (not started here; 'down' leaves it alone)"; fi
+    return 0
+  fi
   command -v redis-server >/dev/null || apt_ensure redis-server
   mkdir -p "$DATA/redis"
   redis-server --bind 127.0.0.1 --port "$LOCAL_REDIS_PORT" --dir "$DATA/redis" \
     --appendonly yes --save '' --daemonize yes --pidfile "$RUN/redis.pid" \
     --logfile "$LOGS/redis.log" >/dev/null
   wait_port 127.0.0.1 "$LOCAL_REDIS_PORT" Redis
+  echo "$LOCAL_REDIS_PORT" >"$RUN/redis.port"
   log "Redis: started on 127.0.0.1:$LOCAL_REDIS_PORT (data in .balai/data/redis)"
 }
 
@@ -42,12 +47,17 @@ ferretdb_bin() {
 start_mongo() {
   if [ -n "${MONGODB_URI:-}" ]; then log "MongoDB: using MONGODB_URI"; return 0; fi
   export MONGODB_URI="mongodb://127.0.0.1:$LOCAL_MONGO_PORT/balai"
-  if port_open 127.0.0.1 "$LOCAL_MONGO_PORT"; then log "MongoDB protocol: already running on :$LOCAL_MONGO_PORT"; return 0; fi
+  if port_open 127.0.0.1 "$LOCAL_MONGO_PORT"; then
+    if pid_ours "$RUN/mongo.pid"; then log "MongoDB protocol: already running on :$LOCAL_MONGO_PORT"
+    else log "MongoDB protocol: using the server already on :$LOCAL_MONGO_PORT (not started here; 'down' leaves it alone)"; fi
+    return 0
+  fi
   if command -v mongod >/dev/null; then
     mkdir -p "$DATA/mongod"
     mongod --bind_ip 127.0.0.1 --port "$LOCAL_MONGO_PORT" --dbpath "$DATA/mongod" \
       --fork --logpath "$LOGS/mongod.log" --pidfilepath "$RUN/mongo.pid" >/dev/null
     wait_port 127.0.0.1 "$LOCAL_MONGO_PORT" mongod 60
+    echo "$LOCAL_MONGO_PORT" >"$RUN/mongo.port"
     log "MongoDB: mongod started on 127.0.0.1:$LOCAL_MONGO_PORT"
     return 0
   fi
@@ -58,13 +68,12 @@ start_mongo() {
     --telemetry=disable --debug-addr=- --log-level=warn >"$LOGS/ferretdb.log" 2>&1 &
   echo $! >"$RUN/mongo.pid"
   wait_port 127.0.0.1 "$LOCAL_MONGO_PORT" FerretDB 60
+  echo "$LOCAL_MONGO_PORT" >"$RUN/mongo.port"
   log "MongoDB protocol: FerretDB $FERRETDB_VERSION (SQLite) on 127.0.0.1:$LOCAL_MONGO_PORT (data in .balai/data/ferretdb)"
 }
 
+# By pid, never by port: SIGTERM makes redis-server flush its append-only file and exit.
 stop_services() {
-  if pid_alive "$RUN/redis.pid"; then
-    redis-cli -p "$LOCAL_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  fi
   stop_pidfile "$RUN/redis.pid" Redis
   stop_pidfile "$RUN/mongo.pid" "MongoDB-protocol server"
 }
