@@ -39,6 +39,13 @@ export interface FuzzOptions {
   seed?: number;
   /** Print schemathesis' own output as it runs. */
   verbose?: boolean;
+  /** Run the roles at the same time (default) or one after another. */
+  parallel?: boolean;
+  /**
+   * What the anonymous role fuzzes: only the public operations (the CI budget; every protected
+   * one answers 401 before reading anything) or all of them.
+   */
+  anonymousScope?: 'public' | 'all';
 }
 
 export interface RoleResult {
@@ -227,12 +234,24 @@ export function tallyReport(path: string): Tally {
   return tally;
 }
 
+/** `^(/a|/b)$` over the paths that have an operation without a security requirement. */
+async function publicPathsRegex(baseUrl: string): Promise<string> {
+  const doc = (await request(baseUrl).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  const paths = Object.entries(doc.paths)
+    .filter(([, methods]) => Object.values(methods).some((op) => !op.security?.length))
+    .map(([path]) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `^(${paths.join('|')})$`;
+}
+
 async function runRole(st: string, baseUrl: string, role: FuzzRole, fixtures: Fixtures, options: FuzzOptions): Promise<RoleResult> {
   const reportPath = join(options.reportDir, `${role}.ndjson`);
   const configPath = join(options.reportDir, `${role}.schemathesis.toml`);
   writeFileSync(configPath, configFor(role, fixtures, options, reportPath));
   const started = Date.now();
-  const args = ['--no-color', '--config-file', configPath, 'run', `${baseUrl}/api/docs-json`, '--url', baseUrl, '--report', 'ndjson', '--report-ndjson-path', reportPath];
+  const args: string[] = ['--no-color', '--config-file', configPath, 'run', `${baseUrl}/api/docs-json`, '--url', baseUrl, '--report', 'ndjson', '--report-ndjson-path', reportPath];
+  if (role === 'anonymous' && (options.anonymousScope ?? 'all') === 'public') args.push('--include-path-regex', await publicPathsRegex(baseUrl));
+  // For a closer look at one operation, e.g. FUZZ_ST_ARGS="--include-path /api/courses --phases examples".
+  args.push(...(process.env.FUZZ_ST_ARGS ?? '').split(' ').filter(Boolean));
   let output = '';
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(st, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' } });
@@ -254,14 +273,23 @@ export async function runFuzz(app: RunningApp, options: FuzzOptions): Promise<Fu
   mkdirSync(options.reportDir, { recursive: true });
   const st = ensureSchemathesis();
   const fixtures = await createFixtures(app);
+  const wanted = options.roles ?? (['anonymous', 'participant', 'admin'] as FuzzRole[]);
   const roles: RoleResult[] = [];
-  for (const role of options.roles ?? (['anonymous', 'participant', 'admin'] as FuzzRole[])) {
-    const result = await runRole(st, app.url, role, fixtures, options);
-    roles.push(result);
+  const report = (result: RoleResult) => {
     const failed = Object.entries(result.failures).map(([name, n]) => `${name}=${n}`).join(', ') || 'none';
     process.stdout.write(
-      `[fuzz] ${role}: ${result.cases} cases over ${result.operations} operations in ${result.seconds.toFixed(0)} s; failures: ${failed}; errors: ${result.errors}; exit ${result.exitCode}\n`,
+      `[fuzz] ${result.role}: ${result.cases} cases over ${result.operations} operations in ${result.seconds.toFixed(0)} s; failures: ${failed}; errors: ${result.errors}; exit ${result.exitCode}\n`,
     );
+  };
+  if (options.parallel ?? true) {
+    // The roles share the fixtures; whatever one role's destructive cases do to them is still a documented answer for the others.
+    for (const result of await Promise.all(wanted.map((role) => runRole(st, app.url, role, fixtures, options).then((r) => (report(r), r))))) roles.push(result);
+  } else {
+    for (const role of wanted) {
+      const result = await runRole(st, app.url, role, fixtures, options);
+      report(result);
+      roles.push(result);
+    }
   }
   const failures: Record<string, number> = {};
   for (const r of roles) for (const [name, n] of Object.entries(r.failures)) failures[name] = (failures[name] ?? 0) + n;

@@ -4,7 +4,8 @@
  * uses its own database and Redis prefix like a test file does.
  *
  *   npm run fuzz:long                       # >= 50,000 cases
- *   npm run fuzz -- --examples 40 --verbose # a CI-sized run with schemathesis' own output
+ *   npm run fuzz -- --examples 3 --workers 3 --anonymous-public   # what the CI test runs
+ *   npm run fuzz -- --roles admin --verbose  # one role, with schemathesis' own output
  */
 import '../support/setup-env';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
       roles: value('roles')?.split(',') as FuzzRole[] | undefined,
       seed: value('seed') ? Number(value('seed')) : undefined,
       verbose: args.includes('--verbose'),
+      parallel: !args.includes('--serial'),
+      anonymousScope: args.includes('--anonymous-public') ? 'public' : 'all',
     });
     const min = Number(value('min-cases') ?? 0);
     const bad = Object.values(summary.failures).reduce((a, b) => a + b, 0) + summary.errors;

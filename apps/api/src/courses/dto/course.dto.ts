@@ -20,6 +20,7 @@ import {
 import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
 import { NullClears, OptionalNotNull, RequireSomeField } from '../../common/dto/optional-fields';
 import { ApiDateTime, ApiNullableDateTime } from '../../common/dto/openapi-fields';
+import { INSTANT_PATTERN } from '../../common/api-docs';
 import { IsInstant } from '../../common/instant.validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination';
 
@@ -81,10 +82,10 @@ export class ChangeStatusDto {
 export class CourseQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: COURSE_STATUSES }) @IsOptional() @IsIn(COURSE_STATUSES as unknown as string[]) status?: CourseStatus;
   @ApiPropertyOptional({ enum: COURSE_TYPES }) @IsOptional() @IsIn(COURSE_TYPES as unknown as string[]) type?: CourseType;
-  @ApiPropertyOptional({ description: 'Courses running on or after this instant (ISO with offset)' }) @IsOptional() @IsInstant() from?: string;
-  @ApiPropertyOptional({ description: 'Courses running on or before this instant (ISO with offset)' }) @IsOptional() @IsInstant() to?: string;
-  @ApiPropertyOptional({ description: 'Text in the title' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(80) category?: string;
+  @ApiPropertyOptional({ description: 'Courses running on or after this instant (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Courses running on or before this instant (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() to?: string;
+  @ApiPropertyOptional({ description: 'Text in the title', maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ maxLength: 80 }) @IsOptional() @IsString() @MaxLength(80) category?: string;
 }
 
 export class TrainerRefDto {

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType } from '@balai/domain';
+import { INSTANT_PATTERN } from '../../common/api-docs';
 import { IsInstant } from '../../common/instant.validator';
 import { ApiNullableDateTime } from '../../common/dto/openapi-fields';
 
 export class ReportQueryDto {
-  @ApiPropertyOptional({ description: 'Courses running on or after (ISO with offset)' }) @IsOptional() @IsInstant() from?: string;
-  @ApiPropertyOptional({ description: 'Courses running on or before (ISO with offset)' }) @IsOptional() @IsInstant() to?: string;
+  @ApiPropertyOptional({ description: 'Courses running on or after (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ description: 'Courses running on or before (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ enum: COURSE_TYPES }) @IsOptional() @IsIn(COURSE_TYPES as unknown as string[]) type?: CourseType;
   @ApiPropertyOptional({ enum: COURSE_STATUSES }) @IsOptional() @IsIn(COURSE_STATUSES as unknown as string[]) status?: CourseStatus;
 }

@@ -103,7 +103,7 @@ export class UserQueryDto extends PageQueryDto {
   @IsIn(KECAMATAN as unknown as string[])
   kecamatan?: string;
 
-  @ApiPropertyOptional({ description: 'Text in name, email or business name' })
+  @ApiPropertyOptional({ description: 'Text in name, email or business name', maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
