@@ -21,6 +21,8 @@ const BY_CODE: Record<string, Key> = {
 
 export function errorMessage(e: unknown, context?: 'login'): string {
   if (e instanceof ApiError) {
+    // No answer at all: say whether it is the participant's internet or the Balai server.
+    if (e.code === 'NETWORK') return navigator.onLine ? t('serverUnreachable') : t('offline');
     if (context === 'login' && (e.status === 401 || e.status === 400)) return t('wrongPassword');
     const key = BY_CODE[e.code];
     if (key) return t(key);

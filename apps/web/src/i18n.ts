@@ -30,6 +30,7 @@ const id = {
   wib: 'WIB',
   none: 'Belum ada data.',
   offline: 'Tidak ada koneksi internet. Periksa sinyal Anda lalu coba lagi.',
+  serverUnreachable: 'Server Balai tidak dapat dihubungi (internet Anda tersambung). Kami mencoba lagi otomatis.',
   // catalogue
   catalogueTitle: 'Pelatihan & webinar mendatang',
   filterSearch: 'Cari judul',
@@ -329,6 +330,7 @@ const en: Record<Key, string> = {
   wib: 'WIB',
   none: 'Nothing yet.',
   offline: 'No internet connection. Check your signal and try again.',
+  serverUnreachable: 'The Balai server cannot be reached (your internet works). We keep trying automatically.',
   catalogueTitle: 'Upcoming trainings & webinars',
   filterSearch: 'Search titles',
   filterType: 'Type',

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n';
 import { errorMessage } from './errors';
+import { ApiError } from './api/client';
 
 let uid = 0;
 export const useId = (prefix: string) => useRef(`${prefix}-${++uid}`).current;
@@ -52,18 +53,35 @@ export function Spinner() {
 }
 
 /** Load data once (and on `deps` change) with loading/error states. */
+/** The API could not be reached or answered 502-504: try again by itself, the screen recovers when the API does. */
+const AUTO_RETRY_MS = 4000;
+const retryable = (e: unknown) => e instanceof ApiError && (e.status === 0 || (e.status >= 502 && e.status <= 504));
+
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: string | null; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({ data: undefined, error: null, loading: true });
   const [n, setN] = useState(0);
+  const auto = useRef(false);
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // An automatic retry keeps the message on screen instead of flashing a spinner.
+    if (!auto.current) setState((s) => ({ ...s, loading: true, error: null }));
+    auto.current = false;
     load().then(
       (data) => live && setState({ data, error: null, loading: false }),
-      (e: unknown) => live && setState({ data: undefined, error: errorMessage(e), loading: false }),
+      (e: unknown) => {
+        if (!live) return;
+        setState({ data: undefined, error: errorMessage(e), loading: false });
+        if (retryable(e))
+          timer = setTimeout(() => {
+            auto.current = true;
+            setN((x) => x + 1);
+          }, AUTO_RETRY_MS);
+      },
     );
     return () => {
       live = false;
+      clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, n]);

@@ -232,6 +232,10 @@ describe('web client through live faults (Chromium, real API + live process + me
       await c.phone.getByTestId('leave-room').click();
       await c.phone.waitForFunction(() => location.hash === '#/kelas');
       await c.host.locator('li[data-peer="Sari Lestari"]').waitFor({ state: 'detached', timeout: 5000 });
+      // "Kelas saya" cannot load: it blames the server, not the participant's internet.
+      await c.phone.getByText('Server Balai tidak dapat dihubungi (internet Anda tersambung).').waitFor();
+      expect(await c.phone.getByText('Tidak ada koneksi internet').count()).toBe(0);
+      await shot(c.phone, shots, '04a-kelas-saya-api-down-phone');
 
       // Re-entering while the API is down: the live address comes from the last good config.
       const old = new Set<string>();
@@ -257,6 +261,16 @@ describe('web client through live faults (Chromium, real API + live process + me
     // The API is back: the room goes live without a reload.
     await c.phone.locator('.live[data-status="live"]').waitFor({ timeout: 15_000 });
     await decodesNewVideo(c.phone, new Set(), 20_000);
+
+    // And "Kelas saya", left on its error while the API was down, recovers by itself too.
+    await gate.shut();
+    try {
+      await c.phone.getByTestId('leave-room').click();
+      await c.phone.getByText('Server Balai tidak dapat dihubungi (internet Anda tersambung).').waitFor();
+    } finally {
+      await gate.open();
+    }
+    await c.phone.getByRole('link', { name: 'Masuk kelas' }).waitFor({ timeout: 15_000 });
     await c.close();
   });
 });
