@@ -5,6 +5,7 @@ import { DatabaseModule } from '@balai/database';
 import { QueueModule } from '@balai/queue';
 import { AuthModule } from './auth/auth.module';
 import { CertificatesModule } from './certificates/certificates.module';
+import { CertificateSettingsModule } from './certificate-settings/certificate-settings.module';
 import { HealthModule } from './health/health.module';
 import { PersistenceModule } from './persistence.module';
 import { CoursesModule } from './courses/courses.module';
@@ -34,6 +35,7 @@ import { EvaluationsModule } from './evaluations/evaluations.module';
     MaterialsModule,
     ReportsModule,
     CertificatesModule,
+    CertificateSettingsModule,
     HealthModule,
     LiveConfigModule,
     AssessmentsModule,

@@ -23,6 +23,15 @@ export const sharedEnvSchema = z.object({
   PUBLIC_BASE_URL: env.url(['http', 'https'], 'http://localhost:3000'),
 });
 
+/**
+ * Certificate signatory settings shipped as placeholders: a certificate carrying them is not
+ * fit to hand out. `infra/balai up` and the admin screens warn while any is still in use.
+ */
+export const PLACEHOLDER_SIGNATORY = {
+  CERT_SIGNATORY_NAME: 'Nama Kepala Dinas',
+  CERT_SIGNATORY_NIP: '19700101 199003 1 001',
+} as const;
+
 export const apiEnvSchema = sharedEnvSchema.extend({
   API_PORT: env.port(3000),
   API_HOST: z.string().default('0.0.0.0'),
@@ -40,6 +49,9 @@ export const apiEnvSchema = sharedEnvSchema.extend({
   AUTH_IP_RATE_LIMIT_PER_MINUTE: env.int(30, 1, 100_000),
   /** Lifetime of a password-reset link. */
   PASSWORD_RESET_TTL_MINUTES: env.int(60, 5, 7 * 24 * 60),
+  /** Read only to warn the admin screens while the worker would print placeholders (GET /api/certificates/settings). */
+  CERT_SIGNATORY_NAME: z.string().default(PLACEHOLDER_SIGNATORY.CERT_SIGNATORY_NAME),
+  CERT_SIGNATORY_NIP: z.string().default(PLACEHOLDER_SIGNATORY.CERT_SIGNATORY_NIP),
 });
 
 export const liveEnvSchema = sharedEnvSchema.extend({
@@ -71,15 +83,6 @@ export const liveEnvSchema = sharedEnvSchema.extend({
   ROOM_EARLY_ENTRY_MINUTES: env.int(30, 0, 24 * 60),
   ROOM_GRACE_MINUTES: env.int(30, 0, 24 * 60),
 });
-
-/**
- * Certificate signatory settings shipped as placeholders: a certificate carrying them is not
- * fit to hand out. `infra/balai up` and the admin screens warn while any is still in use.
- */
-export const PLACEHOLDER_SIGNATORY = {
-  CERT_SIGNATORY_NAME: 'Nama Kepala Dinas',
-  CERT_SIGNATORY_NIP: '19700101 199003 1 001',
-} as const;
 
 /** Names of the signatory variables that still hold their placeholder value. */
 export function placeholderSignatorySettings(env: Partial<Record<keyof typeof PLACEHOLDER_SIGNATORY, string>>): string[] {

@@ -74,6 +74,8 @@ export type CourseAttendanceRow = Wire<Schemas['CourseAttendanceRowDto']>;
 export type ReportRow = Wire<Schemas['ParticipationRowDto']>;
 export type IssueProgress = Wire<Schemas['IssueProgressDto']>;
 export type IssueResult = Wire<Schemas['IssueResultDto']>;
+export type Eligibility = Wire<Schemas['CertificateEligibilityDto']>;
+export type EligibilityRow = Wire<Schemas['EligibilityRowDto']>;
 export type Roster = Wire<Schemas['RosterDto']>;
 export type RosterEntry = Wire<Schemas['RosterEntryDto']>;
 export type CreateCourse = Body<'/api/courses', 'post'>;
@@ -425,6 +427,9 @@ export const api = {
   createUser: (body: Body<'/api/users', 'post'>) => post<Ok<'/api/users', 'post'>>('/users', body),
   courseCertificates: async (courseId: string) => page<Certificate>(await call<Ok<'/api/courses/{courseId}/certificates', 'get'>>('GET', `/courses/${courseId}/certificates`)).items,
   issueCertificates: (courseId: string) => post<Ok<'/api/courses/{courseId}/certificates/issue', 'post'>>(`/courses/${courseId}/certificates/issue`),
+  certificateSettings: () => get<Ok<'/api/certificates/settings', 'get'>>('/certificates/settings'),
+  certificateEligibility: (courseId: string) =>
+    get<Ok<'/api/courses/{courseId}/certificates/eligibility', 'get'>>(`/courses/${courseId}/certificates/eligibility`),
   issueProgress: (courseId: string) => get<Ok<'/api/courses/{courseId}/certificates/issue', 'get'>>(`/courses/${courseId}/certificates/issue`),
   revokeCertificate: (id: string, reason: string) => post<Ok<'/api/certificates/{id}/revoke', 'post'>>(`/certificates/${id}/revoke`, { reason }),
   reportBy: async (dimension: 'sector' | 'kecamatan') => (await get<Ok<'/api/reports/participation', 'get'>>(`/reports/participation?groupBy=${dimension}`)).rows,

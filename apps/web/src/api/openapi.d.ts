@@ -259,6 +259,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/certificates/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Admin: which certificate signatory settings are still placeholders. */
+    get: operations['CertificateSettingsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/certificates/verify/{code}': {
     parameters: {
       query?: never;
@@ -406,6 +423,23 @@ export interface paths {
     };
     /** Admin: a course's certificates (an empty list for an unknown course). */
     get: operations['CertificatesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/courses/{courseId}/certificates/eligibility': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Admin: every enrolled participant with attendance, verdict and reason, and from when certificates can be issued. */
+    get: operations['CertificatesController_eligibility'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1223,9 +1257,11 @@ export interface components {
       id: string;
       number: number;
       percent?: number;
+      /** Format: date-time */
       startedAt: string;
       /** @enum {string} */
       status: 'in_progress' | 'submitted';
+      /** Format: date-time */
       submittedAt?: string;
     };
     AttemptViewDto: {
@@ -1235,7 +1271,10 @@ export interface components {
       courseId: string;
       /** @description Index of the first unanswered question (where a resume starts) */
       currentIndex: number;
-      /** @description Server deadline (time limit cut by the test close) */
+      /**
+       * Format: date-time
+       * @description Server deadline (time limit cut by the test close)
+       */
       deadlineAt: string;
       id: string;
       /** @enum {string} */
@@ -1251,9 +1290,11 @@ export interface components {
       score?: number;
       /** @description Server clock when answered */
       serverNow: string;
+      /** Format: date-time */
       startedAt: string;
       /** @enum {string} */
       status: 'in_progress' | 'submitted';
+      /** Format: date-time */
       submittedAt?: string;
     };
     AttendanceEventDto: {
@@ -1280,6 +1321,29 @@ export interface components {
       average: number | null;
       /** @enum {string} */
       category: 'material' | 'trainer' | 'organisation' | 'facilities';
+    };
+    CertificateEligibilityDto: {
+      /** @description Every session is over (ended by the trainer, or past its scheduled end): certificates can be issued */
+      allSessionsEnded: boolean;
+      certificatesEnabled: boolean;
+      courseId: string;
+      eligibleCount: number;
+      /**
+       * Format: date-time
+       * @description While not all sessions are over: the scheduled end of the last one (earlier if the trainer ends it)
+       */
+      issuableFrom: string | null;
+      /**
+       * Format: date-time
+       * @description The same in Asia/Jakarta (+07:00)
+       */
+      issuableFromLocal: string | null;
+      minAttendancePercent: number;
+      /** @description Every enrolled participant, by name */
+      participants: components['schemas']['EligibilityRowDto'][];
+      /** @description Minutes counted over: non-cancelled sessions, each as long as it was held (ended early: until it ended) */
+      scheduledMinutes: number;
+      sessionCount: number;
     };
     CertificatePageDto: {
       items: components['schemas']['CertificateResponseDto'][];
@@ -1343,6 +1407,16 @@ export interface components {
       enabled: boolean;
       minAttendancePercent: number;
     };
+    CertificateSettingsDto: {
+      /**
+       * @description Signatory variables still holding the shipped placeholder (empty when every one is set)
+       * @example [
+       *       "CERT_SIGNATORY_NAME",
+       *       "CERT_SIGNATORY_NIP"
+       *     ]
+       */
+      placeholderSignatory: string[];
+    };
     ChangeStatusDto: {
       /** @enum {string} */
       status: 'draft' | 'published' | 'ongoing' | 'completed' | 'cancelled';
@@ -1404,6 +1478,8 @@ export interface components {
       userId: string;
     };
     CourseResponseDto: {
+      /** @description Lifecycle steps POST /courses/{id}/status accepts now */
+      allowedTransitions: ('draft' | 'published' | 'ongoing' | 'completed' | 'cancelled')[];
       capacity: number;
       category: string;
       certificate: components['schemas']['CertificateRulesResponseDto'];
@@ -1416,9 +1492,15 @@ export interface components {
        * @description Last session end, UTC; null without sessions
        */
       endsAt: string | null;
+      /** @description A participant may enrol now (published/ongoing, inside the registration window, sessions not all over) */
+      enrollmentOpen: boolean;
       id: string;
       lessonHours: number;
       location?: string;
+      /** @description GET /courses/{id} for a participant: their own enrolment (null when none) */
+      myEnrollment?: components['schemas']['MyCourseEnrollmentDto'] | null;
+      /** @description The next session not over yet; null when none is left */
+      nextSession: components['schemas']['NextSessionDto'] | null;
       /**
        * Format: date-time
        * @description Start of the next session not over yet (running now or to come), UTC; null when none is left
@@ -1444,6 +1526,11 @@ export interface components {
        * @description Asia/Jakarta (+07:00)
        */
       registrationOpensAtLocal: string;
+      /**
+       * @description `over` once every non-cancelled session has ended (by its host or its scheduled end): no longer upcoming, no enrolment
+       * @enum {string}
+       */
+      schedulePhase: 'unscheduled' | 'upcoming' | 'running' | 'over';
       seatsLeft: number;
       seatsTaken: number;
       /**
@@ -1457,6 +1544,11 @@ export interface components {
       trainers: components['schemas']['TrainerRefDto'][];
       /** @enum {string} */
       type: 'pelatihan' | 'sosialisasi';
+    };
+    CourseSeatsDto: {
+      capacity: number;
+      seatsLeft: number;
+      seatsTaken: number;
     };
     CourseSummaryDto: {
       attendedAtLeastOnce: number;
@@ -1549,6 +1641,28 @@ export interface components {
       /** @enum {string} */
       role: 'admin' | 'trainer';
     };
+    EligibilityRowDto: {
+      attendancePercent: number;
+      attendedMinutes: number;
+      businessName?: string;
+      certified: boolean;
+      eligible: boolean;
+      name: string;
+      /**
+       * @description Why not, when not eligible
+       * @enum {string}
+       */
+      reason?:
+        | 'CERTIFICATES_DISABLED'
+        | 'NOT_ENROLLED'
+        | 'NO_SESSIONS'
+        | 'BELOW_THRESHOLD'
+        | 'POST_TEST_MISSING'
+        | 'POST_TEST_BELOW_MINIMUM'
+        | 'EVALUATION_MISSING';
+      sessionsAttended: number;
+      userId: string;
+    };
     EnrollmentResponseDto: {
       courseId: string;
       /** Format: date-time */
@@ -1559,6 +1673,8 @@ export interface components {
        * @description When a waitlisted enrolment got a seat
        */
       promotedAt?: string;
+      /** @description The course seats right after this change (enrol, cancel, remove) */
+      seats?: components['schemas']['CourseSeatsDto'];
       /** @description Place in line as the server saw the request */
       seq: number;
       /** @enum {string} */
@@ -1765,6 +1881,8 @@ export interface components {
       done: number;
       failed: number;
       failures: components['schemas']['JobFailureDto'][];
+      /** @description Of the active jobs, those whose worker is gone (killed or crashed); a worker that starts hands them back within seconds */
+      stalled: number;
       /** @enum {string} */
       state: 'idle' | 'running' | 'done' | 'failed';
       /** @description Participants with a job or a certificate in this course */
@@ -1783,6 +1901,8 @@ export interface components {
       failures: components['schemas']['JobFailureDto'][];
       minAttendancePercent: number;
       notEligible: components['schemas']['NotEligibleDto'][];
+      /** @description Of the active jobs, those whose worker is gone (killed or crashed); a worker that starts hands them back within seconds */
+      stalled: number;
       /** @enum {string} */
       state: 'idle' | 'running' | 'done' | 'failed';
       /** @description Participants with a job or a certificate in this course */
@@ -1837,6 +1957,13 @@ export interface components {
       size: number;
       uploadedBy: string;
     };
+    MyCourseEnrollmentDto: {
+      id: string;
+      /** @enum {string} */
+      status: 'enrolled' | 'waitlisted' | 'cancelled' | 'removed';
+      /** @description 1-based place on the waitlist, when waitlisted */
+      waitlistPosition?: number;
+    };
     MyEnrollmentDto: {
       courseCode: string;
       courseId: string;
@@ -1855,6 +1982,8 @@ export interface components {
        * @description When a waitlisted enrolment got a seat
        */
       promotedAt?: string;
+      /** @description The course seats right after this change (enrol, cancel, remove) */
+      seats?: components['schemas']['CourseSeatsDto'];
       /** @description Place in line as the server saw the request */
       seq: number;
       /** @enum {string} */
@@ -1863,9 +1992,39 @@ export interface components {
       /** @description 1-based position on the waitlist */
       waitlistPosition?: number;
     };
+    NextSessionDto: {
+      /** Format: date-time */
+      endsAt: string;
+      id: string;
+      /** Format: date-time */
+      startsAt: string;
+      /**
+       * Format: date-time
+       * @description Asia/Jakarta (+07:00)
+       */
+      startsAtLocal: string;
+      /** @enum {string} */
+      status: 'scheduled' | 'live' | 'ended' | 'cancelled';
+      title: string;
+    };
     NotEligibleDto: {
       attendancePercent: number;
-      reason: string;
+      /** @description Attended minutes over the sessions as held */
+      attendedMinutes: number;
+      businessName?: string;
+      name: string;
+      /** @enum {string} */
+      reason:
+        | 'CERTIFICATES_DISABLED'
+        | 'NOT_ENROLLED'
+        | 'NO_SESSIONS'
+        | 'BELOW_THRESHOLD'
+        | 'POST_TEST_MISSING'
+        | 'POST_TEST_BELOW_MINIMUM'
+        | 'EVALUATION_MISSING'
+        | 'NOT_ELIGIBLE';
+      /** @description Minutes counted over: non-cancelled sessions, each as long as it was held */
+      scheduledMinutes: number;
       userId: string;
     };
     ParticipantScoreDto: {
@@ -2067,13 +2226,17 @@ export interface components {
       optionIds: string[];
       questionId: string;
       remainingSeconds: number;
+      /** Format: date-time */
       savedAt: string;
     };
     SessionAttendanceDto: {
       courseId: string;
       /** Format: date-time */
       endsAt: string;
-      /** @description End of the window minutes count against: the scheduled end, or when the host ended the session early */
+      /**
+       * Format: date-time
+       * @description End of the window minutes count against: the scheduled end, or when the host ended the session early
+       */
       heldUntil: string;
       /** @description Participants only (trainers and staff in the room are left out) */
       rows: components['schemas']['SessionAttendanceRowDto'][];
@@ -2144,7 +2307,10 @@ export interface components {
       enabled: boolean;
       maxAttempts: number;
       openDays?: number;
-      /** @description Post-test opened early by a trainer (Asia/Jakarta ISO) */
+      /**
+       * Format: date-time
+       * @description Post-test opened early by a trainer (Asia/Jakarta ISO)
+       */
       openedAt?: string | null;
       timeLimitMinutes: number;
     };
@@ -2167,11 +2333,13 @@ export interface components {
       attemptsLeft: number;
       /** @description Best submitted score, percent */
       bestPercent?: number;
+      /** Format: date-time */
       closesAt: string | null;
       enabled: boolean;
       /** @enum {string} */
       kind: 'pre' | 'post';
       maxAttempts: number;
+      /** Format: date-time */
       opensAt: string | null;
       /** @enum {string} */
       phase: 'not_open' | 'open' | 'closed';
@@ -3345,6 +3513,54 @@ export interface operations {
       };
     };
   };
+  CertificateSettingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CertificateSettingsDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   CertificatesController_verify: {
     parameters: {
       query?: never;
@@ -4097,6 +4313,74 @@ export interface operations {
       };
       /** @description Signed in but this role/ownership is not allowed */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  CertificatesController_eligibility: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CertificateEligibilityDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };

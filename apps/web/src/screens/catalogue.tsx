@@ -28,7 +28,13 @@ export function CourseCard({ c }: { c: Course }) {
       <p class="muted">
         {c.category} · {c.code}
       </p>
-      {c.startsAt && Date.parse(c.startsAt) > Date.now() && <p>{formatDate(c.startsAt)}</p>}
+      {c.nextSession && (
+        <p data-testid="next-session">
+          <strong>{t('nextSession')}:</strong> {c.nextSession.title}
+          <br />
+          {formatRange(c.nextSession.startsAt, c.nextSession.endsAt)}
+        </p>
+      )}
       <p class={left > 0 ? '' : 'warn-text'}>{left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}</p>
     </li>
   );
@@ -120,15 +126,11 @@ export function SessionList({ sessions, action }: { sessions: Session[]; action?
   );
 }
 
-/** Over: completed or cancelled, or every session is behind us (ended, cancelled or past its end). */
-export function courseOver(c: Course, sessions: Session[], now: number): boolean {
-  if (c.status === 'completed' || c.status === 'cancelled') return true;
-  if (sessions.length) return sessions.every((s) => s.status === 'ended' || s.status === 'cancelled' || Date.parse(s.endsAt) < now);
-  return !!c.endsAt && Date.parse(c.endsAt) < now;
-}
+/** Over: completed or cancelled, or every session has been held (the API's schedule phase). */
+export const courseOver = (c: Course) => c.status === 'completed' || c.status === 'cancelled' || c.schedulePhase === 'over';
 
 /** My place in this course: status, a way to the class, and cancelling (or leaving the waitlist). */
-function MyPlace({ course, enrolment, onChange }: { course: Course; enrolment: Enrollment; onChange: (text: string) => void }) {
+function MyPlace({ course, enrolment, onChange }: { course: Course; enrolment: Pick<Enrollment, 'status' | 'waitlistPosition'>; onChange: (text: string) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const waitlisted = enrolment.status === 'waitlisted';
@@ -175,11 +177,10 @@ export function CoursePage({ id }: Record<string, string>) {
   const me = useStore(meStore);
   const participant = me?.role === 'participant';
   const state = useLoad(async () => {
-    const [course, sessions, enrolment] = await Promise.all([
-      api.course(id!),
-      api.courseSessions(id!).catch(() => [] as Session[]),
-      participant ? api.myEnrolment(id!).catch(() => null) : Promise.resolve(null),
-    ]);
+    const [course, sessions] = await Promise.all([api.course(id!), api.courseSessions(id!).catch(() => [] as Session[])]);
+    // The member view carries my enrolment; ask separately only if an older API left it out.
+    const mine = !participant ? null : course.myEnrollment !== undefined ? course.myEnrollment : await api.myEnrolment(id!).catch(() => null);
+    const enrolment = mine && (mine.status === 'enrolled' || mine.status === 'waitlisted') ? mine : null;
     return { course, sessions, enrolment };
   }, [id, me?.id]);
   const [result, setResult] = useState<{ kind: 'success' | 'warn' | 'error'; text: string } | null>(null);
@@ -210,9 +211,8 @@ export function CoursePage({ id }: Record<string, string>) {
   return (
     <Loaded state={state}>
       {({ course: c, sessions, enrolment }) => {
-        const now = Date.now();
-        const over = courseOver(c, sessions, now);
-        const open = !over && c.status === 'published' && now >= Date.parse(c.registrationOpensAt) && now <= Date.parse(c.registrationClosesAt);
+        const over = courseOver(c);
+        const open = c.enrollmentOpen;
         const left = seats(c);
         return (
           <article>
@@ -236,11 +236,9 @@ export function CoursePage({ id }: Record<string, string>) {
                 {t('capacity', { n: c.capacity })} · {left > 0 ? t('seatsLeft', { n: left }) : t('seatsFull')}
               </p>
             )}
-            <h2>{t('schedule')}</h2>
-            <SessionList sessions={sessions} />
-            <div class="sticky-cta">
-              {result && <Alert kind={result.kind}>{result.text}</Alert>}
-              {enrolment ? (
+            {enrolment && (
+              <>
+                {result?.kind === 'error' && <Alert kind="error">{result.text}</Alert>}
                 <MyPlace
                   course={c}
                   enrolment={enrolment}
@@ -249,22 +247,30 @@ export function CoursePage({ id }: Record<string, string>) {
                     state.reload();
                   }}
                 />
-              ) : over ? (
-                <p class="muted" data-testid="course-over">
-                  {t('courseOver')}
-                </p>
-              ) : (
-                <>
-                  {!open && <p class="muted">{t('enrolClosed')}</p>}
-                  {!me && open && <p class="muted">{t('enrolLogin')}</p>}
-                  {(!me || participant) && (
-                    <button type="button" class="btn btn-primary btn-block" disabled={!open || busy} onClick={enrol}>
-                      {t('enrol')}
-                    </button>
-                  )}
-                </>
-              )}
-            </div>
+              </>
+            )}
+            <h2>{t('schedule')}</h2>
+            <SessionList sessions={sessions} />
+            {!enrolment && (
+              <div class="sticky-cta">
+                {result && <Alert kind={result.kind}>{result.text}</Alert>}
+                {over ? (
+                  <p class="muted" data-testid="course-over">
+                    {t('courseOver')}
+                  </p>
+                ) : (
+                  <>
+                    {!open && <p class="muted">{t('enrolClosed')}</p>}
+                    {!me && open && <p class="muted">{t('enrolLogin')}</p>}
+                    {(!me || participant) && (
+                      <button type="button" class="btn btn-primary btn-block" disabled={!open || busy} onClick={enrol}>
+                        {t('enrol')}
+                      </button>
+                    )}
+                  </>
+                )}
+              </div>
+            )}
           </article>
         );
       }}

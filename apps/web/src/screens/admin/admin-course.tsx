@@ -47,12 +47,12 @@ export function AdminCourse({ id }: Record<string, string>) {
           </div>
           {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
           <div class="row" data-testid="lifecycle">
-            {lifecycleActions(course.status).map(({ to, label }) => (
+            {lifecycleActions(course.allowedTransitions).map(({ to, label }) => (
               <button
                 key={to}
                 type="button"
                 class={to === 'cancelled' ? 'btn btn-danger' : to === 'published' ? 'btn btn-primary' : 'btn'}
-                data-testid={`status-${to}`}
+                data-testid={to === 'published' ? 'publish' : `status-${to}`}
                 onClick={() => {
                   if (to === 'cancelled' && !confirm(`${t('cancelCourse')}?`)) return;
                   void setStatus(to);

@@ -1,7 +1,7 @@
 /**
- * Participation by sector and by kecamatan. "Peserta" counts people; the other
- * columns count enrolments (a person in two trainings counts twice), so every
- * column after "Pendaftaran" is at most "Pendaftaran".
+ * Participation by sector and by kecamatan. The four people columns count
+ * distinct people (so each is at most "Peserta"); "Pendaftaran" counts
+ * enrolments, where a person in two trainings counts twice.
  */
 import { useState } from 'preact/hooks';
 import { SECTORS, Sector } from '@balai/domain';
@@ -34,10 +34,10 @@ function ReportTable({ dimension }: { dimension: 'sector' | 'kecamatan' }) {
             columns={[
               { header: dimension === 'sector' ? t('sector') : t('kecamatan'), cell: label },
               { header: t('participantsCount'), numeric: true, cell: (r) => r.participants },
-              { header: t('enrolmentsCount'), numeric: true, cell: (r) => r.enrollments },
               { header: t('attendedCount'), numeric: true, cell: (r) => r.attendedAtLeastOnce },
               { header: t('metCount'), numeric: true, cell: (r) => r.metThreshold },
               { header: t('certifiedCount'), numeric: true, cell: (r) => r.certified },
+              { header: t('enrolmentsCount'), numeric: true, cell: (r) => r.enrollments },
             ]}
           />
         )}

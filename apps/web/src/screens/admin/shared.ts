@@ -1,5 +1,4 @@
 /** Small helpers the admin screens share. */
-import { COURSE_TRANSITIONS } from '@balai/domain';
 import type { CourseStatus } from '../../api/client';
 import type { Key } from '../../i18n';
 
@@ -17,7 +16,7 @@ const ACTION: Record<CourseStatus, Key> = {
   cancelled: 'cancelCourse',
 };
 
-/** Every lifecycle step the API allows from `from` (one rule: COURSE_TRANSITIONS in @balai/domain). */
-export function lifecycleActions(from: CourseStatus): Array<{ to: CourseStatus; label: Key }> {
-  return COURSE_TRANSITIONS[from].map((to) => ({ to, label: ACTION[to] }));
+/** Every lifecycle step the API accepts for this course now (`allowedTransitions`, decided by the server). */
+export function lifecycleActions(allowed: CourseStatus[]): Array<{ to: CourseStatus; label: Key }> {
+  return allowed.map((to) => ({ to, label: ACTION[to] }));
 }
