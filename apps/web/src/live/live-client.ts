@@ -268,7 +268,13 @@ export class LiveClient {
     // Re-publish what the user was sending before a reconnect or a media restart.
     const publishing = (Object.entries(s.local) as Array<[MediaSource, MediaStreamTrack | null]>)
       .filter(([, track]) => track && track.readyState === 'live')
-      .map(([source, track]) => this.publish(source, track!).catch(() => undefined));
+      .map(([source, track]) =>
+        this.publish(source, track!).catch((e: unknown) => {
+          // No longer allowed after the re-join (the invitation to speak did not survive): release the device.
+          const code = e instanceof LiveRequestError ? e.error.code : null;
+          if (code === LiveErrorCode.Forbidden || code === LiveErrorCode.NotAllowed) void this.unpublish(source);
+        }),
+      );
     await Promise.all([...consuming, ...publishing]);
     this.monitor.start();
     this.armWatchdog();
