@@ -24,6 +24,7 @@ export interface Interval {
 /** A session as stored: what `heldWindow` needs. */
 export interface SessionTimes {
   id: string;
+  title?: string;
   startsAt: Date;
   endsAt: Date;
   status?: SessionStatus;

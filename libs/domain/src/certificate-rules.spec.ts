@@ -1,5 +1,5 @@
 import { countedSessions, summarizeAttendance } from './attendance-math';
-import { attendanceVerdict, certificateRules, courseSchedule, meetsAttendanceThreshold, newCourseCertificateRules } from './certificate-rules';
+import { allowedCourseTransitions, attendanceVerdict, certificateRules, courseSchedule, meetsAttendanceThreshold, newCourseCertificateRules } from './certificate-rules';
 import { DEFAULT_MIN_ATTENDANCE_PERCENT } from './course';
 
 const t = (hhmm: string) => new Date(`2026-03-02T${hhmm}:00Z`);
@@ -82,5 +82,14 @@ describe('courseSchedule', () => {
   it('is over once every scheduled end has passed, and ignores cancelled sessions', () => {
     expect(courseSchedule([{ ...s1, status: 'scheduled' as const }, { ...s2, status: 'cancelled' as const }], t('04:00')).phase).toBe('over');
     expect(courseSchedule([{ ...s1, status: 'cancelled' as const }], t('01:00')).phase).toBe('unscheduled');
+  });
+});
+
+describe('allowedCourseTransitions', () => {
+  it('lets a published course be marked completed once its sessions are over, not before', () => {
+    expect(allowedCourseTransitions('published', 'over')).toContain('completed');
+    expect(allowedCourseTransitions('published', 'upcoming')).not.toContain('completed');
+    expect(allowedCourseTransitions('ongoing', 'running')).toContain('completed');
+    expect(allowedCourseTransitions('completed', 'over')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { AttendanceSummary, ScheduledSession, SessionTimes, sessionIsOver } from './attendance-math';
 import { AssessmentFacts, AssessmentRules, assessmentRequirements } from './assessment';
-import { CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from './course';
+import { COURSE_TRANSITIONS, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from './course';
 
 export interface CertificateRulesInput {
   enabled?: boolean | null;
@@ -81,12 +81,13 @@ export function meetsAttendanceThreshold(rules: ResolvedCertificateRules, sessio
   return attendanceVerdict({ rules: { ...rules, enabled: true }, sessions, attendance, enrolled: true }).eligible;
 }
 
-export type SchedulePhase = 'unscheduled' | 'upcoming' | 'running' | 'over';
+export const SCHEDULE_PHASES = ['unscheduled', 'upcoming', 'running', 'over'] as const;
+export type SchedulePhase = (typeof SCHEDULE_PHASES)[number];
 
 export interface CourseSchedule {
   phase: SchedulePhase;
   /** The next session that is not over (running now or still to come). */
-  next?: SessionTimes & { title?: string };
+  next?: SessionTimes;
   /** When every session is over: the last of them ended (as held). */
   endedAt?: Date;
   /** While not over: the scheduled end of the last session still to be held. */
@@ -99,7 +100,7 @@ export interface CourseSchedule {
  * course whose sessions are over is neither upcoming nor open for enrolment,
  * and certificates can be issued as soon as the host ends the last session.
  */
-export function courseSchedule<T extends SessionTimes & { title?: string }>(sessions: T[], now: Date): CourseSchedule {
+export function courseSchedule(sessions: SessionTimes[], now: Date): CourseSchedule {
   const live = sessions.filter((s) => s.status !== 'cancelled').sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   if (live.length === 0) return { phase: 'unscheduled' };
   const pending = live.filter((s) => !sessionIsOver(s, now));
@@ -114,4 +115,12 @@ export function courseSchedule<T extends SessionTimes & { title?: string }>(sess
     next,
     endsAt: new Date(Math.max(...pending.map((s) => s.endsAt.getTime()))),
   };
+}
+
+/**
+ * The lifecycle steps open to a course now: COURSE_TRANSITIONS, except that a
+ * published course can be marked completed only once its sessions are over.
+ */
+export function allowedCourseTransitions(status: CourseStatus, phase: SchedulePhase): CourseStatus[] {
+  return COURSE_TRANSITIONS[status].filter((to) => !(status === 'published' && to === 'completed' && phase !== 'over'));
 }

@@ -4,10 +4,14 @@ export type CourseType = (typeof COURSE_TYPES)[number];
 export const COURSE_STATUSES = ['draft', 'published', 'ongoing', 'completed', 'cancelled'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
-/** Allowed status transitions: draft -> published -> ongoing -> completed, or cancelled. */
+/**
+ * Allowed status transitions: draft -> published -> ongoing -> completed, or
+ * cancelled. A published course whose sessions are all over may be marked
+ * completed directly (nobody set it ongoing); see `allowedCourseTransitions`.
+ */
 export const COURSE_TRANSITIONS: Record<CourseStatus, CourseStatus[]> = {
   draft: ['published', 'cancelled'],
-  published: ['ongoing', 'cancelled', 'draft'],
+  published: ['ongoing', 'completed', 'cancelled', 'draft'],
   ongoing: ['completed', 'cancelled'],
   completed: [],
   cancelled: [],

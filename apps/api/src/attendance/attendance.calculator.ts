@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AttendanceSummary, CountOptions, countedSessions, groupIntervals, ScheduledSession, summarizeAttendance } from '@balai/domain';
-import { SessionRecord, SessionRepository } from '../sessions/session.repository';
+import { SessionRecord, SessionRepository, sessionTimes } from '../sessions/session.repository';
 import { AttendanceRepository, IntervalRecord } from './attendance.repository';
 
 export interface CourseAttendance extends AttendanceSummary {
@@ -18,7 +18,7 @@ export class AttendanceCalculator {
 
   /** Non-cancelled sessions, each over the time it was actually held. */
   static counted(sessions: SessionRecord[]): ScheduledSession[] {
-    return countedSessions(sessions.map((s) => ({ id: String(s._id), startsAt: s.startsAt, endsAt: s.endsAt, status: s.status, liveEndedAt: s.liveEndedAt })));
+    return countedSessions(sessions.map(sessionTimes));
   }
 
   /** Per user, over a course's counted sessions. */

@@ -8,7 +8,7 @@ import { RedisMutex } from '../common/redis-mutex';
 import { CourseAccess } from '../courses/course-access';
 import type { CourseRecord } from '../courses/course.repository';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository';
-import { SessionRepository } from '../sessions/session.repository';
+import { SessionRepository, sessionTimes } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
 import { AttendanceCalculator } from './attendance.calculator';
 import { AttendanceRepository, isOrphanLeave, ORPHAN_PREFIX } from './attendance.repository';
@@ -103,7 +103,7 @@ export class AttendanceService {
     const users = await this.users.findManyByIds([...candidates].map((id) => new Types.ObjectId(id)));
     const byId = new Map(users.map((u) => [String(u._id), u]));
     const userIds = [...candidates].filter((id) => byId.get(id)?.role !== 'admin' && byId.get(id)?.role !== 'trainer');
-    const scheduled = heldWindow({ id: String(session._id), startsAt: session.startsAt, endsAt: session.endsAt, status: session.status, liveEndedAt: session.liveEndedAt });
+    const scheduled = heldWindow(sessionTimes(session));
     const openUntil = session.status === 'live' ? new Date() : undefined;
     const grouped = groupIntervals(intervals);
     const rows: SessionAttendanceRowDto[] = userIds.map((userId) => {

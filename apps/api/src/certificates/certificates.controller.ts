@@ -5,6 +5,7 @@ import type { AuthUser } from '@balai/common';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrorResponses, ApiFileResponse } from '../common/api-docs';
 import {
+  CertificateEligibilityDto,
   CertificatePageDto,
   CertificateResponseDto,
   IssueProgressDto,
@@ -57,6 +58,15 @@ export class CertificatesController {
   @ApiAcceptedResponse({ type: IssueResultDto, description: 'Jobs enqueued; follow them with GET on the same path' })
   issue(@Param('courseId', ObjectIdPipe) courseId: string, @CurrentUser() admin: AuthUser) {
     return this.certificates.issueForCourse(courseId, admin);
+  }
+
+  @Get('courses/:courseId/certificates/eligibility')
+  @Roles('admin')
+  @ApiAuth(400, 404)
+  @ApiOperation({ summary: 'Admin: every enrolled participant with attendance, verdict and reason, and from when certificates can be issued.' })
+  @ApiOkResponse({ type: CertificateEligibilityDto })
+  eligibility(@Param('courseId', ObjectIdPipe) courseId: string) {
+    return this.certificates.eligibilityOf(courseId);
   }
 
   @Get('courses/:courseId/certificates/issue')

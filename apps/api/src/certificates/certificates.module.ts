@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
 import { CertificateBatch } from './certificate-batch.service';
 import { CertificatePdfReader } from './certificate-pdf.reader';
 import { CertificateRepository } from './certificate.repository';
@@ -9,6 +10,7 @@ import { VerifyRateLimitGuard } from './verify-rate-limit.guard';
 
 /** Certificates in the API: enqueue batches, watch and retry them, revoke, download, verify; the queue dashboard. */
 @Module({
+  imports: [UsersModule],
   controllers: [CertificatesController],
   providers: [
     CertificateRepository,

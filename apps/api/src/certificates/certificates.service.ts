@@ -4,13 +4,17 @@ import archiverModule, { Archiver, ArchiverOptions } from 'archiver';
 import type { Writable } from 'node:stream';
 import { AppException, AuthUser } from '@balai/common';
 import type { ApiEnv } from '@balai/config';
-import { EligibilityRepository } from '@balai/database';
+import { CourseEligibility, EligibilityRepository } from '@balai/database';
+import { Types } from 'mongoose';
+import { toJakarta, toJakartaText } from '../common/time';
+import { UserRepository } from '../users/user.repository';
 import { CertificateProducer } from '@balai/queue';
 import { CertificateBatch } from './certificate-batch.service';
 import { toCertificateDto, toVerificationDto } from './certificate.mapper';
 import { CertificatePdfReader } from './certificate-pdf.reader';
 import { CertificateRepository } from './certificate.repository';
 import type {
+  CertificateEligibilityDto,
   CertificatePageDto,
   CertificateResponseDto,
   IssueProgressDto,
@@ -34,6 +38,7 @@ export class CertificatesService {
     private readonly producer: CertificateProducer,
     private readonly batch: CertificateBatch,
     private readonly pdfs: CertificatePdfReader,
+    private readonly users: UserRepository,
   ) {}
 
   /** Enqueue one job per eligible, not yet certified participant of a finished course. */
@@ -46,26 +51,71 @@ export class CertificatesService {
         en: 'Certificates are disabled for this course.',
       });
     }
-    if (!verdict.allSessionsEnded) {
-      throw new AppException(HttpStatus.CONFLICT, 'COURSE_NOT_FINISHED', {
-        id: 'Sertifikat baru dapat diterbitkan setelah sesi terakhir selesai.',
-        en: 'Certificates can be issued only after the last session has ended.',
-      });
-    }
+    if (!verdict.allSessionsEnded) throw notFinished(verdict);
     const certified = await this.repository.certifiedUserIds(courseId);
     const toIssue = verdict.participants.filter((p) => p.eligible && !certified.has(p.userId)).map((p) => p.userId);
     await this.batch.clearFinished(courseId, toIssue);
     await this.producer.enqueue(courseId, toIssue, admin.id);
     this.logger.log({ courseId, enqueued: toIssue.length, by: admin.id }, 'certificate batch enqueued');
     const progress = await this.progress(courseId);
+    const names = await this.names(verdict.participants.filter((p) => !p.eligible).map((p) => p.userId));
     return {
       ...progress,
       enqueued: toIssue.length,
       minAttendancePercent: verdict.minAttendancePercent,
       notEligible: verdict.participants
         .filter((p) => !p.eligible)
-        .map((p) => ({ userId: p.userId, attendancePercent: p.attendancePercent, reason: p.reason ?? 'NOT_ELIGIBLE' })),
+        .map((p) => ({
+          userId: p.userId,
+          name: names.get(p.userId)?.name ?? '',
+          businessName: names.get(p.userId)?.ikm?.businessName,
+          attendancePercent: p.attendancePercent,
+          attendedMinutes: p.attendedMinutes,
+          scheduledMinutes: verdict.scheduledMinutes,
+          reason: p.reason ?? 'NOT_ELIGIBLE',
+        })),
     };
+  }
+
+  /**
+   * What the issuing panel shows before (and after) issuing: every enrolled
+   * participant with their attendance, verdict and reason, whether they hold a
+   * certificate, and from when certificates can be issued.
+   */
+  async eligibilityOf(courseId: string): Promise<CertificateEligibilityDto> {
+    const verdict = await this.eligibility.forCourse(courseId);
+    if (!verdict) throw notFound();
+    const [certified, names] = await Promise.all([this.repository.certifiedUserIds(courseId), this.names(verdict.participants.map((p) => p.userId))]);
+    const participants = verdict.participants
+      .map((p) => ({
+        userId: p.userId,
+        name: names.get(p.userId)?.name ?? '',
+        businessName: names.get(p.userId)?.ikm?.businessName,
+        attendancePercent: p.attendancePercent,
+        attendedMinutes: p.attendedMinutes,
+        sessionsAttended: p.sessionsAttended,
+        eligible: p.eligible,
+        reason: p.reason,
+        certified: certified.has(p.userId),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
+    return {
+      courseId,
+      certificatesEnabled: verdict.certificatesEnabled,
+      minAttendancePercent: verdict.minAttendancePercent,
+      scheduledMinutes: verdict.scheduledMinutes,
+      sessionCount: verdict.sessionCount,
+      allSessionsEnded: verdict.allSessionsEnded,
+      issuableFrom: verdict.allSessionsEnded ? null : (verdict.lastSessionEndsAt?.toISOString() ?? null),
+      issuableFromLocal: verdict.allSessionsEnded ? null : toJakarta(verdict.lastSessionEndsAt),
+      eligibleCount: participants.filter((p) => p.eligible).length,
+      participants,
+    };
+  }
+
+  private async names(userIds: string[]) {
+    const users = userIds.length ? await this.users.findManyByIds(userIds.map((id) => new Types.ObjectId(id))) : [];
+    return new Map(users.map((u) => [String(u._id), u]));
   }
 
   async progress(courseId: string): Promise<IssueProgressDto> {
@@ -137,6 +187,26 @@ export class CertificatesService {
   private dto(c: Parameters<typeof toCertificateDto>[0]): CertificateResponseDto {
     return toCertificateDto(c, this.config.get('PUBLIC_BASE_URL', { infer: true }));
   }
+}
+
+/** 409 naming, in WIB, when the last session still to be held ends (the host may also end it earlier). */
+function notFinished(verdict: CourseEligibility): AppException {
+  const at = verdict.lastSessionEndsAt;
+  if (!at) {
+    return new AppException(HttpStatus.CONFLICT, 'COURSE_NOT_FINISHED', {
+      id: 'Sertifikat baru dapat diterbitkan setelah kegiatan memiliki sesi yang sudah selesai.',
+      en: 'Certificates can be issued once the course has sessions and they are over.',
+    });
+  }
+  return new AppException(
+    HttpStatus.CONFLICT,
+    'COURSE_NOT_FINISHED',
+    {
+      id: `Sertifikat dapat diterbitkan setelah sesi terakhir selesai: ${toJakartaText(at)}, atau segera setelah pelatih mengakhirinya.`,
+      en: `Certificates can be issued once the last session is over: ${toJakartaText(at, 'en')}, or as soon as the trainer ends it.`,
+    },
+    { availableAt: [at.toISOString()] },
+  );
 }
 
 function safeName(value: string): string {

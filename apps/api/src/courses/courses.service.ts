@@ -1,23 +1,24 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
-import { COURSE_TRANSITIONS, CourseStatus, newCourseCertificateRules } from '@balai/domain';
+import { allowedCourseTransitions, COURSE_TRANSITIONS, courseSchedule, newCourseCertificateRules } from '@balai/domain';
+import { EnrollmentRepository } from '../enrollments/enrollment.repository';
+import { toJakartaText } from '../common/time';
 import { Course } from '@balai/database';
 import { badRequest, conflict, isDuplicateKey, notFound } from '../common/errors';
 import { Page, pageOf } from '../common/pagination';
 import { NotificationProducer } from '@balai/queue';
-import { SessionRepository } from '../sessions/session.repository';
+import { SessionRepository, sessionTimes } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
 import { WaitlistService } from '../enrollments/waitlist.service';
 import { RedisMutex } from '../common/redis-mutex';
 import { MicroCache } from '../common/micro-cache';
 import { SeatCounter } from '../enrollments/seat-counter';
 import { CourseAccess } from './course-access';
-import { toCourseResponse } from './course.mapper';
+import { PUBLIC_STATUSES, toCourseResponse } from './course.mapper';
 import { CourseFilter, CourseRecord, CourseRepository } from './course.repository';
 import { ChangeStatusDto, CourseQueryDto, CourseResponseDto, CreateCourseDto, UpdateCourseDto } from './dto/course.dto';
 
-export const PUBLIC_STATUSES: CourseStatus[] = ['published', 'ongoing'];
 /** Public catalogue answers may be this stale (seat counts included); enrolment itself never is. */
 const CATALOGUE_CACHE_MS = 2000;
 
@@ -35,6 +36,7 @@ export class CoursesService {
     private readonly waitlist: WaitlistService,
     private readonly mutex: RedisMutex,
     private readonly seats: SeatCounter,
+    private readonly enrollments: EnrollmentRepository,
   ) {}
 
   async create(dto: CreateCourseDto): Promise<CourseResponseDto> {
@@ -125,6 +127,19 @@ export class CoursesService {
         en: `A course cannot go from ${current.status} to ${dto.status}.`,
       });
     }
+    const schedule = courseSchedule((await this.sessions.byCourse(current._id, false)).map(sessionTimes), new Date());
+    if (!allowedCourseTransitions(current.status, schedule.phase).includes(dto.status)) {
+      const until = schedule.endsAt ? { id: toJakartaText(schedule.endsAt), en: toJakartaText(schedule.endsAt, 'en') } : null;
+      throw new AppException(
+        HttpStatus.CONFLICT,
+        'COURSE_NOT_FINISHED',
+        {
+          id: until ? `Kursus baru dapat ditandai selesai setelah sesi terakhir berakhir (${until.id}).` : 'Kursus baru dapat ditandai selesai setelah semua sesinya berakhir.',
+          en: until ? `The course can be marked completed after its last session ends (${until.en}).` : 'The course can be marked completed once all its sessions are over.',
+        },
+        schedule.endsAt ? { availableAt: [schedule.endsAt.toISOString()] } : undefined,
+      );
+    }
     if (dto.status === 'published') {
       const sessions = await this.sessions.byCourse(current._id, false);
       if (sessions.length === 0) {
@@ -193,7 +208,21 @@ export class CoursesService {
       if (PUBLIC_STATUSES.includes(loaded.status)) return loaded;
       throw error;
     });
-    return this.toResponse(course);
+    // Seats from the counters themselves: the course document catches up within SYNC_EVERY_MS,
+    // and a participant who just enrolled must see the seat gone on the next read.
+    const [response, seats, mine] = await Promise.all([
+      this.toResponse(course),
+      this.seats.state(course._id),
+      actor.role === 'participant' ? this.enrollments.findOne(course._id, actor.id) : Promise.resolve(null),
+    ]);
+    const out: CourseResponseDto = { ...response, capacity: seats.capacity, seatsTaken: seats.seatsTaken, seatsLeft: Math.max(0, seats.capacity - seats.seatsTaken) };
+    if (actor.role === 'participant') {
+      const active = mine && (mine.status === 'enrolled' || mine.status === 'waitlisted') ? mine : null;
+      out.myEnrollment = active
+        ? { id: String(active._id), status: active.status, ...(active.status === 'waitlisted' ? { waitlistPosition: await this.enrollments.waitlistPosition(active) } : {}) }
+        : null;
+    }
+    return out;
   }
 
   private filterOf(query: CourseQueryDto): CourseFilter {
@@ -206,12 +235,13 @@ export class CoursesService {
   private async page(filter: CourseFilter, query: CourseQueryDto): Promise<Page<CourseResponseDto>> {
     const { page, limit, skip } = pageOf(query);
     const { items, total } = await this.courses.page(filter, skip, limit);
-    const trainers = await this.trainerMap(items);
-    return { items: items.map((c) => toCourseResponse(c, trainers)), total, page, limit };
+    const [trainers, sessions] = await Promise.all([this.trainerMap(items), this.sessions.byCourses(items.map((c) => c._id))]);
+    return { items: items.map((c) => toCourseResponse(c, trainers, sessions.filter((s) => String(s.courseId) === String(c._id)))), total, page, limit };
   }
 
   async toResponse(course: CourseRecord): Promise<CourseResponseDto> {
-    return toCourseResponse(course, await this.trainerMap([course]));
+    const [trainers, sessions] = await Promise.all([this.trainerMap([course]), this.sessions.byCourse(course._id, false)]);
+    return toCourseResponse(course, trainers, sessions);
   }
 
   private async trainerMap(courses: CourseRecord[]) {

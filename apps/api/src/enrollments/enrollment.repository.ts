@@ -56,6 +56,11 @@ export class EnrollmentRepository {
     return this.model.find({ courseId: { $in: courseIds }, status: { $in: statuses } }).lean<EnrollmentRecord[]>().exec();
   }
 
+  /** 1-based place on the waitlist (by seq, the promotion order). */
+  async waitlistPosition(e: Pick<EnrollmentRecord, 'courseId' | 'seq'>): Promise<number> {
+    return (await this.model.countDocuments({ courseId: e.courseId, status: 'waitlisted', seq: { $lt: e.seq } }).exec()) + 1;
+  }
+
   countByStatus(courseId: Types.ObjectId, status: EnrollmentStatus): Promise<number> {
     return this.model.countDocuments({ courseId, status }).exec();
   }

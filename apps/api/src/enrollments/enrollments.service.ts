@@ -2,7 +2,10 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
 import { conflict, isDuplicateKey, notFound } from '../common/errors';
+import { courseSchedule } from '@balai/domain';
 import { CourseAccess } from '../courses/course-access';
+import { enrollmentOpen } from '../courses/course.mapper';
+import { sessionTimes, SessionRepository } from '../sessions/session.repository';
 import { CourseRecord, CourseRepository } from '../courses/course.repository';
 import { UserRepository } from '../users/user.repository';
 import { EnrollmentResponseDto, MyEnrollmentDto, RosterDto, RosterEntryDto } from './dto/enrollment.dto';
@@ -15,6 +18,10 @@ const ALREADY = { id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di kursus
 const CLOSED = {
   id: 'Pendaftaran kursus ini belum dibuka atau sudah ditutup.',
   en: 'Registration for this course is not open.',
+};
+const OVER = {
+  id: 'Semua sesi kursus ini sudah berakhir; pendaftaran ditutup.',
+  en: 'Every session of this course is over; registration is closed.',
 };
 
 function toEnrollmentResponse(e: EnrollmentRecord, waitlistPosition?: number): EnrollmentResponseDto {
@@ -41,16 +48,16 @@ export class EnrollmentsService {
     private readonly waitlist: WaitlistService,
     private readonly mutex: RedisMutex,
     private readonly seats: SeatCounter,
+    private readonly sessions: SessionRepository,
   ) {}
 
   /** A participant enrols themselves: published/ongoing course, inside the registration window. */
   async enrolSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
     const now = new Date();
-    if (!['published', 'ongoing'].includes(course.status) || course.registrationOpensAt > now || course.registrationClosesAt < now) {
-      throw conflict('REGISTRATION_CLOSED', CLOSED);
-    }
-    return this.enrol(course, actor.id);
+    const phase = courseSchedule((await this.sessions.byCourse(course._id, false)).map(sessionTimes), now).phase;
+    if (!enrollmentOpen(course, phase, now)) throw conflict('REGISTRATION_CLOSED', phase === 'over' ? OVER : CLOSED);
+    return this.withSeats(await this.enrol(course, actor.id));
   }
 
   /** Admins enrol anyone into a course that is not finished, regardless of the window (capacity still holds). */
@@ -61,7 +68,13 @@ export class EnrollmentsService {
     if (course.status === 'completed' || course.status === 'cancelled') {
       throw conflict('COURSE_CLOSED', { id: 'Kursus sudah selesai atau dibatalkan.', en: 'The course is completed or cancelled.' });
     }
-    return this.enrol(course, userId);
+    return this.withSeats(await this.enrol(course, userId));
+  }
+
+  /** The seats right after a change, from the counters (the course document follows within a moment). */
+  private async withSeats(e: EnrollmentResponseDto): Promise<EnrollmentResponseDto> {
+    const s = await this.seats.state(new Types.ObjectId(e.courseId));
+    return { ...e, seats: { capacity: s.capacity, seatsTaken: s.seatsTaken, seatsLeft: Math.max(0, s.capacity - s.seatsTaken) } };
   }
 
   /**
@@ -112,12 +125,12 @@ export class EnrollmentsService {
 
   async cancelSelf(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
-    return this.leave(course._id, actor.id, 'cancelled');
+    return this.withSeats(await this.leave(course._id, actor.id, 'cancelled'));
   }
 
   async removeByAdmin(courseId: string, userId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
-    return this.leave(course._id, userId, 'removed');
+    return this.withSeats(await this.leave(course._id, userId, 'removed'));
   }
 
   private leave(courseId: Types.ObjectId, userId: string, to: 'cancelled' | 'removed'): Promise<EnrollmentResponseDto> {
@@ -193,7 +206,6 @@ export class EnrollmentsService {
 
   private async withPosition(e: EnrollmentRecord): Promise<EnrollmentResponseDto> {
     if (e.status !== 'waitlisted') return toEnrollmentResponse(e);
-    const waiting = await this.enrollments.byCourse(e.courseId, ['waitlisted']);
-    return toEnrollmentResponse(e, waiting.findIndex((w) => String(w._id) === String(e._id)) + 1);
+    return toEnrollmentResponse(e, await this.enrollments.waitlistPosition(e));
   }
 }

@@ -2,8 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
 import { CourseSession } from '@balai/database';
+import type { SessionTimes } from '@balai/domain';
 
 export type SessionRecord = CourseSession;
+
+/** What the domain's schedule and attendance rules read of a session. */
+export const sessionTimes = (s: SessionRecord): SessionTimes => ({
+  id: String(s._id),
+  title: s.title,
+  startsAt: s.startsAt,
+  endsAt: s.endsAt,
+  status: s.status,
+  liveEndedAt: s.liveEndedAt,
+});
 
 @Injectable()
 export class SessionRepository {

@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../common/errors';
 import { toJakarta } from '../common/time';
 import { CourseAccess } from '../courses/course-access';
 import { CourseRecord, CourseRepository } from '../courses/course.repository';
-import { PUBLIC_STATUSES } from '../courses/courses.service';
+import { PUBLIC_STATUSES } from '../courses/course.mapper';
 import { NotificationProducer } from '@balai/queue';
 import { UserRepository } from '../users/user.repository';
 import { CancelSessionDto, CreateSessionDto, SessionResponseDto, UpdateSessionDto } from './dto/session.dto';

@@ -1,3 +1,4 @@
+import { INELIGIBILITY_REASONS, IneligibilityReason } from '@balai/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { Transform } from 'class-transformer';
@@ -68,8 +69,38 @@ export class IssueProgressDto {
 
 export class NotEligibleDto {
   @ApiProperty() userId!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() businessName?: string;
   @ApiProperty() attendancePercent!: number;
-  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'Attended minutes over the sessions as held' }) attendedMinutes!: number;
+  @ApiProperty({ description: 'Minutes counted over: non-cancelled sessions, each as long as it was held' }) scheduledMinutes!: number;
+  @ApiProperty({ enum: [...INELIGIBILITY_REASONS, 'NOT_ELIGIBLE'] }) reason!: string;
+}
+
+export class EligibilityRowDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() businessName?: string;
+  @ApiProperty() attendancePercent!: number;
+  @ApiProperty() attendedMinutes!: number;
+  @ApiProperty() sessionsAttended!: number;
+  @ApiProperty() eligible!: boolean;
+  @ApiPropertyOptional({ enum: INELIGIBILITY_REASONS, description: 'Why not, when not eligible' }) reason?: IneligibilityReason;
+  @ApiProperty() certified!: boolean;
+}
+
+export class CertificateEligibilityDto {
+  @ApiProperty() courseId!: string;
+  @ApiProperty() certificatesEnabled!: boolean;
+  @ApiProperty() minAttendancePercent!: number;
+  @ApiProperty({ description: 'Minutes counted over: non-cancelled sessions, each as long as it was held (ended early: until it ended)' }) scheduledMinutes!: number;
+  @ApiProperty() sessionCount!: number;
+  @ApiProperty({ description: 'Every session is over (ended by the trainer, or past its scheduled end): certificates can be issued' }) allSessionsEnded!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While not all sessions are over: the scheduled end of the last one (earlier if the trainer ends it)' })
+  issuableFrom!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The same in Asia/Jakarta (+07:00)' }) issuableFromLocal!: string | null;
+  @ApiProperty() eligibleCount!: number;
+  @ApiProperty({ type: [EligibilityRowDto], description: 'Every enrolled participant, by name' }) participants!: EligibilityRowDto[];
 }
 
 export class IssueResultDto extends IssueProgressDto {

@@ -17,7 +17,19 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
+import {
+  COURSE_STATUSES,
+  COURSE_TYPES,
+  CourseStatus,
+  CourseType,
+  DEFAULT_MIN_ATTENDANCE_PERCENT,
+  ENROLLMENT_STATUSES,
+  EnrollmentStatus,
+  SCHEDULE_PHASES,
+  SchedulePhase,
+  SESSION_STATUSES,
+  SessionStatus,
+} from '@balai/domain';
 import { NullClears, OptionalNotNull, RequireSomeField } from '../../common/dto/optional-fields';
 import { ApiDateTime, ApiNullableDateTime } from '../../common/dto/openapi-fields';
 import { INSTANT_PATTERN } from '../../common/api-docs';
@@ -99,6 +111,21 @@ export class CertificateRulesResponseDto {
   @ApiProperty() autoIssue!: boolean;
 }
 
+export class NextSessionDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+  @ApiDateTime() startsAt!: string;
+  @ApiDateTime() endsAt!: string;
+  @ApiDateTime({ description: 'Asia/Jakarta (+07:00)' }) startsAtLocal!: string;
+  @ApiProperty({ enum: SESSION_STATUSES }) status!: SessionStatus;
+}
+
+export class MyCourseEnrollmentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ENROLLMENT_STATUSES }) status!: EnrollmentStatus;
+  @ApiPropertyOptional({ description: '1-based place on the waitlist, when waitlisted' }) waitlistPosition?: number;
+}
+
 export class CourseResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty() code!: string;
@@ -120,6 +147,15 @@ export class CourseResponseDto {
   @ApiPropertyOptional() location?: string;
   @ApiNullableDateTime({ description: 'First session start, UTC; null without sessions' }) startsAt!: string | null;
   @ApiNullableDateTime({ description: 'Last session end, UTC; null without sessions' }) endsAt!: string | null;
+  @ApiNullableDateTime({ description: 'Start of the next session not over yet (running now or to come), UTC; null when none is left' })
+  nextSessionAt!: string | null;
+  @ApiProperty({ type: NextSessionDto, nullable: true, description: 'The next session not over yet; null when none is left' }) nextSession!: NextSessionDto | null;
+  @ApiProperty({ enum: SCHEDULE_PHASES, description: '`over` once every non-cancelled session has ended (by its host or its scheduled end): no longer upcoming, no enrolment' })
+  schedulePhase!: SchedulePhase;
+  @ApiProperty({ description: 'A participant may enrol now (published/ongoing, inside the registration window, sessions not all over)' }) enrollmentOpen!: boolean;
+  @ApiProperty({ enum: COURSE_STATUSES, isArray: true, description: 'Lifecycle steps POST /courses/{id}/status accepts now' }) allowedTransitions!: CourseStatus[];
+  @ApiPropertyOptional({ type: MyCourseEnrollmentDto, nullable: true, description: 'GET /courses/{id} for a participant: their own enrolment (null when none)' })
+  myEnrollment?: MyCourseEnrollmentDto | null;
   @ApiDateTime() createdAt!: string;
 }
 

@@ -7,6 +7,12 @@ export class AdminEnrolDto {
   @ApiProperty({ description: 'Participant user id' }) @IsMongoId({ message: 'userId harus ID yang valid / userId must be a valid id' }) userId!: string;
 }
 
+export class CourseSeatsDto {
+  @ApiProperty() capacity!: number;
+  @ApiProperty() seatsTaken!: number;
+  @ApiProperty() seatsLeft!: number;
+}
+
 export class EnrollmentResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty() courseId!: string;
@@ -16,6 +22,7 @@ export class EnrollmentResponseDto {
   @ApiPropertyOptional({ description: '1-based position on the waitlist' }) waitlistPosition?: number;
   @ApiDateTimeOptional({ description: 'When a waitlisted enrolment got a seat' }) promotedAt?: string;
   @ApiDateTime() createdAt!: string;
+  @ApiPropertyOptional({ description: 'The course seats right after this change (enrol, cancel, remove)' }) seats?: CourseSeatsDto;
 }
 
 export class MyEnrollmentDto extends EnrollmentResponseDto {
