@@ -26,6 +26,7 @@ import type {
 } from '@balai/live-contract';
 import { createStore } from '../store';
 import { MediaSession } from './media-session';
+import type { MediaSessionEvents } from './media-session';
 import { QualityMonitor } from './quality-monitor';
 import type { QualityReport } from './quality-monitor';
 import {
@@ -43,6 +44,7 @@ import {
   unpublished,
 } from './room-state';
 import { LiveRequestError, Signalling } from './signalling';
+import type { SignallingHandlers, SignallingOptions } from './signalling';
 
 export { LiveRequestError } from './signalling';
 export type { LiveState, LiveStatus, RemoteMedia } from './room-state';
@@ -67,11 +69,20 @@ export function joinBackoffMs(attempt: number, random = Math.random()): number {
   return Math.round(base * (0.75 + random * 0.5));
 }
 
+/** The parts of the signalling and media layers the client uses (unit tests pass fakes). */
+export type SignallingPort = Pick<Signalling, 'connected' | 'raw' | 'open' | 'reconnect' | 'request' | 'fire' | 'close'>;
+export type MediaSessionPort = Pick<
+  MediaSession,
+  'ready' | 'start' | 'recvConnectionState' | 'consume' | 'dropProducer' | 'removeConsumer' | 'publish' | 'closeProducer' | 'inbound' | 'close'
+>;
+
 export interface LiveClientOptions {
   url: string;
   path?: string;
   sessionId: string;
   getToken: () => Promise<string | null>;
+  makeSignalling?: (opts: SignallingOptions, handlers: SignallingHandlers) => SignallingPort;
+  makeMediaSession?: (signalling: SignallingPort, events: MediaSessionEvents) => MediaSessionPort;
 }
 
 /** While still down, a cause we learnt (the node said it restarts, the API answers but live does not) stays. */
@@ -83,8 +94,8 @@ const toLiveError = (e: unknown): LiveError =>
 
 export class LiveClient {
   readonly state = createStore<LiveState>(initialLiveState());
-  private signalling: Signalling | null = null;
-  private media: MediaSession | null = null;
+  private signalling: SignallingPort | null = null;
+  private media: MediaSessionPort | null = null;
   private readonly monitor: QualityMonitor;
   private routerRtpCapabilities: RtpCapabilities | null = null;
   private iceServers: IceServer[] = [];
@@ -151,18 +162,17 @@ export class LiveClient {
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.firstJoin = { resolve, reject };
-      this.signalling = new Signalling(
-        { url: this.opts.url, path: this.opts.path, getToken: this.opts.getToken },
-        {
-          connected: () => {
-            this.connectAttempts = 0;
-            void this.joinWithRetry();
-          },
-          disconnected: (reason) => this.onDisconnect(reason),
-          connectError: (e) => this.onConnectError(e),
-          notification: (n) => this.onNotification(n),
+      const handlers: SignallingHandlers = {
+        connected: () => {
+          this.connectAttempts = 0;
+          void this.joinWithRetry();
         },
-      );
+        disconnected: (reason) => this.onDisconnect(reason),
+        connectError: (e) => this.onConnectError(e),
+        notification: (n) => this.onNotification(n),
+      };
+      const options: SignallingOptions = { url: this.opts.url, path: this.opts.path, getToken: this.opts.getToken };
+      this.signalling = this.opts.makeSignalling ? this.opts.makeSignalling(options, handlers) : new Signalling(options, handlers);
       this.signalling.open();
     });
   }
@@ -240,7 +250,7 @@ export class LiveClient {
     const caps = this.routerRtpCapabilities;
     if (!caps) return;
     this.dropMedia();
-    const session: MediaSession = new MediaSession(this.signalling!, {
+    const events: MediaSessionEvents = {
       consumerAdded: (m) => session === this.media && this.patch((s) => consumerAdded(s, m)),
       consumerRemoved: (id) => session === this.media && this.patch((s) => consumerRemoved(s, id)),
       producerEnded: (source) => session === this.media && void this.unpublish(source),
@@ -249,7 +259,10 @@ export class LiveClient {
         if (direction === 'recv' && state === 'connected' && this.state.get().mediaProblem === 'ice-failed') this.setProblem(null);
         if (state === 'failed') this.setProblem('ice-failed');
       },
-    });
+    };
+    const session: MediaSessionPort = this.opts.makeMediaSession
+      ? this.opts.makeMediaSession(this.signalling!, events)
+      : new MediaSession(this.signalling!, events);
     this.media = session;
     this.setProblem(null);
     try {

@@ -53,7 +53,7 @@ export class MediaSession {
   private closed = false;
 
   constructor(
-    private readonly signalling: Signalling,
+    private readonly signalling: Pick<Signalling, 'request' | 'connected'>,
     private readonly events: MediaSessionEvents,
   ) {}
 
