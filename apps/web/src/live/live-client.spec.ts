@@ -1,0 +1,202 @@
+import type { ClientAckData, ClientEventName, LiveError, RoomJoinResult, ServerNotification } from '@balai/live-contract';
+import { LiveClient, MediaSessionPort, SignallingPort } from './live-client';
+import type { MediaSessionEvents } from './media-session';
+import { LiveRequestError, SignallingHandlers } from './signalling';
+
+/** A strict fake of the socket: answers requests from a script, lets the test raise connection events. */
+class FakeSignalling implements SignallingPort {
+  connected = false;
+  readonly raw = null;
+  readonly sent: Array<{ event: ClientEventName; payload: unknown }> = [];
+  readonly answers = new Map<ClientEventName, Array<(payload: unknown) => unknown>>();
+  closed = false;
+  constructor(readonly on: SignallingHandlers) {}
+  answer<E extends ClientEventName>(event: E, ...replies: Array<ClientAckData[E] | LiveError | ((p: unknown) => ClientAckData[E])>): void {
+    this.answers.set(
+      event,
+      replies.map((r) => (typeof r === 'function' ? r : () => r)),
+    );
+  }
+  open(): void {}
+  reconnect(): void {}
+  fire(): void {}
+  close(): void {
+    this.closed = true;
+  }
+  async request<E extends ClientEventName>(event: E, payload: unknown): Promise<ClientAckData[E]> {
+    this.sent.push({ event, payload });
+    const queue = this.answers.get(event) ?? [];
+    const next = queue.length > 1 ? queue.shift()! : queue[0];
+    const reply = next ? next(payload) : {};
+    if (reply && typeof reply === 'object' && 'code' in reply && 'message' in reply) throw new LiveRequestError(reply as LiveError);
+    return reply as ClientAckData[E];
+  }
+  connect(): void {
+    this.connected = true;
+    this.on.connected();
+  }
+  notify(n: ServerNotification): void {
+    this.on.notification(n);
+  }
+  count(event: ClientEventName): number {
+    return this.sent.filter((s) => s.event === event).length;
+  }
+}
+
+class FakeMedia implements MediaSessionPort {
+  ready = false;
+  closed = false;
+  readonly published: string[] = [];
+  readonly closedProducers: string[] = [];
+  private n = 0;
+  constructor(readonly events: MediaSessionEvents) {}
+  async start(): Promise<void> {
+    this.ready = true;
+  }
+  recvConnectionState() {
+    return 'connected' as const;
+  }
+  async consume(): Promise<void> {}
+  dropProducer(): void {}
+  removeConsumer(): void {}
+  async publish(source: string): Promise<string> {
+    this.published.push(source);
+    return `${source}-producer-${++this.n}`;
+  }
+  closeProducer(source: string): string | null {
+    this.closedProducers.push(source);
+    return null;
+  }
+  async inbound() {
+    return { streams: [], rttMs: null };
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const track = () => ({ kind: 'audio', readyState: 'live', stop: jest.fn() }) as unknown as MediaStreamTrack & { stop: jest.Mock };
+
+function joinResult(): RoomJoinResult {
+  const self = { peerId: 'me', userId: 'u-me', name: 'Pak Joko', role: 'host' as const, canSpeak: true, canCamera: true, handRaised: false };
+  return {
+    sessionId: 's1',
+    self,
+    peers: [],
+    producers: [],
+    chat: [],
+    hands: [],
+    activeSpeakerPeerId: null,
+    routerRtpCapabilities: { codecs: [] },
+    iceServers: [],
+    endsAt: '2026-12-01T10:00:00.000Z',
+  };
+}
+
+function setup() {
+  let signalling!: FakeSignalling;
+  const media: FakeMedia[] = [];
+  const sut = new LiveClient({
+    url: 'http://live.test',
+    sessionId: 's1',
+    getToken: async () => 'token',
+    makeSignalling: (_opts, handlers) => (signalling = new FakeSignalling(handlers)),
+    makeMediaSession: (_s, events) => {
+      const m = new FakeMedia(events);
+      media.push(m);
+      return m;
+    },
+  });
+  const connected = sut.connect();
+  return { sut, signalling, media, connected };
+}
+
+const flush = async (times = 10) => {
+  for (let i = 0; i < times; i++) await Promise.resolve();
+};
+
+describe('LiveClient', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('retries a join refused with ROOM_ON_OTHER_NODE, saying the class is moving, until it is admitted', async () => {
+    const { sut, signalling, connected } = setup();
+    const refused: LiveError = { code: 'ROOM_ON_OTHER_NODE', message: 'elsewhere' };
+    signalling.answer('room:join', refused, refused, joinResult());
+    signalling.connect();
+    await flush();
+    expect(sut.state.get()).toMatchObject({ status: 'connecting', cause: 'room-moving', attempt: 1 });
+    await jest.advanceTimersByTimeAsync(600);
+    expect(sut.state.get()).toMatchObject({ cause: 'room-moving', attempt: 2 });
+    await jest.advanceTimersByTimeAsync(1200);
+    await connected;
+    expect(sut.state.get()).toMatchObject({ status: 'live', cause: null, attempt: 0 });
+    expect(signalling.count('room:join')).toBe(3);
+    sut.close();
+  });
+
+  it('gives up at once on a refusal retrying cannot fix (the session is not open yet)', async () => {
+    const { sut, signalling, connected } = setup();
+    signalling.answer('room:join', { code: 'TOO_EARLY', message: 'later', details: { opensAt: '2026-12-01T09:00:00.000Z' } });
+    signalling.connect();
+    await expect(connected).rejects.toBeInstanceOf(LiveRequestError);
+    expect(sut.state.get().status).toBe('error');
+    expect(sut.state.get().error?.code).toBe('TOO_EARLY');
+    expect(signalling.closed).toBe(true);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(signalling.count('room:join')).toBe(1);
+  });
+
+  it('on media:restart builds a new media session and re-publishes microphone and camera by itself, with no moderation message', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', joinResult());
+    const mic = track();
+    const cam = { ...track(), kind: 'video' } as unknown as MediaStreamTrack;
+    sut.setInitialTracks({ getAudioTracks: () => [mic], getVideoTracks: () => [cam] } as unknown as MediaStream);
+    signalling.connect();
+    await connected;
+    await flush();
+    expect(media[0]!.published.sort()).toEqual(['camera', 'mic']);
+    expect(sut.state.get().sending).toMatchObject({ mic: true, camera: true });
+
+    signalling.notify({ event: 'media:restart', payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } } });
+    await flush(20);
+    expect(media[0]!.closed).toBe(true);
+    expect(media).toHaveLength(2);
+    expect(media[1]!.published.sort()).toEqual(['camera', 'mic']);
+    expect(sut.state.get()).toMatchObject({ mutedByHost: false, sending: { mic: true, camera: true } });
+    expect(mic.stop).not.toHaveBeenCalled();
+    sut.close(false);
+  });
+
+  it('a producer closed by moderation stops our microphone and shows the message', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', joinResult());
+    const mic = track();
+    sut.setInitialTracks({ getAudioTracks: () => [mic], getVideoTracks: () => [] } as unknown as MediaStream);
+    signalling.connect();
+    await connected;
+    await flush();
+    const producerId = Object.keys(sut.state.get().ownProducers)[0]!;
+    signalling.notify({ event: 'producer:closed', payload: { producerId, reason: 'moderation' } });
+    expect(sut.state.get()).toMatchObject({ mutedByHost: true, local: { mic: null } });
+    expect(media[0]!.closedProducers).toEqual(['mic']);
+    expect(mic.stop).toHaveBeenCalled();
+    sut.close(false);
+  });
+
+  it('"Keluar kelas" sends room:leave and waits for its ack before closing', async () => {
+    const { sut, signalling, connected } = setup();
+    signalling.answer('room:join', joinResult());
+    let acked = false;
+    signalling.answer('room:leave', () => {
+      acked = true;
+      return {};
+    });
+    signalling.connect();
+    await connected;
+    await sut.leave();
+    expect(acked).toBe(true);
+    expect(signalling.closed).toBe(true);
+  });
+});
