@@ -12,7 +12,8 @@ import type { LiveState } from '../room-state';
 import { lt } from '../room-text';
 
 export function qualityView(s: LiveState): { key: string; text: string } {
-  if (s.status !== 'live') return { key: 'offline', text: lt('disconnected') };
+  // Not live, or live without a media path (ICE failed, nothing arriving): never a quality word.
+  if (s.status !== 'live' || s.mediaProblem === 'ice-failed' || s.mediaProblem === 'no-media') return { key: 'offline', text: lt('disconnected') };
   if (!s.quality) return { key: 'measuring', text: lt('measuring') };
   const q = s.quality === 'bad' ? 'poor' : s.quality;
   return { key: s.quality, text: t(`quality_${q}` as 'quality_good') };
