@@ -1,5 +1,5 @@
 /** Trainer screens: my courses and sessions, "Mulai sesi", materials upload. Loaded on demand. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, Session } from '../api/client';
 import { errorMessage } from '../errors';
 import { t, useLang } from '../i18n';
@@ -9,9 +9,11 @@ import { Alert, Badge, Field, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList, typeLabel } from './catalogue';
 import { EARLY_ENTRY_MS, joinWindow, useNow } from './participant';
 import { AssessmentStaffPanelLazy } from './assessments/lazy-panels';
+import { prefetchLiveRoom } from '../live/prefetch';
 
 export function TrainerHome() {
   useLang();
+  useEffect(() => prefetchLiveRoom(), []);
   const state = useLoad(() => api.myTeaching(), []);
   return (
     <>
