@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { errorMessage } from '../../errors';
 import { useLang } from '../../i18n';
 import { formatDateTime } from '../../time';
+import { DataTable } from '../../table';
 import { Alert, Field, Loaded, useLoad } from '../../ui';
 import { AssessmentReport, assessApi, AssessmentSettings, CreateQuestion } from './assess-api';
 import { AssessKey, ta } from './i18n';
@@ -306,48 +307,47 @@ function ReportSection({ courseId }: { courseId: string }) {
                 {ta('downloadCsv')}
               </button>
             </div>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr><th>{ta('name')}</th><th>{ta('pre')}</th><th>{ta('post')}</th><th>{ta('avgGain')}</th><th>{ta('nGain')}</th><th>{ta('reasons')}</th></tr>
-                </thead>
-                <tbody>
-                  {r.participants.map((p) => (
-                    <tr key={p.userId}>
-                      <td>{p.name}</td><td>{fmt(p.prePercent)}</td><td>{fmt(p.postPercent)}</td><td>{fmt(p.gain)}</td><td>{fmt(p.normalizedGain)}</td>
-                      <td>{p.certificateReasons.join(', ') || '✓'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={r.participants}
+              rowKey={(p) => p.userId}
+              columns={[
+                { header: ta('name'), cell: (p) => p.name },
+                { header: ta('pre'), numeric: true, cell: (p) => fmt(p.prePercent) },
+                { header: ta('post'), numeric: true, cell: (p) => fmt(p.postPercent) },
+                { header: ta('avgGain'), numeric: true, cell: (p) => fmt(p.gain) },
+                { header: ta('nGain'), numeric: true, cell: (p) => fmt(p.normalizedGain) },
+                { header: ta('reasons'), cell: (p) => p.certificateReasons.join(', ') || '✓' },
+              ]}
+            />
             {(['bySector', 'byKecamatan'] as const).map((k) => (
               <details key={k}>
                 <summary>{ta(k)}</summary>
-                <div class="table-wrap">
-                  <table>
-                    <thead><tr><th>{ta('group')}</th><th>n</th><th>{ta('pre')}</th><th>{ta('post')}</th><th>{ta('avgGain')}</th><th>{ta('nGain')}</th></tr></thead>
-                    <tbody>
-                      {r[k].map((g) => (
-                        <tr key={g.group}><td>{g.group}</td><td>{g.participants}</td><td>{fmt(g.averagePre)}</td><td>{fmt(g.averagePost)}</td><td>{fmt(g.averageGain)}</td><td>{fmt(g.normalizedGain)}</td></tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  rows={r[k]}
+                  rowKey={(g) => g.group}
+                  columns={[
+                    { header: ta('group'), cell: (g) => g.group },
+                    { header: 'n', numeric: true, cell: (g) => g.participants },
+                    { header: ta('pre'), numeric: true, cell: (g) => fmt(g.averagePre) },
+                    { header: ta('post'), numeric: true, cell: (g) => fmt(g.averagePost) },
+                    { header: ta('avgGain'), numeric: true, cell: (g) => fmt(g.averageGain) },
+                    { header: ta('nGain'), numeric: true, cell: (g) => fmt(g.normalizedGain) },
+                  ]}
+                />
               </details>
             ))}
             <details>
               <summary>{ta('perQuestion')}</summary>
-              <div class="table-wrap">
-                <table>
-                  <thead><tr><th>#</th><th>{ta('questionText')}</th><th>{ta('pre')} %</th><th>{ta('post')} %</th></tr></thead>
-                  <tbody>
-                    {r.questions.map((q, i) => (
-                      <tr key={q.questionId}><td>{i + 1}</td><td>{q.text}</td><td>{fmt(q.preCorrectPercent)}</td><td>{fmt(q.postCorrectPercent)}</td></tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={r.questions}
+                rowKey={(q) => q.questionId}
+                columns={[
+                  { header: '#', numeric: true, cell: (_, i) => i + 1 },
+                  { header: ta('questionText'), cell: (q) => q.text },
+                  { header: `${ta('pre')} %`, numeric: true, cell: (q) => fmt(q.preCorrectPercent) },
+                  { header: `${ta('post')} %`, numeric: true, cell: (q) => fmt(q.postCorrectPercent) },
+                ]}
+              />
             </details>
           </>
         )}
@@ -367,16 +367,22 @@ function EvaluationResults({ courseId }: { courseId: string }) {
         {(r) => (
           <>
             <p>{ta('responses', { r: r.responses, e: r.enrolled })}</p>
-            <div class="table-wrap">
-              <table>
-                <thead><tr><th>{ta('questionText')}</th><th>{ta('average')}</th><th>n</th></tr></thead>
-                <tbody>
-                  {r.items.map((i) => (
-                    <tr key={i.id}><td><span class="muted">{ta(`cat_${i.category}` as AssessKey)}:</span> {i.text}</td><td>{fmt(i.average)}</td><td>{i.count}</td></tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={r.items}
+              rowKey={(i) => i.id}
+              columns={[
+                {
+                  header: ta('questionText'),
+                  cell: (i) => (
+                    <>
+                      <span class="muted">{ta(`cat_${i.category}` as AssessKey)}:</span> {i.text}
+                    </>
+                  ),
+                },
+                { header: ta('average'), numeric: true, cell: (i) => fmt(i.average) },
+                { header: 'n', numeric: true, cell: (i) => i.count },
+              ]}
+            />
             {r.comments.length > 0 && (
               <>
                 <h4>{ta('comments')}</h4>
