@@ -38,3 +38,21 @@ const VP8: types.RtpCodecCapability = {
   parameters: { 'x-google-start-bitrate': 600 },
 };
 
+/**
+ * NACK for Opus: mediasoup retransmits audio it still holds when the receiver
+ * asks, but browsers do not list `nack` for Opus in their receive
+ * capabilities, so it is never negotiated. Adding it to the receiver's
+ * capabilities puts `a=rtcp-fb nack` in the consumer's offer; a browser that
+ * supports audio NACK (Chromium's NetEq does) then asks for lost packets, one
+ * that does not simply ignores it.
+ */
+export function withAudioNack(capabilities: types.RtpCapabilities): types.RtpCapabilities {
+  return {
+    ...capabilities,
+    codecs: (capabilities.codecs ?? []).map((codec) =>
+      codec.mimeType.toLowerCase() === 'audio/opus' && !(codec.rtcpFeedback ?? []).some((fb) => fb.type === 'nack' && !fb.parameter)
+        ? { ...codec, rtcpFeedback: [...(codec.rtcpFeedback ?? []), { type: 'nack', parameter: '' }] }
+        : codec,
+    ),
+  };
+}

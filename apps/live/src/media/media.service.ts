@@ -24,6 +24,7 @@ import { badState, forbidden, LiveException, notFound } from '../signalling/live
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import { TurnCredentialsService } from '../turn/turn-credentials.service';
 import { chooseLayers } from './layer-policy';
+import { withAudioNack } from './media.config';
 import { watchTransportLiveness } from './media-liveness';
 import { WorkerPoolService } from './worker-pool.service';
 
@@ -204,7 +205,8 @@ export class MediaService {
 
   async consume(room: Room, peer: Peer, input: ParsedClientPayload<'media:consume'>): Promise<ConsumeResult> {
     const transport = this.transportOf(peer, input.transportId, 'recv');
-    return this.attachConsumer(room, peer, transport, input.producerId, input.rtpCapabilities as unknown as types.RtpCapabilities);
+    const capabilities = withAudioNack(input.rtpCapabilities as unknown as types.RtpCapabilities);
+    return this.attachConsumer(room, peer, transport, input.producerId, capabilities);
   }
 
   /**
@@ -238,6 +240,8 @@ export class MediaService {
         producerId,
         rtpCapabilities,
         paused: true,
+        // Retransmissions for audio too (mediasoup's default is video only): see withAudioNack.
+        enableRtx: true,
         preferredLayers: owner.source === 'camera' ? layers : undefined,
         appData: { peerId: peer.peerId },
       }),
