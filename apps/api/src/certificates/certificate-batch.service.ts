@@ -7,6 +7,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
+import { connectedWorkerNames, isOrphaned } from '@balai/queue/stalled-jobs';
 import type { IssueProgressDto, JobFailureDto } from './dto/certificate.dto';
 
 const CHUNK = 100;
@@ -16,7 +17,8 @@ export class CertificateBatch {
   constructor(@InjectQueue(QUEUES.certificates) private readonly queue: Queue<IssueCertificateJob>) {}
 
   async progress(courseId: string, userIds: string[], certified: Set<string>): Promise<IssueProgressDto> {
-    const counts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 };
+    const counts = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, stalled: 0 };
+    let connected: Set<string> | undefined;
     const failures: JobFailureDto[] = [];
     let total = 0;
     for (let i = 0; i < userIds.length; i += CHUNK) {
@@ -38,7 +40,12 @@ export class CertificateBatch {
         if (state === 'failed') {
           counts.failed += 1;
           failures.push(toFailure(job, userId));
-        } else if (state === 'active') counts.active += 1;
+        } else if (state === 'active') {
+          counts.active += 1;
+          // Active under a worker that is gone (killed, crashed): shown as stalled until a worker hands it back.
+          connected ??= await connectedWorkerNames(this.queue);
+          if (isOrphaned(job, connected)) counts.stalled += 1;
+        }
         else if (state === 'delayed') counts.delayed += 1;
         else if (state === 'completed') counts.completed += 1;
         else counts.waiting += 1;

@@ -63,6 +63,7 @@ export class IssueProgressDto {
   @ApiProperty() delayed!: number;
   @ApiProperty() completed!: number;
   @ApiProperty() failed!: number;
+  @ApiProperty({ description: 'Of the active jobs, those whose worker is gone (killed or crashed); a worker that starts hands them back within seconds' }) stalled!: number;
   @ApiProperty({ enum: ['idle', 'running', 'done', 'failed'] }) state!: 'idle' | 'running' | 'done' | 'failed';
   @ApiProperty({ type: [JobFailureDto] }) failures!: JobFailureDto[];
 }
