@@ -4,7 +4,7 @@ import archiverModule, { Archiver, ArchiverOptions } from 'archiver';
 import type { Writable } from 'node:stream';
 import { AppException, AuthUser } from '@balai/common';
 import type { ApiEnv } from '@balai/config';
-import { CourseEligibility, EligibilityRepository } from '@balai/database';
+import { CourseEligibility, EligibilityRepository, ParticipantEligibility } from '@balai/database';
 import { Types } from 'mongoose';
 import { toJakarta, toJakartaText } from '../common/time';
 import { UserRepository } from '../users/user.repository';
@@ -58,22 +58,13 @@ export class CertificatesService {
     await this.producer.enqueue(courseId, toIssue, admin.id);
     this.logger.log({ courseId, enqueued: toIssue.length, by: admin.id }, 'certificate batch enqueued');
     const progress = await this.progress(courseId);
-    const names = await this.names(verdict.participants.filter((p) => !p.eligible).map((p) => p.userId));
+    const notEligible = verdict.participants.filter((p) => !p.eligible);
+    const named = await this.named(notEligible);
     return {
       ...progress,
       enqueued: toIssue.length,
       minAttendancePercent: verdict.minAttendancePercent,
-      notEligible: verdict.participants
-        .filter((p) => !p.eligible)
-        .map((p) => ({
-          userId: p.userId,
-          name: names.get(p.userId)?.name ?? '',
-          businessName: names.get(p.userId)?.ikm?.businessName,
-          attendancePercent: p.attendancePercent,
-          attendedMinutes: p.attendedMinutes,
-          scheduledMinutes: verdict.scheduledMinutes,
-          reason: p.reason ?? 'NOT_ELIGIBLE',
-        })),
+      notEligible: named.map((p) => ({ ...p, scheduledMinutes: verdict.scheduledMinutes, reason: p.reason ?? 'NOT_ELIGIBLE' })),
     };
   }
 
@@ -85,19 +76,9 @@ export class CertificatesService {
   async eligibilityOf(courseId: string): Promise<CertificateEligibilityDto> {
     const verdict = await this.eligibility.forCourse(courseId);
     if (!verdict) throw notFound();
-    const [certified, names] = await Promise.all([this.repository.certifiedUserIds(courseId), this.names(verdict.participants.map((p) => p.userId))]);
-    const participants = verdict.participants
-      .map((p) => ({
-        userId: p.userId,
-        name: names.get(p.userId)?.name ?? '',
-        businessName: names.get(p.userId)?.ikm?.businessName,
-        attendancePercent: p.attendancePercent,
-        attendedMinutes: p.attendedMinutes,
-        sessionsAttended: p.sessionsAttended,
-        eligible: p.eligible,
-        reason: p.reason,
-        certified: certified.has(p.userId),
-      }))
+    const [certified, named] = await Promise.all([this.repository.certifiedUserIds(courseId), this.named(verdict.participants)]);
+    const participants = named
+      .map((p) => ({ ...p, certified: certified.has(p.userId) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
     return {
       courseId,
@@ -113,9 +94,11 @@ export class CertificatesService {
     };
   }
 
-  private async names(userIds: string[]) {
-    const users = userIds.length ? await this.users.findManyByIds(userIds.map((id) => new Types.ObjectId(id))) : [];
-    return new Map(users.map((u) => [String(u._id), u]));
+  /** The verdicts with each participant's name and business. */
+  private async named(participants: ParticipantEligibility[]): Promise<Array<ParticipantEligibility & { name: string; businessName?: string }>> {
+    const users = participants.length ? await this.users.findManyByIds(participants.map((p) => new Types.ObjectId(p.userId))) : [];
+    const byId = new Map(users.map((u) => [String(u._id), u]));
+    return participants.map((p) => ({ ...p, name: byId.get(p.userId)?.name ?? '', businessName: byId.get(p.userId)?.ikm?.businessName }));
   }
 
   async progress(courseId: string): Promise<IssueProgressDto> {

@@ -76,6 +76,8 @@ export class NotEligibleDto {
   @ApiProperty({ description: 'Attended minutes over the sessions as held' }) attendedMinutes!: number;
   @ApiProperty({ description: 'Minutes counted over: non-cancelled sessions, each as long as it was held' }) scheduledMinutes!: number;
   @ApiProperty({ enum: [...INELIGIBILITY_REASONS, 'NOT_ELIGIBLE'] }) reason!: string;
+  @ApiProperty() sessionsAttended!: number;
+  @ApiProperty({ description: 'Always false here' }) eligible!: boolean;
 }
 
 export class EligibilityRowDto {
