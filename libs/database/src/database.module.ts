@@ -7,7 +7,7 @@ import { EligibilityRepository } from './eligibility/eligibility.repository';
 import { ALL_MODELS } from './schemas';
 
 /** Server selection while serving: an unreachable database is a 503 within a second (AllExceptionsFilter). */
-export const SERVING_SERVER_SELECTION_MS = 400;
+export const SERVING_SERVER_SELECTION_MS = 300;
 /** Server selection for the first connection: a loaded machine may take more than 400 ms to say hello. */
 const STARTUP_SERVER_SELECTION_MS = 5000;
 
