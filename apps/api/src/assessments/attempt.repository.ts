@@ -58,16 +58,22 @@ export class AttemptRepository {
     await this.attempts.updateOne({ _id: id, submittedAt: { $exists: false } }, { $set: set }).exec();
   }
 
-  /** Saves (or replaces) one answer. Idempotent: the id is (attempt, question). */
+  /**
+   * Saves (or replaces) one answer. Idempotent: the id is (attempt, question).
+   * Most saves are a question's first answer, so this inserts and falls back
+   * to an update when the primary key says it exists: on FerretDB an insert
+   * costs a fraction of an upsert (which reads, then writes), and on MongoDB
+   * both are one round trip.
+   */
   async saveAnswer(attempt: AttemptRecord, questionId: string, optionIds: string[], savedAt: Date): Promise<void> {
     const _id = testAnswerId(attempt._id, questionId);
     const doc = { attemptId: attempt._id, courseId: attempt.courseId, questionId, optionIds, savedAt };
     try {
-      await this.answers.updateOne({ _id }, { $set: doc }, { upsert: true }).exec();
+      await this.answers.collection.insertOne({ _id, ...doc });
     } catch (error) {
-      // Two saves of the same answer raced to insert: the row exists now, so this one updates it.
       if (!isDuplicate(error)) throw error;
-      await this.answers.updateOne({ _id }, { $set: doc }).exec();
+      // Changed their mind (or a retry): replace only with a newer answer, so a late retry never undoes a later one.
+      await this.answers.updateOne({ _id, savedAt: { $lte: savedAt } }, { $set: { optionIds, savedAt } }).exec();
     }
   }
 
