@@ -62,3 +62,9 @@ export class SmtpSink {
 export function mailText(raw: string): string {
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
+
+/** The Message-ID header (headers may be folded over several lines). */
+export function messageId(raw: string): string | undefined {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  return /^Message-ID:\s*(\S+)/im.exec(head)?.[1];
+}

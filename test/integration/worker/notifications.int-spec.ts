@@ -1,16 +1,19 @@
 /**
  * Notification processors in the real worker app against FerretDB, Redis and a
  * real SMTP server: reminders (delayed, skipped when stale/cancelled, never to
- * people who left), session notices, waitlist promotion, password reset, and
- * retries that do not resend to people already served.
+ * people who left), session notices, waitlist promotion, password reset,
+ * retries that do not resend to people already served, and one delivery per
+ * notice and person when attempts overlap or a sender died mid-delivery.
  */
 import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { Types } from 'mongoose';
+import { RedisClient } from '@balai/common';
 import { NOTIFICATION_JOBS, reminderJobId } from '@balai/queue';
+import { Notifier } from '../../../apps/worker/src/notifications/notifier.service';
 import { addParticipants, connectDb, Db } from '../../support/db-factories';
-import { mailText, SmtpSink } from '../../support/smtp-sink';
+import { mailText, messageId, SmtpSink } from '../../support/smtp-sink';
 import { waitFor } from '../../support/wait';
 
 jest.setTimeout(90_000);
@@ -138,6 +141,36 @@ describe('notifications', () => {
     expect(done.failedReason).toMatch(/1 delivery failure.*mailbox unavailable/);
     expect(smtp.to(ok!)).toHaveLength(1);
     expect(smtp.to(bounce!)).toHaveLength(0);
+  });
+
+  describe('one delivery per notice and person', () => {
+    const compose = () => ({ subject: 'Sekali saja', text: 'Pesan uji' });
+    async function recipient() {
+      const [email] = await people([{}]);
+      const user = (await db.users.findOne({ email }).lean())!;
+      return { userId: user._id.toString(), name: user.name, email: email! };
+    }
+
+    it('two attempts at the same time send it once; the other is told to retry', async () => {
+      const notifier = worker.get(Notifier);
+      const to = await recipient();
+      const key = `once-${Date.now()}`;
+      const [a, b] = await Promise.all([notifier.send(key, [to], compose), notifier.send(key, [to], compose)]);
+      expect(a.sent + b.sent).toBe(1);
+      expect([...a.failed, ...b.failed].map((f) => f.error)).toEqual(['being delivered by another attempt']);
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 0, skipped: 1, failed: [] });
+      expect(smtp.to(to.email)).toHaveLength(1);
+      expect(messageId(smtp.to(to.email)[0]!.raw)).toBe(`<${key}.email.${to.userId}@balai.local>`);
+    });
+
+    it('takes over the claim of a worker process that died while sending', async () => {
+      const notifier = worker.get(Notifier);
+      const to = await recipient();
+      const key = `orphan-${Date.now()}`;
+      await worker.get(RedisClient).client.set(`sent:${key}:email:${to.userId}`, 'sending:gone-host-1-abcdef:x', 'EX', 120);
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
+      expect(smtp.to(to.email)).toHaveLength(1);
+    });
   });
 
   it('rejects a malformed payload without retrying', async () => {

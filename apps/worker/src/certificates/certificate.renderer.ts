@@ -1,30 +1,39 @@
 /**
- * Draws one certificate as a PDF (A4 landscape, Bahasa Indonesia) with pdfkit.
- * Fonts are embedded (subset) TrueType files so names with diacritics print as
- * written; long names and business names shrink, then wrap, to stay inside
- * their box. Pure rendering: no database, no network.
+ * Renders certificate PDFs in a small pool of threads (certificate-render.thread.ts,
+ * drawing in certificate.drawing.ts). pdfkit's work is synchronous CPU: on the
+ * main thread a batch kept the event loop busy for long stretches, so lock
+ * renewals and the "mail sent" markers waited behind it. A thread that dies is
+ * replaced; its pending renders fail (the job retries).
  */
 import { readFileSync } from 'node:fs';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { WorkerEnv } from '@balai/config';
 import type { CertificateDocumentData } from './certificate-document';
+import type { CertificateAssets, CertificateSettings } from './certificate.drawing';
+import type { RenderReply, RenderRequest } from './certificate-render.thread';
 
-const PAGE = { width: 841.89, height: 595.28 };
-const MARGIN = 56;
-const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
+interface Pending {
+  resolve(pdf: Buffer): void;
+  reject(error: Error): void;
+}
 
-interface Assets {
-  regular: Buffer;
-  bold: Buffer;
-  logo?: Buffer;
+interface RenderThread {
+  worker: Worker;
+  pending: Map<number, Pending>;
 }
 
 @Injectable()
-export class CertificateRenderer implements OnModuleInit {
-  private assets!: Assets;
+export class CertificateRenderer implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(CertificateRenderer.name);
+  private assets!: CertificateAssets;
+  private settings!: CertificateSettings;
+  private threads: RenderThread[] = [];
+  private nextId = 1;
+  private closing = false;
 
   constructor(private readonly config: ConfigService<WorkerEnv, true>) {}
 
@@ -43,134 +52,58 @@ export class CertificateRenderer implements OnModuleInit {
       bold: read('CERT_FONT_BOLD_PATH', this.config.get('CERT_FONT_BOLD_PATH', { infer: true })),
       logo: logoPath ? read('CERT_LOGO_PATH', logoPath) : undefined,
     };
+    this.settings = {
+      issuerName: this.config.get('CERT_ISSUER_NAME', { infer: true }),
+      signatoryTitle: this.config.get('CERT_SIGNATORY_TITLE', { infer: true }),
+      signatoryName: this.config.get('CERT_SIGNATORY_NAME', { infer: true }),
+      signatoryNip: this.config.get('CERT_SIGNATORY_NIP', { infer: true }),
+    };
+    // One core is left to the main thread (Mongo, Redis, SMTP); at most two: rendering is not the bottleneck.
+    const size = Math.max(1, Math.min(2, availableParallelism() - 1));
+    this.threads = Array.from({ length: size }, () => this.spawn());
+  }
+
+  /** After the queue workers finished their active jobs (beforeApplicationShutdown), which may still render. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 
   render(data: CertificateDocumentData): Promise<Buffer> {
-    const doc = new PDFDocument({
-      size: 'A4',
-      layout: 'landscape',
-      margin: 0,
-      info: { Title: `Sertifikat ${data.number}`, Author: this.config.get('CERT_ISSUER_NAME', { infer: true }) },
-    });
-    const done = collect(doc);
-    doc.registerFont('Regular', this.assets.regular);
-    doc.registerFont('Bold', this.assets.bold);
-    this.drawFrame(doc);
-    this.drawBody(doc, data);
-    this.drawFooter(doc, data);
-    doc.end();
-    return done;
-  }
-
-  private drawFrame(doc: PDFKit.PDFDocument): void {
-    doc.lineWidth(4).strokeColor('#1f4e79').rect(20, 20, PAGE.width - 40, PAGE.height - 40).stroke();
-    doc.lineWidth(1).strokeColor('#c9a227').rect(28, 28, PAGE.width - 56, PAGE.height - 56).stroke();
-  }
-
-  private drawBody(doc: PDFKit.PDFDocument, data: CertificateDocumentData): void {
-    let y = 44;
-    if (this.assets.logo) {
-      doc.image(this.assets.logo, PAGE.width / 2 - 28, y, { fit: [56, 56], align: 'center' });
-      y += 62;
-    }
-    const issuer = this.config.get('CERT_ISSUER_NAME', { infer: true }).toUpperCase();
-    y = this.fitted(doc, issuer, y, { font: 'Bold', max: 15, min: 10, color: '#1f4e79', maxLines: 1 });
-    y += 10;
-    y = this.fitted(doc, 'SERTIFIKAT', y, { font: 'Bold', max: 40, min: 40, color: '#1f4e79', maxLines: 1, spacing: 6 });
-    y = this.fitted(doc, `Nomor: ${data.number}`, y + 2, { font: 'Regular', max: 12, min: 8, maxLines: 1 });
-    y = this.fitted(doc, 'diberikan kepada', y + 14, { font: 'Regular', max: 14, min: 14, maxLines: 1 });
-    y = this.fitted(doc, data.participantName, y + 6, { font: 'Bold', max: 30, min: 16, maxLines: 2 });
-    if (data.businessName) {
-      y = this.fitted(doc, data.businessName, y + 2, { font: 'Regular', max: 16, min: 10, maxLines: 2, color: '#333333' });
-    }
-    const role = data.courseType === 'sosialisasi' ? 'sosialisasi' : 'pelatihan';
-    y = this.fitted(doc, `atas partisipasinya sebagai peserta ${role}`, y + 12, { font: 'Regular', max: 13, min: 13, maxLines: 1 });
-    y = this.fitted(doc, data.courseTitle, y + 4, { font: 'Bold', max: 18, min: 11, maxLines: 2, color: '#1f4e79' });
-    this.fitted(doc, `yang diselenggarakan pada ${data.dateRange} (${formatJp(data.lessonHours)} JP)`, y + 4, {
-      font: 'Regular',
-      max: 12,
-      min: 9,
-      maxLines: 2,
+    const thread = this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage({ id, data, settings: this.settings } satisfies RenderRequest);
     });
   }
 
-  private drawFooter(doc: PDFKit.PDFDocument, data: CertificateDocumentData): void {
-    const top = PAGE.height - 168;
-    const qrSize = 92;
-    drawQr(doc, data.verificationUrl, MARGIN + 4, top + 20, qrSize);
-    doc.font('Regular').fontSize(7).fillColor('#444444');
-    doc.text('Pindai untuk verifikasi:', MARGIN + 4, top + 20 + qrSize + 4, { width: 260, lineBreak: false });
-    doc.text(data.verificationUrl, MARGIN + 4, top + 20 + qrSize + 13, { width: 300, lineBreak: false });
-
-    const x = PAGE.width - MARGIN - 300;
-    const w = 300;
-    doc.fillColor('#000000').font('Regular').fontSize(11);
-    doc.text(data.placeAndDate, x, top, { width: w, align: 'center' });
-    doc.text(this.config.get('CERT_SIGNATORY_TITLE', { infer: true }), x, doc.y, { width: w, align: 'center' });
-    const nameY = top + 84;
-    doc.font('Bold').fontSize(11).text(this.config.get('CERT_SIGNATORY_NAME', { infer: true }), x, nameY, {
-      width: w,
-      align: 'center',
-      underline: true,
+  private spawn(): RenderThread {
+    // From TypeScript sources (development, tests) the thread compiles itself as the main process does.
+    const file = join(__dirname, `certificate-render.thread${extname(__filename)}`);
+    const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
+    const worker = new Worker(file, { workerData: this.assets, execArgv });
+    worker.unref();
+    const thread: RenderThread = { worker, pending: new Map() };
+    worker.on('message', (reply: RenderReply) => {
+      const pending = thread.pending.get(reply.id);
+      if (!pending) return;
+      thread.pending.delete(reply.id);
+      if ('error' in reply) pending.reject(new Error(`certificate rendering failed: ${reply.error}`));
+      else pending.resolve(Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength));
     });
-    doc.font('Regular').fontSize(10).text(`NIP. ${this.config.get('CERT_SIGNATORY_NIP', { infer: true })}`, x, doc.y + 2, {
-      width: w,
-      align: 'center',
-    });
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const p of thread.pending.values()) p.reject(error);
+      thread.pending.clear();
+      if (this.closing) return;
+      this.logger.error({ err: error.message }, 'render thread died; starting another');
+      this.threads = this.threads.map((t) => (t === thread ? this.spawn() : t));
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`render thread exited with code ${code}`)));
+    return thread;
   }
-
-  /**
-   * Centre `text` at `y`, shrinking from `max` to `min` points until it fits on
-   * one line; at `min` it wraps, up to `maxLines`. Returns the y below it.
-   */
-  private fitted(
-    doc: PDFKit.PDFDocument,
-    text: string,
-    y: number,
-    o: { font: string; max: number; min: number; maxLines: number; color?: string; spacing?: number },
-  ): number {
-    doc.font(o.font).fillColor(o.color ?? '#000000');
-    let size = o.max;
-    while (size > o.min && doc.fontSize(size).widthOfString(text, { characterSpacing: o.spacing ?? 0 }) > CONTENT_WIDTH) {
-      size -= 0.5;
-    }
-    doc.fontSize(size);
-    const lineHeight = doc.currentLineHeight(true);
-    const height = Math.min(doc.heightOfString(text, { width: CONTENT_WIDTH, align: 'center' }), lineHeight * o.maxLines);
-    doc.text(text, MARGIN, y, {
-      width: CONTENT_WIDTH,
-      align: 'center',
-      height,
-      ellipsis: true,
-      characterSpacing: o.spacing ?? 0,
-    });
-    return y + height;
-  }
-}
-
-/** The QR code as vector squares: sharp at any zoom, and no PNG to encode and decode per certificate. */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const quiet = 2;
-  const cell = size / (modules.size + 2 * quiet);
-  doc.save().rect(x, y, size, size).fill('#ffffff');
-  for (let row = 0; row < modules.size; row += 1) {
-    for (let col = 0; col < modules.size; col += 1) {
-      if (modules.get(row, col)) doc.rect(x + (col + quiet) * cell, y + (row + quiet) * cell, cell, cell);
-    }
-  }
-  doc.fill('#000000').restore();
-}
-
-function formatJp(hours: number): string {
-  return Number.isInteger(hours) ? String(hours) : hours.toLocaleString('id-ID');
-}
-
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
 }

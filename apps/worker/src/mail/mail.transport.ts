@@ -12,12 +12,15 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  /** Stable across retries of one message; becomes its Message-ID so a repeat can be recognised. */
+  deliveryId?: string;
 }
 
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
   private readonly transporter: Transporter;
   private readonly from: string;
+  private readonly domain: string;
 
   constructor(config: ConfigService<WorkerEnv, true>) {
     this.transporter = createTransport(config.get('SMTP_URL', { infer: true }), {
@@ -28,10 +31,12 @@ export class MailTransport implements OnApplicationShutdown {
       socketTimeout: 20_000,
     });
     this.from = config.get('MAIL_FROM', { infer: true });
+    this.domain = /@([^>\s]+)/.exec(this.from)?.[1] ?? 'balai.local';
   }
 
-  async send(mail: OutgoingMail): Promise<void> {
-    await this.transporter.sendMail({ from: this.from, ...mail });
+  async send({ deliveryId, ...mail }: OutgoingMail): Promise<void> {
+    const messageId = deliveryId ? `<${deliveryId.replace(/[^A-Za-z0-9._-]/g, '-')}@${this.domain}>` : undefined;
+    await this.transporter.sendMail({ from: this.from, ...mail, messageId });
   }
 
   onApplicationShutdown(): void {

@@ -20,7 +20,8 @@ export interface NotificationChannel {
   readonly name: string;
   /** Whether this channel has an address for the recipient. */
   canReach(recipient: Recipient): boolean;
-  deliver(recipient: Recipient, message: NotificationMessage): Promise<void>;
+  /** `deliveryId` is the same on every attempt of one message to one person (email: its Message-ID). */
+  deliver(recipient: Recipient, message: NotificationMessage, deliveryId: string): Promise<void>;
 }
 
 export const NOTIFICATION_CHANNELS = Symbol('NOTIFICATION_CHANNELS');

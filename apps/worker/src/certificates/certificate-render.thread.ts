@@ -1,0 +1,31 @@
+/**
+ * A render thread (node:worker_threads): draws certificates off the worker's
+ * event loop, so while PDFs are being drawn the main thread still renews job
+ * locks and records a delivered mail the moment the SMTP server accepts it
+ * (a kill in that gap is what repeated an "issued" mail). Receives its fonts
+ * once in workerData; answers each { id, data, settings } with { id, pdf } or
+ * { id, error }. Never touches the database or the network.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CertificateDocumentData } from './certificate-document';
+import { CertificateAssets, CertificateSettings, drawCertificate } from './certificate.drawing';
+
+export interface RenderRequest {
+  id: number;
+  data: CertificateDocumentData;
+  settings: CertificateSettings;
+}
+
+export type RenderReply = { id: number; pdf: Uint8Array } | { id: number; error: string };
+
+const assets = workerData as CertificateAssets;
+
+parentPort!.on('message', (request: RenderRequest) => {
+  drawCertificate(request.data, request.settings, assets).then(
+    (pdf) => {
+      const bytes = new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+      parentPort!.postMessage({ id: request.id, pdf: bytes } satisfies RenderReply);
+    },
+    (error: Error) => parentPort!.postMessage({ id: request.id, error: error.message } satisfies RenderReply),
+  );
+});
