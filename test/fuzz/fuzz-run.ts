@@ -12,7 +12,7 @@
  * Used by test/integration/api/bad-input.fuzz.int-spec.ts (CI budget) and test/fuzz/run.ts
  * (`npm run fuzz:long`). Never point it at a database that holds data you want to keep.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -76,6 +76,14 @@ export interface FuzzSummary {
   failures: Record<string, number>;
   errors: number;
   timeouts: string[];
+}
+
+const running = new Set<ChildProcess>();
+
+/** Stops schemathesis processes still running (a test that timed out must not leave them behind). */
+export function stopFuzz(): void {
+  for (const child of running) child.kill('SIGTERM');
+  running.clear();
 }
 
 export function ensureSchemathesis(): string {
@@ -277,6 +285,8 @@ async function runRole(st: string, baseUrl: string, role: FuzzRole, fixtures: Fi
   let output = '';
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(st, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' } });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-60_000);
       if (options.verbose) process.stdout.write(chunk);
