@@ -9,6 +9,7 @@
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Types } from 'mongoose';
+import { RedisClient } from '@balai/common';
 import { ChatMessage } from '@balai/database';
 import { LiveErrorCode } from '@balai/live-contract';
 import { AttendanceStub, startAttendanceStub } from '../../support/attendance-stub';
@@ -91,7 +92,9 @@ describe('live service across a Redis restart', () => {
     const outageStartedAt = Date.now();
     await sleep(1500); // Redis stays away a moment, as a restart would
     await redis.restart();
-    await eventually(async () => (await fetch(`${live.url}/health`)).status, (status) => status === 200, 20_000);
+    // Back once live's own connection is (the health endpoint also waits on the shared, busy database).
+    const client = live.app.get(RedisClient).client;
+    await eventually(() => client.status, (status) => status === 'ready', 20_000);
     const recoveredMs = Date.now() - outageStartedAt;
 
     // The refused message was never applied: not stored, not delivered, not counted.

@@ -6,7 +6,7 @@
  *   heartbeat unless the person is back within the reconnect grace;
  * - every beat, a node whose lease expired (it stopped answering) has its open
  *   intervals closed by whichever survivor takes the recovery lock, at the time
- *   of its last heartbeat.
+ *   of its last heartbeat, and its room claims freed so its rooms can move.
  * Nothing here must ever open an interval or report a time later than the
  * person's own action.
  */
@@ -14,6 +14,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { RedisClient } from '@balai/common';
 import type { LiveAppEnv } from '../config/live-config';
+import { RoomNodeMap } from '../rooms/room-node-map.service';
 import { AttendanceService } from './attendance.service';
 import { PresenceStore } from './presence.store';
 
@@ -28,6 +29,7 @@ export class AttendanceRecovery implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly attendance: AttendanceService,
     private readonly store: PresenceStore,
+    private readonly nodeMap: RoomNodeMap,
     redis: RedisClient,
     config: ConfigService<LiveAppEnv, true>,
   ) {
@@ -86,6 +88,8 @@ export class AttendanceRecovery implements OnApplicationBootstrap, OnApplication
       if (nodeId === this.nodeId || !(await this.store.lockRecovery(nodeId, this.leaseMs))) continue;
       const intervals = await this.store.openOn(nodeId);
       const closed = await this.attendance.recover(nodeId, intervals, new Date(lastBeat));
+      // Its rooms can be hosted elsewhere now, without waiting for the claims to expire.
+      for (const sessionId of new Set(intervals.map((i) => i.sessionId))) await this.nodeMap.releaseFor(nodeId, sessionId);
       await this.store.forgetNode(nodeId);
       this.logger.warn({ deadNode: nodeId, closed, stoppedAt: new Date(lastBeat) }, 'closed the open intervals of a silent live node');
     }

@@ -63,6 +63,11 @@ export class RoomNodeMap implements OnModuleDestroy {
     await this.redis.client.eval(RELEASE_IF_OWNER, 1, this.key(sessionId), this.nodeId).catch(() => undefined);
   }
 
+  /** Frees a session's claim held by a node that stopped answering (compare-and-delete on that node's id). */
+  async releaseFor(deadNodeId: string, sessionId: string): Promise<boolean> {
+    return (await this.redis.client.eval(RELEASE_IF_OWNER, 1, this.key(sessionId), deadNodeId)) === 1;
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.refreshers.keys()].map((sessionId) => this.release(sessionId)));
   }
