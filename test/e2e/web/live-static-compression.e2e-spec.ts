@@ -12,6 +12,9 @@ import { startApiApp, RunningApp } from '../../support/api-app';
  */
 const DIST = join(process.cwd(), 'apps/web/dist');
 
+// The API's start-up waits for every index: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 describe('web client static files: precompressed and cached', () => {
   let api: RunningApp;
   let roomChunk: string;
