@@ -33,7 +33,10 @@ export async function generateApiTypes(): Promise<string> {
     const document = createApiDocument(app);
     // openapi-typescript is an ES module; load it from this CommonJS script.
     const { default: openapiTS, astToString } = await import('openapi-typescript');
-    const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true, defaultNonNullable: false });
+    const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], {
+      alphabetize: true,
+      defaultNonNullable: false,
+    });
     return await formatLikeTheRepo(HEADER + astToString(ast));
   } finally {
     await app.close();
@@ -42,7 +45,10 @@ export async function generateApiTypes(): Promise<string> {
 
 /** Prettier runs over the whole tree; format the same way so that run leaves the file (and the check) unchanged. */
 async function formatLikeTheRepo(source: string): Promise<string> {
-  let prettier: { format(s: string, o: object): Promise<string> | string; resolveConfig(p: string): Promise<object | null> };
+  let prettier: {
+    format(s: string, o: object): Promise<string> | string;
+    resolveConfig(p: string): Promise<object | null>;
+  };
   try {
     prettier = (await import('prettier' as string)) as typeof prettier;
   } catch {

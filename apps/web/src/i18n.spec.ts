@@ -16,12 +16,16 @@ describe('dictionary', () => {
   });
 
   it('uses the same placeholders in both languages', () => {
-    const mismatched = Object.keys(id).filter((k) => placeholders(id[k as keyof typeof id]).join() !== placeholders(en[k as keyof typeof en]).join());
+    const mismatched = Object.keys(id).filter(
+      (k) => placeholders(id[k as keyof typeof id]).join() !== placeholders(en[k as keyof typeof en]).join(),
+    );
     expect(mismatched).toEqual([]);
   });
 
   it('says "pelatihan" and "menit" in Bahasa Indonesia, never "kursus" or a bare "min"', () => {
-    const offending = Object.entries(id).filter(([, v]) => /\bkursus\b/i.test(v) || /\d\s*min\b/.test(v) || /\bmin\.?$/.test(v));
+    const offending = Object.entries(id).filter(
+      ([, v]) => /\bkursus\b/i.test(v) || /\d\s*min\b/.test(v) || /\bmin\.?$/.test(v),
+    );
     expect(offending).toEqual([]);
   });
 });

@@ -93,7 +93,10 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
     await page.goto(`${api.url}/#/kursus/${course.id}`);
     await page.getByRole('button', { name: 'Daftar', exact: true }).click();
-    await page.locator('[data-testid=my-enrolment][data-status=waitlisted]').getByText('daftar tunggu nomor 1').waitFor();
+    await page
+      .locator('[data-testid=my-enrolment][data-status=waitlisted]')
+      .getByText('daftar tunggu nomor 1')
+      .waitFor();
     await shot(page, shots, '03-course-page-waitlisted-phone');
     await page.getByRole('button', { name: 'Keluar dari daftar tunggu' }).click();
     await page.getByText('Anda sudah keluar dari daftar tunggu.').waitFor();
@@ -112,7 +115,9 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     const card = page.locator('.course-card', { hasText: 'Kartu Katalog Sesi Berikutnya' });
     await card.getByTestId('next-session').waitFor();
     const next = inDays(4, 2);
-    const day = new Intl.DateTimeFormat('id-ID', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'long' }).format(next);
+    const day = new Intl.DateTimeFormat('id-ID', { timeZone: 'Asia/Jakarta', day: 'numeric', month: 'long' }).format(
+      next,
+    );
     expect(await card.getByTestId('next-session').innerText()).toContain(day);
     expect(await card.getByTestId('next-session').innerText()).toContain('09:00–11:00 WIB');
     await card.scrollIntoViewIfNeeded();
@@ -164,6 +169,7 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await page.getByTestId('course-status').filter({ hasText: 'Selesai' }).waitFor();
     await page.getByText('Status pelatihan sekarang: Selesai.').waitFor();
     expect(await page.getByTestId('lifecycle').getByRole('button').allInnerTexts()).toEqual(['✎ Ubah pelatihan']);
+    expect(await page.getByTestId('add-session').count()).toBe(0); // no new sessions for a completed course
     await shot(page, shots, '05-admin-course-completed');
     const res = await fetch(`${api.url}/api/courses/${held.id}`, { headers: admin.auth });
     expect(((await res.json()) as { status: string }).status).toBe('completed');
@@ -181,9 +187,18 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     const courseB = await createCourse(api.app, { title: 'Laporan B', status: 'completed' });
     const sessionA = await createSession(api.app, courseA.id, new Date(Date.now() - 72 * HOUR), 120);
     const sessionB = await createSession(api.app, courseB.id, new Date(Date.now() - 48 * HOUR), 120);
-    await sessions.updateMany({ _id: { $in: [sessionA.id, sessionB.id].map((id) => new Types.ObjectId(id)) } }, { $set: { status: 'ended' } });
-    const person = (name: string, kecamatan: string) => createUser(api.app, 'participant', { name, kecamatan, sector: 'craft' });
-    const [ani, budi, citra, dedi] = [await person('Ani', 'Setu'), await person('Budi', 'Setu'), await person('Citra', 'Setu'), await person('Dedi', 'Babelan')];
+    await sessions.updateMany(
+      { _id: { $in: [sessionA.id, sessionB.id].map((id) => new Types.ObjectId(id)) } },
+      { $set: { status: 'ended' } },
+    );
+    const person = (name: string, kecamatan: string) =>
+      createUser(api.app, 'participant', { name, kecamatan, sector: 'craft' });
+    const [ani, budi, citra, dedi] = [
+      await person('Ani', 'Setu'),
+      await person('Budi', 'Setu'),
+      await person('Citra', 'Setu'),
+      await person('Dedi', 'Babelan'),
+    ];
     for (const [course, users] of [
       [courseA, [ani, budi, citra, dedi]],
       [courseB, [ani, dedi]],
@@ -224,18 +239,32 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await page.getByRole('heading', { name: 'Administrasi' }).waitFor();
     // A fresh install's signatory is a placeholder: the admin screens say so.
     await page.getByTestId('signatory-warning').waitFor();
-    expect(await page.getByTestId('signatory-warning').innerText()).toContain('CERT_SIGNATORY_NAME, CERT_SIGNATORY_NIP');
+    expect(await page.getByTestId('signatory-warning').innerText()).toContain(
+      'CERT_SIGNATORY_NAME, CERT_SIGNATORY_NIP',
+    );
     await shot(page, shots, '06a-admin-signatory-warning');
     await page.goto(`${api.url}/#/admin/laporan`);
     const table = page.getByTestId('report-kecamatan');
     await table.getByRole('cell', { name: 'Setu', exact: true }).waitFor();
     const row = async (kecamatan: string) =>
-      (await table.locator('tbody tr', { has: page.getByRole('cell', { name: kecamatan, exact: true }) }).locator('td').allInnerTexts()).slice(1).map(Number);
+      (
+        await table
+          .locator('tbody tr', { has: page.getByRole('cell', { name: kecamatan, exact: true }) })
+          .locator('td')
+          .allInnerTexts()
+      )
+        .slice(1)
+        .map(Number);
     // Peserta, Hadir minimal sekali, Memenuhi syarat, Bersertifikat (people), Pendaftaran (enrolments).
     expect(await row('Setu')).toEqual([3, 2, 1, 1, 4]);
     expect(await row('Babelan')).toEqual([1, 1, 1, 0, 2]);
     for (const tr of await table.locator('tbody tr').all()) {
-      const [people, attended, met, certified] = (await tr.locator('td').allInnerTexts()).slice(1).map(Number) as [number, number, number, number];
+      const [people, attended, met, certified] = (await tr.locator('td').allInnerTexts()).slice(1).map(Number) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       expect(attended).toBeLessThanOrEqual(people);
       expect(met).toBeLessThanOrEqual(people);
       expect(certified).toBeLessThanOrEqual(people);
@@ -246,7 +275,8 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await page.goto(`${api.url}/#/admin/kursus/${courseA.id}`);
     const eligibility = page.getByTestId('eligibility');
     await eligibility.getByRole('cell', { name: 'Budi' }).waitFor();
-    const rowText = (name: string) => eligibility.locator('tbody tr', { has: page.getByRole('cell', { name, exact: true }) }).innerText();
+    const rowText = (name: string) =>
+      eligibility.locator('tbody tr', { has: page.getByRole('cell', { name, exact: true }) }).innerText();
     expect(await rowText('Budi')).toContain('60 dari 120 menit (50%)');
     expect(await rowText('Budi')).toContain('Kehadiran 50%, di bawah minimal 80%');
     expect(await rowText('Citra')).toContain('0,0 dari 120 menit (0%)');
@@ -290,7 +320,9 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await button.waitFor();
     expect(await button.isDisabled()).toBe(true);
     // Opens 30 minutes before the start: 08:30 WIB for a 09:00 WIB (02:00 UTC) session.
-    expect(await page.getByTestId(`go-live-opens-${session.id}`).innerText()).toMatch(/^Bisa dimulai mulai .+, 08:30 WIB$/);
+    expect(await page.getByTestId(`go-live-opens-${session.id}`).innerText()).toMatch(
+      /^Bisa dimulai mulai .+, 08:30 WIB$/,
+    );
     await shot(page, shots, '09-trainer-go-live-closed-phone');
 
     // The live room's end screen links to "Kelas saya"; a trainer lands on their own page.

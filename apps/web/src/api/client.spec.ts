@@ -16,31 +16,41 @@ interface Call {
 /** A fake API: routes answer from a handler; every request is recorded. */
 function fakeApi(handler: (call: Call) => { status: number; body?: unknown } | 'network') {
   const calls: Call[] = [];
-  const fetch = jest.fn(async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
-    const call: Call = {
-      method: init.method ?? 'GET',
-      path: url.replace(/^\/api/, ''),
-      auth: init.headers?.Authorization,
-      body: init.body ? JSON.parse(init.body) : undefined,
-    };
-    calls.push(call);
-    const answer = handler(call);
-    if (answer === 'network') throw new TypeError('Failed to fetch');
-    const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
-    return {
-      ok: answer.status >= 200 && answer.status < 300,
-      status: answer.status,
-      statusText: String(answer.status),
-      text: async () => text,
-      json: async () => answer.body,
-      headers: { get: () => null },
-    };
-  });
+  const fetch = jest.fn(
+    async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+      const call: Call = {
+        method: init.method ?? 'GET',
+        path: url.replace(/^\/api/, ''),
+        auth: init.headers?.Authorization,
+        body: init.body ? JSON.parse(init.body) : undefined,
+      };
+      calls.push(call);
+      const answer = handler(call);
+      if (answer === 'network') throw new TypeError('Failed to fetch');
+      const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
+      return {
+        ok: answer.status >= 200 && answer.status < 300,
+        status: answer.status,
+        statusText: String(answer.status),
+        text: async () => text,
+        json: async () => answer.body,
+        headers: { get: () => null },
+      };
+    },
+  );
   (globalThis as { fetch?: unknown }).fetch = fetch;
   return { calls, fetch };
 }
 
-const ME = { id: 'u1', email: 'a@b.id', name: 'Siti', role: 'participant', locale: 'id', active: true, createdAt: '2026-01-01T00:00:00Z' };
+const ME = {
+  id: 'u1',
+  email: 'a@b.id',
+  name: 'Siti',
+  role: 'participant',
+  locale: 'id',
+  active: true,
+  createdAt: '2026-01-01T00:00:00Z',
+};
 const tokens = (n: number) => ({ accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresIn: 900 });
 const unauthorized = { status: 401, body: { statusCode: 401, error: 'UNAUTHORIZED', message: 'no' } };
 
@@ -111,7 +121,9 @@ describe('api client tokens', () => {
 
   it('restores the session on boot from the stored refresh token', async () => {
     localStorage.setItem('balai.refreshToken', 'refresh-0');
-    const { calls } = fakeApi((c) => (c.path === '/auth/refresh' ? { status: 200, body: tokens(1) } : { status: 200, body: ME }));
+    const { calls } = fakeApi((c) =>
+      c.path === '/auth/refresh' ? { status: 200, body: tokens(1) } : { status: 200, body: ME },
+    );
     const sut = load();
     await sut.restoreSession();
     expect(sut.meStore.get()).toMatchObject({ id: 'u1', role: 'participant' });
@@ -122,7 +134,9 @@ describe('api client tokens', () => {
   it('refreshes by itself 30 s before the access token expires', async () => {
     localStorage.setItem('balai.refreshToken', 'refresh-0');
     let n = 0;
-    const { calls } = fakeApi((c) => (c.path === '/auth/refresh' ? { status: 200, body: tokens(++n) } : { status: 200, body: ME }));
+    const { calls } = fakeApi((c) =>
+      c.path === '/auth/refresh' ? { status: 200, body: tokens(++n) } : { status: 200, body: ME },
+    );
     const sut = load();
     await sut.restoreSession();
     expect(sut.getAccessToken()).toBe('access-1');
@@ -135,13 +149,23 @@ describe('api client tokens', () => {
   });
 
   it('signs in with the tokens of registration when the API returns them', async () => {
-    const { calls } = fakeApi((c) => (c.path === '/auth/register' ? { status: 201, body: { ...tokens(1), user: ME } } : { status: 200, body: ME }));
+    const { calls } = fakeApi((c) =>
+      c.path === '/auth/register' ? { status: 201, body: { ...tokens(1), user: ME } } : { status: 200, body: ME },
+    );
     const sut = load();
     await sut.auth.register({
       email: 'a@b.id',
       password: 'Rahasia123',
       name: 'Siti',
-      ikm: { ownerName: 'Siti', businessName: 'Kue Siti', nib: '1234567890123', sector: 'food_beverage', kecamatan: 'Setu', address: 'Jl. 1', whatsapp: '+6281234567890' },
+      ikm: {
+        ownerName: 'Siti',
+        businessName: 'Kue Siti',
+        nib: '1234567890123',
+        sector: 'food_beverage',
+        kecamatan: 'Setu',
+        address: 'Jl. 1',
+        whatsapp: '+6281234567890',
+      },
     });
     expect(calls.map((c) => c.path)).toEqual(['/auth/register', '/me']);
     expect(sut.getAccessToken()).toBe('access-1');

@@ -61,7 +61,13 @@ export function AdminCourse({ id }: Record<string, string>) {
                 {t(label)}
               </button>
             ))}
-            <button type="button" class="btn" aria-expanded={edit} onClick={() => setEdit(!edit)} data-testid="edit-course">
+            <button
+              type="button"
+              class="btn"
+              aria-expanded={edit}
+              onClick={() => setEdit(!edit)}
+              data-testid="edit-course"
+            >
               ✎ {t('editCourse')}
             </button>
           </div>
@@ -74,7 +80,12 @@ export function AdminCourse({ id }: Record<string, string>) {
               }}
             />
           )}
-          <SessionsPanel courseId={course.id} sessions={sessions} reload={state.reload} />
+          <SessionsPanel
+            courseId={course.id}
+            sessions={sessions}
+            reload={state.reload}
+            canAdd={course.status !== 'completed' && course.status !== 'cancelled'}
+          />
           <RosterPanel courseId={course.id} />
           <AttendancePanel sessions={sessions} />
           {course.certificate.enabled && <SignatoryWarning />}

@@ -31,7 +31,11 @@ export function AttendancePanel({ sessions }: { sessions: Session[] }) {
           )}
         </Field>
         {sel && (
-          <button type="button" class="btn" onClick={() => api.sessionAttendanceCsv(sel).catch((e: unknown) => setMsg(errorMessage(e)))}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => api.sessionAttendanceCsv(sel).catch((e: unknown) => setMsg(errorMessage(e)))}
+          >
             {t('exportCsv')}
           </button>
         )}
@@ -49,7 +53,8 @@ export function AttendancePanel({ sessions }: { sessions: Session[] }) {
               {
                 header: t('attendance'),
                 numeric: true,
-                cell: (r) => `${t('attendedMinutes', { m: minutes(r.attendedMinutes), t: minutes(r.scheduledMinutes) })} (${Math.round(r.percent)}%)`,
+                cell: (r) =>
+                  `${t('attendedMinutes', { m: minutes(r.attendedMinutes), t: minutes(r.scheduledMinutes) })} (${Math.round(r.percent)}%)`,
               },
             ]}
           />

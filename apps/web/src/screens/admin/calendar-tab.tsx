@@ -40,7 +40,8 @@ export function CalendarTab() {
             const date = toJakartaInput(s.startsAt).date;
             byDate.set(date, [...(byDate.get(date) ?? []), s]);
           }
-          const label = (s: CalendarSession) => `${hhmm(s.startsAt)}–${hhmm(s.endsAt)} WIB · ${s.courseTitle} · ${s.title}`;
+          const label = (s: CalendarSession) =>
+            `${hhmm(s.startsAt)}–${hhmm(s.endsAt)} WIB · ${s.courseTitle} · ${s.title}`;
           return (
             <>
               <div class="calendar" role="grid" aria-label={monthName}>

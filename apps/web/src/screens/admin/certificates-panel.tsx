@@ -40,9 +40,13 @@ function EligibilityTable({ rows, scheduled, min }: { rows: EligibilityRow[]; sc
         { header: t('name'), cell: (r) => r.name },
         {
           header: t('attendance'),
-          cell: (r) => `${t('attendedMinutes', { m: minutes(r.attendedMinutes), t: minutes(scheduled) })} (${Math.round(r.attendancePercent)}%)`,
+          cell: (r) =>
+            `${t('attendedMinutes', { m: minutes(r.attendedMinutes), t: minutes(scheduled) })} (${Math.round(r.attendancePercent)}%)`,
         },
-        { header: t('reason'), cell: (r) => <span data-eligible={r.eligible || r.certified ? 'yes' : 'no'}>{verdict(r, min)}</span> },
+        {
+          header: t('reason'),
+          cell: (r) => <span data-eligible={r.eligible || r.certified ? 'yes' : 'no'}>{verdict(r, min)}</span>,
+        },
       ]}
     />
   );
@@ -95,7 +99,8 @@ export function CertificatesPanel({ courseId }: { courseId: string }) {
                 try {
                   const r = await api.issueCertificates(courseId);
                   setProgress({ ...r, state: r.state === 'idle' && r.enqueued > 0 ? 'running' : r.state });
-                  if (r.enqueued === 0 && r.done === 0) setMsg({ kind: 'warn', text: t('noneQualify', { min: r.minAttendancePercent }) });
+                  if (r.enqueued === 0 && r.done === 0)
+                    setMsg({ kind: 'warn', text: t('noneQualify', { min: r.minAttendancePercent }) });
                   eligibility.reload();
                 } catch (err) {
                   setMsg({ kind: 'error', text: errorMessage(err) });
@@ -106,11 +111,17 @@ export function CertificatesPanel({ courseId }: { courseId: string }) {
             </button>
             {progress && (
               <div aria-live="polite" data-testid="issue-progress" data-state={progress.state}>
-                <p>{progress.state === 'running' ? t('issuing', { done: progress.done, total: progress.total }) : t('issueDone', { n: progress.done })}</p>
+                <p>
+                  {progress.state === 'running'
+                    ? t('issuing', { done: progress.done, total: progress.total })
+                    : t('issueDone', { n: progress.done })}
+                </p>
                 <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
                   <span style={{ width: `${pct}%` }} />
                 </div>
-                {progress.failures.length ? <Alert kind="error">{progress.failures.map((f) => f.reason).join('; ')}</Alert> : null}
+                {progress.failures.length ? (
+                  <Alert kind="error">{progress.failures.map((f) => f.reason).join('; ')}</Alert>
+                ) : null}
               </div>
             )}
             <h3>{t('eligibilityTitle', { min: e.minAttendancePercent })}</h3>
@@ -128,7 +139,15 @@ export function CertificatesPanel({ courseId }: { courseId: string }) {
             columns={[
               { header: t('certNumber'), cell: (c) => c.number },
               { header: t('holder'), cell: (c) => c.participantName },
-              { header: t('filterStatus'), cell: (c) => (c.status === 'valid' ? <Badge tone="ok">{t('certValid')}</Badge> : <Badge tone="warn">{t('certRevoked')}</Badge>) },
+              {
+                header: t('filterStatus'),
+                cell: (c) =>
+                  c.status === 'valid' ? (
+                    <Badge tone="ok">{t('certValid')}</Badge>
+                  ) : (
+                    <Badge tone="warn">{t('certRevoked')}</Badge>
+                  ),
+              },
               {
                 header: '',
                 cell: (c) =>

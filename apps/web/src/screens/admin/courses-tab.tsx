@@ -14,7 +14,13 @@ export function CoursesTab() {
   return (
     <>
       <div class="row">
-        <button type="button" class="btn btn-primary" aria-expanded={showNew} onClick={() => setShowNew(!showNew)} data-testid="new-course">
+        <button
+          type="button"
+          class="btn btn-primary"
+          aria-expanded={showNew}
+          onClick={() => setShowNew(!showNew)}
+          data-testid="new-course"
+        >
           + {t('newCourse')}
         </button>
       </div>

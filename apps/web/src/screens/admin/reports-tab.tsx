@@ -15,12 +15,17 @@ function ReportTable({ dimension }: { dimension: 'sector' | 'kecamatan' }) {
   const lang = useLang();
   const state = useLoad(() => api.reportBy(dimension), [dimension]);
   const [msg, setMsg] = useState<string | null>(null);
-  const label = (r: ReportRow) => (dimension === 'sector' && r.group in SECTORS ? SECTORS[r.group as Sector][lang] : r.label || r.group);
+  const label = (r: ReportRow) =>
+    dimension === 'sector' && r.group in SECTORS ? SECTORS[r.group as Sector][lang] : r.label || r.group;
   return (
     <section>
       <div class="row">
         <h2 class="grow">{dimension === 'sector' ? t('bySector') : t('byKecamatan')}</h2>
-        <button type="button" class="btn" onClick={() => api.reportCsv(dimension).catch((e: unknown) => setMsg(errorMessage(e)))}>
+        <button
+          type="button"
+          class="btn"
+          onClick={() => api.reportCsv(dimension).catch((e: unknown) => setMsg(errorMessage(e)))}
+        >
           {t('exportCsv')}
         </button>
       </div>

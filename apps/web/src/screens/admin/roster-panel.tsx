@@ -26,7 +26,12 @@ export function RosterPanel({ courseId }: { courseId: string }) {
             <h3>
               {t('waitlist')} ({r.waitlist.length})
             </h3>
-            <DataTable rows={r.waitlist} rowKey={(e) => e.enrollmentId} columns={[{ header: '#', numeric: true, cell: (_, i) => i + 1 }, ...person()]} testId="waitlist" />
+            <DataTable
+              rows={r.waitlist}
+              rowKey={(e) => e.enrollmentId}
+              columns={[{ header: '#', numeric: true, cell: (_, i) => i + 1 }, ...person()]}
+              testId="waitlist"
+            />
           </>
         )}
       </Loaded>

@@ -40,10 +40,26 @@ export function TrainersTab() {
       >
         <h2>{t('newTrainer')}</h2>
         {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
-        <Field label={t('name')}>{({ id }) => <input id={id} value={f.name} onInput={(e) => setF({ ...f, name: val(e) })} required />}</Field>
-        <Field label={t('email')}>{({ id }) => <input id={id} type="email" value={f.email} onInput={(e) => setF({ ...f, email: val(e) })} required />}</Field>
+        <Field label={t('name')}>
+          {({ id }) => <input id={id} value={f.name} onInput={(e) => setF({ ...f, name: val(e) })} required />}
+        </Field>
+        <Field label={t('email')}>
+          {({ id }) => (
+            <input id={id} type="email" value={f.email} onInput={(e) => setF({ ...f, email: val(e) })} required />
+          )}
+        </Field>
         <Field label={t('password')} hint={t('passwordHint')}>
-          {({ id, describedBy }) => <input id={id} type="password" autoComplete="new-password" value={f.password} onInput={(e) => setF({ ...f, password: val(e) })} aria-describedby={describedBy} required />}
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={f.password}
+              onInput={(e) => setF({ ...f, password: val(e) })}
+              aria-describedby={describedBy}
+              required
+            />
+          )}
         </Field>
         <button type="submit" class="btn btn-primary">
           {t('save')}
