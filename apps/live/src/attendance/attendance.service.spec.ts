@@ -124,6 +124,15 @@ describe('AttendanceService', () => {
     expect(types()).toEqual(['join', 'leave:left']);
   });
 
+  it('opens a new interval for a rejoin after a leave reported while the store was down', async () => {
+    await sut.entered('s', 'u');
+    store.down = true;
+    await sut.left('s', 'u', 'left');
+    store.down = false;
+    await sut.entered('s', 'u');
+    expect(types()).toEqual(['join', 'leave:left', 'join']);
+  });
+
   it('continues an interval another node (or a previous run) left open, without a second join', async () => {
     store.owners.set('s:u', 'dead-node');
     await sut.entered('s', 'u');

@@ -35,7 +35,7 @@ export class AttendanceService implements OnModuleDestroy {
   private readonly logger = new Logger(AttendanceService.name);
   private readonly present = new Map<string, Presence>();
   /** Intervals reported closed while Redis was unreachable: their Redis record is removed later. */
-  private readonly unsettled = new Map<string, OpenInterval>();
+  private readonly unsettled = new Map<string, { interval: OpenInterval; owner: string | null }>();
   private readonly graceMs: number;
   readonly nodeId: string;
 
@@ -67,6 +67,8 @@ export class AttendanceService implements OnModuleDestroy {
       presence.droppedAt = undefined;
       return;
     }
+    // A leave reported while Redis was down must be settled first, or this stay would "continue" it.
+    await this.settleOne(key);
     const outcome = await this.store.open(this.nodeId, sessionId, userId, at);
     this.present.set(key, { sessionId, userId });
     if (outcome === 'opened') {
@@ -137,10 +139,14 @@ export class AttendanceService implements OnModuleDestroy {
 
   /** Retries removing Redis records of intervals closed while Redis was down. */
   async settle(): Promise<void> {
-    for (const [key, interval] of this.unsettled) {
-      await this.store.close(this.nodeId, interval.sessionId, interval.userId);
-      this.unsettled.delete(key);
-    }
+    for (const key of [...this.unsettled.keys()]) await this.settleOne(key);
+  }
+
+  private async settleOne(key: string): Promise<void> {
+    const entry = this.unsettled.get(key);
+    if (!entry) return;
+    await this.store.close(entry.owner, entry.interval.sessionId, entry.interval.userId);
+    this.unsettled.delete(key);
   }
 
   /**
@@ -155,7 +161,7 @@ export class AttendanceService implements OnModuleDestroy {
       closed = await this.store.close(owner, sessionId, userId);
     } catch (error) {
       this.logger.warn({ err: error, sessionId, userId }, 'presence store unreachable; reporting the leave anyway');
-      if (owner === this.nodeId || owner === null) this.unsettled.set(this.key(sessionId, userId), interval);
+      if (owner === this.nodeId || owner === null) this.unsettled.set(this.key(sessionId, userId), { interval, owner });
       closed = true;
     }
     if (closed) {
