@@ -2012,6 +2012,8 @@ export interface components {
       /** @description Attended minutes over the sessions as held */
       attendedMinutes: number;
       businessName?: string;
+      /** @description Always false here */
+      eligible: boolean;
       name: string;
       /** @enum {string} */
       reason:
@@ -2025,6 +2027,7 @@ export interface components {
         | 'NOT_ELIGIBLE';
       /** @description Minutes counted over: non-cancelled sessions, each as long as it was held */
       scheduledMinutes: number;
+      sessionsAttended: number;
       userId: string;
     };
     ParticipantScoreDto: {
