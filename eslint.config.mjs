@@ -27,7 +27,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         // Each file is checked with the tsconfig that includes it (root, or apps/web for the browser client).
-        projectService: { allowDefaultProject: ['apps/web/vite.config.ts', 'apps/web/scripts/*.ts'] },
+        projectService: { allowDefaultProject: ['apps/web/vite.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -63,6 +63,14 @@ export default defineConfig(
   {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
+  },
+  {
+    // The web client's unit tests have their own tsconfig (jest and node types), which the project service,
+    // looking only for tsconfig.json files, would not find.
+    files: ['apps/web/src/**/*.spec.{ts,tsx}', 'apps/web/test/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./apps/web/tsconfig.spec.json'], tsconfigRootDir: import.meta.dirname },
+    },
   },
   {
     // Plain JavaScript (jest config, reporters, build scripts): no type information, Node globals.
