@@ -43,10 +43,23 @@ export async function readAssessmentFacts(
   if (!everything && rules.minPostTestPercent === null && !rules.requireEvaluation) return { rules, facts };
   const perKey = userIds.length <= PER_KEY_LIMIT;
   if (everything || rules.minPostTestPercent !== null) {
-    const filter = perKey
-      ? { _id: { $in: userIds.flatMap((u) => Array.from({ length: MAX_ATTEMPTS }, (_, i) => testAttemptId(course, 'post', u, i + 1))) } }
-      : { courseId: course, kind: 'post' };
-    const attempts = await models.attempts.find(filter, { userId: 1, percent: 1, submittedAt: 1, deadlineAt: 1 }).lean<TestAttempt[]>().exec();
+    const projection = { userId: 1, percent: 1, submittedAt: 1, deadlineAt: 1 };
+    // Per key: attempt numbers are contiguous from 1; each read is by primary key (FerretDB pushes `_id` equality down, not `$in`).
+    const attempts = perKey
+      ? (
+          await Promise.all(
+            userIds.map(async (u) => {
+              const rows: TestAttempt[] = [];
+              for (let n = 1; n <= MAX_ATTEMPTS; n += 1) {
+                const row = await models.attempts.findById(testAttemptId(course, 'post', u, n), projection).lean<TestAttempt>().exec();
+                if (!row) break;
+                rows.push(row);
+              }
+              return rows;
+            }),
+          )
+        ).flat()
+      : await models.attempts.find({ courseId: course, kind: 'post' }, projection).lean<TestAttempt[]>().exec();
     for (const a of attempts) {
       const f = facts.get(a.userId.toString());
       if (!f) continue;
@@ -57,8 +70,11 @@ export async function readAssessmentFacts(
     }
   }
   if (everything || rules.requireEvaluation) {
-    const filter = perKey ? { _id: { $in: userIds.map((u) => evaluationSubmissionId(course, u)) } } : { courseId: course };
-    const rows = await models.submissions.find(filter, { userId: 1 }).lean<EvaluationSubmission[]>().exec();
+    const rows = perKey
+      ? (await Promise.all(userIds.map((u) => models.submissions.findById(evaluationSubmissionId(course, u), { userId: 1 }).lean<EvaluationSubmission>().exec()))).filter(
+          (r): r is EvaluationSubmission => r !== null,
+        )
+      : await models.submissions.find({ courseId: course }, { userId: 1 }).lean<EvaluationSubmission[]>().exec();
     for (const r of rows) {
       const f = facts.get(r.userId.toString());
       if (f) f.evaluationSubmitted = true;
@@ -70,10 +86,9 @@ export async function readAssessmentFacts(
 async function scoreExpired(models: AssessmentModels, attemptId: Types.ObjectId): Promise<number | null> {
   const attempt = await models.attempts.findById(attemptId, { questions: 1, deadlineAt: 1 }).lean<TestAttempt>().exec();
   if (!attempt) return null;
-  const rows = await models.answers
-    .find({ _id: { $in: attempt.questions.map((q) => testAnswerId(attempt._id, q.id)) } })
-    .lean<TestAnswer[]>()
-    .exec();
+  const rows = (await Promise.all(attempt.questions.map((q) => models.answers.findById(testAnswerId(attempt._id, q.id)).lean<TestAnswer>().exec()))).filter(
+    (r): r is TestAnswer => r !== null,
+  );
   const inTime = new Map(rows.filter((r) => r.savedAt.getTime() <= attempt.deadlineAt.getTime()).map((r) => [r.questionId, r.optionIds]));
   return scoreAttempt(attempt.questions, inTime).percent;
 }

@@ -32,11 +32,19 @@ export class AttemptRepository {
     return this.attempts.findById(id).lean<AttemptRecord>().exec();
   }
 
-  /** The participant's attempts at one test, by number. */
+  /**
+   * The participant's attempts at one test, by number. Numbers are contiguous
+   * from 1, so this reads 1, 2, ... until one is missing: each read is a
+   * primary-key lookup (FerretDB pushes `_id` equality down, not `$in`).
+   */
   async mine(courseId: Types.ObjectId, kind: TestKind, userId: string): Promise<AttemptRecord[]> {
-    const ids = Array.from({ length: MAX_ATTEMPT_NUMBER }, (_, i) => testAttemptId(courseId, kind, userId, i + 1));
-    const rows = await this.attempts.find({ _id: { $in: ids } }).lean<AttemptRecord[]>().exec();
-    return rows.sort((a, b) => a.number - b.number);
+    const rows: AttemptRecord[] = [];
+    for (let n = 1; n <= MAX_ATTEMPT_NUMBER; n += 1) {
+      const row = await this.attempts.findById(testAttemptId(courseId, kind, userId, n)).lean<AttemptRecord>().exec();
+      if (!row) break;
+      rows.push(row);
+    }
+    return rows;
   }
 
   /** Every attempt at a course's tests (reports). */
@@ -78,9 +86,9 @@ export class AttemptRepository {
   }
 
   async answersOf(attempt: Pick<AttemptRecord, '_id'> & { questions: Pick<AttemptQuestion, 'id'>[] }): Promise<Map<string, AnswerRecord>> {
-    const ids = attempt.questions.map((q) => testAnswerId(attempt._id, q.id));
-    const rows = await this.answers.find({ _id: { $in: ids } }).lean<AnswerRecord[]>().exec();
-    return new Map(rows.map((r) => [r.questionId, r]));
+    // One primary-key lookup per question, in parallel (an `$in` would scan the collection on FerretDB).
+    const rows = await Promise.all(attempt.questions.map((q) => this.answers.findById(testAnswerId(attempt._id, q.id)).lean<AnswerRecord>().exec()));
+    return new Map(rows.filter((r): r is AnswerRecord => r !== null).map((r) => [r.questionId, r]));
   }
 
   /** Answers of many attempts (reports). */

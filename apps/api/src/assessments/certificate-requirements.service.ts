@@ -93,6 +93,15 @@ export class CertificateRequirements {
    * certificate is enqueued now instead of waiting for the next scan.
    */
   async recheck(course: CourseRecord, userId: string): Promise<void> {
+    try {
+      await this.enqueueIfNowEligible(course, userId);
+    } catch (error) {
+      // The submission itself succeeded; the auto-issue scan (every 5 min) catches this one up.
+      this.logger.warn({ courseId: course._id.toHexString(), userId, err: String(error) }, 'certificate re-check after a submission failed');
+    }
+  }
+
+  private async enqueueIfNowEligible(course: CourseRecord, userId: string): Promise<void> {
     const rules = course.certificate;
     if (!rules || rules.enabled === false || rules.autoIssue !== true) return;
     const verdict = await this.eligibility.forCourse(course._id.toHexString(), [userId]);

@@ -169,7 +169,7 @@ export class TestsService {
         const current = await this.attempts.findById(a._id);
         if (!current || current.submittedAt) return current ?? a;
         const closed = await this.finalize(current, now);
-        if (closed.kind === 'post') await this.requirements.recheck(await this.courses.load(closed.courseId.toHexString()), closed.userId.toHexString()).catch(() => undefined);
+        if (closed.kind === 'post') await this.requirements.recheck(await this.courses.load(closed.courseId.toHexString()), closed.userId.toHexString());
         return closed;
       }));
     }
