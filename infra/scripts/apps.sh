@@ -29,7 +29,10 @@ ensure_secrets() {
 
 # --- local mail catcher (infra/scripts/mailbox.ts): SMTP for the worker, a web inbox for people.
 start_mailbox() {
-  if [ -n "${SMTP_URL:-}" ]; then log "mail: using SMTP_URL (no local mail catcher)"; return 0; fi
+  if [ -n "${SMTP_URL:-}" ] || { [ -f .env ] && grep -q '^[[:space:]]*SMTP_URL=' .env; }; then
+    log "mail: using SMTP_URL (no local mail catcher)"
+    return 0
+  fi
   export SMTP_URL="smtp://127.0.0.1:$MAILBOX_SMTP_PORT"
   if pid_ours "$RUN/mailbox.pid"; then log "mail catcher: already running"; return 0; fi
   port_open 127.0.0.1 "$MAILBOX_SMTP_PORT" && die "port $MAILBOX_SMTP_PORT is taken: set MAILBOX_SMTP_PORT (or SMTP_URL to use that server)"

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { apiEnvSchema, parseEnv } from '@balai/config';
+import { freePort } from '../../support/redis-server';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -25,7 +26,7 @@ describe('infra/balai up', () => {
 
   async function shell(script: string, env: Record<string, string> = {}): Promise<string> {
     const base = { ...process.env };
-    for (const name of ['JWT_SECRET', 'INTERNAL_API_TOKEN', 'BALAI_OWNER']) delete base[name];
+    for (const name of ['JWT_SECRET', 'INTERNAL_API_TOKEN', 'BALAI_OWNER', 'SMTP_URL']) delete base[name];
     for (const name of Object.keys(base)) if (name.startsWith('CERT_')) delete base[name];
     const { stdout } = await run('bash', ['-c', `set -euo pipefail; source infra/scripts/lib.sh; source infra/scripts/apps.sh; ${script}`], {
       cwd: ROOT,
@@ -49,6 +50,20 @@ describe('infra/balai up', () => {
     expect(await shell('ensure_secrets 2>/dev/null; echo "$JWT_SECRET"', { JWT_SECRET: 'operator-chosen-secret-123' })).toBe(
       'operator-chosen-secret-123\n',
     );
+  });
+
+  it('starts the mail catcher for the worker, shows its inbox, and down stops it', async () => {
+    const [smtpPort, httpPort] = [await freePort(), await freePort()];
+    const ports = { MAILBOX_SMTP_PORT: String(smtpPort), MAILBOX_HTTP_PORT: String(httpPort) };
+    const env = (await shell('unset SMTP_URL; start_mailbox 2>/dev/null; echo "$SMTP_URL"', ports)).trim();
+    try {
+      expect(env).toBe(`smtp://127.0.0.1:${smtpPort}`);
+      const inbox = await fetch(`http://127.0.0.1:${httpPort}/`);
+      expect(await inbox.text()).toContain('Kotak surat pengembangan');
+    } finally {
+      await shell('stop_mailbox 2>/dev/null');
+    }
+    await expect(fetch(`http://127.0.0.1:${httpPort}/`)).rejects.toThrow();
   });
 
   it('warns while the certificate signatory settings are placeholders, and not once they are set', async () => {
