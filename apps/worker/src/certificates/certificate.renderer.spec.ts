@@ -18,10 +18,17 @@ const DATA = {
   placeAndDate: 'Cikarang, 4 Maret 2026',
 };
 
+// Each renderer runs render threads; they are ended after every test, as the worker's shutdown does.
+const started: CertificateRenderer[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((r) => r.onApplicationShutdown()));
+});
+
 function rendererWith(env: Partial<Record<keyof WorkerEnv, string>>): CertificateRenderer {
   const values: Record<string, string> = { CERT_ISSUER_NAME: 'Dinas Perindustrian', CERT_SIGNATORY_NAME: 'Nama', CERT_SIGNATORY_TITLE: 'Kepala Dinas', CERT_SIGNATORY_NIP: '1', ...FONTS, ...env };
   const sut = new CertificateRenderer({ get: (key: string) => values[key] } as unknown as ConfigService<WorkerEnv, true>);
   sut.onModuleInit();
+  started.push(sut);
   return sut;
 }
 
