@@ -24,7 +24,11 @@ module.exports = {
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'],
+    },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
     {
       // The browser client's pure parts (API client, dictionary, live reducer) in node with small browser stand-ins.
@@ -32,7 +36,12 @@ module.exports = {
       displayName: 'web',
       testMatch: ['<rootDir>/apps/web/src/**/*.spec.ts?(x)'],
       // Preact ships ES modules only: compile it to CommonJS like the app's own files.
-      transform: { '^.+\\.(t|j)sx?$|\\.mjs$': ['@swc/jest', { swcrc: true, jsc: { transform: { react: { runtime: 'automatic', importSource: 'preact' } } } }] },
+      transform: {
+        '^.+\\.(t|j)sx?$|\\.mjs$': [
+          '@swc/jest',
+          { swcrc: true, jsc: { transform: { react: { runtime: 'automatic', importSource: 'preact' } } } },
+        ],
+      },
       transformIgnorePatterns: ['/node_modules/(?!preact/)'],
       setupFiles: ['<rootDir>/apps/web/test/browser-globals.ts'],
       modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/apps/web/dist/'],

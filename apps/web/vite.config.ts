@@ -20,7 +20,10 @@ export default defineConfig({
     // Precompressed copies (.gz, .br) beside each text asset, served by apps/api/src/web with
     // Content-Encoding: a phone on a 500 kbit/s link downloads the room code in a quarter of the time (#10).
     compression({
-      algorithms: [defineAlgorithm('gzip', { level: 9 }), defineAlgorithm('brotliCompress', { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } })],
+      algorithms: [
+        defineAlgorithm('gzip', { level: 9 }),
+        defineAlgorithm('brotliCompress', { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+      ],
       include: /\.(html|js|mjs|css|svg|json|webmanifest|txt)$/,
       exclude: /\.vite\//,
       threshold: 512,

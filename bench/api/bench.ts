@@ -94,7 +94,11 @@ async function main(): Promise<void> {
   try {
     await waitHealthy(url, child);
     const login = await json<{ accessToken: string }>(
-      await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: seeded.admin, password: DEMO_PASSWORD }) }),
+      await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: seeded.admin, password: DEMO_PASSWORD }),
+      }),
     );
     const admin = { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' };
     const now = Date.now();
@@ -115,17 +119,32 @@ async function main(): Promise<void> {
       }),
     );
     const sessionStart = new Date(now + 40 * 86_400_000);
-    await json(await fetch(`${url}/api/courses/${bench.id}/sessions`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ title: 'Sesi bench', startsAt: sessionStart.toISOString(), endsAt: new Date(sessionStart.getTime() + 3_600_000).toISOString() }),
-    }));
-    await json(await fetch(`${url}/api/courses/${bench.id}/status`, { method: 'POST', headers: admin, body: JSON.stringify({ status: 'published' }) }));
+    await json(
+      await fetch(`${url}/api/courses/${bench.id}/sessions`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({
+          title: 'Sesi bench',
+          startsAt: sessionStart.toISOString(),
+          endsAt: new Date(sessionStart.getTime() + 3_600_000).toISOString(),
+        }),
+      }),
+    );
+    await json(
+      await fetch(`${url}/api/courses/${bench.id}/status`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ status: 'published' }),
+      }),
+    );
 
     const detailId = seeded.courses.find((c) => c.status === 'published')!.id;
     const jwt = new JwtService({ secret: env.JWT_SECRET });
     const tokens = Array.from({ length: 50_000 }, (_, i) =>
-      jwt.sign({ sub: new Types.ObjectId().toHexString(), role: 'participant', name: `Bench ${i}`, typ: 'access' }, { algorithm: 'HS256', expiresIn: 3600 }),
+      jwt.sign(
+        { sub: new Types.ObjectId().toHexString(), role: 'participant', name: `Bench ${i}`, typ: 'access' },
+        { algorithm: 'HS256', expiresIn: 3600 },
+      ),
     );
     let next = 0;
 
@@ -143,7 +162,10 @@ async function main(): Promise<void> {
               {
                 method: 'POST',
                 path: `/api/courses/${bench.id}/enrollments`,
-                setupRequest: (req) => ({ ...req, headers: { ...(req.headers ?? {}), authorization: `Bearer ${tokens[next++ % tokens.length]}` } }),
+                setupRequest: (req) => ({
+                  ...req,
+                  headers: { ...(req.headers ?? {}), authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+                }),
               },
             ],
           }),
@@ -156,7 +178,11 @@ async function main(): Promise<void> {
         `${name.padEnd(36)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r['2xx']).padStart(8)} ${String(r.non2xx).padStart(7)} ${String(r.errors + r.timeouts).padStart(6)}`,
       );
     }
-    await fetch(`${url}/api/courses/${bench.id}/status`, { method: 'POST', headers: admin, body: JSON.stringify({ status: 'cancelled' }) });
+    await fetch(`${url}/api/courses/${bench.id}/status`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ status: 'cancelled' }),
+    });
     process.stdout.write(
       [
         `Balai API bench: ${connections} connections, ${duration} s each, loopback ${url}`,
@@ -170,6 +196,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const smtpUrl = await smtp.start();
   const db = await connectDb(mongo.toString());
   const url = new URL(redisUrl);
-  const queue = new Queue<IssueCertificateJob>(QUEUES.certificates, { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
+  const queue = new Queue<IssueCertificateJob>(QUEUES.certificates, {
+    connection: { host: url.hostname, port: Number(url.port || 6379) },
+    prefix,
+  });
   const worker = new WorkerProcess({
     MONGODB_URI: mongo.toString(),
     REDIS_URL: redisUrl,
@@ -45,12 +48,22 @@ async function main(): Promise<void> {
     const course = await createFinishedCourse(db, { sessionCount: 2 });
     const userIds: string[] = [];
     for (let i = 0; i < count; i += 500) {
-      userIds.push(...(await addParticipants(db, course, Array.from({ length: Math.min(500, count - i) }, () => ({ attendancePercent: 95 })))));
+      userIds.push(
+        ...(await addParticipants(
+          db,
+          course,
+          Array.from({ length: Math.min(500, count - i) }, () => ({ attendancePercent: 95 })),
+        )),
+      );
     }
     await worker.start();
     const baseRss = worker.peakRssMiB();
     await queue.addBulk(
-      userIds.map((userId) => ({ name: CERTIFICATE_JOBS.issue, data: { courseId: course.id, userId, requestedBy: 'bench' }, opts: { jobId: certificateJobId(course.id, userId) } })),
+      userIds.map((userId) => ({
+        name: CERTIFICATE_JOBS.issue,
+        data: { courseId: course.id, userId, requestedBy: 'bench' },
+        opts: { jobId: certificateJobId(course.id, userId) },
+      })),
     );
     const started = Date.now();
     let peakRss = baseRss ?? 0;
@@ -59,7 +72,10 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, worker.peakRssMiB() ?? 0);
       if (counts.completed + counts.failed >= count) break;
       if (Date.now() - started > 30 * 60_000) throw new Error('bench timed out after 30 minutes');
-      if (process.stdout.isTTY) process.stdout.write(`\r${counts.completed}/${count} completed, ${counts.failed} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (process.stdout.isTTY)
+        process.stdout.write(
+          `\r${counts.completed}/${count} completed, ${counts.failed} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        );
       await sleep(1000);
     }
     const jobs = await queue.getJobs(['completed', 'failed'], 0, count);
@@ -81,19 +97,24 @@ async function main(): Promise<void> {
         `worker peak RSS (VmHWM):    ${peakRss.toFixed(0)} MiB (after start-up: ${(baseRss ?? 0).toFixed(0)} MiB)`,
         `emails received by SMTP:    ${smtp.messages.length}`,
         ...(reasons.length ? [`failure reasons:            ${reasons.join(' | ')}`] : []),
-        `host: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+        `host: ${cpus().length} CPUs, load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
       ].join('\n') + '\n',
     );
   } finally {
     await worker.stop('SIGTERM');
     await queue.obliterate({ force: true }).catch(() => undefined);
-    const notifications = new Queue(QUEUES.notifications, { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
+    const notifications = new Queue(QUEUES.notifications, {
+      connection: { host: url.hostname, port: Number(url.port || 6379) },
+      prefix,
+    });
     await notifications.obliterate({ force: true }).catch(() => undefined);
     await notifications.close();
     await queue.close();
     // The worker's own keys (notification de-duplication) under the same prefix.
     const redis = new Redis(redisUrl);
-    for (let cursor = '0'; ; ) {
+    for (let cursor = '0'; ;) {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       if (keys.length) await redis.del(...keys);
       if (next === '0') break;

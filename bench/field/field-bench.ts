@@ -59,15 +59,21 @@ interface Result {
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 function requireTools(): void {
-  if (!canManageNamespaces()) throw new Error('bench:field needs root (network namespaces, tc, iptables): run it as root or with sudo');
+  if (!canManageNamespaces())
+    throw new Error('bench:field needs root (network namespaces, tc, iptables): run it as root or with sudo');
   for (const tool of ['ip', 'tc', 'iptables', 'cc']) {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
     } catch {
-      throw new Error(`${tool} is missing (apt-get install -y iproute2 iptables build-essential libnetfilter-queue-dev)`);
+      throw new Error(
+        `${tool} is missing (apt-get install -y iproute2 iptables build-essential libnetfilter-queue-dev)`,
+      );
     }
   }
 }
@@ -117,7 +123,10 @@ function concealment(samples: MediaSample[]): number | null {
 }
 
 /** Time after the click spent on the room code: from the click (or its start) to the last byte. */
-function roomCodeAfterClick(state: ProbeState, files: string[]): { seconds: number | null; bytes: number; prefetched: boolean } {
+function roomCodeAfterClick(
+  state: ProbeState,
+  files: string[],
+): { seconds: number | null; bytes: number; prefetched: boolean } {
   const entries = state.resources.filter((r) => files.some((f) => r.name.endsWith(`/${f}`)));
   if (!entries.length || state.clickAt === null) return { seconds: null, bytes: 0, prefetched: false };
   const bytes = entries.reduce((n, e) => n + e.transferSize, 0);
@@ -138,7 +147,9 @@ class FieldBench {
     requireTools();
     const stale = WeakLink.removeStale();
     if (stale.length) log(`removed stale namespaces of earlier runs: ${stale.join(', ')}`);
-    const netemQueue = buildNetemQueue(join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? tmpdir(), '.cache'), 'balai', 'field'));
+    const netemQueue = buildNetemQueue(
+      join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? tmpdir(), '.cache'), 'balai', 'field'),
+    );
     this.link = new WeakLink(netemQueue);
     this.link.up();
 
@@ -151,20 +162,32 @@ class FieldBench {
     this.stack = await startStack(this.link.hostIp, webDir);
     const origin = this.stack.apiUrl;
     const { launchChromium } = await import('../../test/support/chromium');
-    const { createCourse, createSession, createUser, enrolDirect, TEST_PASSWORD } = await import('../../test/support/factories');
+    const { createCourse, createSession, createUser, enrolDirect, TEST_PASSWORD } =
+      await import('../../test/support/factories');
     // The stack listens on the veth address, not on localhost: let both browsers treat it as secure (camera, microphone).
     const args = [`--unsafely-treat-insecure-origin-as-secure=${origin}`, '--autoplay-policy=no-user-gesture-required'];
 
     const api = this.stack.api;
     const trainer = await createUser(api, 'trainer', { name: 'Pak Joko Pelatih' });
-    const course = await createCourse(api, { title: 'Pemasaran Digital UMKM', status: 'ongoing', trainerIds: [trainer.id] });
+    const course = await createCourse(api, {
+      title: 'Pemasaran Digital UMKM',
+      status: 'ongoing',
+      trainerIds: [trainer.id],
+    });
     const session = await createSession(api, course.id, new Date(Date.now() - 5 * 60_000), 240, [trainer.id]);
 
-    log(`stack: api+web ${origin}, live ${this.stack.liveUrl}; phone namespace ${this.link.ns} (${this.link.phoneIp}); room code: ${roomFiles.join(', ') || 'not found in the manifest'}`);
+    log(
+      `stack: api+web ${origin}, live ${this.stack.liveUrl}; phone namespace ${this.link.ns} (${this.link.phoneIp}); room code: ${roomFiles.join(', ') || 'not found in the manifest'}`,
+    );
     // The browsers are closed by our clean-up, which must also remove the namespace: Playwright must not exit first.
     const signals = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
     this.hostBrowser = await launchChromium({ args, ...signals });
-    const hostContext = await this.hostBrowser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta', permissions: ['camera', 'microphone'] });
+    const hostContext = await this.hostBrowser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+      permissions: ['camera', 'microphone'],
+    });
     const host = await hostContext.newPage();
     await signIn(host, origin, trainer.email, TEST_PASSWORD);
     await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor({ timeout: 30_000 });
@@ -174,7 +197,11 @@ class FieldBench {
     await sleep(3000); // camera and microphone published
     log('trainer in the room, publishing camera (simulcast) and microphone from loopback');
 
-    this.phoneBrowser = await launchChromium({ executablePath: this.link.chromiumWrapper(this.workDir, CHROMIUM), args, ...signals });
+    this.phoneBrowser = await launchChromium({
+      executablePath: this.link.chromiumWrapper(this.workDir, CHROMIUM),
+      args,
+      ...signals,
+    });
     const results: Result[] = [];
     for (const index of PROFILE_INDEXES) {
       const profile = PROFILES[index];
@@ -196,8 +223,12 @@ class FieldBench {
         await context.close().catch(() => undefined);
       }
       const r = results[results.length - 1];
-      log(`  first audio ${fmt(r.firstAudioS)} (room code after the click ${fmt(r.roomCodeS)}, ${Math.round(r.roomCodeBytes / 1024)} KB), video ${r.video}`);
-      log(`  concealment ${r.concealmentPct?.toFixed(1) ?? 'n/a'}%, audio-only offered ${r.offeredAfterS === null ? 'no' : `after ${r.offeredAfterS.toFixed(0)} s`}, audio-only ${r.audioOnlyKbit?.toFixed(0) ?? 'n/a'} kbit/s at IP level`);
+      log(
+        `  first audio ${fmt(r.firstAudioS)} (room code after the click ${fmt(r.roomCodeS)}, ${Math.round(r.roomCodeBytes / 1024)} KB), video ${r.video}`,
+      );
+      log(
+        `  concealment ${r.concealmentPct?.toFixed(1) ?? 'n/a'}%, audio-only offered ${r.offeredAfterS === null ? 'no' : `after ${r.offeredAfterS.toFixed(0)} s`}, audio-only ${r.audioOnlyKbit?.toFixed(0) ?? 'n/a'} kbit/s at IP level`,
+      );
       for (const note of r.notes) log(`  note: ${note}`);
     }
     await this.link.unshape();
@@ -205,7 +236,14 @@ class FieldBench {
     return results;
   }
 
-  private async measure(context: BrowserContext, profile: Profile, origin: string, email: string, password: string, roomFiles: string[]): Promise<Result> {
+  private async measure(
+    context: BrowserContext,
+    profile: Profile,
+    origin: string,
+    email: string,
+    password: string,
+    roomFiles: string[],
+  ): Promise<Result> {
     const notes: string[] = [];
     await context.addInitScript(installProbe);
     const page = await context.newPage();
@@ -219,7 +257,9 @@ class FieldBench {
     // A person reads the list for a moment (3 s at least, until the network is quiet); whatever the app
     // fetches meanwhile is fair game.
     await sleep(DWELL_MS);
-    await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => notes.push('network not idle on "Kelas saya" after 20 s'));
+    await page
+      .waitForLoadState('networkidle', { timeout: 20_000 })
+      .catch(() => notes.push('network not idle on "Kelas saya" after 20 s'));
     await join.click();
     const clickedAt = Date.now();
     const probe = () => page.evaluate(() => window.__field!);
@@ -255,7 +295,8 @@ class FieldBench {
       roomCodePrefetched: roomCode.prefetched,
       video: describeVideo(inRoom.filter((s) => state.firstVideoAt !== null && s.t >= state.firstVideoAt)),
       concealmentPct: concealment(inRoom),
-      offeredAfterS: click !== null && state.offerAt !== null && state.offerAt <= end ? (state.offerAt - click) / 1000 : null,
+      offeredAfterS:
+        click !== null && state.offerAt !== null && state.offerAt <= end ? (state.offerAt - click) / 1000 : null,
       audioOnlyKbit,
       notes,
     };
@@ -270,7 +311,9 @@ class FieldBench {
   private async doCleanup(): Promise<void> {
     await this.phoneBrowser?.close().catch(() => undefined);
     await this.hostBrowser?.close().catch(() => undefined);
-    await this.link?.down().catch((error: unknown) => process.stderr.write(`namespace cleanup failed: ${String(error)}\n`));
+    await this.link
+      ?.down()
+      .catch((error: unknown) => process.stderr.write(`namespace cleanup failed: ${String(error)}\n`));
     await this.stack?.close().catch(() => undefined);
     rmSync(this.workDir, { recursive: true, force: true });
   }
@@ -282,11 +325,23 @@ function table(results: Result[]): string {
     `| | ${results.map((r) => r.profile.name).join(' | ')} |`,
     `|---|${results.map(() => '---').join('|')}|`,
     row('click -> first audio, first join', (r) => fmt(r.firstAudioS)),
-    row('of which downloading the room code', (r) => (r.roomCodeS === null ? 'n/a' : r.roomCodePrefetched ? '- (fetched before the click)' : r.roomCodeS < 0.05 ? '-' : fmt(r.roomCodeS))),
+    row('of which downloading the room code', (r) =>
+      r.roomCodeS === null
+        ? 'n/a'
+        : r.roomCodePrefetched
+          ? '- (fetched before the click)'
+          : r.roomCodeS < 0.05
+            ? '-'
+            : fmt(r.roomCodeS),
+    ),
     row('video received', (r) => r.video),
     row('audio concealment', (r) => (r.concealmentPct === null ? 'n/a' : `${r.concealmentPct.toFixed(1)}%`)),
-    row('audio-only offered by itself', (r) => (r.offeredAfterS === null ? 'no' : `yes, ${r.offeredAfterS.toFixed(0)} s after the click`)),
-    row('audio-only on the wire (IP level)', (r) => (r.audioOnlyKbit === null ? 'n/a' : `${r.audioOnlyKbit.toFixed(0)} kbit/s`)),
+    row('audio-only offered by itself', (r) =>
+      r.offeredAfterS === null ? 'no' : `yes, ${r.offeredAfterS.toFixed(0)} s after the click`,
+    ),
+    row('audio-only on the wire (IP level)', (r) =>
+      r.audioOnlyKbit === null ? 'n/a' : `${r.audioOnlyKbit.toFixed(0)} kbit/s`,
+    ),
   ].join('\n');
 }
 
@@ -307,7 +362,9 @@ async function main(): Promise<void> {
   try {
     log(`bench:field: ${PROFILE_INDEXES.length} profiles, ${SECONDS} s in the room each; load average ${startLoad}`);
     const results = await bench.run();
-    log(`\nweak-link table (loss and delay each way: delay = RTT/2; rate each way; load average at start ${startLoad}, at end ${load()}):\n`);
+    log(
+      `\nweak-link table (loss and delay each way: delay = RTT/2; rate each way; load average at start ${startLoad}, at end ${load()}):\n`,
+    );
     log(table(results));
   } finally {
     clearTimeout(limit);

@@ -45,7 +45,9 @@ export function buildNetemQueue(cacheDir: string): string {
       run('cc', ['-O2', '-Wall', '-o', binary, source, '-lnetfilter_queue']);
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      throw new Error(`building netem-queue failed (apt-get install build-essential libnetfilter-queue-dev):\n${stderr}`);
+      throw new Error(
+        `building netem-queue failed (apt-get install build-essential libnetfilter-queue-dev):\n${stderr}`,
+      );
     }
   }
   return binary;
@@ -70,7 +72,9 @@ export class WeakLink {
     const removed: string[] = [];
     let names: string[] = [];
     try {
-      names = run('ip', ['netns', 'list']).split('\n').map((line) => line.split(' ')[0]);
+      names = run('ip', ['netns', 'list'])
+        .split('\n')
+        .map((line) => line.split(' ')[0]);
     } catch {
       return removed;
     }
@@ -104,7 +108,22 @@ export class WeakLink {
     for (const queue of [0, 1]) {
       const child = spawn(
         'ip',
-        ['netns', 'exec', this.ns, this.netemQueue, '--queue', String(queue), '--delay-ms', String(oneWay), '--loss', String(profile.loss), '--seed', String(1000 + queue), '--max-seconds', '1200'],
+        [
+          'netns',
+          'exec',
+          this.ns,
+          this.netemQueue,
+          '--queue',
+          String(queue),
+          '--delay-ms',
+          String(oneWay),
+          '--loss',
+          String(profile.loss),
+          '--seed',
+          String(1000 + queue),
+          '--max-seconds',
+          '1200',
+        ],
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let log = '';
@@ -121,7 +140,9 @@ export class WeakLink {
 
   async unshape(): Promise<void> {
     if (this.isUp) run(join(HERE, 'link.sh'), ['unshape', this.ns]);
-    const exits = this.queues.map((child) => (child.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()))));
+    const exits = this.queues.map((child) =>
+      child.exitCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve())),
+    );
     for (const child of this.queues) child.kill('SIGTERM');
     await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 2000))]);
     for (const child of this.queues) if (child.exitCode === null) child.kill('SIGKILL');

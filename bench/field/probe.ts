@@ -9,8 +9,19 @@
 export interface MediaSample {
   /** performance.now() of the sample */
   t: number;
-  audio: { packetsReceived: number; totalSamplesReceived: number; concealedSamples: number; silentConcealedSamples: number } | null;
-  video: { framesDecoded: number; frameWidth: number; frameHeight: number; freezeCount: number; totalFreezesDuration: number } | null;
+  audio: {
+    packetsReceived: number;
+    totalSamplesReceived: number;
+    concealedSamples: number;
+    silentConcealedSamples: number;
+  } | null;
+  video: {
+    framesDecoded: number;
+    frameWidth: number;
+    frameHeight: number;
+    freezeCount: number;
+    totalFreezesDuration: number;
+  } | null;
 }
 
 export interface ProbeState {
@@ -19,7 +30,13 @@ export interface ProbeState {
   firstVideoAt: number | null;
   offerAt: number | null;
   samples: MediaSample[];
-  resources: Array<{ name: string; startTime: number; responseEnd: number; transferSize: number; encodedBodySize: number }>;
+  resources: Array<{
+    name: string;
+    startTime: number;
+    responseEnd: number;
+    transferSize: number;
+    encodedBodySize: number;
+  }>;
 }
 
 declare global {
@@ -40,7 +57,14 @@ export function installProbe(): void {
     }
   }
   window.RTCPeerConnection = Probed;
-  const state: ProbeState = { clickAt: null, firstAudioAt: null, firstVideoAt: null, offerAt: null, samples: [], resources: [] };
+  const state: ProbeState = {
+    clickAt: null,
+    firstAudioAt: null,
+    firstVideoAt: null,
+    offerAt: null,
+    samples: [],
+    resources: [],
+  };
   window.__field = state;
 
   document.addEventListener(
@@ -90,12 +114,14 @@ export function installProbe(): void {
       const s = await sample();
       const a = s.audio as MediaSample['audio'];
       const v = s.video as MediaSample['video'];
-      if (state.firstAudioAt === null && a && a.packetsReceived > 0 && a.totalSamplesReceived > 0) state.firstAudioAt = s.t;
+      if (state.firstAudioAt === null && a && a.packetsReceived > 0 && a.totalSamplesReceived > 0)
+        state.firstAudioAt = s.t;
       if (state.firstVideoAt === null && v && v.framesDecoded > 0) state.firstVideoAt = s.t;
       const last = state.samples[state.samples.length - 1];
       if (!last || s.t - last.t >= 990) state.samples.push(s);
     }
-    if (state.offerAt === null && document.querySelector('[data-testid="audio-only-offer"]')) state.offerAt = performance.now();
+    if (state.offerAt === null && document.querySelector('[data-testid="audio-only-offer"]'))
+      state.offerAt = performance.now();
     const fast = state.firstAudioAt === null || state.firstVideoAt === null;
     setTimeout(() => void tick(), fast ? 40 : 250);
   };
@@ -106,7 +132,13 @@ export function installProbe(): void {
     performance.setResourceTimingBufferSize(2000);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries() as PerformanceResourceTiming[]) {
-        state.resources.push({ name: e.name, startTime: e.startTime, responseEnd: e.responseEnd, transferSize: e.transferSize, encodedBodySize: e.encodedBodySize });
+        state.resources.push({
+          name: e.name,
+          startTime: e.startTime,
+          responseEnd: e.responseEnd,
+          transferSize: e.transferSize,
+          encodedBodySize: e.encodedBodySize,
+        });
       }
     }).observe({ type: 'resource', buffered: true });
   } catch {

@@ -56,10 +56,14 @@ async function removeRedisKeys(url: string, prefix: string): Promise<void> {
 
 /** `vite build` of apps/web into `outDir` (the same config as `npm run build:web`). */
 export function buildWeb(outDir: string): void {
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    join(ROOT, 'node_modules/.bin/vite'),
+    ['build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /**
@@ -70,7 +74,14 @@ export function buildWeb(outDir: string): void {
 export function roomCodeFiles(webDir: string): string[] {
   const path = [join(webDir, '.vite', 'manifest.json'), join(webDir, 'manifest.json')].find((p) => existsSync(p));
   if (!path) return [];
-  type Chunk = { file: string; src?: string; isEntry?: boolean; isDynamicEntry?: boolean; imports?: string[]; css?: string[] };
+  type Chunk = {
+    file: string;
+    src?: string;
+    isEntry?: boolean;
+    isDynamicEntry?: boolean;
+    imports?: string[];
+    css?: string[];
+  };
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Chunk>;
   const collect = (keys: string[], into = new Set<string>()) => {
     for (const key of keys) {
@@ -84,7 +95,9 @@ export function roomCodeFiles(webDir: string): string[] {
   };
   const entryKeys = Object.keys(manifest).filter((k) => manifest[k].isEntry);
   const main = collect(entryKeys);
-  const roomKeys = Object.keys(manifest).filter((k) => manifest[k].isDynamicEntry && /(^|\/)live\//.test(manifest[k].src ?? k));
+  const roomKeys = Object.keys(manifest).filter(
+    (k) => manifest[k].isDynamicEntry && /(^|\/)live\//.test(manifest[k].src ?? k),
+  );
   return [...collect(roomKeys)].filter((file) => !main.has(file));
 }
 

@@ -60,11 +60,22 @@ async function main(): Promise<void> {
       const marks = await viewer.marks();
       totals.push(total);
       for (const [name, ms] of Object.entries(marks)) (steps[name] ??= []).push(ms);
-      process.stdout.write(`  join ${String(i + 1).padStart(2)}: first decoded frame ${total.toFixed(0)} ms after socket creation\n`);
+      process.stdout.write(
+        `  join ${String(i + 1).padStart(2)}: first decoded frame ${total.toFixed(0)} ms after socket creation\n`,
+      );
       await viewer.page.evaluate(() => window.liveTest.close());
       await viewer.close();
     }
-    const order = ['connected', 'joined', 'device-loaded', 'recv-transport', 'consumer-created', 'recv-connected', 'consumer-resumed', 'first-frame'];
+    const order = [
+      'connected',
+      'joined',
+      'device-loaded',
+      'recv-transport',
+      'consumer-created',
+      'recv-connected',
+      'consumer-resumed',
+      'first-frame',
+    ];
     process.stdout.write('step medians (ms since socket creation):\n');
     for (const name of order) {
       if (steps[name]) process.stdout.write(`  ${name.padEnd(17)} ${percentile(steps[name], 50).toFixed(0)}\n`);
@@ -74,7 +85,10 @@ async function main(): Promise<void> {
         `min ${Math.min(...totals).toFixed(0)} ms, max ${Math.max(...totals).toFixed(0)} ms (n=${totals.length})\n`,
     );
     await host.close();
-    await live.app.get<{ dropDatabase(): Promise<unknown> }>(getConnectionToken()).dropDatabase().catch(() => undefined);
+    await live.app
+      .get<{ dropDatabase(): Promise<unknown> }>(getConnectionToken())
+      .dropDatabase()
+      .catch(() => undefined);
   } finally {
     await browser?.close();
     await site.close();

@@ -130,7 +130,12 @@ class SyntheticHost {
       for (let i = 0; i < layer.packetsPerFrame; i += 1) {
         const first = i === 0;
         // VP8 payload descriptor: X=1, S on the first packet, PictureID (15 bit).
-        const descriptor = Buffer.from([first ? 0x90 : 0x80, 0x80, 0x80 | (this.pictureId >> 8), this.pictureId & 0xff]);
+        const descriptor = Buffer.from([
+          first ? 0x90 : 0x80,
+          0x80,
+          0x80 | (this.pictureId >> 8),
+          this.pictureId & 0xff,
+        ]);
         const body = Buffer.alloc(layer.size - 16);
         if (first) {
           // VP8 frame tag: P=0 on key frames, then the key-frame start code and dimensions.
@@ -141,7 +146,13 @@ class SyntheticHost {
             body.writeUInt16LE(layer.height, 8);
           }
         }
-        const packet = this.rtp(layer.ssrc, VIDEO_PT, timestamp, i === layer.packetsPerFrame - 1, Buffer.concat([descriptor, body]));
+        const packet = this.rtp(
+          layer.ssrc,
+          VIDEO_PT,
+          timestamp,
+          i === layer.packetsPerFrame - 1,
+          Buffer.concat([descriptor, body]),
+        );
         this.socket.send(packet, this.port, '127.0.0.1');
       }
     }
@@ -150,7 +161,11 @@ class SyntheticHost {
   private audioTs = 0;
   private sendAudio(): void {
     this.audioTs += 960;
-    this.socket.send(this.rtp(AUDIO.ssrc, AUDIO_PT, this.audioTs, false, Buffer.alloc(AUDIO.size - 12, 0xf8)), this.port, '127.0.0.1');
+    this.socket.send(
+      this.rtp(AUDIO.ssrc, AUDIO_PT, this.audioTs, false, Buffer.alloc(AUDIO.size - 12, 0xf8)),
+      this.port,
+      '127.0.0.1',
+    );
   }
 }
 
@@ -165,7 +180,9 @@ function runDelayNs(pid: number): number {
 }
 /** Kernel-wide UDP receive-buffer drops (any socket on this host). */
 function udpRcvbufErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const names = lines[0].split(/\s+/);
   return Number(lines[1].split(/\s+/)[names.indexOf('RcvbufErrors')]);
 }
@@ -187,7 +204,17 @@ interface ReceiverResult {
 }
 
 function runReceiver(binary: string, count: number): { ready: Promise<void>; done: Promise<ReceiverResult> } {
-  const child = spawn('taskset', ['-c', DRIVER_CPU, ...(RENICE ? ['nice', '-n', '-10'] : []), ...(REALTIME ? ['chrt', '-f', '50'] : []), binary, String(RECEIVER_BASE_PORT), String(count), String(WARMUP_MS), String(WINDOW_MS)]);
+  const child = spawn('taskset', [
+    '-c',
+    DRIVER_CPU,
+    ...(RENICE ? ['nice', '-n', '-10'] : []),
+    ...(REALTIME ? ['chrt', '-f', '50'] : []),
+    binary,
+    String(RECEIVER_BASE_PORT),
+    String(count),
+    String(WARMUP_MS),
+    String(WINDOW_MS),
+  ]);
   let out = '';
   let readyResolve: () => void = () => undefined;
   let readyReject: (error: Error) => void = () => undefined;
@@ -231,7 +258,12 @@ async function main(): Promise<void> {
   const { Peer } = await import('../../apps/live/src/rooms/peer');
 
   @Module({
-    imports: [BalaiConfigModule.forApp(liveAppEnvSchema), DatabaseModule.forRoot(), RedisModule.forService('live'), MediaSignallingModule],
+    imports: [
+      BalaiConfigModule.forApp(liveAppEnvSchema),
+      DatabaseModule.forRoot(),
+      RedisModule.forService('live'),
+      MediaSignallingModule,
+    ],
   })
   class SfuBenchModule {}
 
@@ -240,7 +272,14 @@ async function main(): Promise<void> {
   const registry = app.get(RoomRegistry);
   const media = app.get(MediaService);
   // Notifications go nowhere: there are no sockets in the bench.
-  const silent = { emit: () => true, to: () => silent, join: () => undefined, leave: () => undefined, id: 'bench', data: {} };
+  const silent = {
+    emit: () => true,
+    to: () => silent,
+    join: () => undefined,
+    leave: () => undefined,
+    id: 'bench',
+    data: {},
+  };
   app.get(RoomNotifier).attach(silent as never);
 
   const workerPid = pool.pids()[0];
@@ -322,7 +361,9 @@ async function main(): Promise<void> {
       await transport.connect({
         ip: '127.0.0.1',
         port: RECEIVER_BASE_PORT + i,
-        srtpParameters: SRTP ? { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') } : undefined,
+        srtpParameters: SRTP
+          ? { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') }
+          : undefined,
       });
       transports.push(transport);
       if (mode === 'project') {
@@ -380,7 +421,8 @@ async function main(): Promise<void> {
         ingress1.expected - ingress0.expected > 0
           ? 1 - (ingress1.received - ingress0.received) / (ingress1.expected - ingress0.expected)
           : 0;
-      const sent = (sender.sent.get(LAYERS[2].ssrc) ?? 0) - sent0.video + (sender.sent.get(AUDIO.ssrc) ?? 0) - sent0.audio;
+      const sent =
+        (sender.sent.get(LAYERS[2].ssrc) ?? 0) - sent0.video + (sender.sent.get(AUDIO.ssrc) ?? 0) - sent0.audio;
       const loss = result.expected ? 1 - result.received / result.expected : 1;
       // Rates, so the receiver's window and this process's slightly longer one compare fairly.
       const delivered = sent ? result.received / result.windowMs / ((sent * n) / (elapsed * 1000)) : 0;

@@ -57,12 +57,21 @@ const FERRETDB_BIN = join(homedir(), '.cache/balai/ferretdb-v1.24.2/ferretdb');
 /** A private FerretDB on a free port (SQLite in a temporary directory), or null to use BENCH_MONGODB_URI. */
 async function privateFerret(): Promise<{ uri: string; stop: () => void; label: string } | null> {
   if (process.env.BENCH_MONGODB_URI) return null;
-  if (!existsSync(FERRETDB_BIN)) throw new Error(`no FerretDB binary at ${FERRETDB_BIN} (run infra/balai services once) and no BENCH_MONGODB_URI`);
+  if (!existsSync(FERRETDB_BIN))
+    throw new Error(`no FerretDB binary at ${FERRETDB_BIN} (run infra/balai services once) and no BENCH_MONGODB_URI`);
   const dir = mkdtempSync(join(tmpdir(), 'balai-bench-tests-'));
   const port = await freePort();
   const proc = spawn(
     FERRETDB_BIN,
-    ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error'],
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dir}`,
+      '--telemetry=disable',
+      '--debug-addr=-',
+      '--log-level=error',
+    ],
     { stdio: 'ignore' },
   );
   const uri = `mongodb://127.0.0.1:${port}/balai_bench_tests`;
@@ -77,7 +86,14 @@ async function privateFerret(): Promise<{ uri: string; stop: () => void; label: 
       await sleep(300);
     }
   }
-  return { uri, label: `private FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}`, stop: () => { proc.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    uri,
+    label: `private FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}`,
+    stop: () => {
+      proc.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -106,7 +122,8 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
 }
 
 const log = (msg: string) => process.stderr.write(`[bench:tests ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface AttemptView {
@@ -141,7 +158,8 @@ async function main(): Promise<void> {
     ferret?.stop();
     await cleanRedis().catch(() => undefined);
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     // --- Data: one finished course (post-test open), a 20-question bank, 500 enrolled participants. ---
     const now = Date.now();
@@ -157,15 +175,36 @@ async function main(): Promise<void> {
       registrationClosesAt: new Date(now - 2 * 86_400_000),
       lessonHours: 8,
     });
-    await models.sessions.create({ courseId: course._id, title: 'Sesi', startsAt: new Date(now - 3 * 3600_000), endsAt: new Date(now - 3600_000), status: 'ended' });
+    await models.sessions.create({
+      courseId: course._id,
+      title: 'Sesi',
+      startsAt: new Date(now - 3 * 3600_000),
+      endsAt: new Date(now - 3600_000),
+      status: 'ended',
+    });
     const correctOf = new Map<string, string>();
     const bank = Array.from({ length: QUESTIONS }, (_, i) => {
-      const options = ['a', 'b', 'c', 'd'].map((l) => ({ id: `${l}${i}`, text: `Pilihan ${l.toUpperCase()} soal ${i + 1}`, correct: l === 'a' }));
-      return { _id: new Types.ObjectId(), courseId: course._id, type: 'single', text: `Soal nomor ${i + 1}`, points: 1, options, position: i };
+      const options = ['a', 'b', 'c', 'd'].map((l) => ({
+        id: `${l}${i}`,
+        text: `Pilihan ${l.toUpperCase()} soal ${i + 1}`,
+        correct: l === 'a',
+      }));
+      return {
+        _id: new Types.ObjectId(),
+        courseId: course._id,
+        type: 'single',
+        text: `Soal nomor ${i + 1}`,
+        points: 1,
+        options,
+        position: i,
+      };
     });
     for (const q of bank) correctOf.set(q._id.toHexString(), `a${q.position}`);
     await models.questions.insertMany(bank);
-    await models.settings.create({ _id: course._id, post: { enabled: true, timeLimitMinutes: 30, maxAttempts: 1, openDays: 7 } });
+    await models.settings.create({
+      _id: course._id,
+      post: { enabled: true, timeLimitMinutes: 30, maxAttempts: 1, openDays: 7 },
+    });
     const users = Array.from({ length: PARTICIPANTS }, (_, i) => ({
       _id: new Types.ObjectId(),
       email: `bench-${tag}-${i}@bench.local`,
@@ -175,16 +214,32 @@ async function main(): Promise<void> {
     }));
     await models.users.insertMany(users, { lean: true });
     await models.enrollments.insertMany(
-      users.map((u, i) => ({ _id: enrollmentId(course._id, u._id), courseId: course._id, userId: u._id, status: 'enrolled', seq: i + 1 })),
+      users.map((u, i) => ({
+        _id: enrollmentId(course._id, u._id),
+        courseId: course._id,
+        userId: u._id,
+        status: 'enrolled',
+        seq: i + 1,
+      })),
       { lean: true },
     );
 
-    log(`seeded ${PARTICIPANTS} participants and ${QUESTIONS} questions in ${mongoUrl.pathname.slice(1)} on ${dbLabel}`);
+    log(
+      `seeded ${PARTICIPANTS} participants and ${QUESTIONS} questions in ${mongoUrl.pathname.slice(1)} on ${dbLabel}`,
+    );
     // --- The API, production code path, on this bench's database and prefix. ---
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-      env: { ...process.env, MONGODB_URI, REDIS_PREFIX, API_PORT: String(port), API_HOST: '127.0.0.1', LOG_LEVEL: 'error', WEB_DIST_DIR: '' },
+      env: {
+        ...process.env,
+        MONGODB_URI,
+        REDIS_PREFIX,
+        API_PORT: String(port),
+        API_HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+        WEB_DIST_DIR: '',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitHealthy(url, child);
@@ -206,7 +261,10 @@ async function main(): Promise<void> {
           for (let tries = 0; ; tries += 1) {
             const t0 = performance.now();
             try {
-              const res = await fetch(`${url}/api/courses/${course._id.toHexString()}/tests/post/attempts`, { method: 'POST', headers: auth[i] });
+              const res = await fetch(`${url}/api/courses/${course._id.toHexString()}/tests/post/attempts`, {
+                method: 'POST',
+                headers: auth[i],
+              });
               if (res.status !== 201 && res.status !== 200) throw new Error(`start ${res.status} ${await res.text()}`);
               views[i] = (await res.json()) as AttemptView;
               startLat.push(performance.now() - t0);
@@ -233,8 +291,17 @@ async function main(): Promise<void> {
         const plan: Array<{ at: number; qid: string; option: string }> = [];
         const gap = WINDOW_MS / view.questions.length;
         view.questions.forEach((q, k) => {
-          plan.push({ at: k * gap + Math.random() * gap * 0.9, qid: q.id, option: q.options[Math.floor(Math.random() * q.options.length)]!.id });
-          if (Math.random() < CHANGE_SHARE) plan.push({ at: Math.min(WINDOW_MS - 1, k * gap + gap * 0.95), qid: q.id, option: q.options[Math.floor(Math.random() * q.options.length)]!.id });
+          plan.push({
+            at: k * gap + Math.random() * gap * 0.9,
+            qid: q.id,
+            option: q.options[Math.floor(Math.random() * q.options.length)]!.id,
+          });
+          if (Math.random() < CHANGE_SHARE)
+            plan.push({
+              at: Math.min(WINDOW_MS - 1, k * gap + gap * 0.95),
+              qid: q.id,
+              option: q.options[Math.floor(Math.random() * q.options.length)]!.id,
+            });
         });
         plan.sort((a, b) => a.at - b.at);
         for (const step of plan) {
@@ -244,7 +311,11 @@ async function main(): Promise<void> {
           let ok = false;
           for (let tries = 0; tries < 3 && !ok; tries += 1) {
             try {
-              const res = await fetch(`${url}/api/attempts/${view.id}/answers/${step.qid}`, { method: 'PUT', headers: auth[i], body: JSON.stringify({ optionIds: [step.option] }) });
+              const res = await fetch(`${url}/api/attempts/${view.id}/answers/${step.qid}`, {
+                method: 'PUT',
+                headers: auth[i],
+                body: JSON.stringify({ optionIds: [step.option] }),
+              });
               await res.arrayBuffer();
               statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
               ok = res.status === 200;

@@ -47,7 +47,9 @@ const size = (keys) => {
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
-const roomKey = Object.keys(manifest).find((k) => k.endsWith('src/live/room/index.tsx') || k.endsWith('src/live/room.tsx'));
+const roomKey = Object.keys(manifest).find(
+  (k) => k.endsWith('src/live/room/index.tsx') || k.endsWith('src/live/room.tsx'),
+);
 const first = closure(entry);
 const participant = new Set(first);
 if (roomKey) closure(roomKey, participant);
@@ -55,7 +57,8 @@ if (roomKey) closure(roomKey, participant);
 const a = size(first);
 const b = size(participant);
 console.log('Balai web bundle (JavaScript, gzip -9)');
-for (const f of b.files) console.log(`  ${f.file.padEnd(40)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gz`);
+for (const f of b.files)
+  console.log(`  ${f.file.padEnd(40)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gz`);
 console.log(`first load (catalogue, sign-in, Kelas saya): ${kb(a.gz)} gz (${kb(a.raw)} raw)`);
 console.log(`participant path incl. live room:           ${kb(b.gz)} gz (${kb(b.raw)} raw)`);
 console.log(`budget ${kb(BUDGET)}: ${b.gz <= BUDGET ? 'OK' : 'OVER'} (${((b.gz / BUDGET) * 100).toFixed(0)}% used)`);

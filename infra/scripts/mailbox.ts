@@ -62,7 +62,10 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
             messages.unshift({
               id: nextId++,
               receivedAt: new Date().toISOString(),
-              from: email.from?.address ?? email.from?.name ?? (session.envelope.mailFrom ? session.envelope.mailFrom.address : ''),
+              from:
+                email.from?.address ??
+                email.from?.name ??
+                (session.envelope.mailFrom ? session.envelope.mailFrom.address : ''),
               to: session.envelope.rcptTo.map((r) => r.address),
               subject: email.subject ?? '(tanpa subjek)',
               text: email.text ?? '',
@@ -129,7 +132,8 @@ function route(req: IncomingMessage, res: ServerResponse, messages: CaughtMail[]
   }
   const match = /^\/messages\/(\d+)(?:\/(raw|attachments\/(\d+)))?$/.exec(url.pathname);
   const mail = find(match?.[1]);
-  if (!match || !mail) return send(res, 404, 'text/html; charset=utf-8', page('Tidak ditemukan', '<p>Pesan tidak ada (lagi).</p>'));
+  if (!match || !mail)
+    return send(res, 404, 'text/html; charset=utf-8', page('Tidak ditemukan', '<p>Pesan tidak ada (lagi).</p>'));
   if (match[2] === 'raw') return send(res, 200, 'message/rfc822', mail.raw);
   if (match[3] !== undefined) {
     const file = mail.attachments[Number(match[3])];
@@ -161,7 +165,9 @@ iframe{width:100%;min-height:24rem;border:1px solid #ddd}</style></head><body>${
 function inboxPage(messages: CaughtMail[]): string {
   const rows = messages
     .map(
-      (m) => `<tr><td><a href="/messages/${m.id}">${escape(m.subject)}</a><div class="muted">kepada ${escape(m.to.join(', '))}</div></td>
+      (
+        m,
+      ) => `<tr><td><a href="/messages/${m.id}">${escape(m.subject)}</a><div class="muted">kepada ${escape(m.to.join(', '))}</div></td>
 <td class="muted">${escape(wib(m.receivedAt))}</td></tr>`,
     )
     .join('');
@@ -174,7 +180,10 @@ ${messages.length ? `<table><tbody>${rows}</tbody></table>` : '<p>Belum ada emai
 
 function messagePage(m: CaughtMail): string {
   const attachments = m.attachments
-    .map((a, i) => `<li><a href="/messages/${m.id}/attachments/${i}">${escape(a.filename)}</a> <span class="muted">${a.size} bytes</span></li>`)
+    .map(
+      (a, i) =>
+        `<li><a href="/messages/${m.id}/attachments/${i}">${escape(a.filename)}</a> <span class="muted">${a.size} bytes</span></li>`,
+    )
     .join('');
   return page(
     m.subject,
@@ -189,7 +198,8 @@ ${m.html ? `<iframe sandbox title="HTML" srcdoc="${escape(m.html)}"></iframe>` :
 if (require.main === module) {
   const port = (name: string, fallback: number) => {
     const value = Number(process.env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name}: expected a port, got ${process.env[name]}`);
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+      throw new Error(`${name}: expected a port, got ${process.env[name]}`);
     return value;
   };
   startMailbox({ smtpPort: port('MAILBOX_SMTP_PORT', 2525), httpPort: port('MAILBOX_HTTP_PORT', 8025) })

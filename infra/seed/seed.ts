@@ -34,9 +34,41 @@ export const DEMO_PASSWORD = 'Balai2026!';
 const DAY = 86_400_000;
 const MIN = 60_000;
 
-const FIRST = ['Ani', 'Budi', 'Citra', 'Dedi', 'Eka', 'Fajar', 'Gita', 'Hendra', 'Indah', 'Joko', 'Kartika', 'Lukman', 'Maya', 'Nur', 'Oki', 'Putri', 'Rudi', 'Sari', 'Taufik', 'Wulan'];
+const FIRST = [
+  'Ani',
+  'Budi',
+  'Citra',
+  'Dedi',
+  'Eka',
+  'Fajar',
+  'Gita',
+  'Hendra',
+  'Indah',
+  'Joko',
+  'Kartika',
+  'Lukman',
+  'Maya',
+  'Nur',
+  'Oki',
+  'Putri',
+  'Rudi',
+  'Sari',
+  'Taufik',
+  'Wulan',
+];
 const LAST = ['Suryani', 'Santoso', 'Lestari', 'Hidayat', 'Pratama', 'Wijaya', 'Rahmawati', 'Saputra'];
-const BUSINESS = ['Kripik', 'Batik', 'Sepatu', 'Mebel', 'Anyaman', 'Bengkel Las', 'Sabun', 'Sablon', 'Servis Elektronik', 'Kopi'];
+const BUSINESS = [
+  'Kripik',
+  'Batik',
+  'Sepatu',
+  'Mebel',
+  'Anyaman',
+  'Bengkel Las',
+  'Sabun',
+  'Sablon',
+  'Servis Elektronik',
+  'Kopi',
+];
 
 interface SeedCourse {
   code: string;
@@ -55,10 +87,62 @@ interface SeedCourse {
 }
 
 const COURSES: SeedCourse[] = [
-  { code: 'PKM-2026-01', title: 'Pemasaran Digital untuk IKM', category: 'Pemasaran', type: 'pelatihan', status: 'completed', capacity: 25, trainer: 0, sessionDays: [-30, -29, -28], enrolled: 25, waitlisted: 0, participantOffset: 0, registration: [-60, -31] },
-  { code: 'PKM-2026-02', title: 'Keamanan Pangan dan Sertifikasi Halal', category: 'Mutu dan Sertifikasi', type: 'pelatihan', status: 'ongoing', capacity: 20, trainer: 1, sessionDays: [-2, -1, 1, 2], enrolled: 20, waitlisted: 3, participantOffset: 15, registration: [-20, 3] },
-  { code: 'SOS-2026-03', title: 'Sosialisasi Perizinan Berusaha OSS-RBA', category: 'Perizinan', type: 'sosialisasi', status: 'published', capacity: 100, trainer: 2, sessionDays: [10], enrolled: 12, waitlisted: 0, participantOffset: 28, registration: [-5, 9] },
-  { code: 'PKM-2026-04', title: 'Desain Kemasan Produk', category: 'Desain', type: 'pelatihan', status: 'draft', capacity: 30, trainer: 0, sessionDays: [30, 31], enrolled: 0, waitlisted: 0, participantOffset: 0, registration: [14, 28] },
+  {
+    code: 'PKM-2026-01',
+    title: 'Pemasaran Digital untuk IKM',
+    category: 'Pemasaran',
+    type: 'pelatihan',
+    status: 'completed',
+    capacity: 25,
+    trainer: 0,
+    sessionDays: [-30, -29, -28],
+    enrolled: 25,
+    waitlisted: 0,
+    participantOffset: 0,
+    registration: [-60, -31],
+  },
+  {
+    code: 'PKM-2026-02',
+    title: 'Keamanan Pangan dan Sertifikasi Halal',
+    category: 'Mutu dan Sertifikasi',
+    type: 'pelatihan',
+    status: 'ongoing',
+    capacity: 20,
+    trainer: 1,
+    sessionDays: [-2, -1, 1, 2],
+    enrolled: 20,
+    waitlisted: 3,
+    participantOffset: 15,
+    registration: [-20, 3],
+  },
+  {
+    code: 'SOS-2026-03',
+    title: 'Sosialisasi Perizinan Berusaha OSS-RBA',
+    category: 'Perizinan',
+    type: 'sosialisasi',
+    status: 'published',
+    capacity: 100,
+    trainer: 2,
+    sessionDays: [10],
+    enrolled: 12,
+    waitlisted: 0,
+    participantOffset: 28,
+    registration: [-5, 9],
+  },
+  {
+    code: 'PKM-2026-04',
+    title: 'Desain Kemasan Produk',
+    category: 'Desain',
+    type: 'pelatihan',
+    status: 'draft',
+    capacity: 30,
+    trainer: 0,
+    sessionDays: [30, 31],
+    enrolled: 0,
+    waitlisted: 0,
+    participantOffset: 0,
+    registration: [14, 28],
+  },
 ];
 
 /** 09:00 Asia/Jakarta (02:00 UTC) on the day `days` from now. */
@@ -76,7 +160,9 @@ export interface SeedResult {
 }
 
 export async function seed(uri: string): Promise<SeedResult> {
-  const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: true }).asPromise();
+  const connection = await mongoose
+    .createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: true })
+    .asPromise();
   try {
     const users = connection.model<User>(User.name, UserSchema);
     const courses = connection.model<Course>(Course.name, CourseSchema);
@@ -85,20 +171,31 @@ export async function seed(uri: string): Promise<SeedResult> {
     const intervals = connection.model<AttendanceInterval>(AttendanceInterval.name, AttendanceIntervalSchema);
     await Promise.all([users.init(), courses.init(), sessions.init(), enrollments.init(), intervals.init()]);
 
-    const passwordHash = await argon2.hash(DEMO_PASSWORD, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
-    const upsertUser = async (email: string, doc: Omit<User, '_id' | 'email' | 'passwordHash' | 'createdAt' | 'updatedAt' | 'active' | 'locale'>) => {
-      const found = await users.findOneAndUpdate(
-        { email },
-        { $setOnInsert: { email, passwordHash, active: true, locale: 'id', ...doc } },
-        { upsert: true, new: true },
-      ).lean<User>();
+    const passwordHash = await argon2.hash(DEMO_PASSWORD, {
+      type: argon2.argon2id,
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+    });
+    const upsertUser = async (
+      email: string,
+      doc: Omit<User, '_id' | 'email' | 'passwordHash' | 'createdAt' | 'updatedAt' | 'active' | 'locale'>,
+    ) => {
+      const found = await users
+        .findOneAndUpdate(
+          { email },
+          { $setOnInsert: { email, passwordHash, active: true, locale: 'id', ...doc } },
+          { upsert: true, new: true },
+        )
+        .lean<User>();
       return found!._id;
     };
 
     const adminId = await upsertUser('admin@balai.local', { name: 'Admin Dinas Perindustrian', role: 'admin' });
     const trainerNames = ['Dr. Rina Kusuma', 'Agus Setiawan, S.T.', 'Hj. Nining Marlina'];
     const trainerIds: Types.ObjectId[] = [];
-    for (let i = 0; i < 3; i++) trainerIds.push(await upsertUser(`pelatih${i + 1}@balai.local`, { name: trainerNames[i]!, role: 'trainer' }));
+    for (let i = 0; i < 3; i++)
+      trainerIds.push(await upsertUser(`pelatih${i + 1}@balai.local`, { name: trainerNames[i]!, role: 'trainer' }));
 
     const participantIds: Types.ObjectId[] = [];
     for (let i = 0; i < 40; i++) {
@@ -124,29 +221,31 @@ export async function seed(uri: string): Promise<SeedResult> {
     const result: SeedResult = { admin: 'admin@balai.local', trainers: [], participants: [], courses: [] };
     for (const spec of COURSES) {
       const trainerId = trainerIds[spec.trainer]!;
-      const course = await courses.findOneAndUpdate(
-        { code: spec.code },
-        {
-          $setOnInsert: {
-            code: spec.code,
-            title: spec.title,
-            description: `${spec.title}: pelatihan daring Dinas Perindustrian Kabupaten Bekasi untuk pelaku IKM.`,
-            category: spec.category,
-            type: spec.type,
-            status: spec.status,
-            trainerIds: [trainerId],
-            capacity: spec.capacity,
-            seatsTaken: 0,
-            enrollmentSeq: 0,
-            registrationOpensAt: wibMorning(spec.registration[0]),
-            registrationClosesAt: wibMorning(spec.registration[1]),
-            lessonHours: spec.type === 'pelatihan' ? spec.sessionDays.length * 4 : 2,
-            certificate: newCourseCertificateRules(spec.type),
-            location: 'Daring (Balai)',
+      const course = await courses
+        .findOneAndUpdate(
+          { code: spec.code },
+          {
+            $setOnInsert: {
+              code: spec.code,
+              title: spec.title,
+              description: `${spec.title}: pelatihan daring Dinas Perindustrian Kabupaten Bekasi untuk pelaku IKM.`,
+              category: spec.category,
+              type: spec.type,
+              status: spec.status,
+              trainerIds: [trainerId],
+              capacity: spec.capacity,
+              seatsTaken: 0,
+              enrollmentSeq: 0,
+              registrationOpensAt: wibMorning(spec.registration[0]),
+              registrationClosesAt: wibMorning(spec.registration[1]),
+              lessonHours: spec.type === 'pelatihan' ? spec.sessionDays.length * 4 : 2,
+              certificate: newCourseCertificateRules(spec.type),
+              location: 'Daring (Balai)',
+            },
           },
-        },
-        { upsert: true, new: true },
-      ).lean<Course>();
+          { upsert: true, new: true },
+        )
+        .lean<Course>();
       const courseId = course!._id;
       result.courses.push({ code: spec.code, id: String(courseId), status: course!.status });
 
@@ -177,7 +276,15 @@ export async function seed(uri: string): Promise<SeedResult> {
         const userId = participantIds[(spec.participantOffset + k) % participantIds.length]!;
         await enrollments.updateOne(
           { courseId, userId },
-          { $setOnInsert: { _id: enrollmentId(courseId, userId), courseId, userId, status: k < spec.enrolled ? 'enrolled' : 'waitlisted', seq: k + 1 } },
+          {
+            $setOnInsert: {
+              _id: enrollmentId(courseId, userId),
+              courseId,
+              userId,
+              status: k < spec.enrolled ? 'enrolled' : 'waitlisted',
+              seq: k + 1,
+            },
+          },
           { upsert: true },
         );
       }
@@ -194,7 +301,14 @@ export async function seed(uri: string): Promise<SeedResult> {
           if (pattern === 7) continue; // absent
           const start = session.startsAt.getTime();
           const pieces: Array<[number, number]> =
-            pattern === 5 ? [[-5, 50]] : pattern === 6 ? [[0, 40], [45, 120]] : [[-3, 121]];
+            pattern === 5
+              ? [[-5, 50]]
+              : pattern === 6
+                ? [
+                    [0, 40],
+                    [45, 120],
+                  ]
+                : [[-3, 121]];
           for (const [p, [from, to]] of pieces.entries()) {
             const joinEventId = `seed-${String(session._id)}-${String(e.userId)}-${p}`;
             await intervals.updateOne(
@@ -241,7 +355,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`seed failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`seed failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
 }

@@ -87,7 +87,10 @@ export function stopFuzz(): void {
 }
 
 export function ensureSchemathesis(): string {
-  return execFileSync('bash', [join(__dirname, 'ensure-schemathesis.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync('bash', [join(__dirname, 'ensure-schemathesis.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 interface Fixtures {
@@ -116,7 +119,9 @@ async function createFixtures(app: RunningApp): Promise<Fixtures> {
   for (const status of ['draft', 'published', 'published', 'ongoing', 'completed'] as const) {
     const course = await createCourse(app.app, { status, trainerIds: [trainer.id], capacity: 3 });
     courseIds.push(course.id);
-    const session = await createSession(app.app, course.id, status === 'completed' ? inDays(-3) : inDays(3), 120, [trainer.id]);
+    const session = await createSession(app.app, course.id, status === 'completed' ? inDays(-3) : inDays(3), 120, [
+      trainer.id,
+    ]);
     sessionIds.push(session.id);
   }
   await enrolDirect(app.app, courseIds[1]!, participant.id);
@@ -232,7 +237,11 @@ export function tallyReport(path: string): Tally {
     if (!kind || !body) continue;
     if (kind === 'ScenarioFinished') {
       const recorder = body.recorder as
-        | { label?: string; cases?: Record<string, unknown>; checks?: Record<string, Array<{ name: string; status: string; failure_info?: unknown }>> }
+        | {
+            label?: string;
+            cases?: Record<string, unknown>;
+            checks?: Record<string, Array<{ name: string; status: string; failure_info?: unknown }>>;
+          }
         | undefined;
       tally.cases += Object.keys(recorder?.cases ?? {}).length;
       if (recorder?.label) labels.add(recorder.label);
@@ -244,11 +253,15 @@ export function tallyReport(path: string): Tally {
           if (seen.has(key)) continue;
           seen.add(key);
           tally.failures[check.name] = (tally.failures[check.name] ?? 0) + 1;
-          if (tally.samples.length < 20) tally.samples.push(`${recorder?.label}: ${check.name}: ${JSON.stringify(check.failure_info ?? '').slice(0, 600)}`);
+          if (tally.samples.length < 20)
+            tally.samples.push(
+              `${recorder?.label}: ${check.name}: ${JSON.stringify(check.failure_info ?? '').slice(0, 600)}`,
+            );
         }
       }
     } else if (kind === 'NonFatalError' || kind === 'FatalError') {
-      const type = (body.value as { type?: string } | undefined)?.type ?? (body.exception as { type?: string } | undefined)?.type;
+      const type =
+        (body.value as { type?: string } | undefined)?.type ?? (body.exception as { type?: string } | undefined)?.type;
       if (kind === 'NonFatalError' && (type === 'ReadTimeout' || type === 'Timeout')) {
         tally.timeouts.push(`${String(body.label)} (${String(body.phase)})`);
         continue;
@@ -263,28 +276,52 @@ export function tallyReport(path: string): Tally {
 
 /** `^(/a|/b)$` over the paths whose operations are all public (no security requirement). */
 async function publicPathsRegex(baseUrl: string): Promise<string> {
-  const doc = (await request(baseUrl).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  const doc = (await request(baseUrl).get('/api/docs-json').expect(200)).body as {
+    paths: Record<string, Record<string, { security?: unknown[] }>>;
+  };
   const paths = Object.entries(doc.paths)
     .filter(([, methods]) => Object.values(methods).every((op) => !op.security?.length))
     .map(([path]) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return `^(${paths.join('|')})$`;
 }
 
-async function runRole(st: string, baseUrl: string, role: FuzzRole, fixtures: Fixtures, options: FuzzOptions): Promise<RoleResult> {
+async function runRole(
+  st: string,
+  baseUrl: string,
+  role: FuzzRole,
+  fixtures: Fixtures,
+  options: FuzzOptions,
+): Promise<RoleResult> {
   const reportPath = join(options.reportDir, `${role}.ndjson`);
   const configPath = join(options.reportDir, `${role}.schemathesis.toml`);
   writeFileSync(configPath, configFor(role, fixtures, options, reportPath));
   const started = Date.now();
-  const args: string[] = ['--no-color', '--config-file', configPath, 'run', `${baseUrl}/api/docs-json`, '--url', baseUrl, '--report', 'ndjson', '--report-ndjson-path', reportPath];
+  const args: string[] = [
+    '--no-color',
+    '--config-file',
+    configPath,
+    'run',
+    `${baseUrl}/api/docs-json`,
+    '--url',
+    baseUrl,
+    '--report',
+    'ndjson',
+    '--report-ndjson-path',
+    reportPath,
+  ];
   // Public operations answer the same with or without a token: the anonymous role fuzzes them, the
   // signed-in roles leave them out (which also keeps the argon2 work of registrations to one role).
-  if (role === 'anonymous' && (options.anonymousScope ?? 'all') === 'public') args.push('--include-path-regex', await publicPathsRegex(baseUrl));
+  if (role === 'anonymous' && (options.anonymousScope ?? 'all') === 'public')
+    args.push('--include-path-regex', await publicPathsRegex(baseUrl));
   if (role !== 'anonymous') args.push('--exclude-path-regex', await publicPathsRegex(baseUrl));
   // For a closer look at one operation, e.g. FUZZ_ST_ARGS="--include-path /api/courses --phases examples".
   args.push(...(process.env.FUZZ_ST_ARGS ?? '').split(' ').filter(Boolean));
   let output = '';
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn(st, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' } });
+    const child = spawn(st, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', COLUMNS: '160' },
+    });
     running.add(child);
     child.once('exit', () => running.delete(child));
     const collect = (chunk: Buffer) => {
@@ -308,14 +345,20 @@ export async function runFuzz(app: RunningApp, options: FuzzOptions): Promise<Fu
   const wanted = options.roles ?? (['anonymous', 'participant', 'admin'] as FuzzRole[]);
   const roles: RoleResult[] = [];
   const report = (result: RoleResult) => {
-    const failed = Object.entries(result.failures).map(([name, n]) => `${name}=${n}`).join(', ') || 'none';
+    const failed =
+      Object.entries(result.failures)
+        .map(([name, n]) => `${name}=${n}`)
+        .join(', ') || 'none';
     process.stdout.write(
       `[fuzz] ${result.role}: ${result.cases} cases over ${result.operations} operations in ${result.seconds.toFixed(0)} s; failures: ${failed}; errors: ${result.errors}; timeouts: ${result.timeouts.length ? result.timeouts.join(', ') : 0}; exit ${result.exitCode}\n`,
     );
   };
   if (options.parallel ?? true) {
     // The roles share the fixtures; whatever one role's destructive cases do to them is still a documented answer for the others.
-    for (const result of await Promise.all(wanted.map((role) => runRole(st, app.url, role, fixtures, options).then((r) => (report(r), r))))) roles.push(result);
+    for (const result of await Promise.all(
+      wanted.map((role) => runRole(st, app.url, role, fixtures, options).then((r) => (report(r), r))),
+    ))
+      roles.push(result);
   } else {
     for (const role of wanted) {
       const result = await runRole(st, app.url, role, fixtures, options);
@@ -325,8 +368,20 @@ export async function runFuzz(app: RunningApp, options: FuzzOptions): Promise<Fu
   }
   const failures: Record<string, number> = {};
   for (const r of roles) for (const [name, n] of Object.entries(r.failures)) failures[name] = (failures[name] ?? 0) + n;
-  const summary = { roles, samples: roles.flatMap((r) => r.samples.map((x) => `[${r.role}] ${x}`)), cases: roles.reduce((n, r) => n + r.cases, 0), failures, errors: roles.reduce((n, r) => n + r.errors, 0), timeouts: roles.flatMap((r) => r.timeouts) };
-  const failed = Object.entries(failures).map(([name, n]) => `${name}=${n}`).join(', ') || 'none';
-  process.stdout.write(`[fuzz] total: ${summary.cases} cases; failures: ${failed}; errors: ${summary.errors}; timeouts: ${summary.timeouts.length}\n`);
+  const summary = {
+    roles,
+    samples: roles.flatMap((r) => r.samples.map((x) => `[${r.role}] ${x}`)),
+    cases: roles.reduce((n, r) => n + r.cases, 0),
+    failures,
+    errors: roles.reduce((n, r) => n + r.errors, 0),
+    timeouts: roles.flatMap((r) => r.timeouts),
+  };
+  const failed =
+    Object.entries(failures)
+      .map(([name, n]) => `${name}=${n}`)
+      .join(', ') || 'none';
+  process.stdout.write(
+    `[fuzz] total: ${summary.cases} cases; failures: ${failed}; errors: ${summary.errors}; timeouts: ${summary.timeouts.length}\n`,
+  );
   return summary;
 }

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     const min = Number(value('min-cases') ?? 0);
     const bad = Object.values(summary.failures).reduce((a, b) => a + b, 0) + summary.errors;
     if (bad > 0 || summary.cases < min) {
-      process.stdout.write(`[fuzz] FAILED (${bad} failures/errors, ${summary.cases} cases, wanted >= ${min}); reports: ${summary.roles.map((r) => r.reportPath).join(' ')}\n`);
+      process.stdout.write(
+        `[fuzz] FAILED (${bad} failures/errors, ${summary.cases} cases, wanted >= ${min}); reports: ${summary.roles.map((r) => r.reportPath).join(' ')}\n`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -34,7 +34,8 @@ export interface StaticSite {
 
 export async function serveClient(): Promise<StaticSite> {
   const code = await bundleClient();
-  const html = '<!doctype html><html><head><meta charset="utf-8"><title>live test</title></head><body><script src="/client.js"></script></body></html>';
+  const html =
+    '<!doctype html><html><head><meta charset="utf-8"><title>live test</title></head><body><script src="/client.js"></script></body></html>';
   const server: Server = createServer((req, res) => {
     if (req.url === '/client.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
@@ -73,7 +74,11 @@ export class BrowserPeer {
   }
 
   connectAndJoin(liveUrl: string, token: string, sessionId: string): Promise<Ack<RoomJoinResult>> {
-    return this.page.evaluate(([url, t, id]) => window.liveTest.connectAndJoin(url, t, id), [liveUrl, token, sessionId] as const);
+    return this.page.evaluate(([url, t, id]) => window.liveTest.connectAndJoin(url, t, id), [
+      liveUrl,
+      token,
+      sessionId,
+    ] as const);
   }
 
   join(sessionId: string): Promise<Ack<RoomJoinResult>> {
@@ -127,7 +132,9 @@ export class BrowserPeer {
       if (accept(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error(`${this.name}: media condition not met in ${timeoutMs} ms; stats ${JSON.stringify(last)}; errors ${JSON.stringify(await this.events('client-error'))}`);
+    throw new Error(
+      `${this.name}: media condition not met in ${timeoutMs} ms; stats ${JSON.stringify(last)}; errors ${JSON.stringify(await this.events('client-error'))}`,
+    );
   }
 
   async close(): Promise<void> {

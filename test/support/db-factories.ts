@@ -62,7 +62,14 @@ export interface SeededCourse {
 /** A course whose `sessionCount` two-hour sessions, one a day, ended `endedHoursAgo` (default 72) hours ago or earlier; negative: not ended yet. */
 export async function createFinishedCourse(
   db: Db,
-  o: { title?: string; sessionCount?: number; minAttendancePercent?: number; code?: string; autoIssue?: boolean; endedHoursAgo?: number } = {},
+  o: {
+    title?: string;
+    sessionCount?: number;
+    minAttendancePercent?: number;
+    code?: string;
+    autoIssue?: boolean;
+    endedHoursAgo?: number;
+  } = {},
 ): Promise<SeededCourse> {
   const code = o.code ?? `PKM-${randomBytes(3).toString('hex').toUpperCase()}`;
   const title = o.title ?? 'Pelatihan Pengemasan Produk Pangan Olahan';
@@ -82,7 +89,13 @@ export async function createFinishedCourse(
   const sessions = [];
   for (let i = 0; i < (o.sessionCount ?? 2); i += 1) {
     const startsAt = new Date(base + i * 24 * HOUR);
-    const s = await db.sessions.create({ courseId: course._id, title: `Sesi ${i + 1}`, startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), status: 'ended' });
+    const s = await db.sessions.create({
+      courseId: course._id,
+      title: `Sesi ${i + 1}`,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * HOUR),
+      status: 'ended',
+    });
     sessions.push({ id: s._id.toString(), startsAt, endsAt: s.endsAt });
   }
   return { id: course._id.toString(), code, title, sessions };
@@ -118,7 +131,12 @@ export async function addParticipants(db: Db, course: SeededCourse, specs: Parti
   }));
   await db.users.insertMany(users, { lean: true });
   await db.enrollments.insertMany(
-    users.map((u, i) => ({ courseId: new Types.ObjectId(course.id), userId: u._id, status: specs[i]!.enrollment ?? 'enrolled', seq: i + 1 })),
+    users.map((u, i) => ({
+      courseId: new Types.ObjectId(course.id),
+      userId: u._id,
+      status: specs[i]!.enrollment ?? 'enrolled',
+      seq: i + 1,
+    })),
     { lean: true },
   );
   const intervals = [];
@@ -142,6 +160,11 @@ export async function addParticipants(db: Db, course: SeededCourse, specs: Parti
 }
 
 export async function createAdmin(db: Db): Promise<string> {
-  const admin = await db.users.create({ email: `admin-${randomBytes(3).toString('hex')}@example.id`, name: 'Admin Dinas', role: 'admin', passwordHash: 'x' });
+  const admin = await db.users.create({
+    email: `admin-${randomBytes(3).toString('hex')}@example.id`,
+    name: 'Admin Dinas',
+    role: 'admin',
+    passwordHash: 'x',
+  });
   return admin._id.toString();
 }

@@ -14,7 +14,13 @@ import type { CourseStatus, CourseType, Role } from '@balai/domain';
 
 export const TEST_PASSWORD = 'Rahasia123';
 let cachedHash: Promise<string> | null = null;
-const passwordHash = () => (cachedHash ??= argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 }));
+const passwordHash = () =>
+  (cachedHash ??= argon2.hash(TEST_PASSWORD, {
+    type: argon2.argon2id,
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  }));
 
 export interface TestUser {
   id: string;
@@ -92,7 +98,10 @@ export interface CourseOverrides {
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-export async function createCourse(app: INestApplication, overrides: CourseOverrides = {}): Promise<{ id: string; code: string }> {
+export async function createCourse(
+  app: INestApplication,
+  overrides: CourseOverrides = {},
+): Promise<{ id: string; code: string }> {
   const code = `T-${unique()}`.toUpperCase().slice(0, 32);
   const doc = await model<Course>(app, Course.name).create({
     code,

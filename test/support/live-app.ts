@@ -122,7 +122,10 @@ export class LiveFactory {
     return { courseId: String(course._id), sessionId: String(doc._id), trainer };
   }
 
-  async participant(course: TestCourse, status: 'enrolled' | 'waitlisted' | 'cancelled' = 'enrolled'): Promise<TestUser> {
+  async participant(
+    course: TestCourse,
+    status: 'enrolled' | 'waitlisted' | 'cancelled' = 'enrolled',
+  ): Promise<TestUser> {
     const user = await this.user('participant');
     await this.enrollments.create({
       courseId: new Types.ObjectId(course.courseId),
@@ -140,7 +143,12 @@ export class LiveClient {
   private readonly received: Array<{ event: string; payload: unknown }> = [];
 
   constructor(url: string, token?: string) {
-    this.socket = io(url, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+    this.socket = io(url, {
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+      reconnection: false,
+      forceNew: true,
+    });
     this.socket.onAny((event: string, payload: unknown) => this.received.push({ event, payload }));
   }
 

@@ -60,7 +60,9 @@ export class SmtpSink {
 
 /** Undo quoted-printable soft breaks so links can be matched in the raw message. */
 export function mailText(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** The Message-ID header (headers may be folded over several lines). */

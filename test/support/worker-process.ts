@@ -48,8 +48,10 @@ export class WorkerProcess {
     });
     const started = Date.now();
     while (!this.output.includes('Nest application successfully started')) {
-      if (this.exitCode !== null || this.exitSignal) throw new Error(`worker exited during start-up:\n${this.output.slice(-4000)}`);
-      if (Date.now() - started > timeoutMs) throw new Error(`worker did not start in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+      if (this.exitCode !== null || this.exitSignal)
+        throw new Error(`worker exited during start-up:\n${this.output.slice(-4000)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`worker did not start in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
       await sleep(100);
     }
   }

@@ -14,7 +14,23 @@ import { SeatCounter } from './enrollments/seat-counter';
  */
 @Global()
 @Module({
-  providers: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, RedisMutex, SeatCounter],
-  exports: [CourseRepository, SessionRepository, EnrollmentRepository, CourseAccess, WaitlistService, RedisMutex, SeatCounter],
+  providers: [
+    CourseRepository,
+    SessionRepository,
+    EnrollmentRepository,
+    CourseAccess,
+    WaitlistService,
+    RedisMutex,
+    SeatCounter,
+  ],
+  exports: [
+    CourseRepository,
+    SessionRepository,
+    EnrollmentRepository,
+    CourseAccess,
+    WaitlistService,
+    RedisMutex,
+    SeatCounter,
+  ],
 })
 export class PersistenceModule {}

@@ -26,7 +26,9 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('Balai API')
-      .setDescription('Course management for Dinas Perindustrian Kabupaten Bekasi: people, courses, sessions, enrolment, attendance, materials, certificates and reports.')
+      .setDescription(
+        'Course management for Dinas Perindustrian Kabupaten Bekasi: people, courses, sessions, enrolment, attendance, materials, certificates and reports.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),

@@ -24,7 +24,11 @@ import { TurnModule } from './turn/turn.module';
     // either applied now or reported failed (UNAVAILABLE), never replayed minutes later
     // from an offline queue. Commands in flight when the connection drops are failed
     // too (maxRetriesPerRequest 0), not resent on reconnect.
-    RedisModule.forService('live', { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }),
+    RedisModule.forService('live', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+    }),
     DiscoveryModule,
     TurnModule,
     MediaModule,

@@ -26,7 +26,8 @@ export class RedisIoAdapter extends IoAdapter {
     this.pub ??= createRedis(this.redisUrl);
     this.sub ??= this.pub.duplicate();
     // ioredis reconnects by itself; without a listener every failed attempt is printed as unhandled.
-    for (const client of [this.pub, this.sub]) if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+    for (const client of [this.pub, this.sub])
+      if (client.listenerCount('error') === 0) client.on('error', () => undefined);
     server.adapter(createAdapter(this.pub, this.sub, { key: this.keyPrefix }));
     return server;
   }

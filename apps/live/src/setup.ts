@@ -9,7 +9,11 @@ export function configureLiveApp(app: INestApplication): void {
   configureHttpApp(app);
   const config = app.get(ConfigService<LiveAppEnv, true>);
   app.useWebSocketAdapter(
-    new RedisIoAdapter(app, config.get('REDIS_URL', { infer: true }), `${config.get('REDIS_PREFIX', { infer: true })}:live:socket.io`),
+    new RedisIoAdapter(
+      app,
+      config.get('REDIS_URL', { infer: true }),
+      `${config.get('REDIS_PREFIX', { infer: true })}:live:socket.io`,
+    ),
   );
   app.enableCors({ origin: true, credentials: true });
 }

@@ -29,7 +29,8 @@ export function errorMessage(e: unknown, context?: 'login'): string {
     if (e.status >= 500 || !e.message) return t('errGeneric');
     return e.message; // already localised by the API from Accept-Language
   }
-  if (e instanceof DOMException && (e.name === 'NotAllowedError' || e.name === 'SecurityError')) return t('cameraDenied');
+  if (e instanceof DOMException && (e.name === 'NotAllowedError' || e.name === 'SecurityError'))
+    return t('cameraDenied');
   if (e instanceof DOMException && e.name === 'NotFoundError') return t('cameraMissing');
   if (!navigator.onLine) return t('offline');
   return t('errGeneric');

@@ -144,7 +144,8 @@ const id = {
   enrolledBadge: 'Terdaftar',
   // certificates
   certificatesTitle: 'Sertifikat saya',
-  noCertificates: 'Belum ada sertifikat. Sertifikat terbit setelah pelatihan selesai dan kehadiran Anda memenuhi syarat.',
+  noCertificates:
+    'Belum ada sertifikat. Sertifikat terbit setelah pelatihan selesai dan kehadiran Anda memenuhi syarat.',
   certNumber: 'Nomor',
   issuedAt: 'Terbit',
   downloadPdf: 'Unduh PDF',
@@ -166,7 +167,8 @@ const id = {
   camera: 'Kamera',
   microphone: 'Mikrofon',
   enterRoom: 'Masuk ruang kelas',
-  cameraDenied: 'Izin kamera/mikrofon ditolak. Buka pengaturan browser, izinkan kamera dan mikrofon untuk situs ini, lalu muat ulang halaman.',
+  cameraDenied:
+    'Izin kamera/mikrofon ditolak. Buka pengaturan browser, izinkan kamera dan mikrofon untuk situs ini, lalu muat ulang halaman.',
   cameraMissing: 'Kamera atau mikrofon tidak ditemukan. Anda tetap bisa masuk tanpa video.',
   enterWithoutCamera: 'Masuk tanpa kamera',
   connecting: 'Menghubungkan ke kelas…',
@@ -285,13 +287,16 @@ const id = {
   calendarEmpty: 'Tidak ada sesi pada bulan ini.',
   participantsCount: 'Peserta (orang)',
   enrolmentsCount: 'Pendaftaran',
-  reportUnits: 'Kolom Peserta, Hadir minimal sekali, Memenuhi syarat dan Bersertifikat menghitung orang (satu orang dihitung sekali), jadi tidak pernah melebihi Peserta. Kolom Pendaftaran menghitung pendaftaran: satu orang di dua pelatihan dihitung dua kali.',
+  reportUnits:
+    'Kolom Peserta, Hadir minimal sekali, Memenuhi syarat dan Bersertifikat menghitung orang (satu orang dihitung sekali), jadi tidak pernah melebihi Peserta. Kolom Pendaftaran menghitung pendaftaran: satu orang di dua pelatihan dihitung dua kali.',
   eligibilityTitle: 'Kelayakan sertifikat (kehadiran minimal {min}%)',
   issuedTitle: 'Sertifikat terbit',
   signatoryDefaultTitle: 'Data penandatangan sertifikat masih contoh.',
-  signatoryDefaultBody: 'Sertifikat yang terbit sekarang memuat nama dan NIP contoh. Minta pengelola server mengisi {vars} di berkas .env, lalu jalankan ulang layanan.',
+  signatoryDefaultBody:
+    'Sertifikat yang terbit sekarang memuat nama dan NIP contoh. Minta pengelola server mengisi {vars} di berkas .env, lalu jalankan ulang layanan.',
   eligible: 'Memenuhi syarat',
-  issuableFrom: 'Sertifikat dapat diterbitkan setelah sesi terakhir berakhir: {t} (lebih awal jika pelatih mengakhirinya).',
+  issuableFrom:
+    'Sertifikat dapat diterbitkan setelah sesi terakhir berakhir: {t} (lebih awal jika pelatih mengakhirinya).',
   reason_POST_TEST_MISSING: 'Belum mengerjakan post-test',
   reason_POST_TEST_BELOW_MINIMUM: 'Nilai post-test di bawah minimal',
   reason_EVALUATION_MISSING: 'Belum mengisi evaluasi',
@@ -465,7 +470,8 @@ const en: Record<Key, string> = {
   camera: 'Camera',
   microphone: 'Microphone',
   enterRoom: 'Enter classroom',
-  cameraDenied: 'Camera/microphone permission was denied. Open the browser settings, allow camera and microphone for this site, then reload.',
+  cameraDenied:
+    'Camera/microphone permission was denied. Open the browser settings, allow camera and microphone for this site, then reload.',
   cameraMissing: 'No camera or microphone found. You can still enter without video.',
   enterWithoutCamera: 'Enter without camera',
   connecting: 'Connecting to the class…',
@@ -582,11 +588,13 @@ const en: Record<Key, string> = {
   calendarEmpty: 'No sessions this month.',
   participantsCount: 'Participants (people)',
   enrolmentsCount: 'Enrolments',
-  reportUnits: 'Participants, Attended at least once, Met the threshold and Certified count people (each person once), so none exceeds Participants. Enrolments counts enrolments: one person in two trainings counts twice.',
+  reportUnits:
+    'Participants, Attended at least once, Met the threshold and Certified count people (each person once), so none exceeds Participants. Enrolments counts enrolments: one person in two trainings counts twice.',
   eligibilityTitle: 'Certificate eligibility (minimum attendance {min}%)',
   issuedTitle: 'Issued certificates',
   signatoryDefaultTitle: 'The certificate signatory is still a placeholder.',
-  signatoryDefaultBody: 'Certificates issued now carry a sample name and NIP. Ask the server administrator to set {vars} in the .env file and restart the services.',
+  signatoryDefaultBody:
+    'Certificates issued now carry a sample name and NIP. Ask the server administrator to set {vars} in the .env file and restart the services.',
   eligible: 'Eligible',
   issuableFrom: 'Certificates can be issued once the last session is over: {t} (earlier if the trainer ends it).',
   reason_POST_TEST_MISSING: 'Post-test not taken',

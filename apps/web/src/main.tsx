@@ -87,18 +87,39 @@ function Header() {
   );
   return (
     <header class="app-header">
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {t('skip')}
       </a>
       <div class="bar">
         <a class="brand" href="#/" aria-label="Balai — beranda">
-          <span class="brand-mark" aria-hidden="true">B</span>
+          <span class="brand-mark" aria-hidden="true">
+            B
+          </span>
           <span>Balai</span>
         </a>
-        <button type="button" class="lang" onClick={() => langStore.set(lang === 'id' ? 'en' : 'id')} lang={lang === 'id' ? 'en' : 'id'} aria-label={`${t('language')}: ${t('switchLang')}`}>
+        <button
+          type="button"
+          class="lang"
+          onClick={() => langStore.set(lang === 'id' ? 'en' : 'id')}
+          lang={lang === 'id' ? 'en' : 'id'}
+          aria-label={`${t('language')}: ${t('switchLang')}`}
+        >
           {lang === 'id' ? 'EN' : 'ID'}
         </button>
-        <button type="button" class="menu-btn" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          class="menu-btn"
+          aria-expanded={open}
+          aria-controls="main-nav"
+          onClick={() => setOpen(!open)}
+        >
           <span aria-hidden="true">☰</span>
           <span class="sr-only">Menu</span>
         </button>

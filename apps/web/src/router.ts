@@ -16,7 +16,8 @@ function read(): Route {
   const verify = /^\/verify\/([A-Za-z0-9_-]+)\/?$/.exec(location.pathname);
   if (verify && noHash) return { path: `/verifikasi/${verify[1]}`, params: new URLSearchParams() };
   // The password-reset email links to `/reset-password?token=...` (apps/api auth.service).
-  if (location.pathname === '/reset-password' && noHash) return { path: '/atur-sandi', params: new URLSearchParams(location.search) };
+  if (location.pathname === '/reset-password' && noHash)
+    return { path: '/atur-sandi', params: new URLSearchParams(location.search) };
   const raw = location.hash.replace(/^#/, '') || '/';
   const [path, query] = raw.split('?');
   return { path: path || '/', params: new URLSearchParams(query ?? '') };

@@ -9,8 +9,10 @@ function fmt(kind: 'date' | 'time' | 'dateTime' | 'weekday', lang: string): Intl
   if (!f) {
     const locale = lang === 'en' ? 'en-GB' : 'id-ID';
     const opts: Intl.DateTimeFormatOptions = { timeZone: DISPLAY_TIME_ZONE };
-    if (kind === 'date' || kind === 'dateTime') Object.assign(opts, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-    if (kind === 'time' || kind === 'dateTime') Object.assign(opts, { hour: '2-digit', minute: '2-digit', hour12: false });
+    if (kind === 'date' || kind === 'dateTime')
+      Object.assign(opts, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    if (kind === 'time' || kind === 'dateTime')
+      Object.assign(opts, { hour: '2-digit', minute: '2-digit', hour12: false });
     if (kind === 'weekday') Object.assign(opts, { weekday: 'short', day: 'numeric', month: 'short' });
     f = new Intl.DateTimeFormat(locale, opts);
     cache.set(key, f);
@@ -22,7 +24,8 @@ const toDate = (v: string | number | Date) => (v instanceof Date ? v : new Date(
 
 export const formatDate = (v: string | Date) => fmt('date', langStore.get()).format(toDate(v));
 export const formatShortDate = (v: string | Date) => fmt('weekday', langStore.get()).format(toDate(v));
-export const formatTime = (v: string | Date) => `${fmt('time', langStore.get()).format(toDate(v)).replace('.', ':')} WIB`;
+export const formatTime = (v: string | Date) =>
+  `${fmt('time', langStore.get()).format(toDate(v)).replace('.', ':')} WIB`;
 export const formatDateTime = (v: string | Date) => `${formatDate(v)}, ${formatTime(v)}`;
 /** "Senin, 1 Desember 2026, 09:00–12:00 WIB" */
 export function formatRange(start: string | Date, end: string | Date): string {

@@ -8,10 +8,19 @@ import { ApiError } from './api/client';
 let uid = 0;
 export const useId = (prefix: string) => useRef(`${prefix}-${++uid}`).current;
 
-export function Alert(props: { kind?: 'error' | 'info' | 'success' | 'warn'; children: ComponentChildren; id?: string }) {
+export function Alert(props: {
+  kind?: 'error' | 'info' | 'success' | 'warn';
+  children: ComponentChildren;
+  id?: string;
+}) {
   const kind = props.kind ?? 'info';
   return (
-    <div id={props.id} class={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'} aria-live={kind === 'error' ? 'assertive' : 'polite'}>
+    <div
+      id={props.id}
+      class={`alert alert-${kind}`}
+      role={kind === 'error' ? 'alert' : 'status'}
+      aria-live={kind === 'error' ? 'assertive' : 'polite'}
+    >
       {props.children}
     </div>
   );
@@ -57,8 +66,15 @@ export function Spinner() {
 const AUTO_RETRY_MS = 4000;
 const retryable = (e: unknown) => e instanceof ApiError && (e.status === 0 || (e.status >= 502 && e.status <= 504));
 
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: string | null; loading: boolean; reload: () => void } {
-  const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({ data: undefined, error: null, loading: true });
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: string | null; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
   const [n, setN] = useState(0);
   const auto = useRef(false);
   useEffect(() => {
@@ -88,7 +104,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   return { ...state, reload: () => setN((x) => x + 1) };
 }
 
-export function Loaded<T>(props: { state: { data: T | undefined; error: string | null; loading: boolean; reload: () => void }; children: (data: T) => ComponentChildren }) {
+export function Loaded<T>(props: {
+  state: { data: T | undefined; error: string | null; loading: boolean; reload: () => void };
+  children: (data: T) => ComponentChildren;
+}) {
   const { state } = props;
   if (state.error)
     return (

@@ -38,9 +38,14 @@ describe('parseEnv', () => {
 describe('placeholderSignatorySettings', () => {
   it('names the signatory variables still at their shipped placeholder', () => {
     expect(placeholderSignatorySettings({})).toEqual(['CERT_SIGNATORY_NAME', 'CERT_SIGNATORY_NIP']);
-    expect(placeholderSignatorySettings({ CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.' })).toEqual(['CERT_SIGNATORY_NIP']);
+    expect(placeholderSignatorySettings({ CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.' })).toEqual([
+      'CERT_SIGNATORY_NIP',
+    ]);
     expect(
-      placeholderSignatorySettings({ CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.', CERT_SIGNATORY_NIP: '19751012 200003 2 004' }),
+      placeholderSignatorySettings({
+        CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.',
+        CERT_SIGNATORY_NIP: '19751012 200003 2 004',
+      }),
     ).toEqual([]);
   });
 });

@@ -16,7 +16,10 @@ export const sharedEnvSchema = z.object({
   MONGODB_URI: env.url(['mongodb', 'mongodb+srv'], 'mongodb://127.0.0.1:27027/balai'),
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6390'),
   /** Prefix for every BullMQ queue and Redis key of this deployment (tests isolate with it). */
-  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'expected letters, digits, : _ -').default('balai'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_-]{1,64}$/, 'expected letters, digits, : _ -')
+    .default('balai'),
   JWT_SECRET: env.secret(DEV_JWT_SECRET),
   /** Shared secret for service-to-service calls (live -> api attendance). */
   INTERNAL_API_TOKEN: env.secret(DEV_INTERNAL_TOKEN),
@@ -85,7 +88,9 @@ export const liveEnvSchema = sharedEnvSchema.extend({
 });
 
 /** Names of the signatory variables that still hold their placeholder value. */
-export function placeholderSignatorySettings(env: Partial<Record<keyof typeof PLACEHOLDER_SIGNATORY, string>>): string[] {
+export function placeholderSignatorySettings(
+  env: Partial<Record<keyof typeof PLACEHOLDER_SIGNATORY, string>>,
+): string[] {
   return (Object.keys(PLACEHOLDER_SIGNATORY) as Array<keyof typeof PLACEHOLDER_SIGNATORY>).filter(
     (name) => (env[name] ?? PLACEHOLDER_SIGNATORY[name]) === PLACEHOLDER_SIGNATORY[name],
   );

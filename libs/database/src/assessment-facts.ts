@@ -37,9 +37,17 @@ export async function readAssessmentFacts(
   now: Date = new Date(),
 ): Promise<CourseAssessmentFacts> {
   const course = new Types.ObjectId(courseId);
-  const stored = await models.settings.findById(course, { minPostTestPercent: 1, requireEvaluation: 1 }).lean<AssessmentSettings>().exec();
-  const rules = { minPostTestPercent: stored?.minPostTestPercent ?? null, requireEvaluation: stored?.requireEvaluation === true };
-  const facts = new Map<string, AssessmentFacts>(userIds.map((id) => [id, { postTestPercent: null, evaluationSubmitted: false }]));
+  const stored = await models.settings
+    .findById(course, { minPostTestPercent: 1, requireEvaluation: 1 })
+    .lean<AssessmentSettings>()
+    .exec();
+  const rules = {
+    minPostTestPercent: stored?.minPostTestPercent ?? null,
+    requireEvaluation: stored?.requireEvaluation === true,
+  };
+  const facts = new Map<string, AssessmentFacts>(
+    userIds.map((id) => [id, { postTestPercent: null, evaluationSubmitted: false }]),
+  );
   if (!everything && rules.minPostTestPercent === null && !rules.requireEvaluation) return { rules, facts };
   const perKey = userIds.length <= PER_KEY_LIMIT;
   if (everything || rules.minPostTestPercent !== null) {
@@ -51,7 +59,10 @@ export async function readAssessmentFacts(
             userIds.map(async (u) => {
               const rows: TestAttempt[] = [];
               for (let n = 1; n <= MAX_ATTEMPTS; n += 1) {
-                const row = await models.attempts.findById(testAttemptId(course, 'post', u, n), projection).lean<TestAttempt>().exec();
+                const row = await models.attempts
+                  .findById(testAttemptId(course, 'post', u, n), projection)
+                  .lean<TestAttempt>()
+                  .exec();
                 if (!row) break;
                 rows.push(row);
               }
@@ -65,15 +76,23 @@ export async function readAssessmentFacts(
       if (!f) continue;
       let percent = a.submittedAt && typeof a.percent === 'number' ? a.percent : null;
       // Past its deadline but nobody submitted (the phone never came back): it counts with what was saved in time.
-      if (percent === null && !a.submittedAt && a.deadlineAt.getTime() <= now.getTime()) percent = await scoreExpired(models, a._id);
+      if (percent === null && !a.submittedAt && a.deadlineAt.getTime() <= now.getTime())
+        percent = await scoreExpired(models, a._id);
       if (percent !== null) f.postTestPercent = Math.max(f.postTestPercent ?? -1, percent);
     }
   }
   if (everything || rules.requireEvaluation) {
     const rows = perKey
-      ? (await Promise.all(userIds.map((u) => models.submissions.findById(evaluationSubmissionId(course, u), { userId: 1 }).lean<EvaluationSubmission>().exec()))).filter(
-          (r): r is EvaluationSubmission => r !== null,
-        )
+      ? (
+          await Promise.all(
+            userIds.map((u) =>
+              models.submissions
+                .findById(evaluationSubmissionId(course, u), { userId: 1 })
+                .lean<EvaluationSubmission>()
+                .exec(),
+            ),
+          )
+        ).filter((r): r is EvaluationSubmission => r !== null)
       : await models.submissions.find({ courseId: course }, { userId: 1 }).lean<EvaluationSubmission[]>().exec();
     for (const r of rows) {
       const f = facts.get(r.userId.toString());
@@ -86,9 +105,13 @@ export async function readAssessmentFacts(
 async function scoreExpired(models: AssessmentModels, attemptId: Types.ObjectId): Promise<number | null> {
   const attempt = await models.attempts.findById(attemptId, { questions: 1, deadlineAt: 1 }).lean<TestAttempt>().exec();
   if (!attempt) return null;
-  const rows = (await Promise.all(attempt.questions.map((q) => models.answers.findById(testAnswerId(attempt._id, q.id)).lean<TestAnswer>().exec()))).filter(
-    (r): r is TestAnswer => r !== null,
+  const rows = (
+    await Promise.all(
+      attempt.questions.map((q) => models.answers.findById(testAnswerId(attempt._id, q.id)).lean<TestAnswer>().exec()),
+    )
+  ).filter((r): r is TestAnswer => r !== null);
+  const inTime = new Map(
+    rows.filter((r) => r.savedAt.getTime() <= attempt.deadlineAt.getTime()).map((r) => [r.questionId, r.optionIds]),
   );
-  const inTime = new Map(rows.filter((r) => r.savedAt.getTime() <= attempt.deadlineAt.getTime()).map((r) => [r.questionId, r.optionIds]));
   return scoreAttempt(attempt.questions, inTime).percent;
 }

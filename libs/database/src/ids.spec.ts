@@ -11,7 +11,12 @@ describe('certificateObjectId', () => {
 
   it('differs when the participant or the course differs, including swapped ids', () => {
     const other = new Types.ObjectId().toString();
-    const ids = [certificateObjectId(course, user), certificateObjectId(course, other), certificateObjectId(other, user), certificateObjectId(user, course)];
+    const ids = [
+      certificateObjectId(course, user),
+      certificateObjectId(course, other),
+      certificateObjectId(other, user),
+      certificateObjectId(user, course),
+    ];
     expect(new Set(ids.map((id) => id.toString())).size).toBe(4);
   });
 });

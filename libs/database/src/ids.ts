@@ -16,6 +16,9 @@ export function enrollmentId(courseId: Types.ObjectId | string, userId: Types.Ob
 }
 
 /** The certificate of (course, participant). */
-export function certificateObjectId(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Types.ObjectId {
+export function certificateObjectId(
+  courseId: Types.ObjectId | string,
+  userId: Types.ObjectId | string,
+): Types.ObjectId {
   return derive(`certificate:${String(courseId)}:${String(userId)}`);
 }

@@ -52,7 +52,10 @@ export interface AttemptScore {
   correct: Record<string, boolean>;
 }
 
-export function scoreAttempt(questions: readonly ScorableQuestion[], answers: ReadonlyMap<string, readonly string[]>): AttemptScore {
+export function scoreAttempt(
+  questions: readonly ScorableQuestion[],
+  answers: ReadonlyMap<string, readonly string[]>,
+): AttemptScore {
   let score = 0;
   let maxScore = 0;
   const correct: Record<string, boolean> = {};
@@ -66,13 +69,19 @@ export function scoreAttempt(questions: readonly ScorableQuestion[], answers: Re
 }
 
 /** Problems with a question as written (empty when it can be used). */
-export function questionProblems(q: { type: QuestionType; points: number; options: ReadonlyArray<{ text: string; correct: boolean }> }): string[] {
+export function questionProblems(q: {
+  type: QuestionType;
+  points: number;
+  options: ReadonlyArray<{ text: string; correct: boolean }>;
+}): string[] {
   const problems: string[] = [];
   const right = q.options.filter((o) => o.correct).length;
   if (q.type === 'truefalse' && q.options.length !== 2) problems.push('TRUEFALSE_NEEDS_TWO_OPTIONS');
   if (q.type !== 'truefalse' && q.options.length < 2) problems.push('NEEDS_TWO_OPTIONS');
-  if (q.type === 'multiple' ? right < 1 : right !== 1) problems.push(q.type === 'multiple' ? 'NEEDS_A_CORRECT_OPTION' : 'NEEDS_EXACTLY_ONE_CORRECT_OPTION');
-  if (new Set(q.options.map((o) => o.text.trim().toLowerCase())).size !== q.options.length) problems.push('DUPLICATE_OPTIONS');
+  if (q.type === 'multiple' ? right < 1 : right !== 1)
+    problems.push(q.type === 'multiple' ? 'NEEDS_A_CORRECT_OPTION' : 'NEEDS_EXACTLY_ONE_CORRECT_OPTION');
+  if (new Set(q.options.map((o) => o.text.trim().toLowerCase())).size !== q.options.length)
+    problems.push('DUPLICATE_OPTIONS');
   if (!(q.points > 0)) problems.push('POINTS_MUST_BE_POSITIVE');
   return problems;
 }
@@ -167,7 +176,8 @@ export interface GainSummary {
 
 export function summarizeGain(pairs: ReadonlyArray<{ pre: number | null; post: number | null }>): GainSummary {
   const both = pairs.filter((p): p is { pre: number; post: number } => p.pre !== null && p.post !== null);
-  if (!both.length) return { participants: 0, averagePre: null, averagePost: null, averageGain: null, normalizedGain: null };
+  if (!both.length)
+    return { participants: 0, averagePre: null, averagePost: null, averageGain: null, normalizedGain: null };
   const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10;
   const averagePre = mean(both.map((p) => p.pre));
   const averagePost = mean(both.map((p) => p.post));
@@ -198,7 +208,10 @@ export const ASSESSMENT_REASONS = ['POST_TEST_MISSING', 'POST_TEST_BELOW_MINIMUM
 export type AssessmentReason = (typeof ASSESSMENT_REASONS)[number];
 
 /** Every unmet assessment condition, in the order a participant should act on them. */
-export function assessmentRequirements(rules: AssessmentRules | null | undefined, facts: AssessmentFacts): AssessmentReason[] {
+export function assessmentRequirements(
+  rules: AssessmentRules | null | undefined,
+  facts: AssessmentFacts,
+): AssessmentReason[] {
   const missing: AssessmentReason[] = [];
   const min = rules?.minPostTestPercent;
   if (typeof min === 'number') {
@@ -223,9 +236,17 @@ export const DEFAULT_EVALUATION_ITEMS: readonly EvaluationItemTemplate[] = [
   { id: 'material-relevance', category: 'material', text: 'Materi sesuai dengan kebutuhan usaha saya' },
   { id: 'material-clarity', category: 'material', text: 'Materi disampaikan secara runtut dan mudah dipahami' },
   { id: 'trainer-mastery', category: 'trainer', text: 'Pelatih menguasai materi' },
-  { id: 'trainer-interaction', category: 'trainer', text: 'Pelatih memberi kesempatan bertanya dan menjawab dengan jelas' },
+  {
+    id: 'trainer-interaction',
+    category: 'trainer',
+    text: 'Pelatih memberi kesempatan bertanya dan menjawab dengan jelas',
+  },
   { id: 'organisation-schedule', category: 'organisation', text: 'Jadwal dan waktu pelaksanaan tepat' },
-  { id: 'organisation-information', category: 'organisation', text: 'Informasi kegiatan disampaikan dengan baik oleh panitia' },
+  {
+    id: 'organisation-information',
+    category: 'organisation',
+    text: 'Informasi kegiatan disampaikan dengan baik oleh panitia',
+  },
   { id: 'facilities-platform', category: 'facilities', text: 'Aplikasi/ruang kelas daring mudah digunakan' },
   { id: 'facilities-connection', category: 'facilities', text: 'Kualitas suara dan gambar selama sesi baik' },
 ];

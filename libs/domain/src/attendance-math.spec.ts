@@ -1,4 +1,12 @@
-import { attendedMinutes, countedSessions, courseAttendancePercent, groupIntervals, heldWindow, mergeIntervals, summarizeAttendance } from './attendance-math';
+import {
+  attendedMinutes,
+  countedSessions,
+  courseAttendancePercent,
+  groupIntervals,
+  heldWindow,
+  mergeIntervals,
+  summarizeAttendance,
+} from './attendance-math';
 
 const t = (hhmm: string) => new Date(`2026-03-02T${hhmm}:00Z`);
 const session = { id: 's1', startsAt: t('02:00'), endsAt: t('04:00') };
@@ -18,7 +26,15 @@ describe('attendance arithmetic', () => {
   });
 
   it('clips to the scheduled window and ignores time outside it', () => {
-    expect(attendedMinutes([{ start: t('01:30'), end: t('02:15') }, { start: t('03:50'), end: t('05:00') }], session)).toBe(25);
+    expect(
+      attendedMinutes(
+        [
+          { start: t('01:30'), end: t('02:15') },
+          { start: t('03:50'), end: t('05:00') },
+        ],
+        session,
+      ),
+    ).toBe(25);
   });
 
   it('never counts an interval with no end, unless a live view asks for it', () => {
@@ -42,7 +58,10 @@ describe('attendance arithmetic', () => {
       { userId: 'u1', sessionId: 's1', joinedAt: t('02:20') },
       { userId: 'u2', sessionId: 's2', joinedAt: t('05:00'), leftAt: t('05:30') },
     ]);
-    expect(grouped.get('u1')?.get('s1')).toEqual([{ start: t('02:00'), end: t('02:10') }, { start: t('02:20'), end: null }]);
+    expect(grouped.get('u1')?.get('s1')).toEqual([
+      { start: t('02:00'), end: t('02:10') },
+      { start: t('02:20'), end: null },
+    ]);
     expect(grouped.get('u2')?.get('s2')).toHaveLength(1);
   });
 });
@@ -69,6 +88,11 @@ describe('sessions counted', () => {
   });
 
   it('gives 0% and no attended sessions when there is nothing scheduled', () => {
-    expect(summarizeAttendance([], undefined)).toEqual({ attendedMinutes: 0, scheduledMinutes: 0, percent: 0, sessionsAttended: 0 });
+    expect(summarizeAttendance([], undefined)).toEqual({
+      attendedMinutes: 0,
+      scheduledMinutes: 0,
+      percent: 0,
+      sessionsAttended: 0,
+    });
   });
 });

@@ -55,7 +55,10 @@ export interface CountOptions {
 /** The scheduled window, ending when the host ended the session if that was earlier. */
 export function heldWindow(session: SessionTimes): ScheduledSession {
   const ended = session.status === 'ended' && session.liveEndedAt ? session.liveEndedAt : null;
-  const endsAt = ended && ended.getTime() < session.endsAt.getTime() ? new Date(Math.max(ended.getTime(), session.startsAt.getTime())) : session.endsAt;
+  const endsAt =
+    ended && ended.getTime() < session.endsAt.getTime()
+      ? new Date(Math.max(ended.getTime(), session.startsAt.getTime()))
+      : session.endsAt;
   return { id: session.id, startsAt: session.startsAt, endsAt };
 }
 
@@ -88,7 +91,12 @@ export function groupIntervals(rows: IntervalRow[]): IntervalsByUser {
 }
 
 /** Merge overlapping/touching intervals after clipping them to [from, to]. */
-export function mergeIntervals(intervals: Interval[], from: Date, to: Date, options: CountOptions = {}): Array<[number, number]> {
+export function mergeIntervals(
+  intervals: Interval[],
+  from: Date,
+  to: Date,
+  options: CountOptions = {},
+): Array<[number, number]> {
   const lo = from.getTime();
   const hi = to.getTime();
   const clipped: Array<[number, number]> = [];
@@ -111,7 +119,10 @@ export function mergeIntervals(intervals: Interval[], from: Date, to: Date, opti
 
 /** Attended minutes within one session's window. */
 export function attendedMinutes(intervals: Interval[], session: ScheduledSession, options: CountOptions = {}): number {
-  const ms = mergeIntervals(intervals, session.startsAt, session.endsAt, options).reduce((sum, [s, e]) => sum + (e - s), 0);
+  const ms = mergeIntervals(intervals, session.startsAt, session.endsAt, options).reduce(
+    (sum, [s, e]) => sum + (e - s),
+    0,
+  );
   return ms / 60_000;
 }
 
@@ -133,7 +144,11 @@ export interface AttendanceSummary {
 }
 
 /** One person's attendance over a course's counted sessions. */
-export function summarizeAttendance(sessions: ScheduledSession[], bySession: Map<string, Interval[]> | undefined, options: CountOptions = {}): AttendanceSummary {
+export function summarizeAttendance(
+  sessions: ScheduledSession[],
+  bySession: Map<string, Interval[]> | undefined,
+  options: CountOptions = {},
+): AttendanceSummary {
   const scheduled = sessions.reduce((sum, s) => sum + scheduledMinutes(s), 0);
   const minutes = sessions.map((s) => attendedMinutes(bySession?.get(s.id) ?? [], s, options));
   const attended = minutes.reduce((a, b) => a + b, 0);
@@ -146,6 +161,10 @@ export function summarizeAttendance(sessions: ScheduledSession[], bySession: Map
 }
 
 /** Attendance percentage over a course: see `summarizeAttendance`. */
-export function courseAttendancePercent(sessions: ScheduledSession[], bySession: Map<string, Interval[]>, options: CountOptions = {}): number {
+export function courseAttendancePercent(
+  sessions: ScheduledSession[],
+  bySession: Map<string, Interval[]>,
+  options: CountOptions = {},
+): number {
   return summarizeAttendance(sessions, bySession, options).percent;
 }

@@ -29,8 +29,15 @@ export function certificateRules(rules?: CertificateRulesInput | null): Resolved
 }
 
 /** Rules for a new course: certificates on for trainings, off for outreach sessions, unless asked otherwise. */
-export function newCourseCertificateRules(type: CourseType, requested?: CertificateRulesInput | null): ResolvedCertificateRules {
-  return certificateRules({ enabled: requested?.enabled ?? type === 'pelatihan', minAttendancePercent: requested?.minAttendancePercent, autoIssue: requested?.autoIssue });
+export function newCourseCertificateRules(
+  type: CourseType,
+  requested?: CertificateRulesInput | null,
+): ResolvedCertificateRules {
+  return certificateRules({
+    enabled: requested?.enabled ?? type === 'pelatihan',
+    minAttendancePercent: requested?.minAttendancePercent,
+    autoIssue: requested?.autoIssue,
+  });
 }
 
 export const INELIGIBILITY_REASONS = [
@@ -73,11 +80,17 @@ export function attendanceVerdict(input: {
   else if (input.attendance.percent < input.rules.minAttendancePercent) unmet.push('BELOW_THRESHOLD');
   if (input.assessment) unmet.push(...assessmentRequirements(input.assessment.rules, input.assessment.facts));
   if (!unmet.length) return { eligible: true };
-  return unmet.length === 1 ? { eligible: false, reason: unmet[0] } : { eligible: false, reason: unmet[0], reasons: unmet };
+  return unmet.length === 1
+    ? { eligible: false, reason: unmet[0] }
+    : { eligible: false, reason: unmet[0], reasons: unmet };
 }
 
 /** Met the attendance threshold (ignores whether certificates are enabled). */
-export function meetsAttendanceThreshold(rules: ResolvedCertificateRules, sessions: ScheduledSession[], attendance: Pick<AttendanceSummary, 'percent' | 'scheduledMinutes'>): boolean {
+export function meetsAttendanceThreshold(
+  rules: ResolvedCertificateRules,
+  sessions: ScheduledSession[],
+  attendance: Pick<AttendanceSummary, 'percent' | 'scheduledMinutes'>,
+): boolean {
   return attendanceVerdict({ rules: { ...rules, enabled: true }, sessions, attendance, enrolled: true }).eligible;
 }
 
@@ -101,11 +114,15 @@ export interface CourseSchedule {
  * and certificates can be issued as soon as the host ends the last session.
  */
 export function courseSchedule(sessions: SessionTimes[], now: Date): CourseSchedule {
-  const live = sessions.filter((s) => s.status !== 'cancelled').sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  const live = sessions
+    .filter((s) => s.status !== 'cancelled')
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   if (live.length === 0) return { phase: 'unscheduled' };
   const pending = live.filter((s) => !sessionIsOver(s, now));
   if (pending.length === 0) {
-    const ends = live.map((s) => Math.min(s.endsAt.getTime(), s.status === 'ended' && s.liveEndedAt ? s.liveEndedAt.getTime() : Infinity));
+    const ends = live.map((s) =>
+      Math.min(s.endsAt.getTime(), s.status === 'ended' && s.liveEndedAt ? s.liveEndedAt.getTime() : Infinity),
+    );
     return { phase: 'over', endedAt: new Date(Math.max(...ends)) };
   }
   const next = pending[0]!;

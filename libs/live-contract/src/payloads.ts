@@ -98,7 +98,9 @@ export const ReportNetworkSchema = z
 export const SetAudioOnlySchema = z.object({ enabled: z.boolean() }).strict();
 
 export const ChatSendSchema = z
-  .object({ text: z.string().trim().min(1, 'empty message').max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`) })
+  .object({
+    text: z.string().trim().min(1, 'empty message').max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`),
+  })
   .strict();
 export const ChatDeleteSchema = z.object({ messageId: objectId }).strict();
 

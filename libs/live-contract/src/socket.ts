@@ -28,7 +28,9 @@ export type ClientToServerEvents = {
 };
 
 /** A server notification as one value (what the client's reducer takes). */
-export type ServerNotification = { [E in ServerEventName]: { event: E; payload: ServerNotifications[E] } }[ServerEventName];
+export type ServerNotification = {
+  [E in ServerEventName]: { event: E; payload: ServerNotifications[E] };
+}[ServerEventName];
 
 // Compile-time checks that the tables cover exactly the event names.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

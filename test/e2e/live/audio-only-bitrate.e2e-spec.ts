@@ -67,12 +67,16 @@ describe('audio-only on the wire', () => {
     const mic = room.peers.get(course.trainer.id)!.producerBySource('mic')!;
     // NACK for audio is negotiated with the receiving browser; the stream carries in-band FEC. (DTX is the
     // publisher's encoder following the router's answer; the fake microphone's tone is never silent.)
-    expect(audio.rtpParameters.codecs[0].rtcpFeedback).toEqual(expect.arrayContaining([{ type: 'nack', parameter: '' }]));
+    expect(audio.rtpParameters.codecs[0].rtcpFeedback).toEqual(
+      expect.arrayContaining([{ type: 'nack', parameter: '' }]),
+    );
     expect(audio.rtpParameters.codecs[0].parameters).toMatchObject({ useinbandfec: 1 });
     const read = async () => ({
       transport: ((await recv.getStats()) as unknown as TransportStats[])[0],
       // A consumer's stats also list its producer's inbound stream: count only what is sent to the viewer.
-      packets: ((await audio.getStats()) as types.RtpStreamSendStats[]).filter((s) => s.type === 'outbound-rtp').reduce((n, s) => n + s.packetCount, 0),
+      packets: ((await audio.getStats()) as types.RtpStreamSendStats[])
+        .filter((s) => s.type === 'outbound-rtp')
+        .reduce((n, s) => n + s.packetCount, 0),
       at: Date.now(),
     });
     const first = await read();

@@ -114,10 +114,16 @@ describe('live classroom in headless Chromium', () => {
   it('audio-only mode stops video but keeps audio', async () => {
     expect(await bob.request('media:set-audio-only', { enabled: true })).toMatchObject({ ok: true });
     const before = await bob.stats();
-    const frames = (s: typeof before) => s.filter((x) => x.kind === 'video').reduce((sum, x) => sum + x.framesDecoded, 0);
-    const audio = (s: typeof before) => s.filter((x) => x.kind === 'audio').reduce((sum, x) => sum + x.packetsReceived, 0);
+    const frames = (s: typeof before) =>
+      s.filter((x) => x.kind === 'video').reduce((sum, x) => sum + x.framesDecoded, 0);
+    const audio = (s: typeof before) =>
+      s.filter((x) => x.kind === 'audio').reduce((sum, x) => sum + x.packetsReceived, 0);
     // The window is measured on the media clock, not the wall clock: 75 Opus packets of 20 ms = 1.5 s of audio.
-    const after = await eventually(() => bob.stats(), (s) => audio(s) >= audio(before) + 75, 15_000);
+    const after = await eventually(
+      () => bob.stats(),
+      (s) => audio(s) >= audio(before) + 75,
+      15_000,
+    );
     expect(frames(after) - frames(before)).toBeLessThanOrEqual(2);
     await bob.request('media:set-audio-only', { enabled: false });
   });
@@ -161,7 +167,10 @@ describe('live classroom in headless Chromium', () => {
 
   it('removal disconnects the participant and blocks re-entry', async () => {
     expect(await host.request('moderation:remove', { peerId: bobUser.id })).toMatchObject({ ok: true });
-    await eventually(() => bob.connected(), (connected) => !connected);
+    await eventually(
+      () => bob.connected(),
+      (connected) => !connected,
+    );
     expect(await bob.events('room:removed')).toEqual([expect.objectContaining({ reason: 'removed' })]);
     const again = await open('bob-again', bobUser.token);
     expect(await again.join(course.sessionId)).toMatchObject({ ok: false, error: { code: LiveErrorCode.Removed } });

@@ -30,8 +30,17 @@ describe('live process restart with real browsers', () => {
   let viewer: BrowserPeer;
 
   beforeAll(async () => {
-    [stub, db, site, browser] = await Promise.all([startAttendanceStub(), connectDb(), serveClient(), launchChromium()]);
-    node = new LiveProcess(await freePort(), { API_INTERNAL_URL: stub.url, MEDIASOUP_NUM_WORKERS: '1', LIVE_NODE_LEASE_MS: '1500' });
+    [stub, db, site, browser] = await Promise.all([
+      startAttendanceStub(),
+      connectDb(),
+      serveClient(),
+      launchChromium(),
+    ]);
+    node = new LiveProcess(await freePort(), {
+      API_INTERNAL_URL: stub.url,
+      MEDIASOUP_NUM_WORKERS: '1',
+      LIVE_NODE_LEASE_MS: '1500',
+    });
     await node.start();
     course = await seedCourse(db);
     const participant = await seedParticipant(db, course);
@@ -60,7 +69,10 @@ describe('live process restart with real browsers', () => {
     const restartedAt = Date.now();
     await node.start();
     const readyAt = Date.now();
-    await viewer.waitForStats((stats) => receivesFrom(course.trainerId)(stats.filter((s) => !before.has(s.consumerId))), BACK_WITH_MEDIA_MS * 3);
+    await viewer.waitForStats(
+      (stats) => receivesFrom(course.trainerId)(stats.filter((s) => !before.has(s.consumerId))),
+      BACK_WITH_MEDIA_MS * 3,
+    );
     const backMs = Date.now() - readyAt;
     process.stdout.write(`  (process took ${readyAt - restartedAt} ms to listen)\n`);
     return backMs;
@@ -69,7 +81,9 @@ describe('live process restart with real browsers', () => {
   it('SIGKILL: back with media within 10 s of the restart', async () => {
     await node.stop('SIGKILL');
     const backMs = await backWithMedia();
-    process.stdout.write(`live SIGKILL with browsers: participant decoding the host again ${backMs} ms after the restart\n`);
+    process.stdout.write(
+      `live SIGKILL with browsers: participant decoding the host again ${backMs} ms after the restart\n`,
+    );
     expect(backMs).toBeLessThan(BACK_WITH_MEDIA_MS);
     expect(await viewer.connected()).toBe(true);
   });
@@ -79,7 +93,9 @@ describe('live process restart with real browsers', () => {
     expect(await viewer.events('server:shutdown')).toHaveLength(1);
     expect(await host.events('server:shutdown')).toHaveLength(1);
     const backMs = await backWithMedia();
-    process.stdout.write(`live SIGTERM with browsers: participant decoding the host again ${backMs} ms after the restart\n`);
+    process.stdout.write(
+      `live SIGTERM with browsers: participant decoding the host again ${backMs} ms after the restart\n`,
+    );
     expect(backMs).toBeLessThan(BACK_WITH_MEDIA_MS);
   });
 });

@@ -64,7 +64,11 @@ describe('live room survives a mediasoup worker death', () => {
     const killedAt = Date.now();
     process.kill(deadPid, 'SIGKILL');
 
-    await eventually(() => viewer.events('media:restart'), (events) => events.length === 1, 10_000);
+    await eventually(
+      () => viewer.events('media:restart'),
+      (events) => events.length === 1,
+      10_000,
+    );
     const after = await viewer.waitForStats(
       (stats) => receivesFrom(course.trainer.id)(stats.filter((s) => !oldConsumers.has(s.consumerId))),
       RECOVERY_DEADLINE_MS * 5, // poll past the deadline so a miss reports the time it took

@@ -61,54 +61,63 @@ describe('TURN relay (coturn + live-issued credentials, Chromium forced to relay
     return page;
   }
 
-  it.each<RelayTransport>(['udp', 'tcp', 'tls'])('a participant relayed over TURN/%s decodes the trainer’s video and receives audio', async (transport) => {
-    const user = await live.factory.participant(course);
-    const page = await participantPage(transport);
-    const before = Math.floor(Date.now() / 1000);
-    const ack: Ack<RoomJoinResult> = await page.evaluate(([url, token, id]) => window.liveTest.connectAndJoin(url, token, id), [live.url, user.token, course.sessionId] as const);
-    if (!ack.ok) throw new Error(`join refused: ${ack.error.code}`);
+  it.each<RelayTransport>(['udp', 'tcp', 'tls'])(
+    'a participant relayed over TURN/%s decodes the trainer’s video and receives audio',
+    async (transport) => {
+      const user = await live.factory.participant(course);
+      const page = await participantPage(transport);
+      const before = Math.floor(Date.now() / 1000);
+      const ack: Ack<RoomJoinResult> = await page.evaluate(
+        ([url, token, id]) => window.liveTest.connectAndJoin(url, token, id),
+        [live.url, user.token, course.sessionId] as const,
+      );
+      if (!ack.ok) throw new Error(`join refused: ${ack.error.code}`);
 
-    // The credential is coturn's REST scheme, for this user, short-lived.
-    const turn = ack.data.iceServers.find((s) => ([] as string[]).concat(s.urls).some((u) => u.startsWith('turn')));
-    expect(turn?.urls).toEqual([coturn.urls.udp, coturn.urls.tcp, coturn.urls.tls]);
-    const [expiry, userId] = (turn?.username ?? '').split(':');
-    expect(userId).toBe(user.id);
-    expect(Number(expiry)).toBeGreaterThanOrEqual(before + TTL_SECONDS);
-    expect(Number(expiry)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + TTL_SECONDS);
+      // The credential is coturn's REST scheme, for this user, short-lived.
+      const turn = ack.data.iceServers.find((s) => ([] as string[]).concat(s.urls).some((u) => u.startsWith('turn')));
+      expect(turn?.urls).toEqual([coturn.urls.udp, coturn.urls.tcp, coturn.urls.tls]);
+      const [expiry, userId] = (turn?.username ?? '').split(':');
+      expect(userId).toBe(user.id);
+      expect(Number(expiry)).toBeGreaterThanOrEqual(before + TTL_SECONDS);
+      expect(Number(expiry)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + TTL_SECONDS);
 
-    // Media arrives: frames decoded and audio packets on the consumers' own SSRCs (not the probator).
-    const deadline = Date.now() + 30_000;
-    let stats: ConsumerStats[] = [];
-    const receiving = (s: ConsumerStats[]) =>
-      s.some((c) => c.kind === 'video' && c.peerId === course.trainer.id && c.framesDecoded > 5) &&
-      s.some((c) => c.kind === 'audio' && c.peerId === course.trainer.id && c.packetsReceived > 10);
-    while (Date.now() < deadline && !receiving(stats)) {
-      stats = await page.evaluate(() => window.liveTest.stats());
-      await page.waitForTimeout(250);
-    }
-    expect(receiving(stats)).toBe(true);
-    const video = stats.find((c) => c.kind === 'video')!;
-    expect(video.ssrc).not.toBe(1234);
+      // Media arrives: frames decoded and audio packets on the consumers' own SSRCs (not the probator).
+      const deadline = Date.now() + 30_000;
+      let stats: ConsumerStats[] = [];
+      const receiving = (s: ConsumerStats[]) =>
+        s.some((c) => c.kind === 'video' && c.peerId === course.trainer.id && c.framesDecoded > 5) &&
+        s.some((c) => c.kind === 'audio' && c.peerId === course.trainer.id && c.packetsReceived > 10);
+      while (Date.now() < deadline && !receiving(stats)) {
+        stats = await page.evaluate(() => window.liveTest.stats());
+        await page.waitForTimeout(250);
+      }
+      expect(receiving(stats)).toBe(true);
+      const video = stats.find((c) => c.kind === 'video')!;
+      expect(video.ssrc).not.toBe(1234);
 
-    // ...through a relay candidate of the protocol under test.
-    const pairs = await page.evaluate(() => window.__relay.selected());
-    expect(pairs.length).toBeGreaterThan(0);
-    for (const pair of pairs) {
-      expect(pair.candidateType).toBe('relay');
-      expect(pair.relayProtocol).toBe(transport);
-    }
-    // coturn allocated a relay for this user's credential (the transport's own, issued a moment after
-    // the join's); its log is written in batches.
-    const allocated = new RegExp(`user <\\d+:${user.id}>: incoming packet ALLOCATE processed, success`);
-    for (let i = 0; i < 50 && !allocated.test(coturn.log()); i += 1) await page.waitForTimeout(200);
-    expect(coturn.log()).toMatch(allocated);
-    await page.context().close();
-  });
+      // ...through a relay candidate of the protocol under test.
+      const pairs = await page.evaluate(() => window.__relay.selected());
+      expect(pairs.length).toBeGreaterThan(0);
+      for (const pair of pairs) {
+        expect(pair.candidateType).toBe('relay');
+        expect(pair.relayProtocol).toBe(transport);
+      }
+      // coturn allocated a relay for this user's credential (the transport's own, issued a moment after
+      // the join's); its log is written in batches.
+      const allocated = new RegExp(`user <\\d+:${user.id}>: incoming packet ALLOCATE processed, success`);
+      for (let i = 0; i < 50 && !allocated.test(coturn.log()); i += 1) await page.waitForTimeout(200);
+      expect(coturn.log()).toMatch(allocated);
+      await page.context().close();
+    },
+  );
 
   it('coturn refuses an expired or forged credential (no relay candidate) and accepts a fresh one', async () => {
     const user = await live.factory.participant(course);
     const page = await participantPage(null);
-    const ack: Ack<RoomJoinResult> = await page.evaluate(([url, token, id]) => window.liveTest.connectAndJoin(url, token, id), [live.url, user.token, course.sessionId] as const);
+    const ack: Ack<RoomJoinResult> = await page.evaluate(
+      ([url, token, id]) => window.liveTest.connectAndJoin(url, token, id),
+      [live.url, user.token, course.sessionId] as const,
+    );
     if (!ack.ok) throw new Error(`join refused: ${ack.error.code}`);
     const fresh = ack.data.iceServers.find((s) => !!s.username)!;
     const udpOnly = (server: IceServer): IceServer[] => [{ ...server, urls: [coturn.urls.udp] }];
@@ -117,10 +126,20 @@ describe('TURN relay (coturn + live-issued credentials, Chromium forced to relay
 
     const { turnRestCredential } = await import('../../../apps/live/src/turn/turn-credentials');
     const expired = turnRestCredential(coturn.secret, user.id, TTL_SECONDS, Date.now() - (TTL_SECONDS + 60) * 1000);
-    expect(await page.evaluate((s) => window.__relay.gather(s), udpOnly({ ...fresh, username: expired.username, credential: expired.credential }))).toEqual([]);
+    expect(
+      await page.evaluate(
+        (s) => window.__relay.gather(s),
+        udpOnly({ ...fresh, username: expired.username, credential: expired.credential }),
+      ),
+    ).toEqual([]);
 
     const forged = turnRestCredential('not-the-coturn-secret-at-all', user.id, TTL_SECONDS, Date.now());
-    expect(await page.evaluate((s) => window.__relay.gather(s), udpOnly({ ...fresh, username: forged.username, credential: forged.credential }))).toEqual([]);
+    expect(
+      await page.evaluate(
+        (s) => window.__relay.gather(s),
+        udpOnly({ ...fresh, username: forged.username, credential: forged.credential }),
+      ),
+    ).toEqual([]);
     await page.context().close();
   });
 });

@@ -42,7 +42,11 @@ describe('web client through TURN only (coturn, real API + live service)', () =>
 
   it('a participant who can only relay sees and hears the trainer', async () => {
     const trainer = await createUser(api.app, 'trainer', { name: 'Pak Joko Pelatih' });
-    const course = await createCourse(api.app, { title: 'Pemasaran Digital UMKM', status: 'ongoing', trainerIds: [trainer.id] });
+    const course = await createCourse(api.app, {
+      title: 'Pemasaran Digital UMKM',
+      status: 'ongoing',
+      trainerIds: [trainer.id],
+    });
     const session = await createSession(api.app, course.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
     const participant = await createUser(api.app, 'participant', { name: 'Rina Wati' });
     await enrolDirect(api.app, course.id, participant.id);
@@ -54,7 +58,11 @@ describe('web client through TURN only (coturn, real API + live service)', () =>
       await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     };
 
-    const hostContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'id-ID', permissions: ['camera', 'microphone'] });
+    const hostContext = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'id-ID',
+      permissions: ['camera', 'microphone'],
+    });
     await hostContext.addInitScript(config);
     const host = await hostContext.newPage();
     await signIn(host, trainer.email);
@@ -63,7 +71,12 @@ describe('web client through TURN only (coturn, real API + live service)', () =>
     await host.getByTestId('enter-room').click();
     await host.locator('.live[data-status="live"]').waitFor();
 
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'id-ID' });
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'id-ID',
+    });
     await context.addInitScript(config);
     await context.addInitScript(forceRelay, 'udp' as RelayTransport);
     const page = await context.newPage();
@@ -73,12 +86,16 @@ describe('web client through TURN only (coturn, real API + live service)', () =>
     await page.locator('.live[data-status="live"]').waitFor();
 
     let inbound: Inbound[] = [];
-    const receiving = () => inbound.some((s) => s.kind === 'video' && s.framesDecoded > 5) && inbound.some((s) => s.kind === 'audio' && s.packetsReceived > 10);
+    const receiving = () =>
+      inbound.some((s) => s.kind === 'video' && s.framesDecoded > 5) &&
+      inbound.some((s) => s.kind === 'audio' && s.packetsReceived > 10);
     for (let i = 0; i < 120 && !receiving(); i += 1) {
       await page.waitForTimeout(250);
       inbound = await page.evaluate(() => window.__relay.inbound());
     }
-    expect(inbound).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'video' }), expect.objectContaining({ kind: 'audio' })]));
+    expect(inbound).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'video' }), expect.objectContaining({ kind: 'audio' })]),
+    );
     expect(receiving()).toBe(true);
     const pairs = await page.evaluate(() => window.__relay.selected());
     expect(pairs.length).toBeGreaterThan(0);

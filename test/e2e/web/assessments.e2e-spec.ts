@@ -83,13 +83,25 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
     const participant = await createUser(api.app, 'participant', { name: 'Ani Suryani' });
     const course = await createCourse(api.app, { trainerIds: [trainer.id], title: 'Pengemasan Produk Pangan' });
     const courseOid = new Types.ObjectId(course.id);
-    await model(api.app, Course.name).updateOne({ _id: courseOid }, { $set: { 'certificate.autoIssue': true, 'certificate.minAttendancePercent': 80 } });
+    await model(api.app, Course.name).updateOne(
+      { _id: courseOid },
+      { $set: { 'certificate.autoIssue': true, 'certificate.minAttendancePercent': 80 } },
+    );
     const startsAt = inDays(2);
-    const session = await model(api.app, CourseSession.name).create({ courseId: courseOid, title: 'Sesi 1', startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3600_000) });
+    const session = await model(api.app, CourseSession.name).create({
+      courseId: courseOid,
+      title: 'Sesi 1',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * 3600_000),
+    });
     await enrolDirect(api.app, course.id, participant.id);
     const bank = await createBank(api, trainer, course.id);
     const { default: request } = await import('supertest');
-    await request(api.url).patch(`/api/courses/${course.id}/assessment-settings`).set(trainer.auth).send({ minPostTestPercent: 70, requireEvaluation: true }).expect(200);
+    await request(api.url)
+      .patch(`/api/courses/${course.id}/assessment-settings`)
+      .set(trainer.auth)
+      .send({ minPostTestPercent: 70, requireEvaluation: true })
+      .expect(200);
 
     // --- Pre-test on the phone, offline in the middle. ---
     const { page: phone, context: phoneContext } = await open(PHONE);
@@ -111,7 +123,9 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
     await phone.getByText('Tidak ada koneksi. Jawaban disimpan di ponsel ini').waitFor();
     await phone.getByTestId('save-state').filter({ hasText: '1 jawaban menunggu dikirim' }).waitFor();
     await shot(phone, shots, '02-offline-answer-kept');
-    const attemptId = (await model<TestAttempt>(api.app, TestAttempt.name).findOne({ courseId: courseOid, userId: new Types.ObjectId(participant.id) }).lean())!._id;
+    const attemptId = (await model<TestAttempt>(api.app, TestAttempt.name)
+      .findOne({ courseId: courseOid, userId: new Types.ObjectId(participant.id) })
+      .lean())!._id;
     expect(await model(api.app, TestAnswer.name).countDocuments({ attemptId })).toBe(1);
 
     await phoneContext.setOffline(false);
@@ -124,7 +138,8 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
     const third = await answer(phone, PRE);
     expect(new Set([first, second, third]).size).toBe(3);
     await phone.getByRole('button', { name: /Sebelumnya/ }).click();
-    for (const option of PRE[second]!) expect(await phone.locator('label.assess-option', { hasText: option }).locator('input').isChecked()).toBe(true);
+    for (const option of PRE[second]!)
+      expect(await phone.locator('label.assess-option', { hasText: option }).locator('input').isChecked()).toBe(true);
     await phone.getByRole('button', { name: /Berikutnya/ }).click();
     await phone.getByTestId('save-state').filter({ hasText: 'Jawaban tersimpan' }).waitFor();
     await phone.getByRole('button', { name: 'Kumpulkan' }).click();
@@ -133,7 +148,10 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
 
     // --- Shortcut: the participant attends the session, which then ends (see the header comment). ---
     const heldFrom = new Date(Date.now() - 3 * 3600_000);
-    await model(api.app, CourseSession.name).updateOne({ _id: session._id }, { $set: { startsAt: heldFrom, endsAt: new Date(heldFrom.getTime() + 2 * 3600_000), status: 'ended' } });
+    await model(api.app, CourseSession.name).updateOne(
+      { _id: session._id },
+      { $set: { startsAt: heldFrom, endsAt: new Date(heldFrom.getTime() + 2 * 3600_000), status: 'ended' } },
+    );
     await model(api.app, AttendanceInterval.name).create({
       sessionId: session._id,
       courseId: courseOid,
@@ -147,7 +165,10 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
     await phone.goto(`${api.url}/#/kelas/${course.id}`);
     await phone.getByTestId('test-card-post').getByRole('link', { name: 'Kerjakan Post-test' }).click();
     for (let i = 0; i < bank.length; i += 1) {
-      await phone.getByTestId('progress').filter({ hasText: `Soal ${i + 1} dari 3` }).waitFor();
+      await phone
+        .getByTestId('progress')
+        .filter({ hasText: `Soal ${i + 1} dari 3` })
+        .waitFor();
       await answer(phone, RIGHT);
       if (i < bank.length - 1) await phone.getByRole('button', { name: /Berikutnya/ }).click();
     }
@@ -157,7 +178,10 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
 
     // --- The certificate waits for the evaluation. ---
     await phone.getByRole('link', { name: 'Kembali ke kelas' }).click();
-    await phone.getByTestId('certificate-requirements').getByText('Isi evaluasi untuk mendapatkan sertifikat.').waitFor();
+    await phone
+      .getByTestId('certificate-requirements')
+      .getByText('Isi evaluasi untuk mendapatkan sertifikat.')
+      .waitFor();
     await shot(phone, shots, '04-certificate-needs-evaluation');
     expect(await noOverflow(phone)).toBe(true);
     expect(await model(api.app, Certificate.name).countDocuments({ courseId: courseOid })).toBe(0);
@@ -166,7 +190,11 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
     const items = phone.locator('fieldset.likert');
     await items.first().waitFor();
     const count = await items.count();
-    for (let i = 0; i < count; i += 1) await items.nth(i).locator('label', { hasText: String((i % 2) + 4) }).click();
+    for (let i = 0; i < count; i += 1)
+      await items
+        .nth(i)
+        .locator('label', { hasText: String((i % 2) + 4) })
+        .click();
     await phone.getByLabel('Saran dan masukan (boleh dikosongkan)').fill('Materi label kemasan sangat membantu.');
     await shot(phone, shots, '05-evaluation');
     expect(await noOverflow(phone)).toBe(true);
@@ -180,8 +208,15 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
       await new Promise((r) => setTimeout(r, 500));
     }
     await phone.goto(`${api.url}/#/sertifikat`);
-    const [download] = await Promise.all([phone.waitForEvent('download'), phone.getByRole('button', { name: 'Unduh PDF' }).click()]);
-    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    const [download] = await Promise.all([
+      phone.waitForEvent('download'),
+      phone.getByRole('button', { name: 'Unduh PDF' }).click(),
+    ]);
+    expect(
+      readFileSync((await download.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     await shot(phone, shots, '06-certificate');
     expect(errors).toEqual([]);
 

@@ -50,15 +50,20 @@ async function poll<T>(what: string, fn: () => Promise<T | null | undefined | fa
     } catch (e) {
       last = e;
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
 const videoFrames = (page: Page) =>
-  page.evaluate(async () => (await (window as unknown as LiveWindow).__balaiLive.videoStats()).filter((s) => s.source === 'camera'));
+  page.evaluate(async () =>
+    (await (window as unknown as LiveWindow).__balaiLive.videoStats()).filter((s) => s.source === 'camera'),
+  );
 const audioPackets = (page: Page) =>
-  page.evaluate(async () => (await (window as unknown as LiveWindow).__balaiLive.audioStats()).reduce((n, s) => n + s.packetsReceived, 0));
+  page.evaluate(async () =>
+    (await (window as unknown as LiveWindow).__balaiLive.audioStats()).reduce((n, s) => n + s.packetsReceived, 0),
+  );
 
 describe('web client: the whole journey (Chromium, real API + live + worker)', () => {
   let api: RunningApp;
@@ -79,9 +84,13 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
       socket.on('error', () => upstream.destroy());
       upstream.on('error', () => socket.destroy());
     });
-    await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(INTERNAL_RELAY_PORT, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) =>
+      relay.once('error', reject).listen(INTERNAL_RELAY_PORT, '127.0.0.1', resolve),
+    );
     worker = new WorkerProcess({});
-    [live, browser] = await Promise.all([startLiveApp(), launchChromium(), worker.start(120_000)]).then(([l, b]) => [l, b] as const);
+    [live, browser] = await Promise.all([startLiveApp(), launchChromium(), worker.start(120_000)]).then(
+      ([l, b]) => [l, b] as const,
+    );
   });
 
   afterAll(async () => {
@@ -138,7 +147,10 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     const sessions = model<CourseSession>(api.app, CourseSession.name);
     const session = await sessions.findOne({ courseId: new Types.ObjectId(courseId) }).lean<CourseSession>();
     const sessionId = String(session!._id);
-    await sessions.updateOne({ _id: session!._id }, { startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 30 * 60_000) });
+    await sessions.updateOne(
+      { _id: session!._id },
+      { startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 30 * 60_000) },
+    );
 
     // --- Participant A registers with an IKM profile on a phone, and enrols. ---
     const a = await open(PHONE);
@@ -198,7 +210,10 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
       await p.getByRole('link', { name: 'Masuk kelas' }).click();
       await p.locator('.live[data-status="live"]').waitFor();
     }
-    for (const [name, p] of [['A', a], ['B', b]] as const) {
+    for (const [name, p] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
       const frames = await poll(`video frames decoded by ${name}`, async () => {
         const stats = await videoFrames(p);
         return stats.find((s) => s.framesDecoded > 0);
@@ -206,7 +221,9 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
       expect(frames.framesDecoded).toBeGreaterThan(0);
       await poll(`audio packets received by ${name}`, async () => (await audioPackets(p)) > 0);
     }
-    console.log(`journey: both participants decoding the trainer's video ${Date.now() - joinedAt} ms after they started joining`);
+    console.log(
+      `journey: both participants decoding the trainer's video ${Date.now() - joinedAt} ms after they started joining`,
+    );
     await a.locator('.stage video').waitFor();
     await shot(a, shots, '05-participant-a-room-phone');
     await shot(b, shots, '06-participant-b-room-laptop');
@@ -241,7 +258,10 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await aRow.getByRole('button', { name: 'Matikan mikrofon' }).click();
     await a.getByTestId('muted-by-host').filter({ hasText: 'Mikrofon Anda dimatikan oleh pelatih.' }).waitFor();
     await a.getByTestId('toggle-mic').filter({ hasText: 'Mikrofon mati' }).waitFor();
-    await host.locator('li[data-peer="Budi Santoso"]').getByRole('button', { name: /Tindakan/ }).click();
+    await host
+      .locator('li[data-peer="Budi Santoso"]')
+      .getByRole('button', { name: /Tindakan/ })
+      .click();
     await host.locator('li[data-peer="Budi Santoso"]').getByRole('button', { name: 'Keluarkan' }).click();
     await b.getByTestId('session-ended').filter({ hasText: 'Anda dikeluarkan dari sesi ini oleh pelatih.' }).waitFor();
     await host.locator('li[data-peer="Budi Santoso"]').waitFor({ state: 'detached' });
@@ -277,7 +297,11 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
       // A closed interval per person (join before leave). Minutes are rounded to 0.1, and on a fast
       // machine B (removed early) can be in the room for under 3 s, so 0.0 minutes is legitimate.
       const closed = (r: (typeof rows)[number]) =>
-        r.connections >= 1 && !!r.firstJoinAt && !!r.lastLeaveAt && Date.parse(r.lastLeaveAt) > Date.parse(r.firstJoinAt) && r.attendedMinutes >= 0;
+        r.connections >= 1 &&
+        !!r.firstJoinAt &&
+        !!r.lastLeaveAt &&
+        Date.parse(r.lastLeaveAt) > Date.parse(r.firstJoinAt) &&
+        r.attendedMinutes >= 0;
       return rows.length === 2 && rows.every(closed) ? rows : null;
     });
     expect(attendance).toHaveLength(2);
@@ -297,7 +321,11 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await adminPage.getByTestId('issue-certificates').click();
     await adminPage.getByTestId('issue-progress').waitFor();
     await adminPage.locator('[data-testid=issue-progress][data-state=done]').waitFor({ timeout: 90_000 });
-    await adminPage.getByTestId('certificates').locator('tr', { hasText: 'Rina Wati' }).getByText('Sertifikat SAH').waitFor({ timeout: 30_000 });
+    await adminPage
+      .getByTestId('certificates')
+      .locator('tr', { hasText: 'Rina Wati' })
+      .getByText('Sertifikat SAH')
+      .waitFor({ timeout: 30_000 });
     await shot(adminPage, shots, '10-admin-certificates-issued');
 
     // --- A sees their attendance for the course. ---
@@ -308,7 +336,10 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     // --- A downloads the certificate and checks it on the public verification page. ---
     await a.goto(`${api.url}/#/sertifikat`);
     await a.getByRole('heading', { name: title }).waitFor();
-    const [download] = await Promise.all([a.waitForEvent('download'), a.getByRole('button', { name: 'Unduh PDF' }).click()]);
+    const [download] = await Promise.all([
+      a.waitForEvent('download'),
+      a.getByRole('button', { name: 'Unduh PDF' }).click(),
+    ]);
     const pdf = readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     await shot(a, shots, '11-certificates-phone');
@@ -324,7 +355,9 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await stranger.goto(`${api.url}/verify/${verificationCode}`);
     await stranger.getByText('✔ Sertifikat SAH').waitFor();
     await stranger.locator('.verify-result dd', { hasText: title }).waitFor();
-    expect(await stranger.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await stranger.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+      0,
+    );
     await shot(stranger, shots, '13-public-verify-link-phone');
   });
 });

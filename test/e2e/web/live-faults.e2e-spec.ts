@@ -60,7 +60,10 @@ class Gate {
 
 type VideoStat = { consumerId: string; peerId: string; source: string; framesDecoded: number };
 const videoStats = (page: Page): Promise<VideoStat[]> =>
-  page.evaluate(async () => (window as unknown as { __balaiLive?: { videoStats(): Promise<VideoStat[]> } }).__balaiLive?.videoStats() ?? []);
+  page.evaluate(
+    async () =>
+      (window as unknown as { __balaiLive?: { videoStats(): Promise<VideoStat[]> } }).__balaiLive?.videoStats() ?? [],
+  );
 
 /** Polls until the page decodes camera frames on a consumer not in `old`; returns when it did. */
 async function decodesNewVideo(page: Page, old: Set<string>, timeoutMs: number): Promise<number> {
@@ -83,12 +86,20 @@ function mediasoupWorkersOfLive(port: number): number[] {
     }
   };
   const pids = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  const liveNode = pids.find((pid) => read(pid, 'cmdline').includes('apps/live/src/main.ts') && read(pid, 'environ').split('\0').includes(`LIVE_PORT=${port}`));
+  const liveNode = pids.find(
+    (pid) =>
+      read(pid, 'cmdline').includes('apps/live/src/main.ts') &&
+      read(pid, 'environ').split('\0').includes(`LIVE_PORT=${port}`),
+  );
   if (!liveNode) return [];
   return pids
     .filter((pid) => {
       const stat = read(pid, 'stat');
-      return stat && stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === liveNode && read(pid, 'cmdline').includes('mediasoup-worker');
+      return (
+        stat &&
+        stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === liveNode &&
+        read(pid, 'cmdline').includes('mediasoup-worker')
+      );
     })
     .map(Number);
 }
@@ -120,7 +131,11 @@ describe('web client through live faults (Chromium, real API + live process + me
   /** A course in session now, its trainer live with camera and microphone, and a participant in the room on a phone. */
   async function classInSession() {
     const trainer = await createUser(api.app, 'trainer', { name: 'Pak Joko Pelatih' });
-    const course = await createCourse(api.app, { title: 'Pemasaran Digital UMKM', status: 'ongoing', trainerIds: [trainer.id] });
+    const course = await createCourse(api.app, {
+      title: 'Pemasaran Digital UMKM',
+      status: 'ongoing',
+      trainerIds: [trainer.id],
+    });
     const session = await createSession(api.app, course.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
     const participant = await createUser(api.app, 'participant', { name: 'Sari Lestari' });
     await enrolDirect(api.app, course.id, participant.id);
@@ -150,7 +165,14 @@ describe('web client through live faults (Chromium, real API + live process + me
     await phone.getByRole('link', { name: 'Masuk kelas' }).click();
     await phone.locator('.live[data-status="live"]').waitFor();
     await decodesNewVideo(phone, new Set(), 20_000);
-    return { trainer, participant, session, host, phone, close: () => Promise.all([hostContext.close(), phoneContext.close()]) };
+    return {
+      trainer,
+      participant,
+      session,
+      host,
+      phone,
+      close: () => Promise.all([hostContext.close(), phoneContext.close()]),
+    };
   }
 
   it('a killed mediasoup worker: the trainer re-publishes by itself, no moderation message, the participant decodes again within 2 s', async () => {
@@ -164,11 +186,19 @@ describe('web client through live faults (Chromium, real API + live process + me
     process.kill(workerPid!, 'SIGKILL');
     const decodedAt = await decodesNewVideo(c.phone, before, 20_000);
     const recoveryMs = decodedAt - killedAt;
-    process.stdout.write(`worker SIGKILL: participant decoding the re-published camera ${recoveryMs} ms after the kill\n`);
+    process.stdout.write(
+      `worker SIGKILL: participant decoding the re-published camera ${recoveryMs} ms after the kill\n`,
+    );
     expect(recoveryMs).toBeLessThan(WORKER_RECOVERY_MS);
     // The trainer kept camera and microphone on, by itself, and was never told they were muted.
-    await c.host.locator('[data-testid="toggle-mic"][data-sending="true"]').filter({ hasText: 'Mikrofon menyala' }).waitFor({ timeout: 5000 });
-    await c.host.locator('[data-testid="toggle-cam"][data-sending="true"]').filter({ hasText: 'Kamera menyala' }).waitFor({ timeout: 5000 });
+    await c.host
+      .locator('[data-testid="toggle-mic"][data-sending="true"]')
+      .filter({ hasText: 'Mikrofon menyala' })
+      .waitFor({ timeout: 5000 });
+    await c.host
+      .locator('[data-testid="toggle-cam"][data-sending="true"]')
+      .filter({ hasText: 'Kamera menyala' })
+      .waitFor({ timeout: 5000 });
     expect(await c.host.evaluate(() => (window as unknown as { __mutedShown: boolean }).__mutedShown)).toBe(false);
     expect(await c.phone.getByTestId('media-problem').count()).toBe(0);
     await c.close();
@@ -181,7 +211,10 @@ describe('web client through live faults (Chromium, real API + live process + me
     await c.phone.locator('.live[data-status="reconnecting"]').waitFor({ timeout: 15_000 });
     await c.phone.locator('[data-testid="quality"][data-quality="offline"]').waitFor();
     await c.host.locator('.live[data-status="reconnecting"]').waitFor({ timeout: 15_000 });
-    await c.host.locator('[data-testid="toggle-cam"][data-sending="false"]').filter({ hasText: 'Kamera: menunggu koneksi' }).waitFor();
+    await c.host
+      .locator('[data-testid="toggle-cam"][data-sending="false"]')
+      .filter({ hasText: 'Kamera: menunggu koneksi' })
+      .waitFor();
     expect(await c.host.getByText('Kamera menyala').count()).toBe(0);
     expect(await c.phone.getByTestId('quality').filter({ hasText: 'Baik' }).count()).toBe(0);
     // The API still answers, so the phone says the class server is down, not the participant's internet.
@@ -196,7 +229,9 @@ describe('web client through live faults (Chromium, real API + live process + me
     const restartedAt = Date.now();
     const decodedAt = await decodesNewVideo(c.phone, before, 30_000);
     const backMs = decodedAt - restartedAt;
-    process.stdout.write(`live SIGKILL + restart: participant decoding again ${backMs} ms after the new process listened\n`);
+    process.stdout.write(
+      `live SIGKILL + restart: participant decoding again ${backMs} ms after the new process listened\n`,
+    );
     expect(backMs).toBeLessThan(RESTART_RECOVERY_MS);
     await c.phone.locator('.live[data-status="live"]').waitFor();
     await c.host.locator('[data-testid="toggle-cam"][data-sending="true"]').waitFor({ timeout: 10_000 });
@@ -215,7 +250,9 @@ describe('web client through live faults (Chromium, real API + live process + me
     await live.start();
     const restartedAt = Date.now();
     const backMs = (await decodesNewVideo(c.phone, before, 30_000)) - restartedAt;
-    process.stdout.write(`live SIGTERM + restart: participant decoding again ${backMs} ms after the new process listened\n`);
+    process.stdout.write(
+      `live SIGTERM + restart: participant decoding again ${backMs} ms after the new process listened\n`,
+    );
     expect(backMs).toBeLessThan(RESTART_RECOVERY_MS);
     await c.close();
   });

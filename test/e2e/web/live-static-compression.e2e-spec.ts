@@ -31,7 +31,9 @@ describe('web client static files: precompressed and cached', () => {
   });
 
   const get = (path: string, encoding?: string) =>
-    fetch(`${api.url}${path}`, { headers: { ...(encoding !== undefined ? { 'Accept-Encoding': encoding } : {}), Accept: '*/*' } });
+    fetch(`${api.url}${path}`, {
+      headers: { ...(encoding !== undefined ? { 'Accept-Encoding': encoding } : {}), Accept: '*/*' },
+    });
 
   it('sends the room code as brotli to a browser that accepts it, immutable for a year', async () => {
     const res = await get(`/assets/${roomChunk}`, 'gzip, deflate, br');
@@ -45,7 +47,9 @@ describe('web client static files: precompressed and cached', () => {
     expect(body.equals(readFileSync(join(DIST, 'assets', roomChunk)))).toBe(true); // undici decoded the brotli
     const compressed = readFileSync(join(DIST, 'assets', `${roomChunk}.br`));
     expect(brotliDecompressSync(compressed).equals(body)).toBe(true);
-    process.stdout.write(`room chunk: ${body.length} bytes, brotli ${compressed.length} bytes (${Math.round((100 * compressed.length) / body.length)}%)\n`);
+    process.stdout.write(
+      `room chunk: ${body.length} bytes, brotli ${compressed.length} bytes (${Math.round((100 * compressed.length) / body.length)}%)\n`,
+    );
   });
 
   it('falls back to gzip, and to the plain file when the browser accepts no encoding', async () => {
@@ -53,7 +57,11 @@ describe('web client static files: precompressed and cached', () => {
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     expect(gz.headers.get('vary')).toMatch(/Accept-Encoding/i);
     await gz.arrayBuffer();
-    expect(gunzipSync(readFileSync(join(DIST, 'assets', `${roomChunk}.gz`))).equals(readFileSync(join(DIST, 'assets', roomChunk)))).toBe(true);
+    expect(
+      gunzipSync(readFileSync(join(DIST, 'assets', `${roomChunk}.gz`))).equals(
+        readFileSync(join(DIST, 'assets', roomChunk)),
+      ),
+    ).toBe(true);
 
     const plain = await get(`/assets/${roomChunk}`, 'identity');
     expect(plain.headers.get('content-encoding')).toBeNull();

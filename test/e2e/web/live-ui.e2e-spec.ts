@@ -36,8 +36,14 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
   async function courseWithSession(startsInMinutes: number) {
     const trainer = await createUser(api.app, 'trainer', { name: 'Pak Joko Pelatih' });
-    const course = await createCourse(api.app, { title: 'Manajemen Keuangan UMKM', status: 'ongoing', trainerIds: [trainer.id] });
-    const session = await createSession(api.app, course.id, new Date(Date.now() + startsInMinutes * 60_000), 120, [trainer.id]);
+    const course = await createCourse(api.app, {
+      title: 'Manajemen Keuangan UMKM',
+      status: 'ongoing',
+      trainerIds: [trainer.id],
+    });
+    const session = await createSession(api.app, course.id, new Date(Date.now() + startsInMinutes * 60_000), 120, [
+      trainer.id,
+    ]);
     const participant = await createUser(api.app, 'participant', { name: 'Rina Wati' });
     await enrolDirect(api.app, course.id, participant.id);
     return { trainer, course, session, participant };
@@ -61,7 +67,10 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
     // Going straight to the room anyway: the live service refuses and the UI explains.
     await page.goto(`${api.url}/#/sesi/${session.id}`);
-    await page.getByTestId('join-error').filter({ hasText: /Sesi belum dimulai\. Anda bisa masuk mulai .* WIB\./ }).waitFor();
+    await page
+      .getByTestId('join-error')
+      .filter({ hasText: /Sesi belum dimulai\. Anda bisa masuk mulai .* WIB\./ })
+      .waitFor();
     await shot(page, shots, '02-session-not-started');
     await page.context().close();
   });
@@ -70,13 +79,20 @@ describe('web client: live room messages (Chromium, real API + live service)', (
     const { trainer, session } = await courseWithSession(-5);
     const context = await newContext(browser, { liveUrl: live.url });
     await context.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });
     const page = await context.newPage();
     await signIn(page, api.url, trainer.email);
     await page.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
     await page.goto(`${api.url}/#/sesi/${session.id}`);
-    await page.getByRole('alert').filter({ hasText: 'Izin kamera/mikrofon ditolak. Buka pengaturan browser, izinkan kamera dan mikrofon untuk situs ini, lalu muat ulang halaman.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({
+        hasText:
+          'Izin kamera/mikrofon ditolak. Buka pengaturan browser, izinkan kamera dan mikrofon untuk situs ini, lalu muat ulang halaman.',
+      })
+      .waitFor();
     await shot(page, shots, '03-camera-denied');
     await page.getByRole('button', { name: 'Masuk tanpa kamera' }).click();
     await page.locator('.live[data-status="live"]').waitFor();
@@ -96,7 +112,20 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
     // Drop the transport under socket.io (what a lost mobile link looks like to the client).
     await page.evaluate(() => {
-      const client = (window as unknown as { __balaiLive: { socket: { io: { reconnectionDelay(n: number): void; reconnectionDelayMax(n: number): void; randomizationFactor(n: number): void; engine: { close(): void } } } } }).__balaiLive;
+      const client = (
+        window as unknown as {
+          __balaiLive: {
+            socket: {
+              io: {
+                reconnectionDelay(n: number): void;
+                reconnectionDelayMax(n: number): void;
+                randomizationFactor(n: number): void;
+                engine: { close(): void };
+              };
+            };
+          };
+        }
+      ).__balaiLive;
       const manager = client.socket.io;
       manager.reconnectionDelay(2500);
       manager.reconnectionDelayMax(2500);
@@ -128,10 +157,20 @@ describe('web client: live room messages (Chromium, real API + live service)', (
     type Stats = { video: number; audio: number };
     const stats = (): Promise<Stats> =>
       page.evaluate(async () => {
-        const c = (window as unknown as { __balaiLive: { videoStats(): Promise<Array<{ framesDecoded: number }>>; audioStats(): Promise<Array<{ packetsReceived: number }>> } }).__balaiLive;
+        const c = (
+          window as unknown as {
+            __balaiLive: {
+              videoStats(): Promise<Array<{ framesDecoded: number }>>;
+              audioStats(): Promise<Array<{ packetsReceived: number }>>;
+            };
+          }
+        ).__balaiLive;
         const v = await c.videoStats();
         const a = await c.audioStats();
-        return { video: v.reduce((n, x) => n + x.framesDecoded, 0), audio: a.reduce((n, x) => n + x.packetsReceived, 0) };
+        return {
+          video: v.reduce((n, x) => n + x.framesDecoded, 0),
+          audio: a.reduce((n, x) => n + x.packetsReceived, 0),
+        };
       });
     const until = async (what: string, ok: (s: Stats) => boolean) => {
       const started = Date.now();
@@ -147,7 +186,10 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
     // The client reports a poor link (~100 kbit/s down); the live service answers with its audio-only suggestion.
     await page.evaluate(() =>
-      (window as unknown as { __balaiLive: { request(e: string, p: unknown): Promise<unknown> } }).__balaiLive.request('media:report-network', { quality: 'poor', availableBitrate: 100_000 }),
+      (window as unknown as { __balaiLive: { request(e: string, p: unknown): Promise<unknown> } }).__balaiLive.request(
+        'media:report-network',
+        { quality: 'poor', availableBitrate: 100_000 },
+      ),
     );
     await page.getByTestId('audio-only-offer').filter({ hasText: 'Koneksi Anda lemah.' }).waitFor();
     await shot(page, shots, '06-audio-only-offer-phone');
@@ -188,7 +230,13 @@ describe('web client: live room messages (Chromium, real API + live service)', (
     await page.locator('.stage .stage-label', { hasText: 'Pak Joko Pelatih · Bagikan layar' }).waitFor();
     const frames = async () =>
       page.evaluate(async () =>
-        (await (window as unknown as { __balaiLive: { videoStats(): Promise<Array<{ source: string; framesDecoded: number }>> } }).__balaiLive.videoStats())
+        (
+          await (
+            window as unknown as {
+              __balaiLive: { videoStats(): Promise<Array<{ source: string; framesDecoded: number }>> };
+            }
+          ).__balaiLive.videoStats()
+        )
           .filter((v) => v.source === 'screen')
           .reduce((n, v) => n + v.framesDecoded, 0),
       );

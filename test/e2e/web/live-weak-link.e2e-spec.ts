@@ -42,10 +42,18 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
 }
 
 const rect = (page: Page, selector: string) =>
-  page.locator(selector).first().evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) };
-  });
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return {
+        top: Math.round(r.top),
+        bottom: Math.round(r.bottom),
+        left: Math.round(r.left),
+        right: Math.round(r.right),
+      };
+    });
 const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe('web client on a weak link and with failing media (Chromium at 360 px, real API + live service)', () => {
@@ -74,21 +82,31 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
 
   async function course() {
     const trainer = await createUser(api.app, 'trainer', { name: 'Bu Ratna Pelatih' });
-    const c = await createCourse(api.app, { title: 'Pengemasan Produk Pangan untuk Ekspor', status: 'ongoing', trainerIds: [trainer.id] });
+    const c = await createCourse(api.app, {
+      title: 'Pengemasan Produk Pangan untuk Ekspor',
+      status: 'ongoing',
+      trainerIds: [trainer.id],
+    });
     const session = await createSession(api.app, c.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
     const participant = await createUser(api.app, 'participant', { name: 'Dewi Anggraini' });
     await enrolDirect(api.app, c.id, participant.id);
     return { trainer, session, participant };
   }
 
-  async function page(options: { viewport?: { width: number; height: number }; init?: () => void } = {}): Promise<Page> {
+  async function page(
+    options: { viewport?: { width: number; height: number }; init?: () => void } = {},
+  ): Promise<Page> {
     const context = await newContext(browser, { viewport: options.viewport, liveUrl: live.url });
     contexts.push(context);
     if (options.init) await context.addInitScript(options.init);
     return context.newPage();
   }
 
-  async function trainerLive(trainer: { email: string }, sessionId: string, viewport?: { width: number; height: number }): Promise<Page> {
+  async function trainerLive(
+    trainer: { email: string },
+    sessionId: string,
+    viewport?: { width: number; height: number },
+  ): Promise<Page> {
     const host = await page({ viewport });
     host.on('dialog', (d) => void d.accept());
     await signIn(host, api.url, trainer.email);
@@ -118,7 +136,12 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
     });
     await signIn(phone, api.url, participant.email);
     await phone.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await until('room code prefetched on Kelas saya', async () => roomCode.length, (n) => n > 0, 10_000);
+    await until(
+      'room code prefetched on Kelas saya',
+      async () => roomCode.length,
+      (n) => n > 0,
+      10_000,
+    );
     const fetchedBeforeClick = roomCode.length;
 
     // Record every state of the quality indicator from the first render of the room.
@@ -128,17 +151,30 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
       new MutationObserver(() => {
         const q = document.querySelector('[data-testid="quality"]')?.getAttribute('data-quality');
         if (q && seen[seen.length - 1] !== q) seen.push(q);
-      }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-quality'] });
+      }).observe(document.body, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['data-quality'],
+      });
     });
     await phone.getByRole('link', { name: 'Masuk kelas' }).click();
     await phone.locator('.live[data-status="live"]').waitFor();
     expect(fetchedBeforeClick).toBeGreaterThan(0);
-    await until('video decoded', () => frames(phone), (n) => n > 0);
-    await phone.locator('[data-testid="quality"]:not([data-quality="measuring"]):not([data-quality="offline"])').waitFor({ timeout: 20_000 });
+    await until(
+      'video decoded',
+      () => frames(phone),
+      (n) => n > 0,
+    );
+    await phone
+      .locator('[data-testid="quality"]:not([data-quality="measuring"]):not([data-quality="offline"])')
+      .waitFor({ timeout: 20_000 });
     const seen = await phone.evaluate(() => (window as unknown as { __qualitySeen: string[] }).__qualitySeen);
     // Never "Baik" before a measurement: offline (connecting) and/or measuring come first.
     expect(seen.indexOf('measuring')).toBeGreaterThanOrEqual(0);
-    expect(seen.indexOf('measuring')).toBeLessThan(seen.findIndex((q) => q === 'good' || q === 'fair' || q === 'poor' || q === 'bad'));
+    expect(seen.indexOf('measuring')).toBeLessThan(
+      seen.findIndex((q) => q === 'good' || q === 'fair' || q === 'poor' || q === 'bad'),
+    );
 
     const report = await until(
       'receiver measurements reported',
@@ -146,7 +182,12 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
       (r) => !!r && Number(r.framesPerSecond) > 0,
     );
     expect(report).toEqual(
-      expect.objectContaining({ quality: expect.any(String), lossPercent: expect.any(Number), jitterMs: expect.any(Number), freezesPerMinute: expect.any(Number) }),
+      expect.objectContaining({
+        quality: expect.any(String),
+        lossPercent: expect.any(Number),
+        jitterMs: expect.any(Number),
+        freezesPerMinute: expect.any(Number),
+      }),
     );
     process.stdout.write(`receiver report on loopback: ${JSON.stringify(report)}\n`);
   });
@@ -155,13 +196,19 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
     const { trainer, session, participant } = await course();
     await trainerLive(trainer, session.id);
     const phone = await participantIn(participant, session.id);
-    await until('video decoded', () => frames(phone), (n) => n > 0);
+    await until(
+      'video decoded',
+      () => frames(phone),
+      (n) => n > 0,
+    );
     await phone.locator('.stage video').waitFor();
     const stageBefore = await rect(phone, '.stage');
     const controlsBefore = await rect(phone, '.controls');
 
     await until('hooks', () => hooks(phone), Boolean);
-    await phone.evaluate(() => (window as unknown as { __balaiLive: LiveHooks }).__balaiLive.state.set((s) => ({ ...s, offerAudioOnly: true })));
+    await phone.evaluate(() =>
+      (window as unknown as { __balaiLive: LiveHooks }).__balaiLive.state.set((s) => ({ ...s, offerAudioOnly: true })),
+    );
     const offer = phone.getByTestId('audio-only-offer');
     await offer.waitFor();
     expect(await rect(phone, '.stage')).toEqual(stageBefore);
@@ -187,7 +234,9 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
     await host.getByRole('tab', { name: /Peserta/ }).click();
     const row = host.locator('li[data-peer="Dewi Anggraini"]');
     await row.waitFor();
-    const rowHeight = (await rect(host, 'li[data-peer="Dewi Anggraini"]')).bottom - (await rect(host, 'li[data-peer="Dewi Anggraini"]')).top;
+    const rowHeight =
+      (await rect(host, 'li[data-peer="Dewi Anggraini"]')).bottom -
+      (await rect(host, 'li[data-peer="Dewi Anggraini"]')).top;
     expect(rowHeight).toBeLessThan(60); // one line: name and the menu button
     await shot(host, shots, '03-people-menu-closed-360');
     await row.getByRole('button', { name: /Tindakan/ }).click();
@@ -221,19 +270,31 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
     const phone = await participantIn(participant, session.id, () => {
       const w = window as unknown as { __blockIce: boolean };
       w.__blockIce = true;
-      const original = RTCPeerConnection.prototype.setRemoteDescription as (this: RTCPeerConnection, d: RTCSessionDescriptionInit) => Promise<void>;
-      RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, desc: RTCSessionDescriptionInit) {
+      const original = RTCPeerConnection.prototype.setRemoteDescription as (
+        this: RTCPeerConnection,
+        d: RTCSessionDescriptionInit,
+      ) => Promise<void>;
+      RTCPeerConnection.prototype.setRemoteDescription = function (
+        this: RTCPeerConnection,
+        desc: RTCSessionDescriptionInit,
+      ) {
         if (w.__blockIce && desc?.sdp) desc = { type: desc.type, sdp: desc.sdp.replace(/^a=candidate:.*\r\n/gm, '') };
         return original.call(this, desc);
       } as typeof RTCPeerConnection.prototype.setRemoteDescription;
     });
     const problem = phone.locator('[data-testid="media-problem"][data-problem="ice-failed"]');
-    await problem.filter({ hasText: 'Video dan suara tidak bisa tersambung dari jaringan ini' }).waitFor({ timeout: 20_000 });
+    await problem
+      .filter({ hasText: 'Video dan suara tidak bisa tersambung dari jaringan ini' })
+      .waitFor({ timeout: 20_000 });
     expect(await frames(phone)).toBe(0);
     await shot(phone, shots, '06-ice-failed-360');
     await phone.evaluate(() => ((window as unknown as { __blockIce: boolean }).__blockIce = false));
     await phone.getByTestId('retry-media').click();
-    await until('video after the retry', () => frames(phone), (n) => n > 0);
+    await until(
+      'video after the retry',
+      () => frames(phone),
+      (n) => n > 0,
+    );
     await problem.waitFor({ state: 'detached' });
   });
 

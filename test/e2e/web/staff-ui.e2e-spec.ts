@@ -44,7 +44,11 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     await page.getByRole('heading', { name: 'Sesi' }).waitFor();
     await page.getByRole('button', { name: 'Mulai sesi' }).waitFor(); // closed until 30 min before the start
     expect(await page.getByRole('button', { name: 'Mulai sesi' }).isDisabled()).toBe(true);
-    await page.getByLabel('Berkas materi').setInputFiles({ name: 'modul-kemasan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') });
+    await page.getByLabel('Berkas materi').setInputFiles({
+      name: 'modul-kemasan.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
     await page.getByRole('button', { name: 'Unggah materi' }).click();
     await page.getByText('Materi berhasil diunggah.').waitFor();
     await page.getByText('modul-kemasan.pdf').waitFor();
@@ -57,7 +61,10 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     await signIn(p, api.url, participant.email);
     await p.getByRole('link', { name: 'Desain Kemasan Produk' }).click();
     await p.getByText('modul-kemasan.pdf').waitFor();
-    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Unduh' }).click()]);
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      p.getByRole('button', { name: 'Unduh' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('modul-kemasan.pdf');
     await shot(p, shots, '02-participant-course-materials-phone');
     await phone.close();
@@ -67,10 +74,17 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     const admin = await createUser(api.app, 'admin');
     const course = await createCourse(api.app, { title: 'Kelas Kecil Ekspor', capacity: 1 });
     await createSession(api.app, course.id, inDays(1, 3));
-    const seated = await createUser(api.app, 'participant', { name: 'Agus Seated', sector: 'craft', kecamatan: 'Setu' });
+    const seated = await createUser(api.app, 'participant', {
+      name: 'Agus Seated',
+      sector: 'craft',
+      kecamatan: 'Setu',
+    });
     await enrolDirect(api.app, course.id, seated.id);
     const waiting = await createUser(api.app, 'participant', { name: 'Wulan Menunggu' });
-    const res = await fetch(`${api.url}/api/courses/${course.id}/enrollments`, { method: 'POST', headers: waiting.auth });
+    const res = await fetch(`${api.url}/api/courses/${course.id}/enrollments`, {
+      method: 'POST',
+      headers: waiting.auth,
+    });
     expect(res.status).toBeLessThan(300);
 
     const context = await newContext(browser, { viewport: LAPTOP });
@@ -101,7 +115,10 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     await page.getByRole('cell', { name: 'Kerajinan' }).waitFor();
     await page.getByRole('cell', { name: 'Setu' }).waitFor();
     await shot(page, shots, '05-admin-reports');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV' }).first().click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Unduh CSV' }).first().click(),
+    ]);
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
     expect(errors).toEqual([]);
     await context.close();

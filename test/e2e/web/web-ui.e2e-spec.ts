@@ -137,7 +137,11 @@ describe('web client: public pages, registration, sign-in (Chromium)', () => {
       localStorage.setItem('balai.refreshToken', tokens.refreshToken);
       return (await fetch('/api/me', { headers: { Authorization: `Bearer ${tokens.accessToken}` } })).json();
     });
-    expect(me).toMatchObject({ email, role: 'participant', ikm: { nib: '1234567890123', sector: 'textile_garment', kecamatan: 'Tambun Selatan', whatsapp: '+6281234567890' } });
+    expect(me).toMatchObject({
+      email,
+      role: 'participant',
+      ikm: { nib: '1234567890123', sector: 'textile_garment', kecamatan: 'Tambun Selatan', whatsapp: '+6281234567890' },
+    });
 
     // Sign out from the phone menu.
     await page.getByRole('button', { name: 'Menu' }).click();
@@ -152,7 +156,10 @@ describe('web client: public pages, registration, sign-in (Chromium)', () => {
     const context = await newContext(browser, { viewport: PHONE });
     const page = await context.newPage();
     await signIn(page, api.url, user.email, 'SalahSandi99');
-    await page.getByRole('alert').filter({ hasText: 'Email atau kata sandi salah. Periksa kembali lalu coba lagi.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Email atau kata sandi salah. Periksa kembali lalu coba lagi.' })
+      .waitFor();
     await shot(page, shots, '07-wrong-password-phone');
     await page.getByLabel('Kata sandi', { exact: true }).fill('Rahasia123');
     await page.getByRole('button', { name: 'Masuk', exact: true }).click();

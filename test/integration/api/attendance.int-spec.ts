@@ -49,7 +49,11 @@ describe('attendance API', () => {
     const { session, start, p } = await setup();
     await post(event('join', session.id, p.id, start), null).expect(401);
     await post(event('join', session.id, p.id, start), 'wrong-token-wrong-token').expect(401);
-    await request(sut.url).post(ATTENDANCE_EVENTS_PATH).set(admin.auth).send(event('join', session.id, p.id, start)).expect(401);
+    await request(sut.url)
+      .post(ATTENDANCE_EVENTS_PATH)
+      .set(admin.auth)
+      .send(event('join', session.id, p.id, start))
+      .expect(401);
   });
 
   it('is idempotent by eventId, merges reconnections, and counts minutes inside the schedule', async () => {
@@ -90,7 +94,10 @@ describe('attendance API', () => {
     expect((await post(leave).expect(200)).body.result).toBe('duplicate');
     await post(event('join', session.id, p.id, at(start, 10))).expect(200);
     const view = await request(sut.url).get(`/api/sessions/${session.id}/attendance`).set(admin.auth).expect(200);
-    expect(view.body.rows.find((r: { userId: string }) => r.userId === p.id)).toMatchObject({ attendedMinutes: 20, connections: 1 });
+    expect(view.body.rows.find((r: { userId: string }) => r.userId === p.id)).toMatchObject({
+      attendedMinutes: 20,
+      connections: 1,
+    });
   });
 
   it('concurrent retries of the same join store one interval', async () => {

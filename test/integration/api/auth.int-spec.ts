@@ -21,7 +21,11 @@ describe('auth API', () => {
     const res = await register(newParticipant('ani@example.com')).expect(201);
     expect(res.body.accessToken).toEqual(expect.any(String));
     expect(res.body.refreshToken).toEqual(expect.any(String));
-    expect(res.body.user).toMatchObject({ role: 'participant', email: 'ani@example.com', ikm: { whatsapp: '+6281234567890' } });
+    expect(res.body.user).toMatchObject({
+      role: 'participant',
+      email: 'ani@example.com',
+      ikm: { whatsapp: '+6281234567890' },
+    });
     expect(res.body.user.passwordHash).toBeUndefined();
     const me = await request(sut.url).get('/api/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
     expect(me.body.ikm.nib).toBe('1234567890123');
@@ -35,7 +39,9 @@ describe('auth API', () => {
     expect(res.body.error).toBe('VALIDATION_FAILED');
     expect(res.body.message).toBe('Data yang diisi belum benar.');
     expect(res.body.details['ikm.nib'][0]).toContain('NIB harus 13 digit');
-    expect(Object.keys(res.body.details)).toEqual(expect.arrayContaining(['ikm.sector', 'ikm.kecamatan', 'ikm.whatsapp']));
+    expect(Object.keys(res.body.details)).toEqual(
+      expect.arrayContaining(['ikm.sector', 'ikm.kecamatan', 'ikm.whatsapp']),
+    );
   });
 
   it('answers in English when asked', async () => {
@@ -55,16 +61,24 @@ describe('auth API', () => {
   });
 
   it('rejects malformed JSON and oversized bodies with 4xx', async () => {
-    await request(sut.url).post('/api/auth/register').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    await request(sut.url)
+      .post('/api/auth/register')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
     const res = await register({ ...newParticipant('big@example.com'), name: 'x'.repeat(200_000) }).expect(413);
     expect(res.body.statusCode).toBe(413);
   });
 
   it('logs in, refreshes with rotation, and a reused refresh token revokes the family', async () => {
     const user = await createUser(sut.app, 'trainer');
-    const login = await request(sut.url).post('/api/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
+    const login = await request(sut.url)
+      .post('/api/auth/login')
+      .send({ email: user.email, password: TEST_PASSWORD })
+      .expect(200);
     const first = login.body.refreshToken as string;
-    const second = (await request(sut.url).post('/api/auth/refresh').send({ refreshToken: first }).expect(200)).body.refreshToken as string;
+    const second = (await request(sut.url).post('/api/auth/refresh').send({ refreshToken: first }).expect(200)).body
+      .refreshToken as string;
     expect(second).not.toBe(first);
     const reuse = await request(sut.url).post('/api/auth/refresh').send({ refreshToken: first }).expect(401);
     expect(reuse.body.error).toBe('INVALID_REFRESH_TOKEN');
@@ -74,16 +88,25 @@ describe('auth API', () => {
 
   it('logout revokes the refresh token', async () => {
     const user = await createUser(sut.app, 'participant');
-    const login = await request(sut.url).post('/api/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
+    const login = await request(sut.url)
+      .post('/api/auth/login')
+      .send({ email: user.email, password: TEST_PASSWORD })
+      .expect(200);
     await request(sut.url).post('/api/auth/logout').send({ refreshToken: login.body.refreshToken }).expect(204);
     await request(sut.url).post('/api/auth/refresh').send({ refreshToken: login.body.refreshToken }).expect(401);
   });
 
   it('rejects a wrong password and forged refresh tokens with 401', async () => {
     const user = await createUser(sut.app, 'participant');
-    const res = await request(sut.url).post('/api/auth/login').send({ email: user.email, password: 'wrong-pass1' }).expect(401);
+    const res = await request(sut.url)
+      .post('/api/auth/login')
+      .send({ email: user.email, password: 'wrong-pass1' })
+      .expect(401);
     expect(res.body.error).toBe('INVALID_CREDENTIALS');
-    await request(sut.url).post('/api/auth/refresh').send({ refreshToken: '000000000000000000000000.forged-secret' }).expect(401);
+    await request(sut.url)
+      .post('/api/auth/refresh')
+      .send({ refreshToken: '000000000000000000000000.forged-secret' })
+      .expect(401);
     await request(sut.url).post('/api/auth/refresh').send({ refreshToken: 12345 }).expect(400);
   });
 
@@ -111,8 +134,14 @@ describe('auth API', () => {
     const job = jobs.find((j) => j.name === NOTIFICATION_JOBS.passwordReset && j.data.userId === user.id);
     expect(job).toBeDefined();
     const token = new URL(job!.data.resetUrl as string).searchParams.get('token')!;
-    await request(sut.url).post('/api/auth/password-reset/confirm').send({ token, newPassword: 'BaruSekali9' }).expect(204);
-    await request(sut.url).post('/api/auth/password-reset/confirm').send({ token, newPassword: 'BaruSekali9' }).expect(400);
+    await request(sut.url)
+      .post('/api/auth/password-reset/confirm')
+      .send({ token, newPassword: 'BaruSekali9' })
+      .expect(204);
+    await request(sut.url)
+      .post('/api/auth/password-reset/confirm')
+      .send({ token, newPassword: 'BaruSekali9' })
+      .expect(400);
     await request(sut.url).post('/api/auth/login').send({ email: user.email, password: 'BaruSekali9' }).expect(200);
   });
 
@@ -127,7 +156,11 @@ describe('auth API', () => {
       await request(sut.url).post('/api/users').set(participant.auth).send(body).expect(403);
       const res = await request(sut.url).post('/api/users').set(admin.auth).send(body).expect(201);
       expect(res.body.role).toBe('trainer');
-      await request(sut.url).post('/api/users').set(admin.auth).send({ ...body, email: 'x@test.local', role: 'participant' }).expect(400);
+      await request(sut.url)
+        .post('/api/users')
+        .set(admin.auth)
+        .send({ ...body, email: 'x@test.local', role: 'participant' })
+        .expect(400);
     });
 
     it('a participant reads only their own profile; admins read anyone', async () => {

@@ -42,8 +42,14 @@ describe('database unreachable', () => {
       ['GET /api/courses/:id', () => request(sut.url).get(`/api/courses/${courseId}`).set(admin.auth)],
       ['GET /api/users', () => request(sut.url).get('/api/users?q=x').set(admin.auth)],
       ['PATCH /api/me', () => request(sut.url).patch('/api/me').set(participant.auth).send({ locale: 'en' })],
-      ['POST /api/courses/:id/enrollments', () => request(sut.url).post(`/api/courses/${courseId}/enrollments`).set(participant.auth)],
-      ['POST /api/auth/login', () => request(sut.url).post('/api/auth/login').send({ email: admin.email, password: 'Rahasia123' })],
+      [
+        'POST /api/courses/:id/enrollments',
+        () => request(sut.url).post(`/api/courses/${courseId}/enrollments`).set(participant.auth),
+      ],
+      [
+        'POST /api/auth/login',
+        () => request(sut.url).post('/api/auth/login').send({ email: admin.email, password: 'Rahasia123' }),
+      ],
     ];
     const timings: Record<string, number> = {};
     for (const [what, send] of probes) {
@@ -53,7 +59,12 @@ describe('database unreachable', () => {
       expect([what, res.status]).toEqual([what, 503]);
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.body).toMatchObject({ statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: expect.any(String), errorId: expect.any(String) });
+      expect(res.body).toMatchObject({
+        statusCode: 503,
+        error: 'SERVICE_UNAVAILABLE',
+        message: expect.any(String),
+        errorId: expect.any(String),
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/Mongo|ECONNREFUSED|127\.0\.0\.1|selection/i);
     }
     process.stdout.write(`[database down] time to 503 per request (ms): ${JSON.stringify(timings)}\n`);
@@ -66,7 +77,8 @@ describe('database unreachable', () => {
     await waitFor(
       async () => {
         const r = await request(sut.url).get('/api/me').set(participant.auth);
-        if (process.env.DEBUG_DBDOWN) process.stdout.write(`${Date.now() - backAt} ${r.status} ${JSON.stringify(r.body).slice(0, 200)}\n`);
+        if (process.env.DEBUG_DBDOWN)
+          process.stdout.write(`${Date.now() - backAt} ${r.status} ${JSON.stringify(r.body).slice(0, 200)}\n`);
         return r.status === 200;
       },
       30_000,

@@ -38,9 +38,14 @@ describe('schema-based fuzzing of the API (schemathesis)', () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'balai-fuzz-'));
     const summary = await runFuzz(sut, { maxExamples: Number(process.env.FUZZ_EXAMPLES ?? 2), workers: 3, reportDir });
     process.stdout.write(`[fuzz] reports in ${reportDir}\n`);
-    expect({ failures: summary.failures, errors: summary.errors, samples: summary.samples }).toEqual({ failures: {}, errors: 0, samples: [] });
+    expect({ failures: summary.failures, errors: summary.errors, samples: summary.samples }).toEqual({
+      failures: {},
+      errors: 0,
+      samples: [],
+    });
     // schemathesis also exits 1 for a request timeout, which is printed above and not a failure here.
-    for (const role of summary.roles) expect([role.role, role.cases > 0, role.exitCode <= 1 ? '' : role.output]).toEqual([role.role, true, '']);
+    for (const role of summary.roles)
+      expect([role.role, role.cases > 0, role.exitCode <= 1 ? '' : role.output]).toEqual([role.role, true, '']);
     expect(summary.cases).toBeGreaterThanOrEqual(MIN_CASES);
   });
 });

@@ -45,7 +45,9 @@ describe('the OpenAPI document', () => {
   afterAll(() => sut.close());
 
   const operations = () =>
-    Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ where: `${method.toUpperCase()} ${path}`, path, op })));
+    Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ where: `${method.toUpperCase()} ${path}`, path, op })),
+    );
 
   it('documents every instant as a string with format date-time, never as an object', () => {
     const wrong: string[] = [];
@@ -53,11 +55,16 @@ describe('the OpenAPI document', () => {
       for (const [field, property] of Object.entries(schema.properties ?? {})) {
         if (!/(At|AtLocal|Until)$/.test(field) || property.$ref || property.pattern) continue;
         if (name.endsWith('Dto') && /Query|Create|Update|Event/.test(name)) continue; // inputs carry a pattern instead
-        if (property.type !== 'string' || property.format !== 'date-time') wrong.push(`${name}.${field}: ${JSON.stringify(property)}`);
+        if (property.type !== 'string' || property.format !== 'date-time')
+          wrong.push(`${name}.${field}: ${JSON.stringify(property)}`);
       }
     }
     expect(wrong).toEqual([]);
-    expect(doc.components.schemas.CourseResponseDto!.properties!.startsAt).toMatchObject({ type: 'string', format: 'date-time', nullable: true });
+    expect(doc.components.schemas.CourseResponseDto!.properties!.startsAt).toMatchObject({
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+    });
   });
 
   it('documents errors in the one error shape (JSON), 503 on every route and 400/413/415 where a body is read', () => {
@@ -67,10 +74,15 @@ describe('the OpenAPI document', () => {
         if (!status.startsWith('4') && !status.startsWith('5')) continue;
         if (path.endsWith('/health')) continue;
         const schema = response.content?.['application/json']?.schema;
-        if (schema?.$ref !== '#/components/schemas/ErrorResponseDto' || Object.keys(response.content ?? {}).length !== 1) missing.push(`${where} ${status} not the JSON error shape`);
+        if (
+          schema?.$ref !== '#/components/schemas/ErrorResponseDto' ||
+          Object.keys(response.content ?? {}).length !== 1
+        )
+          missing.push(`${where} ${status} not the JSON error shape`);
       }
       if (!path.endsWith('/health') && !op.responses['503']) missing.push(`${where} lacks 503`);
-      if (op.requestBody) for (const s of ['400', '413', '415']) if (!op.responses[s]) missing.push(`${where} lacks ${s}`);
+      if (op.requestBody)
+        for (const s of ['400', '413', '415']) if (!op.responses[s]) missing.push(`${where} lacks ${s}`);
     }
     expect(missing).toEqual([]);
   });
@@ -82,10 +94,15 @@ describe('the OpenAPI document', () => {
     const csv = doc.paths['/api/reports/courses.csv']!.get!;
     expect(Object.keys(csv.responses['200']!.content!)).toEqual(['text/csv']);
     const pdf = doc.paths['/api/certificates/{id}/pdf']!.get!;
-    expect(pdf.responses['200']!.content!['application/pdf']!.schema).toMatchObject({ type: 'string', format: 'binary' });
+    expect(pdf.responses['200']!.content!['application/pdf']!.schema).toMatchObject({
+      type: 'string',
+      format: 'binary',
+    });
     expect(Object.keys(pdf.responses['404']!.content!)).toEqual(['application/json']);
     const download = doc.paths['/api/materials/{id}/download']!.get!;
-    expect(Object.keys(download.responses['200']!.content!)).toEqual(expect.arrayContaining(['application/pdf', 'image/png']));
+    expect(Object.keys(download.responses['200']!.content!)).toEqual(
+      expect.arrayContaining(['application/pdf', 'image/png']),
+    );
   });
 
   it('carries the validation rules the API enforces', () => {
@@ -102,8 +119,16 @@ describe('the OpenAPI document', () => {
     const instant = new RegExp(s.CreateCourseDto!.properties!.registrationOpensAt!.pattern!);
     expect(instant.test('2026-12-01T09:00:00+07:00')).toBe(true);
     expect(instant.test('2026-12-01T09:00:00')).toBe(false);
-    expect(s.CreateCourseDto!.properties!.trainerIds).toMatchObject({ maxItems: 20, uniqueItems: true, items: { pattern: '^[0-9a-fA-F]{24}$' } });
+    expect(s.CreateCourseDto!.properties!.trainerIds).toMatchObject({
+      maxItems: 20,
+      uniqueItems: true,
+      items: { pattern: '^[0-9a-fA-F]{24}$' },
+    });
     expect(s.UpdateMeDto!.minProperties).toBe(1);
-    expect(s.CertificateRulesDto!.properties!.minAttendancePercent).toMatchObject({ type: 'integer', minimum: 0, maximum: 100 });
+    expect(s.CertificateRulesDto!.properties!.minAttendancePercent).toMatchObject({
+      type: 'integer',
+      minimum: 0,
+      maximum: 100,
+    });
   });
 });

@@ -39,7 +39,10 @@ describe('course journey (server side)', () => {
       .send({ eventId: randomUUID(), type, sessionId, userId, at: at.toISOString() })
       .expect(200);
   const endEarly = (sessionId: string, at: Date) =>
-    model<CourseSession>(sut.app, CourseSession.name).updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { status: 'ended', liveStartedAt: at, liveEndedAt: at } });
+    model<CourseSession>(sut.app, CourseSession.name).updateOne(
+      { _id: new Types.ObjectId(sessionId) },
+      { $set: { status: 'ended', liveStartedAt: at, liveEndedAt: at } },
+    );
 
   it('the course page shows my enrolment and place in line, and seats left right after enrolling or cancelling', async () => {
     const course = await createCourse(sut.app, { capacity: 1, trainerIds: [trainer.id] });
@@ -47,7 +50,12 @@ describe('course journey (server side)', () => {
     const [ani, budi] = [await createUser(sut.app, 'participant'), await createUser(sut.app, 'participant')];
 
     const before = await request(sut.url).get(`/api/courses/${course.id}`).set(ani.auth).expect(200);
-    expect(before.body).toMatchObject({ myEnrollment: null, seatsLeft: 1, schedulePhase: 'upcoming', enrollmentOpen: true });
+    expect(before.body).toMatchObject({
+      myEnrollment: null,
+      seatsLeft: 1,
+      schedulePhase: 'upcoming',
+      enrollmentOpen: true,
+    });
 
     const seated = await request(sut.url).post(`/api/courses/${course.id}/enrollments`).set(ani.auth).expect(201);
     expect(seated.body).toMatchObject({ status: 'enrolled', seats: { capacity: 1, seatsTaken: 1, seatsLeft: 0 } });
@@ -56,14 +64,25 @@ describe('course journey (server side)', () => {
 
     const waiting = await request(sut.url).post(`/api/courses/${course.id}/enrollments`).set(budi.auth).expect(201);
     expect(waiting.body).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
-    expect((await request(sut.url).get(`/api/courses/${course.id}`).set(budi.auth).expect(200)).body.myEnrollment).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    expect(
+      (await request(sut.url).get(`/api/courses/${course.id}`).set(budi.auth).expect(200)).body.myEnrollment,
+    ).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
 
     // Cancelling hands the seat to the first in line; staff see no myEnrollment field.
-    const cancelled = await request(sut.url).delete(`/api/courses/${course.id}/enrollments/me`).set(ani.auth).expect(200);
+    const cancelled = await request(sut.url)
+      .delete(`/api/courses/${course.id}/enrollments/me`)
+      .set(ani.auth)
+      .expect(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', seats: { seatsTaken: 1, seatsLeft: 0 } });
-    expect((await request(sut.url).get(`/api/courses/${course.id}`).set(ani.auth).expect(200)).body.myEnrollment).toBeNull();
-    expect((await request(sut.url).get(`/api/courses/${course.id}`).set(budi.auth).expect(200)).body.myEnrollment).toMatchObject({ status: 'enrolled' });
-    expect((await request(sut.url).get(`/api/courses/${course.id}`).set(admin.auth).expect(200)).body.myEnrollment).toBeUndefined();
+    expect(
+      (await request(sut.url).get(`/api/courses/${course.id}`).set(ani.auth).expect(200)).body.myEnrollment,
+    ).toBeNull();
+    expect(
+      (await request(sut.url).get(`/api/courses/${course.id}`).set(budi.auth).expect(200)).body.myEnrollment,
+    ).toMatchObject({ status: 'enrolled' });
+    expect(
+      (await request(sut.url).get(`/api/courses/${course.id}`).set(admin.auth).expect(200)).body.myEnrollment,
+    ).toBeUndefined();
 
     // Leaving the waitlist frees nothing.
     const carla = await createUser(sut.app, 'participant');
@@ -78,12 +97,21 @@ describe('course journey (server side)', () => {
     const p = await createUser(sut.app, 'participant');
 
     const detail = await request(sut.url).get(`/api/catalogue/${course.id}`).expect(200);
-    expect(detail.body).toMatchObject({ schedulePhase: 'over', enrollmentOpen: false, nextSessionAt: null, nextSession: null });
+    expect(detail.body).toMatchObject({
+      schedulePhase: 'over',
+      enrollmentOpen: false,
+      nextSessionAt: null,
+      nextSession: null,
+    });
     expect(detail.body.allowedTransitions).toContain('completed');
     const refused = await request(sut.url).post(`/api/courses/${course.id}/enrollments`).set(p.auth).expect(409);
     expect(refused.body.error).toBe('REGISTRATION_CLOSED');
 
-    const done = await request(sut.url).post(`/api/courses/${course.id}/status`).set(admin.auth).send({ status: 'completed' }).expect(200);
+    const done = await request(sut.url)
+      .post(`/api/courses/${course.id}/status`)
+      .set(admin.auth)
+      .send({ status: 'completed' })
+      .expect(200);
     expect(done.body).toMatchObject({ status: 'completed', allowedTransitions: [] });
     expect(session.id).toBeTruthy();
   });
@@ -93,7 +121,11 @@ describe('course journey (server side)', () => {
     await createSession(sut.app, course.id, new Date(Date.now() + 2 * HOUR), 60);
     const detail = await request(sut.url).get(`/api/courses/${course.id}`).set(admin.auth).expect(200);
     expect(detail.body.allowedTransitions).not.toContain('completed');
-    const refused = await request(sut.url).post(`/api/courses/${course.id}/status`).set(admin.auth).send({ status: 'completed' }).expect(409);
+    const refused = await request(sut.url)
+      .post(`/api/courses/${course.id}/status`)
+      .set(admin.auth)
+      .send({ status: 'completed' })
+      .expect(409);
     expect(refused.body.error).toBe('COURSE_NOT_FINISHED');
     expect(JSON.stringify(refused.body)).toContain('WIB');
   });
@@ -104,21 +136,36 @@ describe('course journey (server side)', () => {
     const next = await createSession(sut.app, course.id, new Date(Date.now() + 22 * HOUR), 60);
     const page = await request(sut.url).get('/api/catalogue?limit=100').expect(200);
     const card = page.body.items.find((c: { id: string }) => c.id === course.id);
-    expect(card).toMatchObject({ schedulePhase: 'running', enrollmentOpen: true, nextSessionAt: next.startsAt.toISOString(), nextSession: { id: next.id } });
+    expect(card).toMatchObject({
+      schedulePhase: 'running',
+      enrollmentOpen: true,
+      nextSessionAt: next.startsAt.toISOString(),
+      nextSession: { id: next.id },
+    });
   });
 
   it('when the trainer ends the last session early, certificates can be issued at once, counted against the time held', async () => {
-    const course = await createCourse(sut.app, { status: 'ongoing', trainerIds: [trainer.id], minAttendancePercent: 80 });
+    const course = await createCourse(sut.app, {
+      status: 'ongoing',
+      trainerIds: [trainer.id],
+      minAttendancePercent: 80,
+    });
     const start = new Date(Math.floor((Date.now() - 40 * MIN) / MIN) * MIN);
     const session = await createSession(sut.app, course.id, start, 120, [trainer.id]);
     const [stayed, brief] = [await createUser(sut.app, 'participant'), await createUser(sut.app, 'participant')];
     for (const p of [stayed, brief]) await enrolDirect(sut.app, course.id, p.id);
 
     // Before the end: 409, and the message names the scheduled end in WIB.
-    const early = await request(sut.url).post(`/api/courses/${course.id}/certificates/issue`).set(admin.auth).expect(409);
+    const early = await request(sut.url)
+      .post(`/api/courses/${course.id}/certificates/issue`)
+      .set(admin.auth)
+      .expect(409);
     expect(early.body.error).toBe('COURSE_NOT_FINISHED');
     expect(JSON.stringify(early.body)).toContain('WIB');
-    const pending = await request(sut.url).get(`/api/courses/${course.id}/certificates/eligibility`).set(admin.auth).expect(200);
+    const pending = await request(sut.url)
+      .get(`/api/courses/${course.id}/certificates/eligibility`)
+      .set(admin.auth)
+      .expect(200);
     expect(pending.body).toMatchObject({ allSessionsEnded: false, issuableFrom: session.endsAt.toISOString() });
 
     const endedAt = new Date(start.getTime() + 30 * MIN);
@@ -130,24 +177,51 @@ describe('course journey (server side)', () => {
     await attend('leave', session.id, trainer.id, endedAt);
     await endEarly(session.id, endedAt);
 
-    const panel = await request(sut.url).get(`/api/courses/${course.id}/certificates/eligibility`).set(admin.auth).expect(200);
-    expect(panel.body).toMatchObject({ allSessionsEnded: true, issuableFrom: null, scheduledMinutes: 30, eligibleCount: 1 });
+    const panel = await request(sut.url)
+      .get(`/api/courses/${course.id}/certificates/eligibility`)
+      .set(admin.auth)
+      .expect(200);
+    expect(panel.body).toMatchObject({
+      allSessionsEnded: true,
+      issuableFrom: null,
+      scheduledMinutes: 30,
+      eligibleCount: 1,
+    });
     const rows = new Map(panel.body.participants.map((r: { userId: string }) => [r.userId, r]));
-    expect(rows.get(stayed.id)).toMatchObject({ attendancePercent: 100, attendedMinutes: 30, eligible: true, certified: false, name: stayed.name });
+    expect(rows.get(stayed.id)).toMatchObject({
+      attendancePercent: 100,
+      attendedMinutes: 30,
+      eligible: true,
+      certified: false,
+      name: stayed.name,
+    });
     expect(rows.get(brief.id)).toMatchObject({ eligible: false, reason: 'BELOW_THRESHOLD', attendedMinutes: 10 });
     expect(rows.has(trainer.id)).toBe(false);
 
-    const issued = await request(sut.url).post(`/api/courses/${course.id}/certificates/issue`).set(admin.auth).expect(202);
+    const issued = await request(sut.url)
+      .post(`/api/courses/${course.id}/certificates/issue`)
+      .set(admin.auth)
+      .expect(202);
     expect(issued.body.enqueued).toBe(1);
     expect(issued.body.notEligible).toEqual([
-      expect.objectContaining({ userId: brief.id, name: brief.name, reason: 'BELOW_THRESHOLD', attendedMinutes: 10, scheduledMinutes: 30 }),
+      expect.objectContaining({
+        userId: brief.id,
+        name: brief.name,
+        reason: 'BELOW_THRESHOLD',
+        attendedMinutes: 10,
+        scheduledMinutes: 30,
+      }),
     ]);
 
     // The attendance list counts against the time held and leaves the trainer out.
     const list = await request(sut.url).get(`/api/sessions/${session.id}/attendance`).set(trainer.auth).expect(200);
     expect(list.body.heldUntil).toBe(endedAt.toISOString());
     expect(list.body.rows.map((r: { userId: string }) => r.userId).sort()).toEqual([stayed.id, brief.id].sort());
-    expect(list.body.rows.find((r: { userId: string }) => r.userId === stayed.id)).toMatchObject({ attendedMinutes: 30, scheduledMinutes: 30, percent: 100 });
+    expect(list.body.rows.find((r: { userId: string }) => r.userId === stayed.id)).toMatchObject({
+      attendedMinutes: 30,
+      scheduledMinutes: 30,
+      percent: 100,
+    });
   });
 
   it('when nobody qualifies the panel lists each participant with attendance and reason; an interval nobody closed never counts', async () => {
@@ -158,11 +232,18 @@ describe('course journey (server side)', () => {
     for (const p of [open, absent]) await enrolDirect(sut.app, course.id, p.id);
     await attend('join', session.id, open.id, start); // never left: the live node died
 
-    const panel = await request(sut.url).get(`/api/courses/${course.id}/certificates/eligibility`).set(admin.auth).expect(200);
+    const panel = await request(sut.url)
+      .get(`/api/courses/${course.id}/certificates/eligibility`)
+      .set(admin.auth)
+      .expect(200);
     expect(panel.body).toMatchObject({ allSessionsEnded: true, eligibleCount: 0 });
     expect(panel.body.participants).toHaveLength(2);
-    for (const row of panel.body.participants) expect(row).toMatchObject({ eligible: false, reason: 'BELOW_THRESHOLD', attendancePercent: 0 });
-    const issued = await request(sut.url).post(`/api/courses/${course.id}/certificates/issue`).set(admin.auth).expect(202);
+    for (const row of panel.body.participants)
+      expect(row).toMatchObject({ eligible: false, reason: 'BELOW_THRESHOLD', attendancePercent: 0 });
+    const issued = await request(sut.url)
+      .post(`/api/courses/${course.id}/certificates/issue`)
+      .set(admin.auth)
+      .expect(202);
     expect(issued.body.enqueued).toBe(0);
     expect(issued.body.notEligible).toHaveLength(2);
     const view = await request(sut.url).get(`/api/courses/${course.id}/attendance`).set(admin.auth).expect(200);
@@ -175,6 +256,9 @@ describe('course journey (server side)', () => {
     await request(sut.url).get(`/api/courses/${course.id}/certificates/eligibility`).expect(401);
     await request(sut.url).get(`/api/courses/${course.id}/certificates/eligibility`).set(trainer.auth).expect(403);
     await request(sut.url).get(`/api/courses/${course.id}/certificates/eligibility`).set(p.auth).expect(403);
-    await request(sut.url).get(`/api/courses/${new Types.ObjectId().toHexString()}/certificates/eligibility`).set(admin.auth).expect(404);
+    await request(sut.url)
+      .get(`/api/courses/${new Types.ObjectId().toHexString()}/certificates/eligibility`)
+      .set(admin.auth)
+      .expect(404);
   });
 });

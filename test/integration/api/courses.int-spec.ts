@@ -77,7 +77,8 @@ describe('courses and sessions API', () => {
   describe('lifecycle', () => {
     it('follows the transitions and refuses the others with 409', async () => {
       const created = (await request(sut.url).post('/api/courses').set(admin.auth).send(courseBody()).expect(201)).body;
-      const status = (s: string) => request(sut.url).post(`/api/courses/${created.id}/status`).set(admin.auth).send({ status: s });
+      const status = (s: string) =>
+        request(sut.url).post(`/api/courses/${created.id}/status`).set(admin.auth).send({ status: s });
       expect((await status('published').expect(409)).body.error).toBe('NO_SESSIONS');
       await request(sut.url)
         .post(`/api/courses/${created.id}/sessions`)
@@ -91,22 +92,39 @@ describe('courses and sessions API', () => {
       expect(done.body.status).toBe('completed');
       expect((await status('draft').expect(409)).body.error).toBe('INVALID_STATUS_TRANSITION');
       await status('archived').expect(400);
-      await request(sut.url).post(`/api/courses/${created.id}/status`).set(trainer.auth).send({ status: 'cancelled' }).expect(403);
+      await request(sut.url)
+        .post(`/api/courses/${created.id}/status`)
+        .set(trainer.auth)
+        .send({ status: 'cancelled' })
+        .expect(403);
     });
 
     it('cancelling a course cancels its scheduled sessions, removes their reminders and queues notices', async () => {
       const queue = sut.app.get<Queue>(getQueueToken(QUEUES.notifications));
       const course = await createCourse(sut.app, { status: 'published' });
       const start = inDays(15, 2);
-      const s = await request(sut.url).post(`/api/courses/${course.id}/sessions`).set(admin.auth)
-        .send({ title: 'Sesi batal', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600_000).toISOString() }).expect(201);
+      const s = await request(sut.url)
+        .post(`/api/courses/${course.id}/sessions`)
+        .set(admin.auth)
+        .send({
+          title: 'Sesi batal',
+          startsAt: start.toISOString(),
+          endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+        })
+        .expect(201);
       expect(await queue.getJob(reminderJobId(s.body.id, 1440))).toBeDefined();
-      await request(sut.url).post(`/api/courses/${course.id}/status`).set(admin.auth).send({ status: 'cancelled' }).expect(200);
+      await request(sut.url)
+        .post(`/api/courses/${course.id}/status`)
+        .set(admin.auth)
+        .send({ status: 'cancelled' })
+        .expect(200);
       const sessions = await request(sut.url).get(`/api/courses/${course.id}/sessions`).set(admin.auth).expect(200);
       expect(sessions.body.map((x: { status: string }) => x.status)).toEqual(['cancelled']);
       expect(await queue.getJob(reminderJobId(s.body.id, 1440))).toBeUndefined();
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-      expect(jobs.find((j) => j.name === NOTIFICATION_JOBS.sessionCancelled && j.data.sessionId === s.body.id)?.data).toMatchObject({ reason: 'course-cancelled' });
+      expect(
+        jobs.find((j) => j.name === NOTIFICATION_JOBS.sessionCancelled && j.data.sessionId === s.body.id)?.data,
+      ).toMatchObject({ reason: 'course-cancelled' });
     });
 
     it('deletes only drafts', async () => {
@@ -122,7 +140,11 @@ describe('courses and sessions API', () => {
       const course = await createCourse(sut.app, { capacity: 2 });
       await enrolDirect(sut.app, course.id, participant.id);
       await enrolDirect(sut.app, course.id, (await createUser(sut.app, 'participant')).id);
-      const res = await request(sut.url).patch(`/api/courses/${course.id}`).set(admin.auth).send({ capacity: 1 }).expect(409);
+      const res = await request(sut.url)
+        .patch(`/api/courses/${course.id}`)
+        .set(admin.auth)
+        .send({ capacity: 1 })
+        .expect(409);
       expect(res.body.error).toBe('CAPACITY_BELOW_SEATS');
       await request(sut.url).patch(`/api/courses/${course.id}`).set(admin.auth).send({ capacity: 5 }).expect(200);
     });
@@ -135,18 +157,26 @@ describe('courses and sessions API', () => {
       await createCourse(sut.app, { status: 'draft', title: `${tag} Draft` });
       await createCourse(sut.app, { status: 'ongoing', title: `${tag} Kopi` });
       await createSession(sut.app, pub.id, new Date('2029-05-10T02:00:00Z'));
-      await request(sut.url).post(`/api/courses/${pub.id}/sessions`).set(admin.auth)
-        .send({ title: 'Sesi 2', startsAt: '2029-05-11T09:00:00+07:00', endsAt: '2029-05-11T11:00:00+07:00' }).expect(201);
+      await request(sut.url)
+        .post(`/api/courses/${pub.id}/sessions`)
+        .set(admin.auth)
+        .send({ title: 'Sesi 2', startsAt: '2029-05-11T09:00:00+07:00', endsAt: '2029-05-11T11:00:00+07:00' })
+        .expect(201);
       const all = await request(sut.url).get(`/api/catalogue?q=${tag.toLowerCase()}`).expect(200);
       expect(all.body.total).toBe(2);
       expect(all.body.items.map((c: { status: string }) => c.status).sort()).toEqual(['ongoing', 'published']);
       const typed = await request(sut.url).get(`/api/catalogue?q=${tag}&type=sosialisasi`).expect(200);
       expect(typed.body.items.map((c: { id: string }) => c.id)).toEqual([pub.id]);
-      const dated = await request(sut.url).get(`/api/catalogue?q=${tag}&from=2029-05-11T00:00:00%2B07:00&to=2029-05-12T00:00:00%2B07:00`).expect(200);
+      const dated = await request(sut.url)
+        .get(`/api/catalogue?q=${tag}&from=2029-05-11T00:00:00%2B07:00&to=2029-05-12T00:00:00%2B07:00`)
+        .expect(200);
       expect(dated.body.items.map((c: { id: string }) => c.id)).toEqual([pub.id]);
       const none = await request(sut.url).get(`/api/catalogue?q=${tag}&from=2030-01-01T00:00:00Z`).expect(200);
       expect(none.body.total).toBe(0);
-      await request(sut.url).get('/api/catalogue?status=draft').expect(400).catch(() => undefined);
+      await request(sut.url)
+        .get('/api/catalogue?status=draft')
+        .expect(400)
+        .catch(() => undefined);
       await request(sut.url).get(`/api/catalogue/${pub.id}`).expect(200);
       const sessions = await request(sut.url).get(`/api/catalogue/${pub.id}/sessions`).expect(200);
       expect(sessions.body).toHaveLength(2);
@@ -186,8 +216,11 @@ describe('courses and sessions API', () => {
   describe('sessions', () => {
     it('stores UTC from Asia/Jakarta input and shows both', async () => {
       const course = await createCourse(sut.app, { status: 'draft' });
-      const res = await request(sut.url).post(`/api/courses/${course.id}/sessions`).set(admin.auth)
-        .send({ title: 'Sesi 1', startsAt: '2029-06-01T09:00:00+07:00', endsAt: '2029-06-01T12:00:00+07:00' }).expect(201);
+      const res = await request(sut.url)
+        .post(`/api/courses/${course.id}/sessions`)
+        .set(admin.auth)
+        .send({ title: 'Sesi 1', startsAt: '2029-06-01T09:00:00+07:00', endsAt: '2029-06-01T12:00:00+07:00' })
+        .expect(201);
       expect(res.body.startsAt).toBe('2029-06-01T02:00:00.000Z');
       expect(res.body.startsAtLocal).toBe('2029-06-01T09:00:00.000+07:00');
       const course2 = await request(sut.url).get(`/api/courses/${course.id}`).set(admin.auth).expect(200);
@@ -198,21 +231,34 @@ describe('courses and sessions API', () => {
       const t = await createUser(sut.app, 'trainer');
       const a = await createCourse(sut.app, { status: 'draft', trainerIds: [t.id] });
       const b = await createCourse(sut.app, { status: 'draft', trainerIds: [t.id] });
-      await request(sut.url).post(`/api/courses/${a.id}/sessions`).set(admin.auth)
-        .send({ title: 'A1', startsAt: '2029-07-01T09:00:00+07:00', endsAt: '2029-07-01T12:00:00+07:00' }).expect(201);
-      const clash = await request(sut.url).post(`/api/courses/${b.id}/sessions`).set(admin.auth)
-        .send({ title: 'B1', startsAt: '2029-07-01T11:00:00+07:00', endsAt: '2029-07-01T13:00:00+07:00' }).expect(409);
+      await request(sut.url)
+        .post(`/api/courses/${a.id}/sessions`)
+        .set(admin.auth)
+        .send({ title: 'A1', startsAt: '2029-07-01T09:00:00+07:00', endsAt: '2029-07-01T12:00:00+07:00' })
+        .expect(201);
+      const clash = await request(sut.url)
+        .post(`/api/courses/${b.id}/sessions`)
+        .set(admin.auth)
+        .send({ title: 'B1', startsAt: '2029-07-01T11:00:00+07:00', endsAt: '2029-07-01T13:00:00+07:00' })
+        .expect(409);
       expect(clash.body.error).toBe('TRAINER_OVERLAP');
-      await request(sut.url).post(`/api/courses/${b.id}/sessions`).set(admin.auth)
-        .send({ title: 'B1', startsAt: '2029-07-01T12:00:00+07:00', endsAt: '2029-07-01T14:00:00+07:00' }).expect(201);
+      await request(sut.url)
+        .post(`/api/courses/${b.id}/sessions`)
+        .set(admin.auth)
+        .send({ title: 'B1', startsAt: '2029-07-01T12:00:00+07:00', endsAt: '2029-07-01T14:00:00+07:00' })
+        .expect(201);
     });
 
     it('concurrent bookings of one trainer cannot both win', async () => {
       const t = await createUser(sut.app, 'trainer');
-      const courses = await Promise.all([0, 1, 2, 3].map(() => createCourse(sut.app, { status: 'draft', trainerIds: [t.id] })));
+      const courses = await Promise.all(
+        [0, 1, 2, 3].map(() => createCourse(sut.app, { status: 'draft', trainerIds: [t.id] })),
+      );
       const results = await Promise.all(
         courses.map((c) =>
-          request(sut.url).post(`/api/courses/${c.id}/sessions`).set(admin.auth)
+          request(sut.url)
+            .post(`/api/courses/${c.id}/sessions`)
+            .set(admin.auth)
             .send({ title: 'Sesi X', startsAt: '2029-08-01T09:00:00+07:00', endsAt: '2029-08-01T12:00:00+07:00' }),
         ),
       );
@@ -221,13 +267,21 @@ describe('courses and sessions API', () => {
 
     it('rejects bad session times', async () => {
       const course = await createCourse(sut.app, { status: 'draft' });
-      const post = (body: Record<string, unknown>) => request(sut.url).post(`/api/courses/${course.id}/sessions`).set(admin.auth).send(body);
-      await post({ title: 'X', startsAt: '2029-06-01T12:00:00+07:00', endsAt: '2029-06-01T09:00:00+07:00' }).expect(400);
-      await post({ title: 'X', startsAt: '2029-06-01T09:00:00+07:00', endsAt: '2029-06-03T09:00:00+07:00' }).expect(400);
+      const post = (body: Record<string, unknown>) =>
+        request(sut.url).post(`/api/courses/${course.id}/sessions`).set(admin.auth).send(body);
+      await post({ title: 'X', startsAt: '2029-06-01T12:00:00+07:00', endsAt: '2029-06-01T09:00:00+07:00' }).expect(
+        400,
+      );
+      await post({ title: 'X', startsAt: '2029-06-01T09:00:00+07:00', endsAt: '2029-06-03T09:00:00+07:00' }).expect(
+        400,
+      );
       await post({ title: 'X', startsAt: 'tomorrow', endsAt: '2029-06-01T09:00:00+07:00' }).expect(400);
       await post({ title: 'X', startsAt: 12, endsAt: '2029-06-01T09:00:00+07:00' }).expect(400);
-      await request(sut.url).post(`/api/courses/${course.id}/sessions`).set(trainer.auth)
-        .send({ title: 'X', startsAt: '2029-06-01T09:00:00+07:00', endsAt: '2029-06-01T10:00:00+07:00' }).expect(403);
+      await request(sut.url)
+        .post(`/api/courses/${course.id}/sessions`)
+        .set(trainer.auth)
+        .send({ title: 'X', startsAt: '2029-06-01T09:00:00+07:00', endsAt: '2029-06-01T10:00:00+07:00' })
+        .expect(403);
     });
 
     it('queues reminders; rescheduling moves them and notifies; cancelling removes them and notifies', async () => {
@@ -235,8 +289,15 @@ describe('courses and sessions API', () => {
       const course = await createCourse(sut.app, { status: 'published' });
       await enrolDirect(sut.app, course.id, participant.id);
       const startsAt = inDays(10, 2);
-      const created = await request(sut.url).post(`/api/courses/${course.id}/sessions`).set(admin.auth)
-        .send({ title: 'Sesi S', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7200_000).toISOString() }).expect(201);
+      const created = await request(sut.url)
+        .post(`/api/courses/${course.id}/sessions`)
+        .set(admin.auth)
+        .send({
+          title: 'Sesi S',
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 7200_000).toISOString(),
+        })
+        .expect(201);
       const id = created.body.id as string;
       const day = await queue.getJob(reminderJobId(id, 1440));
       const hour = await queue.getJob(reminderJobId(id, 60));
@@ -245,21 +306,38 @@ describe('courses and sessions API', () => {
       const dayDelayBefore = day!.timestamp + (day!.opts.delay ?? 0);
 
       const moved = new Date(startsAt.getTime() + 2 * 86_400_000);
-      await request(sut.url).patch(`/api/sessions/${id}`).set(admin.auth)
-        .send({ startsAt: moved.toISOString(), endsAt: new Date(moved.getTime() + 7200_000).toISOString(), reason: 'Narasumber berhalangan' }).expect(200);
+      await request(sut.url)
+        .patch(`/api/sessions/${id}`)
+        .set(admin.auth)
+        .send({
+          startsAt: moved.toISOString(),
+          endsAt: new Date(moved.getTime() + 7200_000).toISOString(),
+          reason: 'Narasumber berhalangan',
+        })
+        .expect(200);
       const dayAfter = await queue.getJob(reminderJobId(id, 1440));
       expect(dayAfter!.timestamp + (dayAfter!.opts.delay ?? 0) - dayDelayBefore).toBeGreaterThan(86_400_000 * 1.9);
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
       const notice = jobs.find((j) => j.name === NOTIFICATION_JOBS.sessionRescheduled && j.data.sessionId === id);
-      expect(notice?.data).toMatchObject({ courseId: course.id, previousStartsAt: startsAt.toISOString(), reason: 'Narasumber berhalangan' });
+      expect(notice?.data).toMatchObject({
+        courseId: course.id,
+        previousStartsAt: startsAt.toISOString(),
+        reason: 'Narasumber berhalangan',
+      });
 
       await request(sut.url).post(`/api/sessions/${id}/cancel`).set(participant.auth).send({}).expect(403);
-      const cancelled = await request(sut.url).post(`/api/sessions/${id}/cancel`).set(admin.auth).send({ reason: 'Banjir' }).expect(200);
+      const cancelled = await request(sut.url)
+        .post(`/api/sessions/${id}/cancel`)
+        .set(admin.auth)
+        .send({ reason: 'Banjir' })
+        .expect(200);
       expect(cancelled.body.status).toBe('cancelled');
       expect(await queue.getJob(reminderJobId(id, 1440))).toBeUndefined();
       expect(await queue.getJob(reminderJobId(id, 60))).toBeUndefined();
       const all = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-      expect(all.find((j) => j.name === NOTIFICATION_JOBS.sessionCancelled && j.data.sessionId === id)?.data).toMatchObject({ reason: 'Banjir' });
+      expect(
+        all.find((j) => j.name === NOTIFICATION_JOBS.sessionCancelled && j.data.sessionId === id)?.data,
+      ).toMatchObject({ reason: 'Banjir' });
       await request(sut.url).post(`/api/sessions/${id}/cancel`).set(admin.auth).send({}).expect(409);
     });
 

@@ -18,7 +18,8 @@ describe('enrolment API', () => {
   });
   afterAll(() => sut.close());
 
-  const enrol = (courseId: string, user: TestUser) => request(sut.url).post(`/api/courses/${courseId}/enrollments`).set(user.auth);
+  const enrol = (courseId: string, user: TestUser) =>
+    request(sut.url).post(`/api/courses/${courseId}/enrollments`).set(user.auth);
 
   it('50 simultaneous requests for 10 seats: exactly 10 enrolled, 40 waitlisted, in seq order', async () => {
     const course = await createCourse(sut.app, { capacity: 10, trainerIds: [trainer.id] });
@@ -56,7 +57,12 @@ describe('enrolment API', () => {
 
     const queue = sut.app.get<Queue>(getQueueToken(QUEUES.notifications));
     const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    expect(jobs.some((j) => j.name === NOTIFICATION_JOBS.waitlistPromoted && j.data.userId === c!.id && j.data.courseId === course.id)).toBe(true);
+    expect(
+      jobs.some(
+        (j) =>
+          j.name === NOTIFICATION_JOBS.waitlistPromoted && j.data.userId === c!.id && j.data.courseId === course.id,
+      ),
+    ).toBe(true);
 
     // A waitlisted person leaving takes no seat away.
     await request(sut.url).delete(`/api/courses/${course.id}/enrollments/me`).set(d!.auth).expect(200);
@@ -71,10 +77,19 @@ describe('enrolment API', () => {
     const course = await createCourse(sut.app, { capacity: 5 });
     const people = await Promise.all(Array.from({ length: 12 }, () => createUser(sut.app, 'participant')));
     for (const p of people) await enrol(course.id, p).expect(201);
-    await Promise.all(people.slice(0, 5).map((p) => request(sut.url).delete(`/api/courses/${course.id}/enrollments/me`).set(p.auth).expect(200)));
+    await Promise.all(
+      people
+        .slice(0, 5)
+        .map((p) => request(sut.url).delete(`/api/courses/${course.id}/enrollments/me`).set(p.auth).expect(200)),
+    );
     const roster = await request(sut.url).get(`/api/courses/${course.id}/roster`).set(admin.auth).expect(200);
     expect(roster.body.seatsTaken).toBe(5);
-    expect(roster.body.enrolled.map((e: { userId: string }) => e.userId).sort()).toEqual(people.slice(5, 10).map((p) => p.id).sort());
+    expect(roster.body.enrolled.map((e: { userId: string }) => e.userId).sort()).toEqual(
+      people
+        .slice(5, 10)
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(roster.body.waitlist).toHaveLength(2);
   });
 
@@ -90,9 +105,15 @@ describe('enrolment API', () => {
 
   it('refuses enrolment outside the window, in a draft, twice, and for non-participants', async () => {
     const p = await createUser(sut.app, 'participant');
-    const closed = await createCourse(sut.app, { registrationOpensAt: new Date(Date.now() - 10 * 86_400_000), registrationClosesAt: new Date(Date.now() - 86_400_000) });
+    const closed = await createCourse(sut.app, {
+      registrationOpensAt: new Date(Date.now() - 10 * 86_400_000),
+      registrationClosesAt: new Date(Date.now() - 86_400_000),
+    });
     expect((await enrol(closed.id, p).expect(409)).body.error).toBe('REGISTRATION_CLOSED');
-    const future = await createCourse(sut.app, { registrationOpensAt: new Date(Date.now() + 86_400_000), registrationClosesAt: new Date(Date.now() + 5 * 86_400_000) });
+    const future = await createCourse(sut.app, {
+      registrationOpensAt: new Date(Date.now() + 86_400_000),
+      registrationClosesAt: new Date(Date.now() + 5 * 86_400_000),
+    });
     await enrol(future.id, p).expect(409);
     const draft = await createCourse(sut.app, { status: 'draft' });
     await enrol(draft.id, p).expect(409);
@@ -119,12 +140,36 @@ describe('enrolment API', () => {
   it('admin enrols and removes anyone; roster is for admin and the course trainers only', async () => {
     const course = await createCourse(sut.app, { capacity: 1, status: 'draft', trainerIds: [trainer.id] });
     const [p, q] = await Promise.all([createUser(sut.app, 'participant'), createUser(sut.app, 'participant')]);
-    await request(sut.url).post(`/api/courses/${course.id}/roster`).set(trainer.auth).send({ userId: p.id }).expect(403);
+    await request(sut.url)
+      .post(`/api/courses/${course.id}/roster`)
+      .set(trainer.auth)
+      .send({ userId: p.id })
+      .expect(403);
     await request(sut.url).post(`/api/courses/${course.id}/roster`).set(p.auth).send({ userId: p.id }).expect(403);
     await request(sut.url).post(`/api/courses/${course.id}/roster`).set(admin.auth).send({ userId: 'bad' }).expect(400);
-    await request(sut.url).post(`/api/courses/${course.id}/roster`).set(admin.auth).send({ userId: trainer.id }).expect(404);
-    expect((await request(sut.url).post(`/api/courses/${course.id}/roster`).set(admin.auth).send({ userId: p.id }).expect(201)).body.status).toBe('enrolled');
-    expect((await request(sut.url).post(`/api/courses/${course.id}/roster`).set(admin.auth).send({ userId: q.id }).expect(201)).body.status).toBe('waitlisted');
+    await request(sut.url)
+      .post(`/api/courses/${course.id}/roster`)
+      .set(admin.auth)
+      .send({ userId: trainer.id })
+      .expect(404);
+    expect(
+      (
+        await request(sut.url)
+          .post(`/api/courses/${course.id}/roster`)
+          .set(admin.auth)
+          .send({ userId: p.id })
+          .expect(201)
+      ).body.status,
+    ).toBe('enrolled');
+    expect(
+      (
+        await request(sut.url)
+          .post(`/api/courses/${course.id}/roster`)
+          .set(admin.auth)
+          .send({ userId: q.id })
+          .expect(201)
+      ).body.status,
+    ).toBe('waitlisted');
 
     await request(sut.url).get(`/api/courses/${course.id}/roster`).set(trainer.auth).expect(200);
     await request(sut.url).get(`/api/courses/${course.id}/roster`).set(p.auth).expect(403);
@@ -133,7 +178,10 @@ describe('enrolment API', () => {
     await request(sut.url).get(`/api/courses/${course.id}/roster`).expect(401);
 
     await request(sut.url).delete(`/api/courses/${course.id}/roster/${p.id}`).set(trainer.auth).expect(403);
-    expect((await request(sut.url).delete(`/api/courses/${course.id}/roster/${p.id}`).set(admin.auth).expect(200)).body.status).toBe('removed');
+    expect(
+      (await request(sut.url).delete(`/api/courses/${course.id}/roster/${p.id}`).set(admin.auth).expect(200)).body
+        .status,
+    ).toBe('removed');
     const roster = await request(sut.url).get(`/api/courses/${course.id}/roster`).set(admin.auth).expect(200);
     expect(roster.body.enrolled.map((e: { userId: string }) => e.userId)).toEqual([q.id]);
   });

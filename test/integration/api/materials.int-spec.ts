@@ -4,7 +4,13 @@ import { createCourse, createUser, enrolDirect, TestUser } from '../../support/f
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x41), Buffer.from('\n%%EOF\n')]);
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 1)]);
-const DOCX = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26, 0), Buffer.from('[Content_Types].xml'), Buffer.alloc(10, 0), Buffer.from('word/document.xml')]);
+const DOCX = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+  Buffer.alloc(26, 0),
+  Buffer.from('[Content_Types].xml'),
+  Buffer.alloc(10, 0),
+  Buffer.from('word/document.xml'),
+]);
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(500, 0x90)]);
 
 jest.setTimeout(90_000);
@@ -35,20 +41,33 @@ describe('materials API', () => {
 
   it('the course trainer uploads a PDF; enrolled participants download the same bytes; outsiders cannot', async () => {
     const res = await upload(trainer, PDF, 'Modul 1.pdf').expect(201);
-    expect(res.body).toMatchObject({ kind: 'pdf', contentType: 'application/pdf', size: PDF.length, filename: 'Modul 1.pdf' });
+    expect(res.body).toMatchObject({
+      kind: 'pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+      filename: 'Modul 1.pdf',
+    });
     const id = res.body.id as string;
     const list = await request(sut.url).get(`/api/courses/${courseId}/materials`).set(enrolled.auth).expect(200);
     expect(list.body.map((m: { id: string }) => m.id)).toContain(id);
-    const file = await request(sut.url).get(`/api/materials/${id}/download`).set(enrolled.auth).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const file = await request(sut.url)
+      .get(`/api/materials/${id}/download`)
+      .set(enrolled.auth)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(Buffer.compare(file.body as Buffer, PDF)).toBe(0);
     expect(file.headers['content-disposition']).toContain('attachment');
     await request(sut.url).get(`/api/materials/${id}/download`).set(admin.auth).expect(200);
     await request(sut.url).get(`/api/materials/${id}/download`).set(outsider.auth).expect(403);
-    await request(sut.url).get(`/api/materials/${id}/download`).set((await createUser(sut.app, 'trainer')).auth).expect(403);
+    await request(sut.url)
+      .get(`/api/materials/${id}/download`)
+      .set((await createUser(sut.app, 'trainer')).auth)
+      .expect(403);
     await request(sut.url).get(`/api/materials/${id}/download`).expect(401);
     await request(sut.url).get(`/api/courses/${courseId}/materials`).set(outsider.auth).expect(403);
   });
@@ -64,7 +83,7 @@ describe('materials API', () => {
 
   it('participants, other trainers and anonymous cannot upload', async () => {
     await upload(enrolled, PDF, 'a.pdf').expect(403);
-    await upload((await createUser(sut.app, 'trainer')), PDF, 'a.pdf').expect(403);
+    await upload(await createUser(sut.app, 'trainer'), PDF, 'a.pdf').expect(403);
     await upload(null, PDF, 'a.pdf').expect(401);
   });
 

@@ -23,18 +23,25 @@ describe('OpenAPI document and bad input', () => {
   afterAll(() => sut.close());
 
   it('documents every course-management route with a summary, its errors and its auth', async () => {
-    const doc = (await request(sut.url).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, Operation>> };
-    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
-    ).filter(({ op }) => op.tags?.some((t) => MINE.includes(t)));
+    const doc = (await request(sut.url).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const ops = Object.entries(doc.paths)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })))
+      .filter(({ op }) => op.tags?.some((t) => MINE.includes(t)));
     expect(ops.length).toBeGreaterThan(40);
     for (const { path, method, op } of ops) {
       const where = `${method.toUpperCase()} ${path}`;
       expect([where, (op.summary?.length ?? 0) > 0]).toEqual([where, true]);
       const codes = Object.keys(op.responses);
       expect([where, codes.some((c) => c.startsWith('4'))]).toEqual([where, true]);
-      const isPublic = path.startsWith('/api/auth') || path.startsWith('/api/catalogue') || path.startsWith('/api/internal');
-      if (!isPublic) expect([where, Boolean(op.security?.length) && codes.includes('401') && codes.includes('403')]).toEqual([where, true]);
+      const isPublic =
+        path.startsWith('/api/auth') || path.startsWith('/api/catalogue') || path.startsWith('/api/internal');
+      if (!isPublic)
+        expect([where, Boolean(op.security?.length) && codes.includes('401') && codes.includes('403')]).toEqual([
+          where,
+          true,
+        ]);
     }
     expect(doc.paths['/api/courses/{courseId}/enrollments']).toBeDefined();
     expect(doc.paths['/api/internal/attendance/events']).toBeDefined();
@@ -73,7 +80,11 @@ describe('OpenAPI document and bad input', () => {
       const req = request(sut.url)[method as 'get' | 'post' | 'patch'](path).set(admin.auth);
       const res = body === undefined ? await req : await req.send(body as object);
       expect([`${method} ${path}`, res.status >= 400 && res.status < 500]).toEqual([`${method} ${path}`, true]);
-      expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String), message: expect.any(String) });
+      expect(res.body).toMatchObject({
+        statusCode: res.status,
+        error: expect.any(String),
+        message: expect.any(String),
+      });
     }
   });
 });

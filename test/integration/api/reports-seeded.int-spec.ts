@@ -47,37 +47,64 @@ describe('reports on the seeded demo data', () => {
   it('per course: the known enrolled, waitlisted, attended and met counts', async () => {
     const res = await request(sut.url).get('/api/reports/courses').set(admin.auth).expect(200);
     const byCode = new Map(res.body.map((c: { code: string }) => [c.code, c]));
-    expect(byCode.get('PKM-2026-01')).toMatchObject({ enrolled: 25, waitlisted: 0, attendedAtLeastOnce: 22, metThreshold: 19, certified: 0, minAttendancePercent: 80 });
-    expect(byCode.get('PKM-2026-02')).toMatchObject({ enrolled: 20, waitlisted: 3, attendedAtLeastOnce: 18, metThreshold: 0, certified: 0 });
-    expect(byCode.get('SOS-2026-03')).toMatchObject({ enrolled: 12, waitlisted: 0, attendedAtLeastOnce: 0, metThreshold: 0 });
+    expect(byCode.get('PKM-2026-01')).toMatchObject({
+      enrolled: 25,
+      waitlisted: 0,
+      attendedAtLeastOnce: 22,
+      metThreshold: 19,
+      certified: 0,
+      minAttendancePercent: 80,
+    });
+    expect(byCode.get('PKM-2026-02')).toMatchObject({
+      enrolled: 20,
+      waitlisted: 3,
+      attendedAtLeastOnce: 18,
+      metThreshold: 0,
+      certified: 0,
+    });
+    expect(byCode.get('SOS-2026-03')).toMatchObject({
+      enrolled: 12,
+      waitlisted: 0,
+      attendedAtLeastOnce: 0,
+      metThreshold: 0,
+    });
     expect(byCode.get('PKM-2026-04')).toMatchObject({ enrolled: 0, attendedAtLeastOnce: 0 });
   });
 
-  it.each(['kecamatan', 'sector'])('by %s: people columns never exceed participants, and the totals are the known ones', async (groupBy) => {
-    const res = await request(sut.url).get(`/api/reports/participation?groupBy=${groupBy}`).set(admin.auth).expect(200);
-    const rows: Row[] = res.body.rows;
-    for (const r of rows) {
-      expect(r.attendedAtLeastOnce).toBeLessThanOrEqual(r.participants);
-      expect(r.metThreshold).toBeLessThanOrEqual(r.participants);
-      expect(r.certified).toBeLessThanOrEqual(r.participants);
-      expect(r.participants).toBeLessThanOrEqual(r.enrollments);
-      expect(r.enrollmentsAttended).toBeLessThanOrEqual(r.enrollments);
-      expect(r.enrollmentsMetThreshold).toBeLessThanOrEqual(r.enrollmentsAttended);
-    }
-    // Each person has one kecamatan and one sector, so rows add up to distinct people.
-    expect(sum(rows, 'participants')).toBe(40);
-    expect(sum(rows, 'enrollments')).toBe(25 + 20 + 12);
-    // Attended at least once somewhere: 0..34 except 7 (absent in PKM-2026-01 only) and 30 (absent in PKM-2026-02 only).
-    expect(sum(rows, 'attendedAtLeastOnce')).toBe(33);
-    expect(sum(rows, 'enrollmentsAttended')).toBe(22 + 18);
-    expect(sum(rows, 'metThreshold')).toBe(19);
-    expect(sum(rows, 'enrollmentsMetThreshold')).toBe(19);
-    // Someone in two courses is counted twice only in the enrolment columns: at least one row shows it.
-    expect(rows.some((r) => r.enrollmentsAttended > r.attendedAtLeastOnce)).toBe(true);
-  });
+  it.each(['kecamatan', 'sector'])(
+    'by %s: people columns never exceed participants, and the totals are the known ones',
+    async (groupBy) => {
+      const res = await request(sut.url)
+        .get(`/api/reports/participation?groupBy=${groupBy}`)
+        .set(admin.auth)
+        .expect(200);
+      const rows: Row[] = res.body.rows;
+      for (const r of rows) {
+        expect(r.attendedAtLeastOnce).toBeLessThanOrEqual(r.participants);
+        expect(r.metThreshold).toBeLessThanOrEqual(r.participants);
+        expect(r.certified).toBeLessThanOrEqual(r.participants);
+        expect(r.participants).toBeLessThanOrEqual(r.enrollments);
+        expect(r.enrollmentsAttended).toBeLessThanOrEqual(r.enrollments);
+        expect(r.enrollmentsMetThreshold).toBeLessThanOrEqual(r.enrollmentsAttended);
+      }
+      // Each person has one kecamatan and one sector, so rows add up to distinct people.
+      expect(sum(rows, 'participants')).toBe(40);
+      expect(sum(rows, 'enrollments')).toBe(25 + 20 + 12);
+      // Attended at least once somewhere: 0..34 except 7 (absent in PKM-2026-01 only) and 30 (absent in PKM-2026-02 only).
+      expect(sum(rows, 'attendedAtLeastOnce')).toBe(33);
+      expect(sum(rows, 'enrollmentsAttended')).toBe(22 + 18);
+      expect(sum(rows, 'metThreshold')).toBe(19);
+      expect(sum(rows, 'enrollmentsMetThreshold')).toBe(19);
+      // Someone in two courses is counted twice only in the enrolment columns: at least one row shows it.
+      expect(rows.some((r) => r.enrollmentsAttended > r.attendedAtLeastOnce)).toBe(true);
+    },
+  );
 
   it('the participation CSV carries the same columns', async () => {
-    const csv = await request(sut.url).get('/api/reports/participation.csv?groupBy=kecamatan').set(admin.auth).expect(200);
+    const csv = await request(sut.url)
+      .get('/api/reports/participation.csv?groupBy=kecamatan')
+      .set(admin.auth)
+      .expect(200);
     expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
       'kecamatan,label,participants,enrollments,attended_at_least_once,met_threshold,certified,enrollments_attended,enrollments_met_threshold,enrollments_certified',
     );

@@ -32,41 +32,63 @@ describe('evaluation survey', () => {
   });
   afterAll(() => sut.close());
 
-  const submit = (user: TestUser, body: object, course = courseId) => request(sut.url).post(`/api/courses/${course}/evaluation/responses`).set(user.auth).send(body);
+  const submit = (user: TestUser, body: object, course = courseId) =>
+    request(sut.url).post(`/api/courses/${course}/evaluation/responses`).set(user.auth).send(body);
 
   it('serves the default Likert form (material, trainer, organisation, facilities)', async () => {
-    const form = (await request(sut.url).get(`/api/courses/${courseId}/evaluation`).set(people[0]!.auth).expect(200)).body;
+    const form = (await request(sut.url).get(`/api/courses/${courseId}/evaluation`).set(people[0]!.auth).expect(200))
+      .body;
     expect(form).toMatchObject({ isDefault: true, submitted: false });
-    expect(new Set(form.items.map((i: { category: string }) => i.category))).toEqual(new Set(['material', 'trainer', 'organisation', 'facilities']));
+    expect(new Set(form.items.map((i: { category: string }) => i.category))).toEqual(
+      new Set(['material', 'trainer', 'organisation', 'facilities']),
+    );
   });
 
   it('takes one response per participant; a second is a 409; incomplete or out-of-range is a 400', async () => {
     const p = people[0]!;
-    expect((await submit(p, { ratings: rateAll(1).slice(1) })).body).toMatchObject({ statusCode: 400, error: 'EVALUATION_INCOMPLETE' });
+    expect((await submit(p, { ratings: rateAll(1).slice(1) })).body).toMatchObject({
+      statusCode: 400,
+      error: 'EVALUATION_INCOMPLETE',
+    });
     expect((await submit(p, { ratings: rateAll(6) })).status).toBe(400);
     expect((await submit(p, { ratings: [...rateAll(3), { itemId: 'tidak-ada', value: 3 }] })).status).toBe(400);
     expect((await submit(p, { ratings: rateAll(3), comment: 5 })).status).toBe(400);
-    await submit(p, { ratings: rateAll((i) => (i % 5) + 1), comment: 'Materi sangat bermanfaat untuk usaha kami.' }).expect(201);
+    await submit(p, {
+      ratings: rateAll((i) => (i % 5) + 1),
+      comment: 'Materi sangat bermanfaat untuk usaha kami.',
+    }).expect(201);
     const again = await submit(p, { ratings: rateAll(5) });
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('EVALUATION_ALREADY_SUBMITTED');
-    expect((await request(sut.url).get(`/api/courses/${courseId}/evaluation`).set(p.auth).expect(200)).body.submitted).toBe(true);
+    expect(
+      (await request(sut.url).get(`/api/courses/${courseId}/evaluation`).set(p.auth).expect(200)).body.submitted,
+    ).toBe(true);
     // Concurrent double submit: one response.
     const q = people[1]!;
-    const results = await Promise.all([submit(q, { ratings: rateAll(4), comment: 'Jaringan kadang putus.' }), submit(q, { ratings: rateAll(4), comment: 'Jaringan kadang putus.' })]);
+    const results = await Promise.all([
+      submit(q, { ratings: rateAll(4), comment: 'Jaringan kadang putus.' }),
+      submit(q, { ratings: rateAll(4), comment: 'Jaringan kadang putus.' }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     await submit(people[2]!, { ratings: rateAll(5) }).expect(201);
-    expect(await model(sut.app, EvaluationResponse.name).countDocuments({ courseId: new Types.ObjectId(courseId) })).toBe(3);
+    expect(
+      await model(sut.app, EvaluationResponse.name).countDocuments({ courseId: new Types.ObjectId(courseId) }),
+    ).toBe(3);
   });
 
   it('reports averages per item and category with comments, and no route says who wrote what', async () => {
-    const report = (await request(sut.url).get(`/api/courses/${courseId}/evaluation/report`).set(trainer.auth).expect(200)).body;
+    const report = (
+      await request(sut.url).get(`/api/courses/${courseId}/evaluation/report`).set(trainer.auth).expect(200)
+    ).body;
     expect(report).toMatchObject({ responses: 3, enrolled: 3 });
     const first = report.items.find((i: { id: string }) => i.id === DEFAULT_EVALUATION_ITEMS[0]!.id);
     // Ratings 1, 4, 5 for the first item.
     expect(first).toMatchObject({ count: 3, average: 3.33, distribution: [1, 0, 0, 1, 1] });
     expect(report.comments.sort()).toEqual(['Jaringan kadang putus.', 'Materi sangat bermanfaat untuk usaha kami.']);
-    const csv = await request(sut.url).get(`/api/courses/${courseId}/evaluation/report/csv`).set(admin.auth).expect(200);
+    const csv = await request(sut.url)
+      .get(`/api/courses/${courseId}/evaluation/report/csv`)
+      .set(admin.auth)
+      .expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text).toContain('Materi sangat bermanfaat');
 
@@ -74,8 +96,14 @@ describe('evaluation survey', () => {
     const bodies = [
       JSON.stringify(report),
       csv.text,
-      JSON.stringify((await request(sut.url).get(`/api/courses/${courseId}/evaluation`).set(admin.auth).expect(200)).body),
-      JSON.stringify((await request(sut.url).get(`/api/courses/${courseId}/assessment-report`).set(admin.auth).expect(200)).body.participants.map((p: Record<string, unknown>) => ({ ...p, userId: undefined, name: undefined }))),
+      JSON.stringify(
+        (await request(sut.url).get(`/api/courses/${courseId}/evaluation`).set(admin.auth).expect(200)).body,
+      ),
+      JSON.stringify(
+        (
+          await request(sut.url).get(`/api/courses/${courseId}/assessment-report`).set(admin.auth).expect(200)
+        ).body.participants.map((p: Record<string, unknown>) => ({ ...p, userId: undefined, name: undefined })),
+      ),
     ];
     for (const body of bodies) {
       for (const p of people) {
@@ -84,16 +112,21 @@ describe('evaluation survey', () => {
       }
     }
     // The assessment report only knows the fact of submitting, never the answers.
-    const rows = (await request(sut.url).get(`/api/courses/${courseId}/assessment-report`).set(admin.auth).expect(200)).body.participants;
+    const rows = (await request(sut.url).get(`/api/courses/${courseId}/assessment-report`).set(admin.auth).expect(200))
+      .body.participants;
     expect(rows.every((r: { evaluationSubmitted: boolean }) => r.evaluationSubmitted)).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('bermanfaat');
     // Stored data: responses carry no person, no time; submissions carry no answers.
-    const stored = await model(sut.app, EvaluationResponse.name).find({ courseId: new Types.ObjectId(courseId) }).lean();
+    const stored = await model(sut.app, EvaluationResponse.name)
+      .find({ courseId: new Types.ObjectId(courseId) })
+      .lean();
     for (const r of stored) {
       expect(Object.keys(r).sort()).toEqual(['_id', 'comment', 'courseId', 'ratings']);
       expect(typeof r._id).toBe('string');
     }
-    const subs = await model(sut.app, EvaluationSubmission.name).find({ courseId: new Types.ObjectId(courseId) }).lean();
+    const subs = await model(sut.app, EvaluationSubmission.name)
+      .find({ courseId: new Types.ObjectId(courseId) })
+      .lean();
     expect(subs).toHaveLength(3);
     for (const s of subs) expect(Object.keys(s).sort()).toEqual(['_id', 'courseId', 'submittedAt', 'userId']);
   });
@@ -107,19 +140,37 @@ describe('evaluation survey', () => {
     await request(sut.url).get(`/api/courses/${courseId}/evaluation/report`).set(otherTrainer.auth).expect(403);
     await request(sut.url).get(`/api/courses/${courseId}/evaluation/report`).expect(401);
     const items = [{ id: 'materi', category: 'material', text: 'Materi bermanfaat' }];
-    await request(sut.url).put(`/api/courses/${courseId}/evaluation/form`).set(trainer.auth).send({ items }).expect(403);
-    expect((await request(sut.url).put(`/api/courses/${courseId}/evaluation/form`).set(admin.auth).send({ items })).body.error).toBe('EVALUATION_LOCKED');
+    await request(sut.url)
+      .put(`/api/courses/${courseId}/evaluation/form`)
+      .set(trainer.auth)
+      .send({ items })
+      .expect(403);
+    expect(
+      (await request(sut.url).put(`/api/courses/${courseId}/evaluation/form`).set(admin.auth).send({ items })).body
+        .error,
+    ).toBe('EVALUATION_LOCKED');
 
     const fresh = (await createCourse(sut.app, { trainerIds: [trainer.id] })).id;
     await createSession(sut.app, fresh, inDays(2));
     const p = await createUser(sut.app, 'participant');
     await enrolDirect(sut.app, fresh, p.id);
-    const bad = await request(sut.url).put(`/api/courses/${fresh}/evaluation/form`).set(admin.auth).send({ items: [{ id: 'Bad Id', category: 'material', text: 'x' }] });
+    const bad = await request(sut.url)
+      .put(`/api/courses/${fresh}/evaluation/form`)
+      .set(admin.auth)
+      .send({ items: [{ id: 'Bad Id', category: 'material', text: 'x' }] });
     expect(bad.status).toBe(400);
-    await request(sut.url).put(`/api/courses/${fresh}/evaluation/form`).set(admin.auth).send({ items: [...items, items[0]] }).expect(400);
-    const edited = (await request(sut.url).put(`/api/courses/${fresh}/evaluation/form`).set(admin.auth).send({ items }).expect(200)).body;
+    await request(sut.url)
+      .put(`/api/courses/${fresh}/evaluation/form`)
+      .set(admin.auth)
+      .send({ items: [...items, items[0]] })
+      .expect(400);
+    const edited = (
+      await request(sut.url).put(`/api/courses/${fresh}/evaluation/form`).set(admin.auth).send({ items }).expect(200)
+    ).body;
     expect(edited).toMatchObject({ isDefault: false, items });
     // Not before the course has started.
-    expect((await submit(p, { ratings: [{ itemId: 'materi', value: 4 }] }, fresh)).body.error).toBe('EVALUATION_NOT_OPEN');
+    expect((await submit(p, { ratings: [{ itemId: 'materi', value: 4 }] }, fresh)).body.error).toBe(
+      'EVALUATION_NOT_OPEN',
+    );
   });
 });

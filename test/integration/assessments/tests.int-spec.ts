@@ -69,7 +69,9 @@ describe('pre-test and post-test', () => {
     await save(sut, participant, first.id, q1!.id, [q1!.options[0]!.id]).expect(200);
     const resumed = (await start(sut, participant, courseId, 'pre', 200)).body;
     expect(resumed.id).toBe(first.id);
-    expect(resumed.questions.map((q: { id: string }) => q.id)).toEqual(first.questions.map((q: { id: string }) => q.id));
+    expect(resumed.questions.map((q: { id: string }) => q.id)).toEqual(
+      first.questions.map((q: { id: string }) => q.id),
+    );
     expect(resumed.currentIndex).toBe(2);
     expect(resumed.answeredCount).toBe(2);
     expect(resumed.questions[0].selected).toEqual([q0!.options[1]!.id]);
@@ -85,7 +87,11 @@ describe('pre-test and post-test', () => {
       await request(sut.url)
         .post(`/api/courses/${course.id}/questions`)
         .set(trainer.auth)
-        .send({ type: 'single', text: `Soal nomor ${i}`, options: ['a', 'b', 'c', 'd'].map((t, j) => ({ text: `${t}${i}`, correct: j === 0 })) })
+        .send({
+          type: 'single',
+          text: `Soal nomor ${i}`,
+          options: ['a', 'b', 'c', 'd'].map((t, j) => ({ text: `${t}${i}`, correct: j === 0 })),
+        })
         .expect(201);
     }
     const orders: string[] = [];
@@ -95,7 +101,9 @@ describe('pre-test and post-test', () => {
       await enrolDirect(sut.app, course.id, p.id);
       const a = (await start(sut, p, course.id, 'pre', 201)).body;
       orders.push(a.questions.map((q: { id: string }) => q.id).join());
-      optionOrders.push(a.questions.map((q: { options: Array<{ text: string }> }) => q.options.map((o) => o.text).join()).join('|'));
+      optionOrders.push(
+        a.questions.map((q: { options: Array<{ text: string }> }) => q.options.map((o) => o.text).join()).join('|'),
+      );
     }
     expect(new Set(orders).size).toBeGreaterThan(1);
     expect(new Set(optionOrders).size).toBeGreaterThan(1);
@@ -108,9 +116,14 @@ describe('pre-test and post-test', () => {
     const qa = bank.find((q) => q.id === a!.id)!;
     const qb = bank.find((q) => q.id === b!.id)!;
     await save(sut, participant, attempt.id, qa.id, correctIds(qa)).expect(200);
-    const savedAt = (await model<TestAnswer>(sut.app, TestAnswer.name).findOne({ attemptId: new Types.ObjectId(attempt.id) }).lean())!.savedAt;
+    const savedAt = (await model<TestAnswer>(sut.app, TestAnswer.name)
+      .findOne({ attemptId: new Types.ObjectId(attempt.id) })
+      .lean())!.savedAt;
     // The clock passes the deadline (moved on the server's record, just after the first save; the server compares with its own clock).
-    await model(sut.app, TestAttempt.name).updateOne({ _id: new Types.ObjectId(attempt.id) }, { $set: { deadlineAt: new Date(savedAt.getTime() + 1) } });
+    await model(sut.app, TestAttempt.name).updateOne(
+      { _id: new Types.ObjectId(attempt.id) },
+      { $set: { deadlineAt: new Date(savedAt.getTime() + 1) } },
+    );
     const late = await save(sut, participant, attempt.id, qb.id, correctIds(qb));
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ statusCode: 409, error: 'TIME_UP' });
@@ -123,11 +136,15 @@ describe('pre-test and post-test', () => {
   it('an attempt left running past its deadline is closed when next seen, and the next start needs an attempt left', async () => {
     const { courseId, participant } = await upcomingCourse();
     const attempt = (await start(sut, participant, courseId, 'pre', 201)).body;
-    await model(sut.app, TestAttempt.name).updateOne({ _id: new Types.ObjectId(attempt.id) }, { $set: { deadlineAt: new Date(Date.now() - 1000) } });
+    await model(sut.app, TestAttempt.name).updateOne(
+      { _id: new Types.ObjectId(attempt.id) },
+      { $set: { deadlineAt: new Date(Date.now() - 1000) } },
+    );
     const again = await start(sut, participant, courseId, 'pre');
     expect(again.status).toBe(409);
     expect(again.body.error).toBe('NO_ATTEMPTS_LEFT');
-    const status = (await request(sut.url).get(`/api/courses/${courseId}/tests`).set(participant.auth).expect(200)).body;
+    const status = (await request(sut.url).get(`/api/courses/${courseId}/tests`).set(participant.auth).expect(200))
+      .body;
     expect(status[0]).toMatchObject({ kind: 'pre', attemptsLeft: 0, attempts: [{ status: 'submitted', percent: 0 }] });
   });
 
@@ -136,12 +153,17 @@ describe('pre-test and post-test', () => {
     const one = (await start(sut, participant, courseId, 'pre', 201)).body;
     await submit(sut, participant, one.id).expect(200);
     expect((await start(sut, participant, courseId, 'pre')).body.error).toBe('NO_ATTEMPTS_LEFT');
-    await request(sut.url).patch(`/api/courses/${courseId}/assessment-settings`).set(trainer.auth).send({ pre: { maxAttempts: 2 } }).expect(200);
+    await request(sut.url)
+      .patch(`/api/courses/${courseId}/assessment-settings`)
+      .set(trainer.auth)
+      .send({ pre: { maxAttempts: 2 } })
+      .expect(200);
     const two = (await start(sut, participant, courseId, 'pre', 201)).body;
     expect(two.number).toBe(2);
     for (const q of bank) await save(sut, participant, two.id, q.id, correctIds(q)).expect(200);
     await submit(sut, participant, two.id).expect(200);
-    const status = (await request(sut.url).get(`/api/courses/${courseId}/tests`).set(participant.auth).expect(200)).body;
+    const status = (await request(sut.url).get(`/api/courses/${courseId}/tests`).set(participant.auth).expect(200))
+      .body;
     expect(status[0]).toMatchObject({ attemptsLeft: 0, bestPercent: 100, maxAttempts: 2 });
     expect((await start(sut, participant, courseId, 'pre')).status).toBe(409);
   });
@@ -150,10 +172,19 @@ describe('pre-test and post-test', () => {
     const { courseId, participant, bank } = await upcomingCourse();
     const attempt = (await start(sut, participant, courseId, 'pre', 201)).body;
     for (const q of bank) await save(sut, participant, attempt.id, q.id, correctIds(q)).expect(200);
-    const results = await Promise.all([submit(sut, participant, attempt.id), submit(sut, participant, attempt.id), submit(sut, participant, attempt.id)]);
+    const results = await Promise.all([
+      submit(sut, participant, attempt.id),
+      submit(sut, participant, attempt.id),
+      submit(sut, participant, attempt.id),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(new Set(results.map((r) => `${r.body.submittedAt}|${r.body.score}`)).size).toBe(1);
-    expect(await model(sut.app, TestAttempt.name).countDocuments({ courseId: new Types.ObjectId(courseId), userId: new Types.ObjectId(participant.id) })).toBe(1);
+    expect(
+      await model(sut.app, TestAttempt.name).countDocuments({
+        courseId: new Types.ObjectId(courseId),
+        userId: new Types.ObjectId(participant.id),
+      }),
+    ).toBe(1);
     const after = await save(sut, participant, attempt.id, bank[0]!.id, wrongIds(bank[0]!));
     expect(after.body.error).toBe('ATTEMPT_SUBMITTED');
     // Two taps on "start" at once make one attempt.
@@ -175,7 +206,10 @@ describe('pre-test and post-test', () => {
     expect(submitted.percent).toBe(100);
     await request(sut.url).get(`/api/courses/${courseId}/questions`).set(participant.auth).expect(403);
     // The first session starts: the pre-test closes.
-    await model(sut.app, CourseSession.name).updateMany({ courseId: new Types.ObjectId(courseId) }, { $set: { startsAt: new Date(Date.now() - H) } });
+    await model(sut.app, CourseSession.name).updateMany(
+      { courseId: new Types.ObjectId(courseId) },
+      { $set: { startsAt: new Date(Date.now() - H) } },
+    );
     const review = (await request(sut.url).get(`/api/attempts/${attempt.id}`).set(participant.auth).expect(200)).body;
     expect(review.reviewAvailable).toBe(true);
     expect(review.questions.every((q: { correct: boolean }) => q.correct === true)).toBe(true);
@@ -192,7 +226,9 @@ describe('pre-test and post-test', () => {
     expect((await start(sut, p, course.id, 'post')).body.error).toBe('TEST_NOT_OPEN');
     await request(sut.url).post(`/api/courses/${course.id}/tests/post/open`).set(p.auth).expect(403);
     await request(sut.url).post(`/api/courses/${course.id}/tests/post/open`).set(otherTrainer.auth).expect(403);
-    const opened = (await request(sut.url).post(`/api/courses/${course.id}/tests/post/open`).set(trainer.auth).expect(200)).body;
+    const opened = (
+      await request(sut.url).post(`/api/courses/${course.id}/tests/post/open`).set(trainer.auth).expect(200)
+    ).body;
     expect(opened.post.openedAt).toMatch(/\+07:00$/);
     await start(sut, p, course.id, 'post', 201);
     // Closed after openDays.
@@ -200,9 +236,17 @@ describe('pre-test and post-test', () => {
     await createSession(sut.app, ended.id, new Date(Date.now() - 3 * 24 * H), 120);
     await enrolDirect(sut.app, ended.id, p.id);
     await createBank(sut, trainer, ended.id);
-    await request(sut.url).patch(`/api/courses/${ended.id}/assessment-settings`).set(admin.auth).send({ post: { openDays: 1 } }).expect(200);
+    await request(sut.url)
+      .patch(`/api/courses/${ended.id}/assessment-settings`)
+      .set(admin.auth)
+      .send({ post: { openDays: 1 } })
+      .expect(200);
     expect((await start(sut, p, ended.id, 'post')).body.error).toBe('TEST_CLOSED');
-    await request(sut.url).patch(`/api/courses/${ended.id}/assessment-settings`).set(admin.auth).send({ post: { openDays: 7 } }).expect(200);
+    await request(sut.url)
+      .patch(`/api/courses/${ended.id}/assessment-settings`)
+      .set(admin.auth)
+      .send({ post: { openDays: 7 } })
+      .expect(200);
     const attempt = (await start(sut, p, ended.id, 'post', 201)).body;
     // The deadline is the time limit (20 min default), not the close days later.
     expect(attempt.remainingSeconds).toBeLessThanOrEqual(20 * 60);
@@ -214,7 +258,11 @@ describe('pre-test and post-test', () => {
     await request(sut.url).get(`/api/courses/${courseId}/questions`).expect(401);
     await request(sut.url).get(`/api/courses/${courseId}/questions`).set(otherTrainer.auth).expect(403);
     await request(sut.url).get(`/api/courses/${courseId}/questions`).set(admin.auth).expect(200);
-    await request(sut.url).post(`/api/courses/${courseId}/questions`).set(participant.auth).send({ type: 'single', text: 'abc', options: [] }).expect(403);
+    await request(sut.url)
+      .post(`/api/courses/${courseId}/questions`)
+      .set(participant.auth)
+      .send({ type: 'single', text: 'abc', options: [] })
+      .expect(403);
     await request(sut.url).get(`/api/courses/${courseId}/tests`).set(outsider.auth).expect(403);
     expect((await start(sut, outsider, courseId, 'pre')).status).toBe(403);
     expect((await start(sut, trainer, courseId, 'pre')).status).toBe(403);
@@ -223,34 +271,141 @@ describe('pre-test and post-test', () => {
     expect((await save(sut, outsider, attempt.id, bank[0]!.id, correctIds(bank[0]!))).status).toBe(404);
     expect((await submit(sut, outsider, attempt.id)).status).toBe(404);
     // Staff of the course may look at it (with answers), other trainers may not.
-    expect((await request(sut.url).get(`/api/attempts/${attempt.id}`).set(trainer.auth).expect(200)).body.reviewAvailable).toBe(true);
+    expect(
+      (await request(sut.url).get(`/api/attempts/${attempt.id}`).set(trainer.auth).expect(200)).body.reviewAvailable,
+    ).toBe(true);
     await request(sut.url).get(`/api/attempts/${attempt.id}`).set(otherTrainer.auth).expect(404);
-    await request(sut.url).patch(`/api/courses/${courseId}/assessment-settings`).set(participant.auth).send({ requireEvaluation: true }).expect(403);
+    await request(sut.url)
+      .patch(`/api/courses/${courseId}/assessment-settings`)
+      .set(participant.auth)
+      .send({ requireEvaluation: true })
+      .expect(403);
     await request(sut.url).get(`/api/courses/${courseId}/assessment-report`).set(otherTrainer.auth).expect(403);
   });
 
   it('answers bad input with a 4xx in the error shape', async () => {
     const { courseId, participant, bank } = await upcomingCourse();
     const attempt = (await start(sut, participant, courseId, 'pre', 201)).body;
-    const shape = (body: Record<string, unknown>, status: number) => expect(body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String) });
+    const shape = (body: Record<string, unknown>, status: number) =>
+      expect(body).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String) });
     const cases: Array<[request.Test, number]> = [
-      [request(sut.url).post(`/api/courses/${courseId}/questions`).set(trainer.auth).send({ type: 'essay', text: 'abc', options: [] }), 400],
-      [request(sut.url).post(`/api/courses/${courseId}/questions`).set(trainer.auth).send({ type: 'single', text: 'Dua jawaban benar?', options: [{ text: 'a', correct: true }, { text: 'b', correct: true }] }), 400],
-      [request(sut.url).post(`/api/courses/${courseId}/questions`).set(trainer.auth).send({ type: 'truefalse', text: 'Tiga pilihan?', options: [{ text: 'a', correct: true }, { text: 'b', correct: false }, { text: 'c', correct: false }] }), 400],
-      [request(sut.url).post(`/api/courses/${courseId}/questions`).set(trainer.auth).send({ type: 'single', text: 'Poin?', points: 0, options: [{ text: 'a', correct: true }, { text: 'b', correct: false }] }), 400],
-      [request(sut.url).post(`/api/courses/${courseId}/questions`).set(trainer.auth).send({ type: 'single', text: 'Gambar?', imageUrl: 'javascript:alert(1)', options: [{ text: 'a', correct: true }, { text: 'b', correct: false }] }), 400],
+      [
+        request(sut.url)
+          .post(`/api/courses/${courseId}/questions`)
+          .set(trainer.auth)
+          .send({ type: 'essay', text: 'abc', options: [] }),
+        400,
+      ],
+      [
+        request(sut.url)
+          .post(`/api/courses/${courseId}/questions`)
+          .set(trainer.auth)
+          .send({
+            type: 'single',
+            text: 'Dua jawaban benar?',
+            options: [
+              { text: 'a', correct: true },
+              { text: 'b', correct: true },
+            ],
+          }),
+        400,
+      ],
+      [
+        request(sut.url)
+          .post(`/api/courses/${courseId}/questions`)
+          .set(trainer.auth)
+          .send({
+            type: 'truefalse',
+            text: 'Tiga pilihan?',
+            options: [
+              { text: 'a', correct: true },
+              { text: 'b', correct: false },
+              { text: 'c', correct: false },
+            ],
+          }),
+        400,
+      ],
+      [
+        request(sut.url)
+          .post(`/api/courses/${courseId}/questions`)
+          .set(trainer.auth)
+          .send({
+            type: 'single',
+            text: 'Poin?',
+            points: 0,
+            options: [
+              { text: 'a', correct: true },
+              { text: 'b', correct: false },
+            ],
+          }),
+        400,
+      ],
+      [
+        request(sut.url)
+          .post(`/api/courses/${courseId}/questions`)
+          .set(trainer.auth)
+          .send({
+            type: 'single',
+            text: 'Gambar?',
+            imageUrl: 'javascript:alert(1)',
+            options: [
+              { text: 'a', correct: true },
+              { text: 'b', correct: false },
+            ],
+          }),
+        400,
+      ],
       [request(sut.url).post(`/api/courses/not-an-id/questions`).set(trainer.auth).send({}), 400],
       [request(sut.url).post(`/api/courses/${courseId}/tests/mid/attempts`).set(participant.auth), 400],
       [save(sut, participant, attempt.id, bank[0]!.id, ['nope']), 400],
       [save(sut, participant, attempt.id, bank[0]!.id, null as unknown as string[]), 400],
-      [request(sut.url).put(`/api/attempts/${attempt.id}/answers/${bank[0]!.id}`).set(participant.auth).send({ optionIds: 'a' }), 400],
+      [
+        request(sut.url)
+          .put(`/api/attempts/${attempt.id}/answers/${bank[0]!.id}`)
+          .set(participant.auth)
+          .send({ optionIds: 'a' }),
+        400,
+      ],
       [save(sut, participant, attempt.id, new Types.ObjectId().toHexString(), []), 400],
-      [save(sut, participant, attempt.id, bank.find((q) => q.type === 'single')!.id, bank.find((q) => q.type === 'single')!.options.slice(0, 2).map((o) => o.id)), 400],
+      [
+        save(
+          sut,
+          participant,
+          attempt.id,
+          bank.find((q) => q.type === 'single')!.id,
+          bank
+            .find((q) => q.type === 'single')!
+            .options.slice(0, 2)
+            .map((o) => o.id),
+        ),
+        400,
+      ],
       [save(sut, participant, new Types.ObjectId().toHexString(), bank[0]!.id, []), 404],
-      [request(sut.url).patch(`/api/courses/${courseId}/assessment-settings`).set(trainer.auth).send({ pre: { timeLimitMinutes: 0 } }), 400],
-      [request(sut.url).patch(`/api/courses/${courseId}/assessment-settings`).set(trainer.auth).send({ minPostTestPercent: 101 }), 400],
-      [request(sut.url).patch(`/api/courses/${courseId}/assessment-settings`).set(trainer.auth).send({ extra: 1 }), 400],
-      [request(sut.url).patch(`/api/courses/${courseId}/questions/${new Types.ObjectId().toHexString()}`).set(trainer.auth).send({ text: 'Tidak ada' }), 404],
+      [
+        request(sut.url)
+          .patch(`/api/courses/${courseId}/assessment-settings`)
+          .set(trainer.auth)
+          .send({ pre: { timeLimitMinutes: 0 } }),
+        400,
+      ],
+      [
+        request(sut.url)
+          .patch(`/api/courses/${courseId}/assessment-settings`)
+          .set(trainer.auth)
+          .send({ minPostTestPercent: 101 }),
+        400,
+      ],
+      [
+        request(sut.url).patch(`/api/courses/${courseId}/assessment-settings`).set(trainer.auth).send({ extra: 1 }),
+        400,
+      ],
+      [
+        request(sut.url)
+          .patch(`/api/courses/${courseId}/questions/${new Types.ObjectId().toHexString()}`)
+          .set(trainer.auth)
+          .send({ text: 'Tidak ada' }),
+        404,
+      ],
     ];
     for (const [req, status] of cases) {
       const res = await req;
@@ -263,24 +418,41 @@ describe('pre-test and post-test', () => {
     const { courseId, participant, bank } = await upcomingCourse();
     const attempt = (await start(sut, participant, courseId, 'pre', 201)).body;
     const single = bank.find((q) => q.type === 'single')!;
-    const edited = (await request(sut.url)
-      .patch(`/api/courses/${courseId}/questions/${single.id}`)
-      .set(trainer.auth)
-      .send({ text: 'Fungsi label (diperbaiki)?', options: single.options.map((o) => ({ id: o.id, text: o.text, correct: !o.correct && o.id === single.options[1]!.id })) })
-      .expect(200)).body;
+    const edited = (
+      await request(sut.url)
+        .patch(`/api/courses/${courseId}/questions/${single.id}`)
+        .set(trainer.auth)
+        .send({
+          text: 'Fungsi label (diperbaiki)?',
+          options: single.options.map((o) => ({
+            id: o.id,
+            text: o.text,
+            correct: !o.correct && o.id === single.options[1]!.id,
+          })),
+        })
+        .expect(200)
+    ).body;
     expect(edited.options.map((o: { id: string }) => o.id)).toEqual(single.options.map((o) => o.id));
     const view = (await request(sut.url).get(`/api/attempts/${attempt.id}`).set(participant.auth).expect(200)).body;
     expect(view.questions.find((q: { id: string }) => q.id === single.id).text).toBe('Apa fungsi label kemasan?');
     await request(sut.url).delete(`/api/courses/${courseId}/questions/${single.id}`).set(trainer.auth).expect(204);
-    expect((await request(sut.url).get(`/api/courses/${courseId}/questions`).set(trainer.auth).expect(200)).body).toHaveLength(2);
+    expect(
+      (await request(sut.url).get(`/api/courses/${courseId}/questions`).set(trainer.auth).expect(200)).body,
+    ).toHaveLength(2);
     await request(sut.url).delete(`/api/courses/${courseId}/questions/${single.id}`).set(trainer.auth).expect(404);
   });
 
   it('documents the new routes in the OpenAPI document with their status codes', async () => {
-    const doc = (await request(sut.url).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await request(sut.url).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     const paths = doc.paths;
-    expect(Object.keys(paths['/api/courses/{courseId}/tests/{kind}/attempts']!.post!.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '404', '409']));
-    expect(Object.keys(paths['/api/attempts/{attemptId}/answers/{questionId}']!.put!.responses)).toEqual(expect.arrayContaining(['200', '400', '409']));
+    expect(Object.keys(paths['/api/courses/{courseId}/tests/{kind}/attempts']!.post!.responses)).toEqual(
+      expect.arrayContaining(['200', '201', '400', '401', '403', '404', '409']),
+    );
+    expect(Object.keys(paths['/api/attempts/{attemptId}/answers/{questionId}']!.put!.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '409']),
+    );
     expect(paths['/api/courses/{courseId}/questions/import']!.post!.responses).toHaveProperty('415');
     expect(paths['/api/courses/{courseId}/evaluation/responses']!.post!.responses).toHaveProperty('409');
     expect(paths['/api/courses/{courseId}/assessment-report/csv']).toBeDefined();

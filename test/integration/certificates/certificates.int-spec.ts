@@ -16,7 +16,14 @@ import pdfParse from 'pdf-parse';
 import { PNG } from 'pngjs';
 import { CERTIFICATE_JOBS, certificateJobId, QUEUES } from '@balai/queue';
 import type { RunningApp } from '../../support/api-app';
-import { addParticipants, connectDb, createAdmin, createFinishedCourse, Db, SeededCourse } from '../../support/db-factories';
+import {
+  addParticipants,
+  connectDb,
+  createAdmin,
+  createFinishedCourse,
+  Db,
+  SeededCourse,
+} from '../../support/db-factories';
 import { mailText, SmtpSink } from '../../support/smtp-sink';
 import { accessToken } from '../../support/tokens';
 import { waitFor } from '../../support/wait';
@@ -41,7 +48,11 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
   const http = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(`${api.url}/api${path}`, {
       ...init,
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.headers ?? {}),
+      },
     });
 
   beforeAll(async () => {
@@ -63,7 +74,8 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     const [full, below, enough, bounce, left] = await addParticipants(db, course, [
       {
         name: 'Ñoman Śuryadi Nguyễn Çahyono',
-        businessName: 'CV Kerajinan Bambu dan Anyaman Pandan Lestari Sejahtera Abadi Makmur Jaya Sentosa Kabupaten Bekasi',
+        businessName:
+          'CV Kerajinan Bambu dan Anyaman Pandan Lestari Sejahtera Abadi Makmur Jaya Sentosa Kabupaten Bekasi',
         attendancePercent: 100,
       },
       { attendancePercent: 50 },
@@ -85,10 +97,14 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     await db?.close();
   });
 
-  const progress = async () => (await (await http(`/courses/${course.id}/certificates/issue`, { token: adminToken })).json()) as Record<string, unknown> & {
-    state: string;
-    failures: Array<{ userId: string; reason: string }>;
-  };
+  const progress = async () =>
+    (await (await http(`/courses/${course.id}/certificates/issue`, { token: adminToken })).json()) as Record<
+      string,
+      unknown
+    > & {
+      state: string;
+      failures: Array<{ userId: string; reason: string }>;
+    };
 
   it('enqueues only eligible, still-enrolled participants and issues exactly their certificates', async () => {
     const res = await http(`/courses/${course.id}/certificates/issue`, { method: 'POST', token: adminToken });
@@ -96,13 +112,17 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     const body = (await res.json()) as { enqueued: number; notEligible: Array<{ userId: string; reason: string }> };
     expect(body.enqueued).toBe(3);
     expect(body.notEligible).toEqual(
-      expect.arrayContaining([expect.objectContaining({ userId: ids.below, reason: 'BELOW_THRESHOLD', attendancePercent: 50 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ userId: ids.below, reason: 'BELOW_THRESHOLD', attendancePercent: 50 }),
+      ]),
     );
     await waitFor(async () => (await progress()).state === 'done', 60_000, 'batch done');
     const certs = await db.certificates.find({ courseId: oid(course.id) }).lean();
     expect(certs.map((c) => c.userId.toString()).sort()).toEqual([ids.full, ids.enough, ids.bounce].sort());
     expect(new Set(certs.map((c) => c.number)).size).toBe(3);
-    expect(certs.map((c) => c.number).sort()).toEqual([1, 2, 3].map((n) => `${String(n).padStart(4, '0')}/${course.code}/DISPERIN/${new Date().getFullYear()}`));
+    expect(certs.map((c) => c.number).sort()).toEqual(
+      [1, 2, 3].map((n) => `${String(n).padStart(4, '0')}/${course.code}/DISPERIN/${new Date().getFullYear()}`),
+    );
     for (const c of certs) expect(Buffer.from(c.verificationCode, 'base64url')).toHaveLength(16);
   });
 
@@ -111,7 +131,11 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     expect(((await res.json()) as { enqueued: number }).enqueued).toBe(0);
     const queue = worker.get<Queue>(getQueueToken(QUEUES.certificates));
     // Force a fresh job with the same payload (as after the completed job was cleaned up).
-    const again = await queue.add(CERTIFICATE_JOBS.issue, { courseId: course.id, userId: ids.full, requestedBy: 'test' }, { jobId: `again-${ids.full}` });
+    const again = await queue.add(
+      CERTIFICATE_JOBS.issue,
+      { courseId: course.id, userId: ids.full, requestedBy: 'test' },
+      { jobId: `again-${ids.full}` },
+    );
     await waitFor(async () => (await again.getState()) === 'completed', 30_000, 'duplicate job to complete');
     expect(await db.certificates.countDocuments({ courseId: oid(course.id), userId: oid(ids.full) })).toBe(1);
     expect(await db.certificates.countDocuments({ courseId: oid(course.id) })).toBe(3);
@@ -119,7 +143,11 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
 
   it('a job for a participant below the threshold fails with the reason, visible to admins, and issues nothing', async () => {
     const queue = worker.get<Queue>(getQueueToken(QUEUES.certificates));
-    await queue.add(CERTIFICATE_JOBS.issue, { courseId: course.id, userId: ids.below, requestedBy: 'test' }, { jobId: certificateJobId(course.id, ids.below) });
+    await queue.add(
+      CERTIFICATE_JOBS.issue,
+      { courseId: course.id, userId: ids.below, requestedBy: 'test' },
+      { jobId: certificateJobId(course.id, ids.below) },
+    );
     await waitFor(async () => (await progress()).failures.length === 1, 30_000, 'failure to be visible');
     const p = await progress();
     expect(p.failures[0]).toMatchObject({ userId: ids.below });
@@ -153,7 +181,11 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
       writeFileSync(join(dir, 'c.pdf'), pdf);
       execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', join(dir, 'c.pdf'), join(dir, 'page')]);
       const png = PNG.sync.read(readFileSync(join(dir, 'page.png')));
-      const qr = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+      const qr = jsQR(
+        new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
+        png.width,
+        png.height,
+      );
       expect(qr?.data).toBe(`${PUBLIC_BASE_URL}/verify/${cert.verificationCode}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -178,9 +210,14 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     expect(body.items).toHaveLength(1);
     expect(body.items[0]!.userId).toBe(ids.enough);
     const other = (await db.certificates.findOne({ userId: oid(ids.full) }).lean())!;
-    const denied = await http(`/certificates/${other._id.toString()}/pdf`, { token: accessToken(ids.enough, 'participant') });
+    const denied = await http(`/certificates/${other._id.toString()}/pdf`, {
+      token: accessToken(ids.enough, 'participant'),
+    });
     expect(denied.status).toBe(404);
-    const asParticipant = await http(`/courses/${course.id}/certificates/issue`, { method: 'POST', token: accessToken(ids.enough, 'participant') });
+    const asParticipant = await http(`/courses/${course.id}/certificates/issue`, {
+      method: 'POST',
+      token: accessToken(ids.enough, 'participant'),
+    });
     expect(asParticipant.status).toBe(403);
   });
 
@@ -203,13 +240,27 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     const cert = (await db.certificates.findOne({ userId: oid(ids.enough) }).lean())!;
     const valid = await http(`/certificates/verify/${cert.verificationCode}`);
     expect(valid.status).toBe(200);
-    expect(await valid.json()).toMatchObject({ status: 'valid', number: cert.number, participantName: cert.participantName, courseTitle: course.title, lessonHours: 24 });
+    expect(await valid.json()).toMatchObject({
+      status: 'valid',
+      number: cert.number,
+      participantName: cert.participantName,
+      courseTitle: course.title,
+      lessonHours: 24,
+    });
 
-    const revoke = await http(`/certificates/${cert._id.toString()}/revoke`, { method: 'POST', token: adminToken, body: JSON.stringify({ reason: 'Data kehadiran dikoreksi' }) });
+    const revoke = await http(`/certificates/${cert._id.toString()}/revoke`, {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ reason: 'Data kehadiran dikoreksi' }),
+    });
     expect(revoke.status).toBe(200);
     const revoked = await http(`/certificates/verify/${cert.verificationCode}`);
     expect(await revoked.json()).toMatchObject({ status: 'revoked', revokedReason: 'Data kehadiran dikoreksi' });
-    const twice = await http(`/certificates/${cert._id.toString()}/revoke`, { method: 'POST', token: adminToken, body: JSON.stringify({ reason: 'lagi lagi' }) });
+    const twice = await http(`/certificates/${cert._id.toString()}/revoke`, {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ reason: 'lagi lagi' }),
+    });
     expect(twice.status).toBe(409);
 
     expect((await http('/certificates/verify/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
@@ -223,8 +274,16 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
 
   it('serves the queue dashboard to admins only', async () => {
     expect((await fetch(`${api.url}/api/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${api.url}/api/admin/queues`, { headers: { authorization: `Bearer ${accessToken(ids.full, 'participant')}` } })).status).toBe(403);
-    const ok = await fetch(`${api.url}/api/admin/queues/api/queues`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(
+      (
+        await fetch(`${api.url}/api/admin/queues`, {
+          headers: { authorization: `Bearer ${accessToken(ids.full, 'participant')}` },
+        })
+      ).status,
+    ).toBe(403);
+    const ok = await fetch(`${api.url}/api/admin/queues/api/queues`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(ok.status).toBe(200);
     const board = (await ok.json()) as { queues: Array<{ name: string }> };
     expect(board.queues.map((q) => q.name).sort()).toEqual([QUEUES.certificates, QUEUES.notifications]);

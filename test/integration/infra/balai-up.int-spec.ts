@@ -28,10 +28,14 @@ describe('infra/balai up', () => {
     const base = { ...process.env };
     for (const name of ['JWT_SECRET', 'INTERNAL_API_TOKEN', 'BALAI_OWNER', 'SMTP_URL']) delete base[name];
     for (const name of Object.keys(base)) if (name.startsWith('CERT_')) delete base[name];
-    const { stdout } = await run('bash', ['-c', `set -euo pipefail; source infra/scripts/lib.sh; source infra/scripts/apps.sh; ${script}`], {
-      cwd: ROOT,
-      env: { ...base, BALAI_STATE_DIR: state, ...env },
-    });
+    const { stdout } = await run(
+      'bash',
+      ['-c', `set -euo pipefail; source infra/scripts/lib.sh; source infra/scripts/apps.sh; ${script}`],
+      {
+        cwd: ROOT,
+        env: { ...base, BALAI_STATE_DIR: state, ...env },
+      },
+    );
     return stdout;
   }
 
@@ -47,9 +51,9 @@ describe('infra/balai up', () => {
     expect(jwt).not.toBe(internal);
     expect(statSync(join(state, 'secrets.env')).mode & 0o077).toBe(0);
     // A secret the operator set wins.
-    expect(await shell('ensure_secrets 2>/dev/null; echo "$JWT_SECRET"', { JWT_SECRET: 'operator-chosen-secret-123' })).toBe(
-      'operator-chosen-secret-123\n',
-    );
+    expect(
+      await shell('ensure_secrets 2>/dev/null; echo "$JWT_SECRET"', { JWT_SECRET: 'operator-chosen-secret-123' }),
+    ).toBe('operator-chosen-secret-123\n');
   });
 
   it('starts the mail catcher for the worker, shows its inbox, and down stops it', async () => {
@@ -67,7 +71,9 @@ describe('infra/balai up', () => {
   });
 
   it('warns while the certificate signatory settings are placeholders, and not once they are set', async () => {
-    expect(await shell('warn_signatory')).toMatch(/placeholder signatory data \(CERT_SIGNATORY_NAME, CERT_SIGNATORY_NIP\)/);
+    expect(await shell('warn_signatory')).toMatch(
+      /placeholder signatory data \(CERT_SIGNATORY_NAME, CERT_SIGNATORY_NIP\)/,
+    );
     const set = { CERT_SIGNATORY_NAME: 'Dr. Ir. Siti Rahma, M.T.', CERT_SIGNATORY_NIP: '19751012 200003 2 004' };
     expect(await shell('warn_signatory', set)).toBe('');
   });

@@ -30,7 +30,12 @@ describe('mail catcher', () => {
     });
     transport.close();
 
-    const list = (await (await fetch(`${inbox}/api/messages`)).json()) as Array<{ id: number; subject: string; to: string[]; messageId: string }>;
+    const list = (await (await fetch(`${inbox}/api/messages`)).json()) as Array<{
+      id: number;
+      subject: string;
+      to: string[];
+      messageId: string;
+    }>;
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({
       subject: 'Sertifikat Anda telah terbit: Pelatihan Pengemasan — Angkatan 2',

@@ -14,7 +14,9 @@ describe('live admission (socket.io handshake and room:join)', () => {
     new Promise<{ message: string; data?: { code: string } }>((resolve) => {
       const client = new LiveClient(live.url, token);
       clients.push(client);
-      client.socket.once('connect_error', (error) => resolve(error as unknown as { message: string; data?: { code: string } }));
+      client.socket.once('connect_error', (error) =>
+        resolve(error as unknown as { message: string; data?: { code: string } }),
+      );
       client.socket.once('connect', () => resolve({ message: 'connected' }));
     });
 
@@ -104,7 +106,10 @@ describe('live admission (socket.io handshake and room:join)', () => {
 
   it('refuses entry before the early-entry window', async () => {
     const now = Date.now();
-    const course = await live.factory.course({ startsAt: new Date(now + 3 * 3600_000), endsAt: new Date(now + 4 * 3600_000) });
+    const course = await live.factory.course({
+      startsAt: new Date(now + 3 * 3600_000),
+      endsAt: new Date(now + 4 * 3600_000),
+    });
     const participant = await connect((await live.factory.participant(course)).token);
     const ack = await participant.request('room:join', { sessionId: course.sessionId });
     expect(ack).toMatchObject({ ok: false, error: { code: LiveErrorCode.TooEarly } });
@@ -112,14 +117,20 @@ describe('live admission (socket.io handshake and room:join)', () => {
 
   it('admits within the early-entry window', async () => {
     const now = Date.now();
-    const course = await live.factory.course({ startsAt: new Date(now + 10 * 60_000), endsAt: new Date(now + 70 * 60_000) });
+    const course = await live.factory.course({
+      startsAt: new Date(now + 10 * 60_000),
+      endsAt: new Date(now + 70 * 60_000),
+    });
     const participant = await connect((await live.factory.participant(course)).token);
     expect((await participant.request('room:join', { sessionId: course.sessionId })).ok).toBe(true);
   });
 
   it('refuses entry after end plus grace', async () => {
     const now = Date.now();
-    const course = await live.factory.course({ startsAt: new Date(now - 4 * 3600_000), endsAt: new Date(now - 3 * 3600_000) });
+    const course = await live.factory.course({
+      startsAt: new Date(now - 4 * 3600_000),
+      endsAt: new Date(now - 3 * 3600_000),
+    });
     const participant = await connect((await live.factory.participant(course)).token);
     const ack = await participant.request('room:join', { sessionId: course.sessionId });
     expect(ack).toMatchObject({ ok: false, error: { code: LiveErrorCode.SessionOver } });

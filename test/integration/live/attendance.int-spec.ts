@@ -53,7 +53,10 @@ describe('live attendance reporting', () => {
     await new Promise((resolve) => setTimeout(resolve, GRACE_SECONDS * 1000 + 500));
     expect(eventsOf(user.id)).toEqual([['join', undefined]]);
     await second.ok('room:leave');
-    await eventually(() => eventsOf(user.id), (e) => e.length === 2);
+    await eventually(
+      () => eventsOf(user.id),
+      (e) => e.length === 2,
+    );
     expect(eventsOf(user.id)).toEqual([
       ['join', undefined],
       ['leave', 'left'],
@@ -67,7 +70,11 @@ describe('live attendance reporting', () => {
     await client.ok('room:join', { sessionId: course.sessionId });
     const droppedAt = Date.now();
     client.close();
-    await eventually(() => eventsOf(user.id), (e) => e.length === 2, 5000);
+    await eventually(
+      () => eventsOf(user.id),
+      (e) => e.length === 2,
+      5000,
+    );
     const leave = stub.events.find((e) => e.userId === user.id && e.type === 'leave')!;
     expect(leave.reason).toBe('disconnected');
     expect(Math.abs(new Date(leave.at).getTime() - droppedAt)).toBeLessThan(500);
@@ -81,9 +88,16 @@ describe('live attendance reporting', () => {
     const second = await connect(user.token);
     await second.ok('room:join', { sessionId: course.sessionId });
     expect(await first.next('room:removed')).toMatchObject({ reason: 'replaced' });
-    expect(await first.request('chat:send', { text: 'hi' })).toMatchObject({ ok: false, error: { code: LiveErrorCode.NotInRoom } });
+    expect(await first.request('chat:send', { text: 'hi' })).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.NotInRoom },
+    });
     // Whatever the replacement queued has been delivered once the outbox is empty.
-    await eventually(() => live.app.get(AttendanceOutbox).pending(), (n) => n === 0, 4000);
+    await eventually(
+      () => live.app.get(AttendanceOutbox).pending(),
+      (n) => n === 0,
+      4000,
+    );
     expect(eventsOf(user.id)).toEqual([['join', undefined]]);
   });
 
@@ -96,12 +110,20 @@ describe('live attendance reporting', () => {
     await client.ok('room:leave');
     // The outbox has tried and retried (ATTENDANCE_RETRY_MS) against the "down" API.
     const refusedBefore = stub.refused;
-    await eventually(() => stub.refused, (n) => n >= refusedBefore + 2, 5000);
+    await eventually(
+      () => stub.refused,
+      (n) => n >= refusedBefore + 2,
+      5000,
+    );
     expect(eventsOf(user.id)).toEqual([]);
     expect(await live.app.get(AttendanceOutbox).pending()).toBeGreaterThanOrEqual(2);
     stub.down = false;
     // Leaves of earlier tests' sockets may still be in their grace period; the outbox drains to empty.
-    await eventually(() => live.app.get(AttendanceOutbox).pending(), (n) => n === 0, 5000);
+    await eventually(
+      () => live.app.get(AttendanceOutbox).pending(),
+      (n) => n === 0,
+      5000,
+    );
     expect(eventsOf(user.id)).toEqual([
       ['join', undefined],
       ['leave', 'left'],
@@ -115,10 +137,19 @@ describe('live attendance reporting', () => {
     await host.ok('room:join', { sessionId: course.sessionId });
     const participant = await connect(user.token);
     await participant.ok('room:join', { sessionId: course.sessionId });
-    expect(await participant.request('session:end')).toMatchObject({ ok: false, error: { code: LiveErrorCode.Forbidden } });
+    expect(await participant.request('session:end')).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.Forbidden },
+    });
     await host.ok('session:end');
-    expect(await participant.next('session:ended')).toMatchObject({ sessionId: course.sessionId, reason: 'ended-by-host' });
-    await eventually(() => [...eventsOf(user.id), ...eventsOf(course.trainer.id)], (e) => e.length === 4);
+    expect(await participant.next('session:ended')).toMatchObject({
+      sessionId: course.sessionId,
+      reason: 'ended-by-host',
+    });
+    await eventually(
+      () => [...eventsOf(user.id), ...eventsOf(course.trainer.id)],
+      (e) => e.length === 4,
+    );
     expect(eventsOf(user.id)).toEqual([
       ['join', undefined],
       ['leave', 'session-ended'],
@@ -133,12 +164,18 @@ describe('live attendance reporting', () => {
   it('closes the room when time is up (end + grace) and closes every interval', async () => {
     const now = Date.now();
     // The room closes ROOM_GRACE_MINUTES (30) after the end: here, 1.5 s from now.
-    const course = await live.factory.course({ startsAt: new Date(now - 90 * 60_000), endsAt: new Date(now - 30 * 60_000 + 1500) });
+    const course = await live.factory.course({
+      startsAt: new Date(now - 90 * 60_000),
+      endsAt: new Date(now - 30 * 60_000 + 1500),
+    });
     const user = await live.factory.participant(course);
     const participant = await connect(user.token);
     await participant.ok('room:join', { sessionId: course.sessionId });
     expect(await participant.next('session:ended', 5000)).toMatchObject({ reason: 'time-up' });
-    await eventually(() => eventsOf(user.id), (e) => e.length === 2);
+    await eventually(
+      () => eventsOf(user.id),
+      (e) => e.length === 2,
+    );
     expect(eventsOf(user.id)).toEqual([
       ['join', undefined],
       ['leave', 'session-ended'],

@@ -9,7 +9,10 @@ import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from '../
 const UNKNOWN = 'ffffffffffffffffffffffff';
 const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA:BB' }] };
 const rtpCapabilities = { codecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }] };
-const rtpParameters = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1 }] };
+const rtpParameters = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc: 1 }],
+};
 
 /** A well-formed payload per event (ids unknown to the server). */
 const VALID: Record<ClientEventName, unknown> = {
@@ -153,11 +156,17 @@ describe('live signalling: bad input for every event', () => {
 
     it('refuses a payload with a missing field (or an unexpected one)', async () => {
       const payload = MISSING[event] ?? { unexpected: 1 };
-      expect(await host.request(event, payload)).toMatchObject({ ok: false, error: { code: LiveErrorCode.InvalidPayload } });
+      expect(await host.request(event, payload)).toMatchObject({
+        ok: false,
+        error: { code: LiveErrorCode.InvalidPayload },
+      });
     });
 
     it('refuses a non-object payload', async () => {
-      expect(await host.request(event, 12345)).toMatchObject({ ok: false, error: { code: LiveErrorCode.InvalidPayload } });
+      expect(await host.request(event, 12345)).toMatchObject({
+        ok: false,
+        error: { code: LiveErrorCode.InvalidPayload },
+      });
     });
 
     if (event !== ClientEvent.RoomJoin) {
@@ -181,10 +190,14 @@ describe('live signalling: bad input for every event', () => {
   it.each(Object.entries(PARTICIPANT_REFUSED).filter(([, code]) => code))(
     'refuses %s from a participant',
     async (event, code) => {
-      const payload = (event as string).startsWith('speak') || (event as string).startsWith('moderation')
-        ? { peerId: course.trainer.id }
-        : VALID[event as ClientEventName];
-      expect(await participant.request(event as ClientEventName, payload)).toMatchObject({ ok: false, error: { code } });
+      const payload =
+        (event as string).startsWith('speak') || (event as string).startsWith('moderation')
+          ? { peerId: course.trainer.id }
+          : VALID[event as ClientEventName];
+      expect(await participant.request(event as ClientEventName, payload)).toMatchObject({
+        ok: false,
+        error: { code },
+      });
     },
   );
 
@@ -212,7 +225,10 @@ describe('live signalling: bad input for every event', () => {
       rtpParameters,
     });
     expect(produce).toMatchObject({ ok: false, error: { code: LiveErrorCode.Forbidden } });
-    const consume = await participant.request('media:consume', { ...(VALID['media:consume'] as object), transportId: transport.id });
+    const consume = await participant.request('media:consume', {
+      ...(VALID['media:consume'] as object),
+      transportId: transport.id,
+    });
     expect(consume).toMatchObject({ ok: false, error: { code: LiveErrorCode.NotFound } });
   });
 

@@ -19,7 +19,7 @@ describe('live error acks', () => {
     await live?.close();
   });
 
-  it('a mediasoup refusal is MEDIA_ERROR with an error id, and mediasoup\'s text only in the log', async () => {
+  it("a mediasoup refusal is MEDIA_ERROR with an error id, and mediasoup's text only in the log", async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn');
     const course = await live.factory.course();
     client = await LiveClient.connect(live.url, course.trainer.token);
@@ -29,12 +29,21 @@ describe('live error acks', () => {
       transportId: transport.id,
       kind: 'video',
       source: 'camera',
-      rtpParameters: { codecs: [{ mimeType: 'video/H265', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 1111 }] },
+      rtpParameters: {
+        codecs: [{ mimeType: 'video/H265', payloadType: 96, clockRate: 90000 }],
+        encodings: [{ ssrc: 1111 }],
+      },
     });
     expect(ack.ok).toBe(false);
     if (ack.ok) return;
-    expect(ack.error).toEqual({ code: LiveErrorCode.MediaError, message: 'producing failed', details: { errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
-    const logged = warn.mock.calls.find(([context]) => (context as { errorId?: string })?.errorId === ack.error.details?.errorId);
+    expect(ack.error).toEqual({
+      code: LiveErrorCode.MediaError,
+      message: 'producing failed',
+      details: { errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    const logged = warn.mock.calls.find(
+      ([context]) => (context as { errorId?: string })?.errorId === ack.error.details?.errorId,
+    );
     expect(logged).toBeDefined();
     expect(String((logged![0] as { err: Error }).err)).toMatch(/H265|codec/i);
     warn.mockRestore();

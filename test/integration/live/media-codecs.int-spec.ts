@@ -32,7 +32,12 @@ describe('live media codecs', () => {
     const codecs = (joined.routerRtpCapabilities as { codecs: Codec[] }).codecs;
     const opus = codecs.find((c) => c.mimeType.toLowerCase() === 'audio/opus')!;
     expect(opus.parameters).toMatchObject({ useinbandfec: 1, usedtx: 1, maxaveragebitrate: 20_000 });
-    expect(opus.rtcpFeedback).toEqual(expect.arrayContaining([{ type: 'nack', parameter: '' }, { type: 'transport-cc', parameter: '' }]));
+    expect(opus.rtcpFeedback).toEqual(
+      expect.arrayContaining([
+        { type: 'nack', parameter: '' },
+        { type: 'transport-cc', parameter: '' },
+      ]),
+    );
 
     const report = { quality: 'fair', lossPercent: 3.2, jitterMs: 41, framesPerSecond: 14.5, freezesPerMinute: 2 };
     expect(await client.ok('media:report-network', report)).toEqual({ suggestAudioOnly: false });

@@ -58,16 +58,40 @@ describe('hands, invitations and moderation', () => {
     expect(info).toMatchObject({ canSpeak: true, canCamera: false, handRaised: false });
     expect(await ann.next('speak:granted')).toEqual({ camera: false });
     const transport = await ann.ok('transport:create', { direction: 'send' });
-    const mic = await ann.ok('media:produce', { transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: micParameters(5001) });
-    expect(await host.next('producer:new')).toMatchObject({ producerId: mic.producerId, peerId: annUser.id, source: 'mic' });
+    const mic = await ann.ok('media:produce', {
+      transportId: transport.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: micParameters(5001),
+    });
+    expect(await host.next('producer:new')).toMatchObject({
+      producerId: mic.producerId,
+      peerId: annUser.id,
+      source: 'mic',
+    });
     expect(
-      await ann.request('media:produce', { transportId: transport.id, kind: 'video', source: 'camera', rtpParameters: cameraParameters(6001) }),
+      await ann.request('media:produce', {
+        transportId: transport.id,
+        kind: 'video',
+        source: 'camera',
+        rtpParameters: cameraParameters(6001),
+      }),
     ).toMatchObject({ ok: false, error: { code: LiveErrorCode.Forbidden } });
     expect(
-      await ann.request('media:produce', { transportId: transport.id, kind: 'video', source: 'screen', rtpParameters: cameraParameters(7001) }),
+      await ann.request('media:produce', {
+        transportId: transport.id,
+        kind: 'video',
+        source: 'screen',
+        rtpParameters: cameraParameters(7001),
+      }),
     ).toMatchObject({ ok: false, error: { code: LiveErrorCode.Forbidden } });
     expect(
-      await ann.request('media:produce', { transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: micParameters(5002) }),
+      await ann.request('media:produce', {
+        transportId: transport.id,
+        kind: 'audio',
+        source: 'mic',
+        rtpParameters: micParameters(5002),
+      }),
     ).toMatchObject({ ok: false, error: { code: LiveErrorCode.BadState } });
   });
 
@@ -89,9 +113,16 @@ describe('hands, invitations and moderation', () => {
       source: 'camera',
       rtpParameters: cameraParameters(8001),
     });
-    expect(await host.ok('moderation:stop-camera', { peerId: benUser.id })).toEqual({ producerIds: [camera.producerId] });
+    expect(await host.ok('moderation:stop-camera', { peerId: benUser.id })).toEqual({
+      producerIds: [camera.producerId],
+    });
     expect(
-      await ben.request('media:produce', { transportId: transport.id, kind: 'video', source: 'camera', rtpParameters: cameraParameters(9001) }),
+      await ben.request('media:produce', {
+        transportId: transport.id,
+        kind: 'video',
+        source: 'camera',
+        rtpParameters: cameraParameters(9001),
+      }),
     ).toMatchObject({ ok: false, error: { code: LiveErrorCode.Forbidden } });
   });
 

@@ -40,7 +40,12 @@ describe('live process faults', () => {
   const claimKey = (sessionId: string) => `${process.env.REDIS_PREFIX}:live:room-node:${sessionId}`;
 
   /** Joins, retrying a refused or failed join the way the web client does; returns the time it took. */
-  async function joinWithRetry(url: string, token: string, sessionId: string, deadlineMs: number): Promise<{ client: LiveClient; ms: number; refusals: string[] }> {
+  async function joinWithRetry(
+    url: string,
+    token: string,
+    sessionId: string,
+    deadlineMs: number,
+  ): Promise<{ client: LiveClient; ms: number; refusals: string[] }> {
     const started = Date.now();
     const refusals: string[] = [];
     for (;;) {
@@ -89,7 +94,11 @@ describe('live process faults', () => {
     for (const token of [course.trainerToken, stays.token, leavesAfter.token, goesAway.token]) {
       await (await connect(node.url, token)).ok('room:join', { sessionId: course.sessionId });
     }
-    await eventually(() => stub.events.filter((e) => e.type === 'join').length, (n) => n === 4, 10_000);
+    await eventually(
+      () => stub.events.filter((e) => e.type === 'join').length,
+      (n) => n === 4,
+      10_000,
+    );
     // One heartbeat after the joins, so the last beat is known to be after them.
     await sleep(LEASE_MS);
 
@@ -112,14 +121,22 @@ describe('live process faults', () => {
     await outside.ok('room:leave', { sessionId: course.sessionId });
 
     // Nobody closed goesAway's interval: it is closed at the last heartbeat before the kill, after the grace.
-    const left = await eventually(() => eventsOf(goesAway.id).filter((e) => e.type === 'leave'), (l) => l.length === 1, GRACE_SECONDS * 1000 + 15_000);
+    const left = await eventually(
+      () => eventsOf(goesAway.id).filter((e) => e.type === 'leave'),
+      (l) => l.length === 1,
+      GRACE_SECONDS * 1000 + 15_000,
+    );
     const leftAt = new Date(left[0].at).getTime();
     expect(leftAt).toBeLessThanOrEqual(killedAt);
     expect(leftAt).toBeGreaterThan(killedAt - LEASE_MS);
 
     await host.client.ok('room:leave');
     await participant.client.ok('room:leave');
-    await eventually(() => stub.events.filter((e) => e.type === 'leave').length, (n) => n === 4, 10_000);
+    await eventually(
+      () => stub.events.filter((e) => e.type === 'leave').length,
+      (n) => n === 4,
+      10_000,
+    );
     // Exactly one interval per stay: one join and one leave each, across the crash.
     expect(kinds(course.trainerId)).toEqual(['join', 'leave:left']);
     expect(kinds(stays.id)).toEqual(['join', 'leave:left']);
@@ -148,16 +165,26 @@ describe('live process faults', () => {
     expect(await notice).toMatchObject({ reason: 'shutdown' });
     expect((await notice).retryInMs).toBeGreaterThan(0);
     expect(await redis.get(claimKey(course.sessionId))).toBeNull();
-    await eventually(() => kinds(user.id), (k) => k.length === 2, 10_000);
+    await eventually(
+      () => kinds(user.id),
+      (k) => k.length === 2,
+      10_000,
+    );
     expect(kinds(user.id)).toEqual(['join', 'leave:node-shutdown']);
     expect(new Date(eventsOf(user.id)[1].at).getTime()).toBeGreaterThanOrEqual(stoppedAt);
 
     await node.start();
     const back = await joinWithRetry(node.url, user.token, course.sessionId, BACK_WITHIN_MS);
-    await eventually(() => kinds(user.id), (k) => k.length === 3, 10_000);
+    await eventually(
+      () => kinds(user.id),
+      (k) => k.length === 3,
+      10_000,
+    );
     expect(kinds(user.id)).toEqual(['join', 'leave:node-shutdown', 'join']);
     await back.client.ok('room:leave');
-    process.stdout.write(`live SIGTERM: exited in ${exitMs} ms after releasing its rooms; back in ${back.ms} ms after the restart\n`);
+    process.stdout.write(
+      `live SIGTERM: exited in ${exitMs} ms after releasing its rooms; back in ${back.ms} ms after the restart\n`,
+    );
   });
 
   describe('with a surviving node', () => {
@@ -185,14 +212,24 @@ describe('live process faults', () => {
       await (await connect(node.url, course.trainerToken)).ok('room:join', { sessionId: course.sessionId });
       await (await connect(node.url, user.token)).ok('room:join', { sessionId: course.sessionId });
       // The survivor refuses the room while the other node hosts it.
-      const refused = await (await connect(survivor.url, user.token)).request('room:join', { sessionId: course.sessionId });
+      const refused = await (
+        await connect(survivor.url, user.token)
+      ).request('room:join', { sessionId: course.sessionId });
       expect(refused).toMatchObject({ ok: false, error: { code: LiveErrorCode.RoomOnOtherNode } });
-      await eventually(() => kinds(user.id), (k) => k.length === 1, 10_000);
+      await eventually(
+        () => kinds(user.id),
+        (k) => k.length === 1,
+        10_000,
+      );
       await sleep(LEASE_MS);
 
       const killedAt = Date.now();
       await node.stop('SIGKILL');
-      await eventually(() => stub.events.filter((e) => e.type === 'leave' && e.sessionId === course.sessionId).length, (n) => n === 2, 20_000);
+      await eventually(
+        () => stub.events.filter((e) => e.type === 'leave' && e.sessionId === course.sessionId).length,
+        (n) => n === 2,
+        20_000,
+      );
       const closedAfterMs = Date.now() - killedAt;
       for (const userId of [course.trainerId, user.id]) {
         expect(kinds(userId)).toEqual(['join', 'leave:node-lost']);
@@ -203,12 +240,18 @@ describe('live process faults', () => {
       // Its room is free at once (no wait for the claim to expire): the survivor hosts it, a new interval.
       const moved = await joinWithRetry(survivor.url, user.token, course.sessionId, 5000);
       expect(moved.refusals).toEqual([]);
-      await eventually(() => kinds(user.id), (k) => k.length === 3, 10_000);
+      await eventually(
+        () => kinds(user.id),
+        (k) => k.length === 3,
+        10_000,
+      );
       // Nothing else arrives later (the recovery ran once): wait a few lease periods.
       await sleep(LEASE_MS * 3);
       expect(kinds(user.id)).toEqual(['join', 'leave:node-lost', 'join']);
       await moved.client.ok('room:leave');
-      process.stdout.write(`live node lost: survivor closed its intervals ${closedAfterMs} ms after the kill (lease ${LEASE_MS} ms)\n`);
+      process.stdout.write(
+        `live node lost: survivor closed its intervals ${closedAfterMs} ms after the kill (lease ${LEASE_MS} ms)\n`,
+      );
     });
   });
 });

@@ -62,7 +62,11 @@ describe('live service across a Redis restart', () => {
     const leaverClient = await connect(leaver.token);
     await leaverClient.ok('room:join', { sessionId: course.sessionId });
     const late = await live.factory.participant(course);
-    await eventually(() => stub.events.length, (n) => n === 3, 10_000);
+    await eventually(
+      () => stub.events.length,
+      (n) => n === 3,
+      10_000,
+    );
 
     await redis.stop();
 
@@ -85,7 +89,11 @@ describe('live service across a Redis restart', () => {
     // "Keluar kelas" while Redis is away is still recorded, at the time of the click.
     const clickedAt = Date.now();
     await leaverClient.ok('room:leave');
-    const leave = await eventually(() => stub.events.filter((e) => e.userId === leaver.id && e.type === 'leave'), (l) => l.length === 1, 10_000);
+    const leave = await eventually(
+      () => stub.events.filter((e) => e.userId === leaver.id && e.type === 'leave'),
+      (l) => l.length === 1,
+      10_000,
+    );
     expect(new Date(leave[0].at).getTime()).toBeGreaterThanOrEqual(clickedAt - 5);
     expect(new Date(leave[0].at).getTime()).toBeLessThanOrEqual(Date.now());
 
@@ -94,7 +102,11 @@ describe('live service across a Redis restart', () => {
     await redis.restart();
     // Back once live's own connection is (the health endpoint also waits on the shared, busy database).
     const client = live.app.get(RedisClient).client;
-    await eventually(() => client.status, (status) => status === 'ready', 20_000);
+    await eventually(
+      () => client.status,
+      (status) => status === 'ready',
+      20_000,
+    );
     const recoveredMs = Date.now() - outageStartedAt;
 
     // The refused message was never applied: not stored, not delivered, not counted.
@@ -112,10 +124,16 @@ describe('live service across a Redis restart', () => {
     started = Date.now();
     await lateClient.ok('room:join', { sessionId: course.sessionId });
     const joinedAt = Date.now();
-    const join = await eventually(() => stub.events.filter((e) => e.userId === late.id), (l) => l.length === 1, 10_000);
+    const join = await eventually(
+      () => stub.events.filter((e) => e.userId === late.id),
+      (l) => l.length === 1,
+      10_000,
+    );
     expect(join[0].type).toBe('join');
     expect(new Date(join[0].at).getTime()).toBeGreaterThanOrEqual(started - 5);
     expect(new Date(join[0].at).getTime()).toBeLessThanOrEqual(joinedAt);
-    process.stdout.write(`redis restart: chat refused in ${failMs} ms while away; service healthy ${recoveredMs} ms after the outage began\n`);
+    process.stdout.write(
+      `redis restart: chat refused in ${failMs} ms while away; service healthy ${recoveredMs} ms after the outage began\n`,
+    );
   });
 });

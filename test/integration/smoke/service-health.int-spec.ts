@@ -31,7 +31,10 @@ describe('smoke: live and worker health endpoints', () => {
     const app = await boot(async () => (await import('../../../apps/worker/src/worker.module')).WorkerModule);
     try {
       const response = await request(app.getHttpServer()).get('/health').expect(200);
-      expect(response.body).toMatchObject({ status: 'ok', details: { mongodb: { status: 'up' }, redis: { status: 'up' } } });
+      expect(response.body).toMatchObject({
+        status: 'ok',
+        details: { mongodb: { status: 'up' }, redis: { status: 'up' } },
+      });
     } finally {
       await app.close();
     }

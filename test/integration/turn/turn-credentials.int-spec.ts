@@ -8,7 +8,11 @@ import type { LiveClient, RunningLive } from '../../support/live-app';
  * gets a fresh one), and refuses to start with half a TURN configuration.
  */
 const SECRET = 'integration-turn-secret-0123456789';
-const URLS = ['turn:turn.test:3478?transport=udp', 'turn:turn.test:3478?transport=tcp', 'turns:turn.test:5349?transport=tcp'];
+const URLS = [
+  'turn:turn.test:3478?transport=udp',
+  'turn:turn.test:3478?transport=tcp',
+  'turns:turn.test:5349?transport=tcp',
+];
 const TTL = 300;
 
 function turnEntry(servers: IceServer[]): IceServer {
@@ -77,7 +81,10 @@ describe('TURN configuration at start-up', () => {
 
   it.each([
     [{ TURN_URLS: URLS[0] }, /TURN_SECRET: required when TURN_URLS is set/],
-    [{ TURN_SECRET: SECRET, TURN_URLS: 'stun:turn.test:3478' }, /TURN_URLS: expected comma-separated turn: or turns: URIs/],
+    [
+      { TURN_SECRET: SECRET, TURN_URLS: 'stun:turn.test:3478' },
+      /TURN_URLS: expected comma-separated turn: or turns: URIs/,
+    ],
   ])('refuses to start with %j, naming the variable', async (env, message) => {
     Object.assign(process.env, { TURN_SECRET: '', TURN_URLS: '' }, env);
     await jest.isolateModulesAsync(async () => {

@@ -29,7 +29,10 @@ describe('automatic certificate issuing', () => {
 
   afterAll(async () => {
     await queue?.obliterate({ force: true }).catch(() => undefined);
-    await worker?.get<Queue>(getQueueToken(QUEUES.notifications)).obliterate({ force: true }).catch(() => undefined);
+    await worker
+      ?.get<Queue>(getQueueToken(QUEUES.notifications))
+      .obliterate({ force: true })
+      .catch(() => undefined);
     await worker?.close();
     await smtp.stop();
     await db?.close();
@@ -50,7 +53,8 @@ describe('automatic certificate issuing', () => {
     await addParticipants(db, manual, [{ attendancePercent: 100 }]);
 
     expect(await scan()).toEqual({ courses: 1, enqueued: 1 });
-    const certificates = () => db.certificates.find({ courseId: { $in: [ended, running, manual].map((c) => new Types.ObjectId(c.id)) } }).lean();
+    const certificates = () =>
+      db.certificates.find({ courseId: { $in: [ended, running, manual].map((c) => new Types.ObjectId(c.id)) } }).lean();
     await waitFor(async () => (await certificates()).length === 1, 30_000, 'the certificate');
     expect((await certificates())[0]!.userId.toString()).toBe(yes);
     expect(await db.certificates.countDocuments({ userId: new Types.ObjectId(no) })).toBe(0);

@@ -58,13 +58,23 @@ describe('notifications', () => {
 
   async function session(startsInMinutes: number, status = 'scheduled'): Promise<string> {
     const startsAt = new Date(Date.now() + startsInMinutes * 60_000);
-    const s = await db.sessions.create({ courseId: new Types.ObjectId(courseId), title: `Sesi ${startsInMinutes}`, startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), status });
+    const s = await db.sessions.create({
+      courseId: new Types.ObjectId(courseId),
+      title: `Sesi ${startsInMinutes}`,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3600_000),
+      status,
+    });
     return s._id.toString();
   }
 
   async function people(specs: Array<{ enrollment?: 'enrolled' | 'cancelled' | 'waitlisted'; email?: string }>) {
     const fakeCourse = { id: courseId, code: 'NTF-1', title: '', sessions: [] };
-    const ids = await addParticipants(db, fakeCourse, specs.map((s) => ({ attendancePercent: 0, ...s })));
+    const ids = await addParticipants(
+      db,
+      fakeCourse,
+      specs.map((s) => ({ attendancePercent: 0, ...s })),
+    );
     const users = await db.users.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
     return ids.map((id) => users.find((u) => u._id.toString() === id)!.email);
   }
@@ -80,11 +90,20 @@ describe('notifications', () => {
   });
 
   it('sends a delayed reminder to everyone enrolled, and to nobody who left or waits', async () => {
-    const [enrolled1, enrolled2, left, waiting] = await people([{}, {}, { enrollment: 'cancelled' }, { enrollment: 'waitlisted' }]);
+    const [enrolled1, enrolled2, left, waiting] = await people([
+      {},
+      {},
+      { enrollment: 'cancelled' },
+      { enrollment: 'waitlisted' },
+    ]);
     const sessionId = await session(50);
     const delay = 1500;
     const enqueuedAt = Date.now();
-    const job = await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId, leadMinutes: 60 }, { jobId: reminderJobId(sessionId, 60), delay });
+    const job = await queue.add(
+      NOTIFICATION_JOBS.sessionReminder,
+      { sessionId, leadMinutes: 60 },
+      { jobId: reminderJobId(sessionId, 60), delay },
+    );
     const done = await finished(job);
     expect(done.returnvalue).toMatchObject({ sent: 2 });
     for (const email of [enrolled1!, enrolled2!]) {
@@ -101,7 +120,9 @@ describe('notifications', () => {
     const [email] = await people([{}]);
     const cancelled = await session(30, 'cancelled');
     const moved = await session(5 * 60);
-    const a = await finished(await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId: cancelled, leadMinutes: 60 }));
+    const a = await finished(
+      await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId: cancelled, leadMinutes: 60 }),
+    );
     const b = await finished(await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId: moved, leadMinutes: 60 }));
     expect(a.returnvalue).toEqual({ skipped: 'session is cancelled' });
     expect(b.returnvalue).toEqual({ skipped: 'session was moved later' });
@@ -112,7 +133,12 @@ describe('notifications', () => {
     const [email] = await people([{}]);
     const sessionId = await session(48 * 60);
     await finished(
-      await queue.add(NOTIFICATION_JOBS.sessionRescheduled, { sessionId, courseId, previousStartsAt: new Date(Date.now() + 24 * 3600_000).toISOString(), reason: 'Narasumber berhalangan' }),
+      await queue.add(NOTIFICATION_JOBS.sessionRescheduled, {
+        sessionId,
+        courseId,
+        previousStartsAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+        reason: 'Narasumber berhalangan',
+      }),
     );
     await finished(await queue.add(NOTIFICATION_JOBS.sessionCancelled, { sessionId, courseId, reason: 'Banjir' }));
     const texts = smtp.to(email!).map((m) => mailText(m.raw));
@@ -125,7 +151,12 @@ describe('notifications', () => {
     const [email] = await people([{}]);
     const user = (await db.users.findOne({ email }).lean())!;
     await finished(await queue.add(NOTIFICATION_JOBS.waitlistPromoted, { courseId, userId: user._id.toString() }));
-    await finished(await queue.add(NOTIFICATION_JOBS.passwordReset, { userId: user._id.toString(), resetUrl: 'https://balai.test/reset?token=abc123' }));
+    await finished(
+      await queue.add(NOTIFICATION_JOBS.passwordReset, {
+        userId: user._id.toString(),
+        resetUrl: 'https://balai.test/reset?token=abc123',
+      }),
+    );
     const texts = smtp.to(email!).map((m) => mailText(m.raw));
     expect(texts.some((t) => t.includes('Sosialisasi Sertifikasi Halal') && t.includes('daftar tunggu'))).toBe(true);
     expect(texts.some((t) => t.includes('https://balai.test/reset?token=abc123'))).toBe(true);
@@ -134,7 +165,11 @@ describe('notifications', () => {
   it('retries with backoff, ends failed with the reason, and never resends to people already served', async () => {
     const [ok, bounce] = await people([{}, { email: `bounce-${Date.now()}@example.id` }]);
     const sessionId = await session(30);
-    const job = await queue.add(NOTIFICATION_JOBS.sessionReminder, { sessionId, leadMinutes: 60 }, { attempts: 3, backoff: { type: 'exponential', delay: 200 } });
+    const job = await queue.add(
+      NOTIFICATION_JOBS.sessionReminder,
+      { sessionId, leadMinutes: 60 },
+      { attempts: 3, backoff: { type: 'exponential', delay: 200 } },
+    );
     const done = await finished(job);
     expect(await done.getState()).toBe('failed');
     expect(done.attemptsMade).toBe(3);
@@ -167,7 +202,9 @@ describe('notifications', () => {
       const notifier = worker.get(Notifier);
       const to = await recipient();
       const key = `orphan-${Date.now()}`;
-      await worker.get(RedisClient).client.set(`sent:${key}:email:${to.userId}`, 'sending:gone-host-1-abcdef:x', 'EX', 120);
+      await worker
+        .get(RedisClient)
+        .client.set(`sent:${key}:email:${to.userId}`, 'sending:gone-host-1-abcdef:x', 'EX', 120);
       expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
       expect(smtp.to(to.email)).toHaveLength(1);
     });

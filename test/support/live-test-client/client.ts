@@ -54,12 +54,25 @@ class LiveTestClient {
 
   connect(url: string, token: string): Promise<void> {
     this.t0 = performance.now();
-    const socket = io(url, { transports: ['websocket'], auth: { token }, reconnectionDelay: 200, reconnectionDelayMax: 1000 });
+    const socket = io(url, {
+      transports: ['websocket'],
+      auth: { token },
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+    });
     this.socket = socket;
-    socket.onAny((event: string, payload: unknown) => this.events.push({ event, payload, at: performance.now() - this.t0 }));
-    socket.on('producer:new', (info: ProducerInfo) => void this.consume(info).catch((e) => this.log('consume failed', e)));
+    socket.onAny((event: string, payload: unknown) =>
+      this.events.push({ event, payload, at: performance.now() - this.t0 }),
+    );
+    socket.on(
+      'producer:new',
+      (info: ProducerInfo) => void this.consume(info).catch((e) => this.log('consume failed', e)),
+    );
     socket.on('consumer:closed', ({ consumerId }: { consumerId: string }) => this.dropConsumer(consumerId));
-    socket.on('media:restart', (notice: MediaRestartNotice) => void this.restartMedia(notice).catch((e) => this.log('restart failed', e)));
+    socket.on(
+      'media:restart',
+      (notice: MediaRestartNotice) => void this.restartMedia(notice).catch((e) => this.log('restart failed', e)),
+    );
     socket.on('speak:revoked', () => this.unpublishAll());
     socket.io.on('reconnect', () => void this.rejoin().catch((e) => this.log('rejoin failed', e)));
     return new Promise((resolve, reject) => {
@@ -67,7 +80,9 @@ class LiveTestClient {
         this.mark('connected');
         resolve();
       });
-      socket.once('connect_error', (error: Error & { data?: unknown }) => reject(new Error(JSON.stringify(error.data ?? error.message))));
+      socket.once('connect_error', (error: Error & { data?: unknown }) =>
+        reject(new Error(JSON.stringify(error.data ?? error.message))),
+      );
     });
   }
 
@@ -76,7 +91,11 @@ class LiveTestClient {
   }
 
   private log(message: string, error: unknown): void {
-    this.events.push({ event: 'client-error', payload: `${message}: ${String(error)}`, at: performance.now() - this.t0 });
+    this.events.push({
+      event: 'client-error',
+      payload: `${message}: ${String(error)}`,
+      at: performance.now() - this.t0,
+    });
   }
 
   async request<E extends ClientEventName>(event: E, payload: unknown = {}): Promise<Ack<ClientAckData[E]>> {
@@ -151,8 +170,10 @@ class LiveTestClient {
       this.ok('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      this.ok('media:produce', { transportId: transport.id, kind, rtpParameters, source: appData.source })
-        .then(({ producerId }) => callback({ id: producerId }), errback);
+      this.ok('media:produce', { transportId: transport.id, kind, rtpParameters, source: appData.source }).then(
+        ({ producerId }) => callback({ id: producerId }),
+        errback,
+      );
     });
     transport.on('connectionstatechange', (state) => this.restartIceIfBroken(transport, state));
     this.sendTransport = transport;
@@ -163,7 +184,9 @@ class LiveTestClient {
   private restartIceIfBroken(transport: types.Transport, state: string): void {
     if ((state !== 'disconnected' && state !== 'failed') || transport.closed || !this.socket?.connected) return;
     void this.ok('transport:restart-ice', { transportId: transport.id })
-      .then(({ iceParameters }) => transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters }))
+      .then(({ iceParameters }) =>
+        transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters }),
+      )
       .catch((e) => this.log('ice restart failed', e));
   }
 
@@ -204,7 +227,9 @@ class LiveTestClient {
       if (!track || track.readyState === 'ended') {
         if (source === 'screen') track = await this.screenTrack();
         else {
-          const stream = await navigator.mediaDevices.getUserMedia(source === 'mic' ? { audio: true } : { video: { width: 1280, height: 720 } });
+          const stream = await navigator.mediaDevices.getUserMedia(
+            source === 'mic' ? { audio: true } : { video: { width: 1280, height: 720 } },
+          );
           track = stream.getTracks()[0];
         }
         this.published.set(source, track);

@@ -27,8 +27,12 @@ export function heldSessions(sessions: SessionRecord[]): Array<{ startsAt: Date;
   return sessions
     .filter((s) => s.status !== 'cancelled')
     .map((s) => {
-      const ended = s.status === 'ended' && s.liveEndedAt && s.liveEndedAt.getTime() < s.endsAt.getTime() ? s.liveEndedAt : null;
-      return { startsAt: s.startsAt, endsAt: ended ? new Date(Math.max(ended.getTime(), s.startsAt.getTime())) : s.endsAt };
+      const ended =
+        s.status === 'ended' && s.liveEndedAt && s.liveEndedAt.getTime() < s.endsAt.getTime() ? s.liveEndedAt : null;
+      return {
+        startsAt: s.startsAt,
+        endsAt: ended ? new Date(Math.max(ended.getTime(), s.startsAt.getTime())) : s.endsAt,
+      };
     });
 }
 
@@ -60,10 +64,26 @@ export class AssessmentCourses {
   }
 
   async build(course: CourseRecord, staff: boolean): Promise<AssessmentCourse> {
-    const [settings, sessions] = await Promise.all([this.settings.get(course._id), this.sessions.byCourse(course._id, false)]);
+    const [settings, sessions] = await Promise.all([
+      this.settings.get(course._id),
+      this.sessions.byCourse(course._id, false),
+    ]);
     const held = heldSessions(sessions);
     const window = (kind: TestKind) =>
-      testWindow({ kind, sessions: held, openedAt: kind === 'post' ? settings.post.openedAt : null, openDays: settings.post.openDays });
-    return { course, courseId: course._id, settings, sessions, staff, window, phase: (kind, now) => testPhase(kind, window(kind), now) };
+      testWindow({
+        kind,
+        sessions: held,
+        openedAt: kind === 'post' ? settings.post.openedAt : null,
+        openDays: settings.post.openDays,
+      });
+    return {
+      course,
+      courseId: course._id,
+      settings,
+      sessions,
+      staff,
+      window,
+      phase: (kind, now) => testPhase(kind, window(kind), now),
+    };
   }
 }

@@ -34,7 +34,10 @@ export class AssessmentReportService {
     const course = await this.access.forStaff(actor, courseId);
     const enrolled = await this.enrollments.byCourse(course._id, ['enrolled']);
     const userIds = enrolled.map((e) => e.userId);
-    const people = await this.users.find({ _id: { $in: userIds } }, { name: 1, ikm: 1 }).lean<User[]>().exec();
+    const people = await this.users
+      .find({ _id: { $in: userIds } }, { name: 1, ikm: 1 })
+      .lean<User[]>()
+      .exec();
     const byId = new Map(people.map((u) => [u._id.toHexString(), u]));
     const attempts = await this.tests.closeExpired(await this.attempts.byCourse(course._id), now);
     const submitted = attempts.filter((a) => a.submittedAt && typeof a.percent === 'number');
@@ -80,7 +83,10 @@ export class AssessmentReportService {
         groups.set(g, [...(groups.get(g) ?? []), p]);
       }
       return [...groups.entries()]
-        .map(([group, rows]) => ({ group, ...summarizeGain(rows.map((r) => ({ pre: r.prePercent, post: r.postPercent }))) }))
+        .map(([group, rows]) => ({
+          group,
+          ...summarizeGain(rows.map((r) => ({ pre: r.prePercent, post: r.postPercent }))),
+        }))
         .sort((a, b) => a.group.localeCompare(b.group, 'id'));
     };
     return {
@@ -95,7 +101,10 @@ export class AssessmentReportService {
     };
   }
 
-  private async questionStats(courseId: Types.ObjectId, submitted: Awaited<ReturnType<AttemptRepository['byCourse']>>): Promise<QuestionStatDto[]> {
+  private async questionStats(
+    courseId: Types.ObjectId,
+    submitted: Awaited<ReturnType<AttemptRepository['byCourse']>>,
+  ): Promise<QuestionStatDto[]> {
     const bank = await this.questions.byCourse(courseId);
     const answers = submitted.length ? await this.attempts.answersOfAttempts(submitted.map((a) => a._id)) : [];
     const byAttempt = new Map<string, Map<string, { optionIds: string[]; savedAt: Date }>>();
@@ -110,7 +119,11 @@ export class AssessmentReportService {
     for (const attempt of submitted) {
       const saved = byAttempt.get(attempt._id.toHexString());
       for (const q of attempt.questions) {
-        const s = stats.get(q.id) ?? { text: q.text, pre: [0, 0] as [number, number], post: [0, 0] as [number, number] };
+        const s = stats.get(q.id) ?? {
+          text: q.text,
+          pre: [0, 0] as [number, number],
+          post: [0, 0] as [number, number],
+        };
         stats.set(q.id, s);
         const a = saved?.get(q.id);
         const inTime = a && a.savedAt.getTime() <= attempt.deadlineAt.getTime() ? a.optionIds : [];

@@ -51,7 +51,8 @@ export class AssessmentSettingsRepository {
   }
 
   async update(courseId: Types.ObjectId, set: Record<string, unknown>): Promise<ResolvedAssessmentSettings> {
-    if (Object.keys(set).length) await this.model.updateOne({ _id: courseId }, { $set: set }, { upsert: true, runValidators: true }).exec();
+    if (Object.keys(set).length)
+      await this.model.updateOne({ _id: courseId }, { $set: set }, { upsert: true, runValidators: true }).exec();
     return this.get(courseId);
   }
 

@@ -13,7 +13,13 @@ export function toSettingsDto(s: ResolvedAssessmentSettings): AssessmentSettings
     maxAttempts: t.maxAttempts,
     ...(kind === 'post' ? { openDays: t.openDays, openedAt: toJakarta(t.openedAt) } : {}),
   });
-  return { courseId: s.courseId, pre: test(s.pre, 'pre'), post: test(s.post, 'post'), minPostTestPercent: s.minPostTestPercent, requireEvaluation: s.requireEvaluation };
+  return {
+    courseId: s.courseId,
+    pre: test(s.pre, 'pre'),
+    post: test(s.post, 'post'),
+    minPostTestPercent: s.minPostTestPercent,
+    requireEvaluation: s.requireEvaluation,
+  };
 }
 
 /** Test settings and the assessment conditions of a course's certificate: admins and the course's trainers. */

@@ -17,7 +17,9 @@ import { TestsService } from './tests.service';
 /** Question bank, pre-test and post-test, and the certificate conditions on them (issue 11). */
 @Module({
   // Question files are small; the limit gives a 413 long before memory matters.
-  imports: [MulterModule.register({ storage: memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5 } })],
+  imports: [
+    MulterModule.register({ storage: memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5 } }),
+  ],
   controllers: [QuestionsController, TestsController, AssessmentReportsController],
   providers: [
     AssessmentCourses,

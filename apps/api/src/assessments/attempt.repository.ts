@@ -13,7 +13,9 @@ export const MAX_ATTEMPT_NUMBER = 10;
 /** MongoDB says 11000; FerretDB 1.x says code 1 "UNIQUE constraint failed" on updates. */
 export function isDuplicate(error: unknown): boolean {
   const e = error as { code?: number; message?: string };
-  return e?.code === 11000 || e?.code === 11001 || (e?.code === 1 && /UNIQUE constraint failed/i.test(String(e?.message)));
+  return (
+    e?.code === 11000 || e?.code === 11001 || (e?.code === 1 && /UNIQUE constraint failed/i.test(String(e?.message)))
+  );
 }
 
 /**
@@ -40,7 +42,10 @@ export class AttemptRepository {
   async mine(courseId: Types.ObjectId, kind: TestKind, userId: string): Promise<AttemptRecord[]> {
     const rows: AttemptRecord[] = [];
     for (let n = 1; n <= MAX_ATTEMPT_NUMBER; n += 1) {
-      const row = await this.attempts.findById(testAttemptId(courseId, kind, userId, n)).lean<AttemptRecord>().exec();
+      const row = await this.attempts
+        .findById(testAttemptId(courseId, kind, userId, n))
+        .lean<AttemptRecord>()
+        .exec();
       if (!row) break;
       rows.push(row);
     }
@@ -49,7 +54,10 @@ export class AttemptRepository {
 
   /** Every attempt at a course's tests (reports). */
   byCourse(courseId: Types.ObjectId, kind?: TestKind): Promise<AttemptRecord[]> {
-    return this.attempts.find(kind ? { courseId, kind } : { courseId }).lean<AttemptRecord[]>().exec();
+    return this.attempts
+      .find(kind ? { courseId, kind } : { courseId })
+      .lean<AttemptRecord[]>()
+      .exec();
   }
 
   /** Inserts attempt `number`; null when it already exists (a concurrent start). */
@@ -62,7 +70,10 @@ export class AttemptRepository {
     }
   }
 
-  async close(id: Types.ObjectId, set: Pick<AttemptRecord, 'submittedAt' | 'closedBy' | 'score' | 'maxScore' | 'percent'>): Promise<void> {
+  async close(
+    id: Types.ObjectId,
+    set: Pick<AttemptRecord, 'submittedAt' | 'closedBy' | 'score' | 'maxScore' | 'percent'>,
+  ): Promise<void> {
     await this.attempts.updateOne({ _id: id, submittedAt: { $exists: false } }, { $set: set }).exec();
   }
 
@@ -85,15 +96,22 @@ export class AttemptRepository {
     }
   }
 
-  async answersOf(attempt: Pick<AttemptRecord, '_id'> & { questions: Pick<AttemptQuestion, 'id'>[] }): Promise<Map<string, AnswerRecord>> {
+  async answersOf(
+    attempt: Pick<AttemptRecord, '_id'> & { questions: Pick<AttemptQuestion, 'id'>[] },
+  ): Promise<Map<string, AnswerRecord>> {
     // One primary-key lookup per question, in parallel (an `$in` would scan the collection on FerretDB).
-    const rows = await Promise.all(attempt.questions.map((q) => this.answers.findById(testAnswerId(attempt._id, q.id)).lean<AnswerRecord>().exec()));
+    const rows = await Promise.all(
+      attempt.questions.map((q) => this.answers.findById(testAnswerId(attempt._id, q.id)).lean<AnswerRecord>().exec()),
+    );
     return new Map(rows.filter((r): r is AnswerRecord => r !== null).map((r) => [r.questionId, r]));
   }
 
   /** Answers of many attempts (reports). */
   answersOfAttempts(attemptIds: Types.ObjectId[]): Promise<AnswerRecord[]> {
-    return this.answers.find({ attemptId: { $in: attemptIds } }).lean<AnswerRecord[]>().exec();
+    return this.answers
+      .find({ attemptId: { $in: attemptIds } })
+      .lean<AnswerRecord[]>()
+      .exec();
   }
 
   async deleteByCourse(courseId: Types.ObjectId): Promise<void> {

@@ -10,7 +10,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { AuthUser } from '@balai/common';
-import { AssessmentSettings, Certificate, certificateObjectId, EligibilityRepository, EvaluationSubmission, TestAnswer, TestAttempt } from '@balai/database';
+import {
+  AssessmentSettings,
+  Certificate,
+  certificateObjectId,
+  EligibilityRepository,
+  EvaluationSubmission,
+  TestAnswer,
+  TestAttempt,
+} from '@balai/database';
 import { readAssessmentFacts } from '@balai/database/assessment-facts';
 import { CertificateProducer } from '@balai/queue';
 import { CourseAccess } from '../courses/course-access';
@@ -49,7 +57,10 @@ export class CertificateRequirements {
     const [row] = await this.forParticipants(course, [actor.id]);
     if (!row) throw notFound();
     const rules = await this.settings.findById(course._id).lean<AssessmentSettings>().exec();
-    const certificate = await this.certificates.findById(certificateObjectId(course._id, row.userId), { status: 1 }).lean<Certificate>().exec();
+    const certificate = await this.certificates
+      .findById(certificateObjectId(course._id, row.userId), { status: 1 })
+      .lean<Certificate>()
+      .exec();
     const certified = certificate?.status === 'valid';
     return {
       courseId,
@@ -71,7 +82,12 @@ export class CertificateRequirements {
     const verdict = await this.eligibility.forCourse(courseId, userIds);
     if (!verdict) return [];
     const ids = verdict.participants.map((p) => p.userId);
-    const { facts } = await readAssessmentFacts({ settings: this.settings, attempts: this.attempts, answers: this.answers, submissions: this.submissions }, courseId, ids, true);
+    const { facts } = await readAssessmentFacts(
+      { settings: this.settings, attempts: this.attempts, answers: this.answers, submissions: this.submissions },
+      courseId,
+      ids,
+      true,
+    );
     return verdict.participants.map((p) => {
       const f = facts.get(p.userId) ?? { postTestPercent: null, evaluationSubmitted: false };
       // The verdict already counts the assessment conditions (EligibilityRepository -> attendanceVerdict).
@@ -97,7 +113,10 @@ export class CertificateRequirements {
       await this.enqueueIfNowEligible(course, userId);
     } catch (error) {
       // The submission itself succeeded; the auto-issue scan (every 5 min) catches this one up.
-      this.logger.warn({ courseId: course._id.toHexString(), userId, err: String(error) }, 'certificate re-check after a submission failed');
+      this.logger.warn(
+        { courseId: course._id.toHexString(), userId, err: String(error) },
+        'certificate re-check after a submission failed',
+      );
     }
   }
 
@@ -110,6 +129,9 @@ export class CertificateRequirements {
     if (!row?.eligible) return;
     if (await this.certificates.exists({ _id: certificateObjectId(course._id, row.userId) }).exec()) return;
     await this.producer.enqueue(course._id.toHexString(), [userId], 'auto');
-    this.logger.log({ courseId: course._id.toHexString(), userId }, 'certificate enqueued after the last condition was met');
+    this.logger.log(
+      { courseId: course._id.toHexString(), userId },
+      'certificate enqueued after the last condition was met',
+    );
   }
 }

@@ -6,8 +6,21 @@ import { AppException, AuthUser } from '@balai/common';
 import { questionProblems } from '@balai/domain/assessment';
 import { CourseAccess } from '../courses/course-access';
 import { notFound } from '../common/errors';
-import type { CreateQuestionDto, FileFormat, ImportResultDto, QuestionResponseDto, UpdateQuestionDto } from './dto/question.dto';
-import { parseQuestions, questionsToCsv, questionsToXlsx, readSheet, TEMPLATE_ROWS, TransferQuestion } from './question-transfer';
+import type {
+  CreateQuestionDto,
+  FileFormat,
+  ImportResultDto,
+  QuestionResponseDto,
+  UpdateQuestionDto,
+} from './dto/question.dto';
+import {
+  parseQuestions,
+  questionsToCsv,
+  questionsToXlsx,
+  readSheet,
+  TEMPLATE_ROWS,
+  TransferQuestion,
+} from './question-transfer';
 import { QuestionInput, QuestionRecord, QuestionRepository } from './question.repository';
 
 const QUESTION_NOT_FOUND = { id: 'Soal tidak ditemukan.', en: 'Question not found.' };
@@ -34,7 +47,12 @@ export function toQuestionDto(q: QuestionRecord): QuestionResponseDto {
 
 function invalid(problems: string[] | Record<string, string[]>): AppException {
   const details = Array.isArray(problems) ? { question: problems } : problems;
-  return new AppException(HttpStatus.BAD_REQUEST, 'QUESTION_INVALID', { id: 'Soal belum benar.', en: 'The question is not valid.' }, details);
+  return new AppException(
+    HttpStatus.BAD_REQUEST,
+    'QUESTION_INVALID',
+    { id: 'Soal belum benar.', en: 'The question is not valid.' },
+    details,
+  );
 }
 
 @Injectable()
@@ -81,7 +99,11 @@ export class QuestionBankService {
     if (!(await this.questions.delete(course._id, new Types.ObjectId(id)))) throw notFound(QUESTION_NOT_FOUND);
   }
 
-  async export(actor: AuthUser, courseId: string, format: FileFormat): Promise<{ body: string | Buffer; filename: string }> {
+  async export(
+    actor: AuthUser,
+    courseId: string,
+    format: FileFormat,
+  ): Promise<{ body: string | Buffer; filename: string }> {
     const course = await this.access.forStaff(actor, courseId);
     const rows: TransferQuestion[] = (await this.questions.byCourse(course._id)).map((q) => ({
       type: q.type,
@@ -91,7 +113,9 @@ export class QuestionBankService {
       options: q.options,
     }));
     const name = `soal-${course.code.toLowerCase()}`;
-    return format === 'xlsx' ? { body: await questionsToXlsx(rows), filename: `${name}.xlsx` } : { body: questionsToCsv(rows), filename: `${name}.csv` };
+    return format === 'xlsx'
+      ? { body: await questionsToXlsx(rows), filename: `${name}.xlsx` }
+      : { body: questionsToCsv(rows), filename: `${name}.csv` };
   }
 
   async template(format: FileFormat): Promise<{ body: string | Buffer; filename: string }> {
@@ -104,18 +128,27 @@ export class QuestionBankService {
   async import(actor: AuthUser, courseId: string, file: UploadedSheet | undefined): Promise<ImportResultDto> {
     const course = await this.access.forStaff(actor, courseId);
     if (!file?.buffer?.length) {
-      throw new AppException(HttpStatus.BAD_REQUEST, 'FILE_REQUIRED', { id: 'Pilih berkas CSV atau XLSX.', en: 'Choose a CSV or XLSX file.' });
+      throw new AppException(HttpStatus.BAD_REQUEST, 'FILE_REQUIRED', {
+        id: 'Pilih berkas CSV atau XLSX.',
+        en: 'Choose a CSV or XLSX file.',
+      });
     }
     const isZip = file.buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
     const looksCsv = /\.csv$/i.test(file.originalname) || /csv|text\/plain/.test(file.mimetype);
     if (!isZip && !looksCsv) {
-      throw new AppException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_FILE_TYPE', { id: 'Berkas harus CSV atau XLSX.', en: 'The file must be CSV or XLSX.' });
+      throw new AppException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_FILE_TYPE', {
+        id: 'Berkas harus CSV atau XLSX.',
+        en: 'The file must be CSV or XLSX.',
+      });
     }
     let rows: string[][];
     try {
       rows = await readSheet(file.buffer, isZip ? 'xlsx' : 'csv');
     } catch {
-      throw new AppException(HttpStatus.BAD_REQUEST, 'FILE_UNREADABLE', { id: 'Berkas tidak dapat dibaca.', en: 'The file cannot be read.' });
+      throw new AppException(HttpStatus.BAD_REQUEST, 'FILE_UNREADABLE', {
+        id: 'Berkas tidak dapat dibaca.',
+        en: 'The file cannot be read.',
+      });
     }
     const parsed = parseQuestions(rows);
     parsed.questions.forEach((q, i) => {
@@ -127,16 +160,31 @@ export class QuestionBankService {
     const start = await this.questions.count(course._id);
     await this.questions.insertMany(
       course._id,
-      parsed.questions.map((q, i) => ({ ...q, position: start + i, options: q.options.map((o) => ({ ...o, id: newOptionId() })) })),
+      parsed.questions.map((q, i) => ({
+        ...q,
+        position: start + i,
+        options: q.options.map((o) => ({ ...o, id: newOptionId() })),
+      })),
     );
     return { imported: parsed.questions.length, total: start + parsed.questions.length };
   }
 
   private input(dto: CreateQuestionDto, knownOptionIds: string[], defaultPosition: number): QuestionInput {
-    const options = dto.options.map((o) => ({ id: o.id && knownOptionIds.includes(o.id) ? o.id : newOptionId(), text: o.text, correct: o.correct }));
+    const options = dto.options.map((o) => ({
+      id: o.id && knownOptionIds.includes(o.id) ? o.id : newOptionId(),
+      text: o.text,
+      correct: o.correct,
+    }));
     const points = dto.points ?? 1;
     const problems = questionProblems({ type: dto.type, points, options });
     if (problems.length) throw invalid(problems);
-    return { type: dto.type, text: dto.text, imageUrl: dto.imageUrl, points, options, position: dto.position ?? defaultPosition };
+    return {
+      type: dto.type,
+      text: dto.text,
+      imageUrl: dto.imageUrl,
+      points,
+      options,
+      position: dto.position ?? defaultPosition,
+    };
   }
 }

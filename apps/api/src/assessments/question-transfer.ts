@@ -10,7 +10,14 @@ import { QUESTION_TYPES, QuestionType } from '@balai/domain/assessment';
 import { toCsv } from '../common/csv';
 
 export const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-export const HEADER = ['type', 'question', 'points', 'correct', 'image_url', ...LETTERS.map((l) => `option_${l.toLowerCase()}`)];
+export const HEADER = [
+  'type',
+  'question',
+  'points',
+  'correct',
+  'image_url',
+  ...LETTERS.map((l) => `option_${l.toLowerCase()}`),
+];
 export const MAX_IMPORT_ROWS = 500;
 
 export interface TransferQuestion {
@@ -52,11 +59,22 @@ export const TEMPLATE_ROWS: TransferQuestion[] = [
       { text: 'Nama karyawan', correct: false },
     ],
   },
-  { type: 'truefalse', text: 'Nomor PIRT diperlukan untuk produk pangan olahan rumah tangga.', points: 1, options: [{ text: 'Benar', correct: true }, { text: 'Salah', correct: false }] },
+  {
+    type: 'truefalse',
+    text: 'Nomor PIRT diperlukan untuk produk pangan olahan rumah tangga.',
+    points: 1,
+    options: [
+      { text: 'Benar', correct: true },
+      { text: 'Salah', correct: false },
+    ],
+  },
 ];
 
 function toRow(q: TransferQuestion): Array<string | number> {
-  const correct = q.options.map((o, i) => (o.correct ? LETTERS[i] : null)).filter(Boolean).join(',');
+  const correct = q.options
+    .map((o, i) => (o.correct ? LETTERS[i] : null))
+    .filter(Boolean)
+    .join(',');
   return [q.type, q.text, q.points, correct, q.imageUrl ?? '', ...LETTERS.map((_, i) => q.options[i]?.text ?? '')];
 }
 
@@ -74,7 +92,10 @@ export async function questionsToXlsx(questions: TransferQuestion[]): Promise<Bu
   sheet.columns.forEach((c, i) => (c.width = i === 1 ? 60 : i >= 5 ? 30 : 12));
   const help = workbook.addWorksheet('Petunjuk');
   help.addRows([
-    ['type', 'single (pilihan ganda), multiple (pilihan ganda kompleks, semua-atau-tidak), truefalse (benar/salah: option_a Benar, option_b Salah)'],
+    [
+      'type',
+      'single (pilihan ganda), multiple (pilihan ganda kompleks, semua-atau-tidak), truefalse (benar/salah: option_a Benar, option_b Salah)',
+    ],
     ['question', 'Teks soal (3-2000 karakter)'],
     ['points', 'Bobot nilai 1-100 (kosong: 1)'],
     ['correct', 'Huruf pilihan yang benar, mis. A atau A,C'],
@@ -99,7 +120,11 @@ export async function readSheet(buffer: Buffer, format: 'csv' | 'xlsx'): Promise
     sheet = workbook.worksheets[0];
   } else {
     const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
-    sheet = await workbook.csv.read(Readable.from([text]), { parserOptions: { delimiter: text.split(/\r?\n/)[0]!.includes(';') && !text.split(/\r?\n/)[0]!.includes(',') ? ';' : ',' } });
+    sheet = await workbook.csv.read(Readable.from([text]), {
+      parserOptions: {
+        delimiter: text.split(/\r?\n/)[0]!.includes(';') && !text.split(/\r?\n/)[0]!.includes(',') ? ';' : ',',
+      },
+    });
   }
   const rows: string[][] = [];
   sheet?.eachRow({ includeEmpty: false }, (row) => {
@@ -113,13 +138,19 @@ function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
     const v = value as { text?: unknown; richText?: Array<{ text: string }>; result?: unknown; hyperlink?: string };
-    if (v.richText) return v.richText.map((r) => r.text).join('').trim();
+    if (v.richText)
+      return v.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
     if (typeof v.text === 'string') return v.text.trim();
     if (v.result !== undefined) return String(v.result).trim();
     if (v instanceof Date) return v.toISOString();
   }
   // Undo the formula-injection guard our own export adds.
-  return String(value).trim().replace(/^'(?=[=+\-@])/, '');
+  return String(value)
+    .trim()
+    .replace(/^'(?=[=+\-@])/, '');
 }
 
 export function parseQuestions(rows: string[][]): ParsedImport {
@@ -128,29 +159,43 @@ export function parseQuestions(rows: string[][]): ParsedImport {
   const [header, ...body] = rows;
   const col = new Map((header ?? []).map((h, i) => [h.trim().toLowerCase(), i]));
   const missing = ['type', 'question', 'correct', 'option_a', 'option_b'].filter((h) => !col.has(h));
-  if (missing.length) return { questions, problems: { header: [`Kolom wajib tidak ada / missing columns: ${missing.join(', ')}`] } };
-  if (body.length > MAX_IMPORT_ROWS) return { questions, problems: { file: [`Paling banyak ${MAX_IMPORT_ROWS} soal / at most ${MAX_IMPORT_ROWS} questions`] } };
+  if (missing.length)
+    return { questions, problems: { header: [`Kolom wajib tidak ada / missing columns: ${missing.join(', ')}`] } };
+  if (body.length > MAX_IMPORT_ROWS)
+    return {
+      questions,
+      problems: { file: [`Paling banyak ${MAX_IMPORT_ROWS} soal / at most ${MAX_IMPORT_ROWS} questions`] },
+    };
   const get = (row: string[], name: string) => (col.has(name) ? (row[col.get(name)!] ?? '').trim() : '');
   body.forEach((row, index) => {
     if (row.every((c) => !c.trim())) return;
     const errs: string[] = [];
     const type = TYPE_ALIASES[get(row, 'type').toLowerCase()];
-    if (!type) errs.push(`type harus salah satu dari ${QUESTION_TYPES.join(', ')} / type must be one of ${QUESTION_TYPES.join(', ')}`);
+    if (!type)
+      errs.push(
+        `type harus salah satu dari ${QUESTION_TYPES.join(', ')} / type must be one of ${QUESTION_TYPES.join(', ')}`,
+      );
     const text = get(row, 'question');
     if (text.length < 3 || text.length > 2000) errs.push('question: 3-2000 karakter / characters');
     const pointsText = get(row, 'points');
     const points = pointsText === '' ? 1 : Number(pointsText);
-    if (!Number.isInteger(points) || points < 1 || points > 100) errs.push('points: bilangan bulat 1-100 / integer 1-100');
+    if (!Number.isInteger(points) || points < 1 || points > 100)
+      errs.push('points: bilangan bulat 1-100 / integer 1-100');
     const imageUrl = get(row, 'image_url');
     if (imageUrl && !/^https:\/\/\S+$/.test(imageUrl)) errs.push('image_url: harus URL https / must be an https URL');
     const texts = LETTERS.map((l) => get(row, `option_${l.toLowerCase()}`));
     const lastFilled = texts.reduce((last, t, i) => (t ? i : last), -1);
-    if (texts.slice(0, lastFilled + 1).some((t) => !t)) errs.push('Pilihan harus berurutan tanpa kolom kosong / options must be contiguous');
+    if (texts.slice(0, lastFilled + 1).some((t) => !t))
+      errs.push('Pilihan harus berurutan tanpa kolom kosong / options must be contiguous');
     const optionTexts = texts.slice(0, lastFilled + 1);
     if (optionTexts.some((t) => t.length > 1000)) errs.push('Pilihan paling panjang 1000 karakter / option too long');
-    const letters = get(row, 'correct').toUpperCase().split(/[\s,;]+/).filter(Boolean);
+    const letters = get(row, 'correct')
+      .toUpperCase()
+      .split(/[\s,;]+/)
+      .filter(Boolean);
     const bad = letters.filter((l) => !LETTERS.slice(0, optionTexts.length).includes(l as (typeof LETTERS)[number]));
-    if (!letters.length || bad.length) errs.push('correct: huruf pilihan yang ada, mis. A atau A,C / letters of existing options');
+    if (!letters.length || bad.length)
+      errs.push('correct: huruf pilihan yang ada, mis. A atau A,C / letters of existing options');
     if (errs.length) {
       problems[`baris ${index + 2}`] = errs;
       return;

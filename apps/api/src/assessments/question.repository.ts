@@ -20,7 +20,10 @@ export class QuestionRepository {
   }
 
   findInCourse(courseId: Types.ObjectId, id: string): Promise<QuestionRecord | null> {
-    return this.model.findOne({ _id: new Types.ObjectId(id), courseId }).lean<QuestionRecord>().exec();
+    return this.model
+      .findOne({ _id: new Types.ObjectId(id), courseId })
+      .lean<QuestionRecord>()
+      .exec();
   }
 
   findById(id: string): Promise<QuestionRecord | null> {
@@ -36,7 +39,10 @@ export class QuestionRepository {
   }
 
   update(courseId: Types.ObjectId, id: Types.ObjectId, set: Partial<QuestionInput>): Promise<QuestionRecord | null> {
-    return this.model.findOneAndUpdate({ _id: id, courseId }, { $set: set }, { new: true, runValidators: true }).lean<QuestionRecord>().exec();
+    return this.model
+      .findOneAndUpdate({ _id: id, courseId }, { $set: set }, { new: true, runValidators: true })
+      .lean<QuestionRecord>()
+      .exec();
   }
 
   async delete(courseId: Types.ObjectId, id: Types.ObjectId): Promise<boolean> {

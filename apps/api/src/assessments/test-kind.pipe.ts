@@ -7,6 +7,9 @@ import { TEST_KINDS, TestKind } from '@balai/domain/assessment';
 export class TestKindPipe implements PipeTransform<unknown, TestKind> {
   transform(value: unknown): TestKind {
     if (typeof value === 'string' && (TEST_KINDS as readonly string[]).includes(value)) return value as TestKind;
-    throw new AppException(HttpStatus.BAD_REQUEST, 'INVALID_TEST_KIND', { id: 'Jenis tes harus pre atau post.', en: 'Test kind must be pre or post.' });
+    throw new AppException(HttpStatus.BAD_REQUEST, 'INVALID_TEST_KIND', {
+      id: 'Jenis tes harus pre atau post.',
+      en: 'Test kind must be pre or post.',
+    });
   }
 }

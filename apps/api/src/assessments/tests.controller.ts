@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '@balai/common';
 import { TEST_KINDS, TestKind } from '@balai/domain/assessment';
@@ -31,7 +38,9 @@ export class TestsController {
 
   @Get('courses/:courseId/assessment-settings')
   @Roles('admin', 'trainer')
-  @ApiOperation({ summary: 'Pre/post-test settings and the certificate conditions on them. Admin, or a trainer of the course.' })
+  @ApiOperation({
+    summary: 'Pre/post-test settings and the certificate conditions on them. Admin, or a trainer of the course.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: AssessmentSettingsDto })
   getSettings(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {
@@ -40,17 +49,26 @@ export class TestsController {
 
   @Patch('courses/:courseId/assessment-settings')
   @Roles('admin', 'trainer')
-  @ApiOperation({ summary: 'Change time limits, attempts, post-test days, the post-test minimum and whether the evaluation is required. Admin, or a trainer of the course.' })
+  @ApiOperation({
+    summary:
+      'Change time limits, attempts, post-test days, the post-test minimum and whether the evaluation is required. Admin, or a trainer of the course.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: AssessmentSettingsDto })
-  updateSettings(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string, @Body() dto: UpdateAssessmentSettingsDto) {
+  updateSettings(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @Body() dto: UpdateAssessmentSettingsDto,
+  ) {
     return this.settings.update(user, courseId, dto);
   }
 
   @Post('courses/:courseId/tests/post/open')
   @HttpCode(HttpStatus.OK)
   @Roles('admin', 'trainer')
-  @ApiOperation({ summary: 'Open the post-test now (before the last session ends). Idempotent. Admin, or a trainer of the course.' })
+  @ApiOperation({
+    summary: 'Open the post-test now (before the last session ends). Idempotent. Admin, or a trainer of the course.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: AssessmentSettingsDto })
   openPost(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {
@@ -58,7 +76,10 @@ export class TestsController {
   }
 
   @Get('courses/:courseId/tests')
-  @ApiOperation({ summary: "Both tests: window, limits, and the caller's own attempts. Admin, the course's trainers, enrolled participants." })
+  @ApiOperation({
+    summary:
+      "Both tests: window, limits, and the caller's own attempts. Admin, the course's trainers, enrolled participants.",
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: [TestStatusDto] })
   status(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {
@@ -68,11 +89,17 @@ export class TestsController {
   @Post('courses/:courseId/tests/:kind/attempts')
   @Roles('participant')
   @ApiParam({ name: 'kind', enum: TEST_KINDS })
-  @ApiOperation({ summary: 'Start an attempt (201), or resume the running one (200) at the first unanswered question with the time left. Enrolled participants.' })
+  @ApiOperation({
+    summary:
+      'Start an attempt (201), or resume the running one (200) at the first unanswered question with the time left. Enrolled participants.',
+  })
   @ApiAuth(400, 404)
   @ApiCreatedResponse({ type: AttemptViewDto, description: 'A new attempt' })
   @ApiOkResponse({ type: AttemptViewDto, description: 'The running attempt, resumed' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'TEST_NOT_OPEN, TEST_CLOSED, TEST_DISABLED, NO_ATTEMPTS_LEFT, NO_QUESTIONS' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'TEST_NOT_OPEN, TEST_CLOSED, TEST_DISABLED, NO_ATTEMPTS_LEFT, NO_QUESTIONS',
+  })
   async start(
     @CurrentUser() user: AuthUser,
     @Param('courseId', ParseObjectIdPipe) courseId: string,
@@ -85,7 +112,10 @@ export class TestsController {
   }
 
   @Get('attempts/:attemptId')
-  @ApiOperation({ summary: 'An attempt with saved answers and time left; correct answers only once the test has closed. Its participant, or staff of the course.' })
+  @ApiOperation({
+    summary:
+      'An attempt with saved answers and time left; correct answers only once the test has closed. Its participant, or staff of the course.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: AttemptViewDto })
   get(@CurrentUser() user: AuthUser, @Param('attemptId', ParseObjectIdPipe) attemptId: string) {
@@ -94,7 +124,10 @@ export class TestsController {
 
   @Put('attempts/:attemptId/answers/:questionId')
   @Roles('participant')
-  @ApiOperation({ summary: 'Save one answer as it is given (replaces the previous one). Refused after the server deadline. The attempt’s participant.' })
+  @ApiOperation({
+    summary:
+      'Save one answer as it is given (replaces the previous one). Refused after the server deadline. The attempt’s participant.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: SavedAnswerDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'TIME_UP, ATTEMPT_SUBMITTED' })
@@ -110,7 +143,10 @@ export class TestsController {
   @Post('attempts/:attemptId/submit')
   @HttpCode(HttpStatus.OK)
   @Roles('participant')
-  @ApiOperation({ summary: 'Submit and score on the server. A second submit returns the same result. A late submit counts what was saved before the deadline.' })
+  @ApiOperation({
+    summary:
+      'Submit and score on the server. A second submit returns the same result. A late submit counts what was saved before the deadline.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: AttemptViewDto })
   submit(@CurrentUser() user: AuthUser, @Param('attemptId', ParseObjectIdPipe) attemptId: string) {
@@ -119,7 +155,10 @@ export class TestsController {
 
   @Get('courses/:courseId/certificate-requirements/me')
   @Roles('participant')
-  @ApiOperation({ summary: "The caller's certificate conditions and what is still missing (attendance, post-test, evaluation). Enrolled participants." })
+  @ApiOperation({
+    summary:
+      "The caller's certificate conditions and what is still missing (attendance, post-test, evaluation). Enrolled participants.",
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: CertificateRequirementsDto })
   mine(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {

@@ -42,7 +42,10 @@ export class TestsService {
     for (const kind of ['pre', 'post'] as const) {
       const settings = ctx.settings[kind];
       const window = ctx.window(kind);
-      const mine = actor.role === 'participant' ? await this.closeExpired(await this.attempts.mine(ctx.courseId, kind, actor.id), now) : [];
+      const mine =
+        actor.role === 'participant'
+          ? await this.closeExpired(await this.attempts.mine(ctx.courseId, kind, actor.id), now)
+          : [];
       const submitted = mine.filter((a) => a.submittedAt && typeof a.percent === 'number');
       out.push({
         kind,
@@ -69,18 +72,29 @@ export class TestsService {
   }
 
   /** Resumes the running attempt, or starts the next one. `created` tells which. */
-  async start(actor: AuthUser, courseId: string, kind: TestKind, now = new Date()): Promise<{ created: boolean; view: AttemptViewDto }> {
+  async start(
+    actor: AuthUser,
+    courseId: string,
+    kind: TestKind,
+    now = new Date(),
+  ): Promise<{ created: boolean; view: AttemptViewDto }> {
     const ctx = await this.courses.forMember(actor, courseId);
     if (actor.role !== 'participant') throw forbidden();
     const settings = ctx.settings[kind];
-    if (!settings.enabled) throw conflict('TEST_DISABLED', 'Tes ini tidak digunakan pada kegiatan ini.', 'This test is not used in this course.');
+    if (!settings.enabled)
+      throw conflict(
+        'TEST_DISABLED',
+        'Tes ini tidak digunakan pada kegiatan ini.',
+        'This test is not used in this course.',
+      );
     const phase = ctx.phase(kind, now);
     if (phase === 'not_open') throw conflict('TEST_NOT_OPEN', 'Tes belum dibuka.', 'The test is not open yet.');
     if (phase === 'closed') throw conflict('TEST_CLOSED', 'Tes sudah ditutup.', 'The test has closed.');
     const mine = await this.closeExpired(await this.attempts.mine(ctx.courseId, kind, actor.id), now);
     const running = mine.find((a) => !a.submittedAt);
     if (running) return { created: false, view: await this.view(ctx, running, now) };
-    if (mine.length >= settings.maxAttempts) throw conflict('NO_ATTEMPTS_LEFT', 'Kesempatan mengerjakan tes sudah habis.', 'No attempts left.');
+    if (mine.length >= settings.maxAttempts)
+      throw conflict('NO_ATTEMPTS_LEFT', 'Kesempatan mengerjakan tes sudah habis.', 'No attempts left.');
     const bank = await this.questions.byCourse(ctx.courseId);
     if (!bank.length) throw conflict('NO_QUESTIONS', 'Tes belum memiliki soal.', 'The test has no questions yet.');
     const number = (mine.at(-1)?.number ?? 0) + 1;
@@ -92,7 +106,11 @@ export class TestsService {
       text: q.text,
       imageUrl: q.imageUrl,
       points: q.points,
-      options: seededShuffle(q.options, `${seed}:${q._id.toHexString()}`).map((o) => ({ id: o.id, text: o.text, correct: o.correct })),
+      options: seededShuffle(q.options, `${seed}:${q._id.toHexString()}`).map((o) => ({
+        id: o.id,
+        text: o.text,
+        correct: o.correct,
+      })),
     }));
     const inserted = await this.attempts.insert({
       _id: id,
@@ -117,19 +135,29 @@ export class TestsService {
   }
 
   /** Saves one answer as it is given. Hot path: one read and one write, both by primary key. */
-  async saveAnswer(actor: AuthUser, attemptId: string, questionId: string, optionIds: string[], now = new Date()): Promise<SavedAnswerDto> {
+  async saveAnswer(
+    actor: AuthUser,
+    attemptId: string,
+    questionId: string,
+    optionIds: string[],
+    now = new Date(),
+  ): Promise<SavedAnswerDto> {
     const attempt = await this.attempts.findById(attemptId);
     if (!attempt || attempt.userId.toHexString() !== actor.id) throw notFound(ATTEMPT_NOT_FOUND);
-    if (attempt.submittedAt) throw conflict('ATTEMPT_SUBMITTED', 'Tes ini sudah dikumpulkan.', 'This attempt has been submitted.');
+    if (attempt.submittedAt)
+      throw conflict('ATTEMPT_SUBMITTED', 'Tes ini sudah dikumpulkan.', 'This attempt has been submitted.');
     if (now.getTime() >= attempt.deadlineAt.getTime()) {
       await this.closeExpired([attempt], now);
       throw conflict('TIME_UP', 'Waktu mengerjakan tes sudah habis.', 'Time is up for this attempt.');
     }
     const question = attempt.questions.find((q) => q.id === questionId);
-    if (!question) throw bad('UNKNOWN_QUESTION', 'Soal tidak ada dalam tes ini.', 'The question is not part of this attempt.');
+    if (!question)
+      throw bad('UNKNOWN_QUESTION', 'Soal tidak ada dalam tes ini.', 'The question is not part of this attempt.');
     const known = new Set(question.options.map((o) => o.id));
-    if (optionIds.some((id) => !known.has(id))) throw bad('UNKNOWN_OPTION', 'Pilihan jawaban tidak dikenal.', 'Unknown answer option.');
-    if (question.type !== 'multiple' && optionIds.length > 1) throw bad('ONE_OPTION_ONLY', 'Soal ini hanya memiliki satu jawaban.', 'This question takes one answer.');
+    if (optionIds.some((id) => !known.has(id)))
+      throw bad('UNKNOWN_OPTION', 'Pilihan jawaban tidak dikenal.', 'Unknown answer option.');
+    if (question.type !== 'multiple' && optionIds.length > 1)
+      throw bad('ONE_OPTION_ONLY', 'Soal ini hanya memiliki satu jawaban.', 'This question takes one answer.');
     await this.attempts.saveAnswer(attempt, questionId, optionIds, now);
     return { questionId, optionIds, savedAt: toJakarta(now)!, remainingSeconds: remaining(attempt, now) };
   }
@@ -165,13 +193,20 @@ export class TestsService {
     const out: AttemptRecord[] = [];
     for (const a of attempts) {
       if (a.submittedAt || a.deadlineAt.getTime() > now.getTime()) out.push(a);
-      else out.push(await this.mutex.withLock(`assess-submit:${a._id.toHexString()}`, async () => {
-        const current = await this.attempts.findById(a._id);
-        if (!current || current.submittedAt) return current ?? a;
-        const closed = await this.finalize(current, now);
-        if (closed.kind === 'post') await this.requirements.recheck(await this.courses.load(closed.courseId.toHexString()), closed.userId.toHexString());
-        return closed;
-      }));
+      else
+        out.push(
+          await this.mutex.withLock(`assess-submit:${a._id.toHexString()}`, async () => {
+            const current = await this.attempts.findById(a._id);
+            if (!current || current.submittedAt) return current ?? a;
+            const closed = await this.finalize(current, now);
+            if (closed.kind === 'post')
+              await this.requirements.recheck(
+                await this.courses.load(closed.courseId.toHexString()),
+                closed.userId.toHexString(),
+              );
+            return closed;
+          }),
+        );
     }
     return out;
   }
@@ -199,7 +234,9 @@ export class TestsService {
     const selected = (qid: string): string[] => (saved.get(qid) as AnswerRecord | undefined)?.optionIds ?? [];
     const answered = attempt.questions.map((q) => selected(q.id).length > 0);
     const firstOpen = answered.indexOf(false);
-    const score = reveal ? scoreAttempt(attempt.questions, new Map(attempt.questions.map((q) => [q.id, selected(q.id)]))) : null;
+    const score = reveal
+      ? scoreAttempt(attempt.questions, new Map(attempt.questions.map((q) => [q.id, selected(q.id)])))
+      : null;
     return {
       id: attempt._id.toHexString(),
       courseId: attempt.courseId.toHexString(),
@@ -218,7 +255,9 @@ export class TestsService {
         text: q.text,
         imageUrl: q.imageUrl,
         points: q.points,
-        options: q.options.map((o) => (reveal ? { id: o.id, text: o.text, correct: o.correct } : { id: o.id, text: o.text })),
+        options: q.options.map((o) =>
+          reveal ? { id: o.id, text: o.text, correct: o.correct } : { id: o.id, text: o.text },
+        ),
         selected: selected(q.id),
         ...(score ? { correct: score.correct[q.id] } : {}),
       })),

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { AttendanceSummary, CountOptions, countedSessions, groupIntervals, ScheduledSession, summarizeAttendance } from '@balai/domain';
+import {
+  AttendanceSummary,
+  CountOptions,
+  countedSessions,
+  groupIntervals,
+  ScheduledSession,
+  summarizeAttendance,
+} from '@balai/domain';
 import { SessionRecord, SessionRepository, sessionTimes } from '../sessions/session.repository';
 import { AttendanceRepository, IntervalRecord } from './attendance.repository';
 
@@ -22,14 +29,25 @@ export class AttendanceCalculator {
   }
 
   /** Per user, over a course's counted sessions. */
-  static perUser(sessions: ScheduledSession[], intervals: IntervalRecord[], options: CountOptions = {}): Map<string, CourseAttendance> {
+  static perUser(
+    sessions: ScheduledSession[],
+    intervals: IntervalRecord[],
+    options: CountOptions = {},
+  ): Map<string, CourseAttendance> {
     const out = new Map<string, CourseAttendance>();
-    for (const [userId, bySession] of groupIntervals(intervals)) out.set(userId, { userId, ...summarizeAttendance(sessions, bySession, options) });
+    for (const [userId, bySession] of groupIntervals(intervals))
+      out.set(userId, { userId, ...summarizeAttendance(sessions, bySession, options) });
     return out;
   }
 
-  async forCourse(courseId: Types.ObjectId, userId?: Types.ObjectId): Promise<{ sessions: ScheduledSession[]; byUser: Map<string, CourseAttendance> }> {
-    const [sessions, intervals] = await Promise.all([this.sessions.byCourse(courseId, false), this.intervals.byCourse(courseId, userId)]);
+  async forCourse(
+    courseId: Types.ObjectId,
+    userId?: Types.ObjectId,
+  ): Promise<{ sessions: ScheduledSession[]; byUser: Map<string, CourseAttendance> }> {
+    const [sessions, intervals] = await Promise.all([
+      this.sessions.byCourse(courseId, false),
+      this.intervals.byCourse(courseId, userId),
+    ]);
     const counted = AttendanceCalculator.counted(sessions);
     return { sessions: counted, byUser: AttendanceCalculator.perUser(counted, intervals) };
   }

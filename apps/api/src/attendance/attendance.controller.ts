@@ -7,7 +7,12 @@ import { ApiAuth, ApiCsvResponse, ApiErrors } from '../common/api-docs';
 import { toCsv } from '../common/csv';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { AttendanceService } from './attendance.service';
-import { AttendanceEventDto, AttendanceEventResultDto, CourseAttendanceDto, SessionAttendanceDto } from './dto/attendance.dto';
+import {
+  AttendanceEventDto,
+  AttendanceEventResultDto,
+  CourseAttendanceDto,
+  SessionAttendanceDto,
+} from './dto/attendance.dto';
 import { InternalTokenGuard } from './internal-token.guard';
 
 @ApiTags('attendance')
@@ -20,7 +25,9 @@ export class AttendanceController {
   @UseGuards(InternalTokenGuard)
   @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: INTERNAL_TOKEN_HEADER, required: true, description: 'INTERNAL_API_TOKEN' })
-  @ApiOperation({ summary: 'Live service reports a join/leave. Idempotent by eventId; retried until 2xx. Internal token only.' })
+  @ApiOperation({
+    summary: 'Live service reports a join/leave. Idempotent by eventId; retried until 2xx. Internal token only.',
+  })
   @ApiErrors(400, 401, 404)
   @ApiOkResponse({ type: AttendanceEventResultDto })
   record(@Body() event: AttendanceEventDto) {
@@ -45,14 +52,38 @@ export class AttendanceController {
   async sessionCsv(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string): Promise<string> {
     const data = await this.attendance.forSession(user, id);
     return toCsv(
-      ['user_id', 'name', 'business_name', 'enrollment_status', 'first_join_utc', 'last_leave_utc', 'attended_minutes', 'scheduled_minutes', 'percent', 'connections'],
-      data.rows.map((r) => [r.userId, r.name, r.businessName, r.enrollmentStatus, r.firstJoinAt, r.lastLeaveAt, r.attendedMinutes, r.scheduledMinutes, r.percent, r.connections]),
+      [
+        'user_id',
+        'name',
+        'business_name',
+        'enrollment_status',
+        'first_join_utc',
+        'last_leave_utc',
+        'attended_minutes',
+        'scheduled_minutes',
+        'percent',
+        'connections',
+      ],
+      data.rows.map((r) => [
+        r.userId,
+        r.name,
+        r.businessName,
+        r.enrollmentStatus,
+        r.firstJoinAt,
+        r.lastLeaveAt,
+        r.attendedMinutes,
+        r.scheduledMinutes,
+        r.percent,
+        r.connections,
+      ]),
     );
   }
 
   @Get('courses/:courseId/attendance')
   @Roles('admin', 'trainer')
-  @ApiOperation({ summary: 'Attendance percentage over the course per enrolled participant. Admin, or a trainer of the course.' })
+  @ApiOperation({
+    summary: 'Attendance percentage over the course per enrolled participant. Admin, or a trainer of the course.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: CourseAttendanceDto })
   course(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {

@@ -19,14 +19,23 @@ export const isOrphanLeave = (i: Pick<AttendanceInterval, 'joinEventId'>) => i.j
 export class AttendanceRepository {
   constructor(@InjectModel(AttendanceInterval.name) private readonly model: Model<AttendanceInterval>) {}
 
-  async open(interval: Pick<AttendanceInterval, 'sessionId' | 'courseId' | 'userId' | 'joinEventId' | 'joinedAt'> & Partial<AttendanceInterval>): Promise<IntervalRecord> {
+  async open(
+    interval: Pick<AttendanceInterval, 'sessionId' | 'courseId' | 'userId' | 'joinEventId' | 'joinedAt'> &
+      Partial<AttendanceInterval>,
+  ): Promise<IntervalRecord> {
     return (await this.model.create(interval)).toObject();
   }
 
   /** The earliest unmatched early-arriving leave of this user in this session at or after `at`. */
   earliestOrphanLeave(sessionId: Types.ObjectId, userId: Types.ObjectId, at: Date): Promise<IntervalRecord | null> {
     return this.model
-      .findOne({ sessionId, userId, joinEventId: { $regex: `^${ORPHAN_PREFIX}` }, leaveReason: { $ne: MATCHED }, leftAt: { $gte: at } })
+      .findOne({
+        sessionId,
+        userId,
+        joinEventId: { $regex: `^${ORPHAN_PREFIX}` },
+        leaveReason: { $ne: MATCHED },
+        leftAt: { $gte: at },
+      })
       .sort({ leftAt: 1 })
       .lean<IntervalRecord>()
       .exec();
@@ -51,7 +60,11 @@ export class AttendanceRepository {
 
   close(id: Types.ObjectId, leftAt: Date, leaveEventId: string, reason?: string): Promise<IntervalRecord | null> {
     return this.model
-      .findOneAndUpdate({ _id: id, leftAt: { $exists: false } }, { $set: { leftAt, leaveEventId, leaveReason: reason } }, { new: true })
+      .findOneAndUpdate(
+        { _id: id, leftAt: { $exists: false } },
+        { $set: { leftAt, leaveEventId, leaveReason: reason } },
+        { new: true },
+      )
       .lean<IntervalRecord>()
       .exec();
   }
@@ -61,10 +74,16 @@ export class AttendanceRepository {
   }
 
   byCourse(courseId: Types.ObjectId, userId?: Types.ObjectId): Promise<IntervalRecord[]> {
-    return this.model.find(userId ? { courseId, userId } : { courseId }).lean<IntervalRecord[]>().exec();
+    return this.model
+      .find(userId ? { courseId, userId } : { courseId })
+      .lean<IntervalRecord[]>()
+      .exec();
   }
 
   byCourses(courseIds: Types.ObjectId[]): Promise<IntervalRecord[]> {
-    return this.model.find({ courseId: { $in: courseIds } }).lean<IntervalRecord[]>().exec();
+    return this.model
+      .find({ courseId: { $in: courseIds } })
+      .lean<IntervalRecord[]>()
+      .exec();
   }
 }

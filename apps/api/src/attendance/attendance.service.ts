@@ -1,7 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
-import { certificateRules, groupIntervals, heldWindow, meetsAttendanceThreshold, summarizeAttendance } from '@balai/domain';
+import {
+  certificateRules,
+  groupIntervals,
+  heldWindow,
+  meetsAttendanceThreshold,
+  summarizeAttendance,
+} from '@balai/domain';
 import { badRequest, notFound } from '../common/errors';
 import { isDuplicateKey } from '../common/errors';
 import { RedisMutex } from '../common/redis-mutex';
@@ -12,7 +18,13 @@ import { SessionRepository, sessionTimes } from '../sessions/session.repository'
 import { UserRepository } from '../users/user.repository';
 import { AttendanceCalculator } from './attendance.calculator';
 import { AttendanceRepository, isOrphanLeave, ORPHAN_PREFIX } from './attendance.repository';
-import { AttendanceEventDto, AttendanceEventResultDto, CourseAttendanceDto, SessionAttendanceDto, SessionAttendanceRowDto } from './dto/attendance.dto';
+import {
+  AttendanceEventDto,
+  AttendanceEventResultDto,
+  CourseAttendanceDto,
+  SessionAttendanceDto,
+  SessionAttendanceRowDto,
+} from './dto/attendance.dto';
 
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
@@ -37,7 +49,10 @@ export class AttendanceService {
   async record(event: AttendanceEventDto): Promise<AttendanceEventResultDto> {
     const at = new Date(event.at);
     if (at.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
-      throw badRequest('EVENT_IN_FUTURE', { id: 'Waktu kejadian ada di masa depan.', en: 'The event time is in the future.' });
+      throw badRequest('EVENT_IN_FUTURE', {
+        id: 'Waktu kejadian ada di masa depan.',
+        en: 'The event time is in the future.',
+      });
     }
     const session = await this.sessions.findById(event.sessionId);
     if (!session) throw notFound({ id: 'Sesi tidak ditemukan.', en: 'Session not found.' });
@@ -47,7 +62,13 @@ export class AttendanceService {
       if (event.type === 'join') {
         let opened;
         try {
-          opened = await this.intervals.open({ sessionId: session._id, courseId: session.courseId, userId, joinEventId: event.eventId, joinedAt: at });
+          opened = await this.intervals.open({
+            sessionId: session._id,
+            courseId: session.courseId,
+            userId,
+            joinEventId: event.eventId,
+            joinedAt: at,
+          });
         } catch (error) {
           if (isDuplicateKey(error)) return { result: 'duplicate' };
           throw error;
@@ -98,7 +119,10 @@ export class AttendanceService {
     ]);
     const intervals = all.filter((i) => !isOrphanLeave(i));
     const statusByUser = new Map(enrollments.map((e) => [String(e.userId), e.status as string]));
-    const candidates = new Set<string>([...enrollments.filter((e) => e.status === 'enrolled').map((e) => String(e.userId)), ...intervals.map((i) => String(i.userId))]);
+    const candidates = new Set<string>([
+      ...enrollments.filter((e) => e.status === 'enrolled').map((e) => String(e.userId)),
+      ...intervals.map((i) => String(i.userId)),
+    ]);
     for (const id of staff) candidates.delete(id);
     const users = await this.users.findManyByIds([...candidates].map((id) => new Types.ObjectId(id)));
     const byId = new Map(users.map((u) => [String(u._id), u]));
@@ -125,26 +149,48 @@ export class AttendanceService {
       };
     });
     rows.sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
-    return { sessionId, courseId: String(session.courseId), startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), heldUntil: scheduled.endsAt.toISOString(), rows };
+    return {
+      sessionId,
+      courseId: String(session.courseId),
+      startsAt: session.startsAt.toISOString(),
+      endsAt: session.endsAt.toISOString(),
+      heldUntil: scheduled.endsAt.toISOString(),
+      rows,
+    };
   }
 
   /** Admin or the course's trainers: every enrolled participant's percentage over the course. */
   async forCourse(actor: AuthUser, courseId: string): Promise<CourseAttendanceDto> {
     const course = await this.access.forStaff(actor, courseId);
     const enrolled = await this.enrollments.byCourse(course._id, ['enrolled']);
-    return this.courseRows(course._id, course.certificate, enrolled.map((e) => String(e.userId)));
+    return this.courseRows(
+      course._id,
+      course.certificate,
+      enrolled.map((e) => String(e.userId)),
+    );
   }
 
   /** A participant's own percentage; never anyone else's. */
   async mine(actor: AuthUser, courseId: string): Promise<CourseAttendanceDto> {
     const course = await this.access.forMember(actor, courseId, true);
-    if (actor.role !== 'participant') throw new AppException(HttpStatus.FORBIDDEN, 'FORBIDDEN', { id: 'Hanya untuk peserta.', en: 'Participants only.' });
+    if (actor.role !== 'participant')
+      throw new AppException(HttpStatus.FORBIDDEN, 'FORBIDDEN', {
+        id: 'Hanya untuk peserta.',
+        en: 'Participants only.',
+      });
     return this.courseRows(course._id, course.certificate, [actor.id]);
   }
 
-  private async courseRows(courseId: Types.ObjectId, stored: CourseRecord['certificate'] | undefined, userIds: string[]): Promise<CourseAttendanceDto> {
+  private async courseRows(
+    courseId: Types.ObjectId,
+    stored: CourseRecord['certificate'] | undefined,
+    userIds: string[],
+  ): Promise<CourseAttendanceDto> {
     const rules = certificateRules(stored);
-    const { sessions, byUser } = await this.calculator.forCourse(courseId, userIds.length === 1 ? new Types.ObjectId(userIds[0]) : undefined);
+    const { sessions, byUser } = await this.calculator.forCourse(
+      courseId,
+      userIds.length === 1 ? new Types.ObjectId(userIds[0]) : undefined,
+    );
     const users = await this.users.findManyByIds(userIds.map((id) => new Types.ObjectId(id)));
     const byId = new Map(users.map((u) => [String(u._id), u]));
     const absent = summarizeAttendance(sessions, undefined);
@@ -162,6 +208,11 @@ export class AttendanceService {
       };
     });
     rows.sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
-    return { courseId: String(courseId), minAttendancePercent: rules.minAttendancePercent, sessionCount: sessions.length, rows };
+    return {
+      courseId: String(courseId),
+      minAttendancePercent: rules.minAttendancePercent,
+      sessionCount: sessions.length,
+      rows,
+    };
   }
 }

@@ -1,10 +1,24 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RegisterDto } from '../users/dto/user.dto';
 import { ApiErrors } from '../common/api-docs';
 import { Public } from './auth.decorators';
 import { AuthService } from './auth.service';
-import { LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, RefreshDto, RegisterResponseDto, TokenPairDto } from './dto/auth.dto';
+import {
+  LoginDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  RefreshDto,
+  RegisterResponseDto,
+  TokenPairDto,
+} from './dto/auth.dto';
 
 @ApiTags('auth')
 @Public()
@@ -31,7 +45,10 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Rotate a refresh token; reusing an old one revokes the whole family. Public (the token is the credential).' })
+  @ApiOperation({
+    summary:
+      'Rotate a refresh token; reusing an old one revokes the whole family. Public (the token is the credential).',
+  })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(400, 401)
   refresh(@Body() dto: RefreshDto) {

@@ -23,7 +23,13 @@ import { PasswordResetTokenRepository, RefreshTokenRepository } from './refresh-
     }),
   ],
   controllers: [AuthController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, AuthService, RefreshTokenRepository, PasswordResetTokenRepository, LoginRateLimiter],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    AuthService,
+    RefreshTokenRepository,
+    PasswordResetTokenRepository,
+    LoginRateLimiter,
+  ],
   exports: [JwtModule],
 })
 export class AuthModule {}

@@ -26,7 +26,6 @@ const INVALID_REFRESH = {
   en: 'Your session has ended. Please sign in again.',
 };
 
-
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
@@ -78,7 +77,10 @@ export class AuthService {
     const claimed = await this.refreshTokens.markUsed(stored._id, now);
     if (!claimed) {
       if (stored.usedAt || (!stored.revokedAt && stored.expiresAt > now)) {
-        this.logger.warn({ familyId: stored.familyId, userId: String(stored.userId) }, 'refresh token reuse; revoking family');
+        this.logger.warn(
+          { familyId: stored.familyId, userId: String(stored.userId) },
+          'refresh token reuse; revoking family',
+        );
         await this.refreshTokens.revokeFamily(stored.familyId, 'reuse-detected');
       }
       throw this.invalidRefresh();
@@ -107,7 +109,10 @@ export class AuthService {
     const ttl = this.config.get('PASSWORD_RESET_TTL_MINUTES', { infer: true });
     await this.resetTokens.create(user._id, sha256(token), new Date(Date.now() + ttl * 60_000));
     const base = this.config.get('PUBLIC_BASE_URL', { infer: true }).replace(/\/$/, '');
-    await this.notifications.passwordReset({ userId: String(user._id), resetUrl: `${base}/reset-password?token=${token}` });
+    await this.notifications.passwordReset({
+      userId: String(user._id),
+      resetUrl: `${base}/reset-password?token=${token}`,
+    });
   }
 
   async confirmPasswordReset(dto: PasswordResetConfirmDto): Promise<void> {
@@ -136,7 +141,11 @@ export class AuthService {
       secretHash: sha256(secret),
       expiresAt: new Date(Date.now() + ttl * 1000),
     });
-    return { accessToken, refreshToken: `${id.toHexString()}.${secret}`, expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS', { infer: true }) };
+    return {
+      accessToken,
+      refreshToken: `${id.toHexString()}.${secret}`,
+      expiresIn: this.config.get('JWT_ACCESS_TTL_SECONDS', { infer: true }),
+    };
   }
 
   private parse(token: string): { id: string; secret: string } | null {

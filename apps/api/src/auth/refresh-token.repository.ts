@@ -7,7 +7,11 @@ import { PasswordResetToken, RefreshToken } from '@balai/database';
 export class RefreshTokenRepository {
   constructor(@InjectModel(RefreshToken.name) private readonly model: Model<RefreshToken>) {}
 
-  async create(token: Omit<RefreshToken, '_id' | 'createdAt' | 'updatedAt' | 'usedAt' | 'revokedAt' | 'revokedReason'> & { _id: Types.ObjectId }): Promise<void> {
+  async create(
+    token: Omit<RefreshToken, '_id' | 'createdAt' | 'updatedAt' | 'usedAt' | 'revokedAt' | 'revokedReason'> & {
+      _id: Types.ObjectId;
+    },
+  ): Promise<void> {
     await this.model.create(token);
   }
 
@@ -28,11 +32,18 @@ export class RefreshTokenRepository {
   }
 
   async revokeFamily(familyId: string, reason: string): Promise<void> {
-    await this.model.updateMany({ familyId, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date(), revokedReason: reason } }).exec();
+    await this.model
+      .updateMany(
+        { familyId, revokedAt: { $exists: false } },
+        { $set: { revokedAt: new Date(), revokedReason: reason } },
+      )
+      .exec();
   }
 
   async revokeUser(userId: Types.ObjectId, reason: string): Promise<void> {
-    await this.model.updateMany({ userId, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date(), revokedReason: reason } }).exec();
+    await this.model
+      .updateMany({ userId, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date(), revokedReason: reason } })
+      .exec();
   }
 }
 
@@ -47,7 +58,11 @@ export class PasswordResetTokenRepository {
   /** Single use: the conditional update wins once. */
   consume(tokenHash: string, now: Date): Promise<PasswordResetToken | null> {
     return this.model
-      .findOneAndUpdate({ tokenHash, usedAt: { $exists: false }, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true })
+      .findOneAndUpdate(
+        { tokenHash, usedAt: { $exists: false }, expiresAt: { $gt: now } },
+        { $set: { usedAt: now } },
+        { new: true },
+      )
       .lean<PasswordResetToken>()
       .exec();
   }

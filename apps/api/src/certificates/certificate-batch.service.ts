@@ -45,8 +45,7 @@ export class CertificateBatch {
           // Active under a worker that is gone (killed, crashed): shown as stalled until a worker hands it back.
           connected ??= await connectedWorkerNames(this.queue);
           if (isOrphaned(job, connected)) counts.stalled += 1;
-        }
-        else if (state === 'delayed') counts.delayed += 1;
+        } else if (state === 'delayed') counts.delayed += 1;
         else if (state === 'completed') counts.completed += 1;
         else counts.waiting += 1;
       }

@@ -10,6 +10,8 @@ export class CertificatePdfReader {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   open(fileId: Types.ObjectId): Readable {
-    return new mongo.GridFSBucket(this.connection.db!, { bucketName: CERTIFICATE_PDF_BUCKET }).openDownloadStream(fileId);
+    return new mongo.GridFSBucket(this.connection.db!, { bucketName: CERTIFICATE_PDF_BUCKET }).openDownloadStream(
+      fileId,
+    );
   }
 }

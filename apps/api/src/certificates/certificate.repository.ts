@@ -24,11 +24,17 @@ export class CertificateRepository {
   }
 
   listForCourse(courseId: string): Promise<Certificate[]> {
-    return this.certificates.find({ courseId: new Types.ObjectId(courseId) }).sort({ number: 1 }).lean();
+    return this.certificates
+      .find({ courseId: new Types.ObjectId(courseId) })
+      .sort({ number: 1 })
+      .lean();
   }
 
   listForUser(userId: string): Promise<Certificate[]> {
-    return this.certificates.find({ userId: new Types.ObjectId(userId) }).sort({ issuedAt: -1 }).lean();
+    return this.certificates
+      .find({ userId: new Types.ObjectId(userId) })
+      .sort({ issuedAt: -1 })
+      .lean();
   }
 
   async certifiedUserIds(courseId: string): Promise<Set<string>> {
@@ -52,7 +58,11 @@ export class CertificateRepository {
   /** Conditional update: only a valid certificate can be revoked, once. */
   revoke(id: string, reason: string, at: Date): Promise<Certificate | null> {
     return this.certificates
-      .findOneAndUpdate({ _id: new Types.ObjectId(id), status: 'valid' }, { $set: { status: 'revoked', revokedAt: at, revokedReason: reason } }, { new: true })
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(id), status: 'valid' },
+        { $set: { status: 'revoked', revokedAt: at, revokedReason: reason } },
+        { new: true },
+      )
       .lean();
   }
 }

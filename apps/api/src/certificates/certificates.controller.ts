@@ -26,7 +26,9 @@ export class CertificatesController {
   @Get('certificates/verify/:code')
   @Public()
   @UseGuards(VerifyRateLimitGuard)
-  @ApiOperation({ summary: 'Public: is this certificate valid, to whom and for what (or revoked). Rate-limited per IP.' })
+  @ApiOperation({
+    summary: 'Public: is this certificate valid, to whom and for what (or revoked). Rate-limited per IP.',
+  })
   @ApiErrorResponses(404, 429)
   @ApiOkResponse({ type: VerificationResponseDto })
   verify(@Param('code') code: string) {
@@ -54,7 +56,9 @@ export class CertificatesController {
   @Roles('admin')
   @HttpCode(202)
   @ApiAuth(400, 404, 409)
-  @ApiOperation({ summary: 'Admin: enqueue a certificate job for every eligible participant not yet certified (idempotent).' })
+  @ApiOperation({
+    summary: 'Admin: enqueue a certificate job for every eligible participant not yet certified (idempotent).',
+  })
   @ApiAcceptedResponse({ type: IssueResultDto, description: 'Jobs enqueued; follow them with GET on the same path' })
   issue(@Param('courseId', ObjectIdPipe) courseId: string, @CurrentUser() admin: AuthUser) {
     return this.certificates.issueForCourse(courseId, admin);
@@ -63,7 +67,10 @@ export class CertificatesController {
   @Get('courses/:courseId/certificates/eligibility')
   @Roles('admin')
   @ApiAuth(400, 404)
-  @ApiOperation({ summary: 'Admin: every enrolled participant with attendance, verdict and reason, and from when certificates can be issued.' })
+  @ApiOperation({
+    summary:
+      'Admin: every enrolled participant with attendance, verdict and reason, and from when certificates can be issued.',
+  })
   @ApiOkResponse({ type: CertificateEligibilityDto })
   eligibility(@Param('courseId', ObjectIdPipe) courseId: string) {
     return this.certificates.eligibilityOf(courseId);

@@ -22,7 +22,8 @@ import type {
   VerificationResponseDto,
 } from './dto/certificate.dto';
 
-const notFound = () => new AppException(HttpStatus.NOT_FOUND, 'NOT_FOUND', { id: 'Data tidak ditemukan.', en: 'Not found.' });
+const notFound = () =>
+  new AppException(HttpStatus.NOT_FOUND, 'NOT_FOUND', { id: 'Data tidak ditemukan.', en: 'Not found.' });
 const CODE = /^[A-Za-z0-9_-]{16,64}$/;
 /** archiver 7 exports a factory function; the installed @types describe v8's classes. */
 const createArchive = archiverModule as unknown as (format: 'zip', options: ArchiverOptions) => Archiver;
@@ -64,7 +65,11 @@ export class CertificatesService {
       ...progress,
       enqueued: toIssue.length,
       minAttendancePercent: verdict.minAttendancePercent,
-      notEligible: named.map((p) => ({ ...p, scheduledMinutes: verdict.scheduledMinutes, reason: p.reason ?? 'NOT_ELIGIBLE' })),
+      notEligible: named.map((p) => ({
+        ...p,
+        scheduledMinutes: verdict.scheduledMinutes,
+        reason: p.reason ?? 'NOT_ELIGIBLE',
+      })),
     };
   }
 
@@ -76,7 +81,10 @@ export class CertificatesService {
   async eligibilityOf(courseId: string): Promise<CertificateEligibilityDto> {
     const verdict = await this.eligibility.forCourse(courseId);
     if (!verdict) throw notFound();
-    const [certified, named] = await Promise.all([this.repository.certifiedUserIds(courseId), this.named(verdict.participants)]);
+    const [certified, named] = await Promise.all([
+      this.repository.certifiedUserIds(courseId),
+      this.named(verdict.participants),
+    ]);
     const participants = named
       .map((p) => ({ ...p, certified: certified.has(p.userId) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'id') || a.userId.localeCompare(b.userId));
@@ -95,15 +103,26 @@ export class CertificatesService {
   }
 
   /** The verdicts with each participant's name and business. */
-  private async named(participants: ParticipantEligibility[]): Promise<Array<ParticipantEligibility & { name: string; businessName?: string }>> {
-    const users = participants.length ? await this.users.findManyByIds(participants.map((p) => new Types.ObjectId(p.userId))) : [];
+  private async named(
+    participants: ParticipantEligibility[],
+  ): Promise<Array<ParticipantEligibility & { name: string; businessName?: string }>> {
+    const users = participants.length
+      ? await this.users.findManyByIds(participants.map((p) => new Types.ObjectId(p.userId)))
+      : [];
     const byId = new Map(users.map((u) => [String(u._id), u]));
-    return participants.map((p) => ({ ...p, name: byId.get(p.userId)?.name ?? '', businessName: byId.get(p.userId)?.ikm?.businessName }));
+    return participants.map((p) => ({
+      ...p,
+      name: byId.get(p.userId)?.name ?? '',
+      businessName: byId.get(p.userId)?.ikm?.businessName,
+    }));
   }
 
   async progress(courseId: string): Promise<IssueProgressDto> {
     if (!(await this.repository.course(courseId))) throw notFound();
-    const [userIds, certified] = await Promise.all([this.repository.batchUserIds(courseId), this.repository.certifiedUserIds(courseId)]);
+    const [userIds, certified] = await Promise.all([
+      this.repository.batchUserIds(courseId),
+      this.repository.certifiedUserIds(courseId),
+    ]);
     return this.batch.progress(courseId, userIds, certified);
   }
 
@@ -117,7 +136,10 @@ export class CertificatesService {
     if (revoked) return this.dto(revoked);
     const existing = await this.repository.findById(id);
     if (!existing) throw notFound();
-    throw new AppException(HttpStatus.CONFLICT, 'ALREADY_REVOKED', { id: 'Sertifikat sudah dicabut.', en: 'The certificate is already revoked.' });
+    throw new AppException(HttpStatus.CONFLICT, 'ALREADY_REVOKED', {
+      id: 'Sertifikat sudah dicabut.',
+      en: 'The certificate is already revoked.',
+    });
   }
 
   async listForCourse(courseId: string): Promise<CertificatePageDto> {
@@ -134,7 +156,10 @@ export class CertificatesService {
   async openPdf(id: string, user: AuthUser) {
     const certificate = await this.repository.findById(id);
     if (!certificate || (user.role !== 'admin' && certificate.userId.toString() !== user.id)) throw notFound();
-    return { stream: this.pdfs.open(certificate.pdfFileId), filename: `sertifikat-${safeName(certificate.number)}.pdf` };
+    return {
+      stream: this.pdfs.open(certificate.pdfFileId),
+      filename: `sertifikat-${safeName(certificate.number)}.pdf`,
+    };
   }
 
   async verify(code: string): Promise<VerificationResponseDto> {
@@ -157,7 +182,9 @@ export class CertificatesService {
     archive.pipe(out);
     for (const c of certificates) {
       const suffix = c.status === 'revoked' ? '-DICABUT' : '';
-      archive.append(this.pdfs.open(c.pdfFileId), { name: `${safeName(c.number)}-${safeName(c.participantName)}${suffix}.pdf` });
+      archive.append(this.pdfs.open(c.pdfFileId), {
+        name: `${safeName(c.number)}-${safeName(c.participantName)}${suffix}.pdf`,
+      });
     }
     await archive.finalize();
     await finished;
@@ -193,5 +220,9 @@ function notFinished(verdict: CourseEligibility): AppException {
 }
 
 function safeName(value: string): string {
-  return value.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/_+/g, '_').slice(0, 80);
+  return value
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/_+/g, '_')
+    .slice(0, 80);
 }

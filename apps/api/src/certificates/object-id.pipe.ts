@@ -7,7 +7,10 @@ import { AppException } from '@balai/common';
 export class ObjectIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
     if (typeof value !== 'string' || !/^[0-9a-fA-F]{24}$/.test(value)) {
-      throw new AppException(HttpStatus.BAD_REQUEST, 'INVALID_ID', { id: 'Format ID tidak valid.', en: 'Malformed id.' });
+      throw new AppException(HttpStatus.BAD_REQUEST, 'INVALID_ID', {
+        id: 'Format ID tidak valid.',
+        en: 'Malformed id.',
+      });
     }
     return new Types.ObjectId(value).toString();
   }

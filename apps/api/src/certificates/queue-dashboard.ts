@@ -39,18 +39,29 @@ export class QueueDashboard implements OnModuleInit {
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Balai queues' } },
     });
-    app.use(QUEUE_DASHBOARD_PATH, (req: Request, res: Response, next: NextFunction) => void this.guard(req, res, next), serverAdapter.getRouter());
+    app.use(
+      QUEUE_DASHBOARD_PATH,
+      (req: Request, res: Response, next: NextFunction) => void this.guard(req, res, next),
+      serverAdapter.getRouter(),
+    );
   }
 
   private async guard(req: Request, res: Response, next: NextFunction): Promise<void> {
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
     const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
     const token = header ?? fromQuery ?? readCookie(req.headers.cookie, COOKIE);
-    const payload: unknown = token ? await this.jwt.verifyAsync(token, { algorithms: ['HS256'] }).catch(() => null) : null;
+    const payload: unknown = token
+      ? await this.jwt.verifyAsync(token, { algorithms: ['HS256'] }).catch(() => null)
+      : null;
     if (!isAccessTokenPayload(payload)) return deny(res, 401);
     if (payload.role !== 'admin') return deny(res, 403);
     if (fromQuery) {
-      res.cookie(COOKIE, fromQuery, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: QUEUE_DASHBOARD_PATH });
+      res.cookie(COOKIE, fromQuery, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.secure,
+        path: QUEUE_DASHBOARD_PATH,
+      });
     }
     next();
   }

@@ -22,7 +22,10 @@ import { applyValidationRules, RETRY_AFTER_SECONDS } from '@balai/common';
 export class ErrorResponseDto {
   @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code' }) error!: string;
-  @ApiProperty({ example: 'Data yang diisi belum benar.', description: 'Bahasa Indonesia or English by Accept-Language' })
+  @ApiProperty({
+    example: 'Data yang diisi belum benar.',
+    description: 'Bahasa Indonesia or English by Accept-Language',
+  })
   message!: string;
   @ApiPropertyOptional({
     type: 'object',
@@ -30,7 +33,8 @@ export class ErrorResponseDto {
     example: { 'ikm.nib': ['NIB harus 13 digit angka.'] },
   })
   details?: Record<string, string[]>;
-  @ApiPropertyOptional({ description: 'Present on 5xx answers; the same id is in the log line, for support' }) errorId?: string;
+  @ApiPropertyOptional({ description: 'Present on 5xx answers; the same id is in the log line, for support' })
+  errorId?: string;
 }
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -74,12 +78,15 @@ export function ApiAuth(...extra: number[]) {
  * (`@ApiProduces` would claim the file type for the error responses as well.)
  */
 export function ApiFileResponse(mediaTypes: string[], description: string, status = 200) {
-  const schema = mediaTypes.every((t) => t.startsWith('text/')) ? { type: 'string' } : { type: 'string', format: 'binary' };
+  const schema = mediaTypes.every((t) => t.startsWith('text/'))
+    ? { type: 'string' }
+    : { type: 'string', format: 'binary' };
   return ApiResponse({ status, description, content: Object.fromEntries(mediaTypes.map((t) => [t, { schema }])) });
 }
 
 /** A CSV export (UTF-8, header row first). */
-export const ApiCsvResponse = (description = 'CSV, UTF-8, with a header row') => ApiFileResponse(['text/csv'], description);
+export const ApiCsvResponse = (description = 'CSV, UTF-8, with a header row') =>
+  ApiFileResponse(['text/csv'], description);
 
 /**
  * What an ISO-8601 instant with an offset looks like (see IsInstant), for the document:
@@ -100,7 +107,14 @@ function addError(op: Operation, status: number): void {
     description: DESCRIPTIONS[status] ?? 'Error',
     content: { 'application/json': { schema: ERROR_SCHEMA_REF } },
     ...(status === 503
-      ? { headers: { 'Retry-After': { description: `Seconds to wait (usually ${RETRY_AFTER_SECONDS})`, schema: { type: 'integer' } } } }
+      ? {
+          headers: {
+            'Retry-After': {
+              description: `Seconds to wait (usually ${RETRY_AFTER_SECONDS})`,
+              schema: { type: 'integer' },
+            },
+          },
+        }
       : {}),
   };
 }
@@ -130,8 +144,12 @@ function documentInstants(schemas: Record<string, { properties?: Record<string, 
 export function finishApiDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.schemas ??= {};
-  applyValidationRules(document, { isInstant: { type: 'string', pattern: INSTANT_PATTERN, example: '2026-12-01T09:00:00+07:00' } });
-  documentInstants(document.components.schemas as Record<string, { properties?: Record<string, Record<string, unknown>> }>);
+  applyValidationRules(document, {
+    isInstant: { type: 'string', pattern: INSTANT_PATTERN, example: '2026-12-01T09:00:00+07:00' },
+  });
+  documentInstants(
+    document.components.schemas as Record<string, { properties?: Record<string, Record<string, unknown>> }>,
+  );
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, value] of Object.entries(methods as Record<string, Operation>)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;

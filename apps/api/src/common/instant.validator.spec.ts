@@ -19,7 +19,17 @@ describe('IsInstant', () => {
   });
 
   it('rejects local times without offset, impossible dates, far years and non-strings', () => {
-    for (const bad of ['2026-12-01T09:00:00', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-12-01T24:00:00Z', '1999-12-31T00:00:00Z', '2101-01-01T00:00:00Z', 'besok', 1700000000000, null]) {
+    for (const bad of [
+      '2026-12-01T09:00:00',
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-12-01T24:00:00Z',
+      '1999-12-31T00:00:00Z',
+      '2101-01-01T00:00:00Z',
+      'besok',
+      1700000000000,
+      null,
+    ]) {
       expect([bad, ok(bad)]).toEqual([bad, false]);
     }
   });

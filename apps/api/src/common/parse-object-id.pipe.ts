@@ -7,7 +7,10 @@ import { AppException } from '@balai/common';
 export class ParseObjectIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown): string {
     if (typeof value !== 'string' || !/^[0-9a-fA-F]{24}$/.test(value) || !Types.ObjectId.isValid(value)) {
-      throw new AppException(HttpStatus.BAD_REQUEST, 'INVALID_ID', { id: 'Format ID tidak valid.', en: 'Malformed id.' });
+      throw new AppException(HttpStatus.BAD_REQUEST, 'INVALID_ID', {
+        id: 'Format ID tidak valid.',
+        en: 'Malformed id.',
+      });
     }
     return value.toLowerCase();
   }

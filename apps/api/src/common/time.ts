@@ -9,6 +9,10 @@ export function toJakarta(date: Date | undefined | null): string | null {
 
 /** An instant in words for messages, in WIB: "Selasa, 3 Maret 2026 pukul 11.00 WIB" / "Tuesday, 3 March 2026, 11:00 WIB". */
 export function toJakartaText(date: Date, lang: 'id' | 'en' = 'id'): string {
-  const local = DateTime.fromJSDate(date).setZone(DISPLAY_TIME_ZONE).setLocale(lang === 'id' ? 'id' : 'en-GB');
-  return lang === 'id' ? `${local.toFormat('cccc, d MMMM yyyy')} pukul ${local.toFormat('HH.mm')} WIB` : `${local.toFormat('cccc, d MMMM yyyy, HH:mm')} WIB`;
+  const local = DateTime.fromJSDate(date)
+    .setZone(DISPLAY_TIME_ZONE)
+    .setLocale(lang === 'id' ? 'id' : 'en-GB');
+  return lang === 'id'
+    ? `${local.toFormat('cccc, d MMMM yyyy')} pukul ${local.toFormat('HH.mm')} WIB`
+    : `${local.toFormat('cccc, d MMMM yyyy, HH:mm')} WIB`;
 }

@@ -41,7 +41,8 @@ export class CourseAccess {
     if (actor.role === 'admin' || this.isTrainerOf(actor, course)) return course;
     if (actor.role === 'participant') {
       const enrollment = await this.enrollments.findOne(course._id, actor.id);
-      const ok = enrollment && (enrollment.status === 'enrolled' || (!seatedOnly && enrollment.status === 'waitlisted'));
+      const ok =
+        enrollment && (enrollment.status === 'enrolled' || (!seatedOnly && enrollment.status === 'waitlisted'));
       if (ok) return course;
     }
     throw forbidden();

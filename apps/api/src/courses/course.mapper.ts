@@ -22,7 +22,12 @@ export function enrollmentOpen(course: CourseRecord, phase: SchedulePhase, now: 
 }
 
 /** `sessions`: the course's sessions (any order; cancelled ones are ignored), for its schedule and next session. */
-export function toCourseResponse(course: CourseRecord, trainersById: Map<string, UserRecord>, sessions: SessionRecord[], now = new Date()): CourseResponseDto {
+export function toCourseResponse(
+  course: CourseRecord,
+  trainersById: Map<string, UserRecord>,
+  sessions: SessionRecord[],
+  now = new Date(),
+): CourseResponseDto {
   const schedule = courseSchedule(sessions.map(sessionTimes), now);
   const next = schedule.next;
   return {
@@ -48,7 +53,14 @@ export function toCourseResponse(course: CourseRecord, trainersById: Map<string,
     endsAt: course.endsAt ? course.endsAt.toISOString() : null,
     nextSessionAt: next ? next.startsAt.toISOString() : null,
     nextSession: next
-      ? { id: next.id, title: next.title ?? '', startsAt: next.startsAt.toISOString(), endsAt: next.endsAt.toISOString(), startsAtLocal: toJakarta(next.startsAt)!, status: next.status ?? 'scheduled' }
+      ? {
+          id: next.id,
+          title: next.title ?? '',
+          startsAt: next.startsAt.toISOString(),
+          endsAt: next.endsAt.toISOString(),
+          startsAtLocal: toJakarta(next.startsAt)!,
+          status: next.status ?? 'scheduled',
+        }
       : null,
     schedulePhase: schedule.phase,
     enrollmentOpen: enrollmentOpen(course, schedule.phase, now),

@@ -60,7 +60,10 @@ export class CourseRepository {
   }
 
   update(id: string, update: UpdateQuery<Course>, guard: FilterQuery<Course> = {}): Promise<CourseRecord | null> {
-    return this.model.findOneAndUpdate({ _id: id, ...guard }, update, { new: true, runValidators: true }).lean<CourseRecord>().exec();
+    return this.model
+      .findOneAndUpdate({ _id: id, ...guard }, update, { new: true, runValidators: true })
+      .lean<CourseRecord>()
+      .exec();
   }
 
   async deleteDraft(id: string): Promise<boolean> {
@@ -76,6 +79,11 @@ export class CourseRepository {
   }
 
   async setSchedule(id: Types.ObjectId, startsAt: Date | null, endsAt: Date | null): Promise<void> {
-    await this.model.updateOne({ _id: id }, startsAt && endsAt ? { $set: { startsAt, endsAt } } : { $unset: { startsAt: 1, endsAt: 1 } }).exec();
+    await this.model
+      .updateOne(
+        { _id: id },
+        startsAt && endsAt ? { $set: { startsAt, endsAt } } : { $unset: { startsAt: 1, endsAt: 1 } },
+      )
+      .exec();
   }
 }

@@ -5,7 +5,14 @@ import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { CoursesService } from './courses.service';
-import { ChangeStatusDto, CoursePageDto, CourseQueryDto, CourseResponseDto, CreateCourseDto, UpdateCourseDto } from './dto/course.dto';
+import {
+  ChangeStatusDto,
+  CoursePageDto,
+  CourseQueryDto,
+  CourseResponseDto,
+  CreateCourseDto,
+  UpdateCourseDto,
+} from './dto/course.dto';
 
 @ApiTags('courses')
 @Controller()
@@ -49,7 +56,10 @@ export class CoursesController {
   }
 
   @Get('courses/:id')
-  @ApiOperation({ summary: 'A course. Admin; its trainers; enrolled/waitlisted participants; anyone signed in if it is published or ongoing.' })
+  @ApiOperation({
+    summary:
+      'A course. Admin; its trainers; enrolled/waitlisted participants; anyone signed in if it is published or ongoing.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: CourseResponseDto })
   detail(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string) {
@@ -68,7 +78,9 @@ export class CoursesController {
   @Post('courses/:id/status')
   @HttpCode(HttpStatus.OK)
   @Roles('admin')
-  @ApiOperation({ summary: 'Lifecycle: draft -> published -> ongoing -> completed, or cancelled (cancels its sessions). Admin only.' })
+  @ApiOperation({
+    summary: 'Lifecycle: draft -> published -> ongoing -> completed, or cancelled (cancels its sessions). Admin only.',
+  })
   @ApiAuth(400, 404, 409)
   @ApiOkResponse({ type: CourseResponseDto })
   changeStatus(@Param('id', ParseObjectIdPipe) id: string, @Body() dto: ChangeStatusDto) {

@@ -3,5 +3,10 @@ import { UsersModule } from '../users/users.module';
 import { CoursesController } from './courses.controller';
 import { CoursesService } from './courses.service';
 
-@Module({ imports: [UsersModule], controllers: [CoursesController], providers: [CoursesService], exports: [CoursesService] })
+@Module({
+  imports: [UsersModule],
+  controllers: [CoursesController],
+  providers: [CoursesService],
+  exports: [CoursesService],
+})
 export class CoursesModule {}

@@ -63,7 +63,11 @@ export class CoursesService {
       this.invalidate();
       return this.toResponse(course);
     } catch (error) {
-      if (isDuplicateKey(error)) throw conflict('COURSE_CODE_TAKEN', { id: 'Kode kursus sudah dipakai.', en: 'This course code is already used.' });
+      if (isDuplicateKey(error))
+        throw conflict('COURSE_CODE_TAKEN', {
+          id: 'Kode kursus sudah dipakai.',
+          en: 'This course code is already used.',
+        });
       throw error;
     }
   }
@@ -71,7 +75,10 @@ export class CoursesService {
   async update(id: string, dto: UpdateCourseDto): Promise<CourseResponseDto> {
     const current = await this.access.load(id);
     if (current.status === 'completed' || current.status === 'cancelled') {
-      throw conflict('COURSE_CLOSED', { id: 'Kursus yang sudah selesai atau dibatalkan tidak dapat diubah.', en: 'A completed or cancelled course cannot be changed.' });
+      throw conflict('COURSE_CLOSED', {
+        id: 'Kursus yang sudah selesai atau dibatalkan tidak dapat diubah.',
+        en: 'A completed or cancelled course cannot be changed.',
+      });
     }
     const set: Partial<Course> = {};
     if (dto.title !== undefined) set.title = dto.title;
@@ -105,12 +112,19 @@ export class CoursesService {
         result = await this.courses.update(id, { $set: set }, { status: current.status });
       } catch (error) {
         if (dto.capacity !== undefined) await this.seats.setCapacity(current._id, current.capacity);
-        if (isDuplicateKey(error)) throw conflict('COURSE_CODE_TAKEN', { id: 'Kode kursus sudah dipakai.', en: 'This course code is already used.' });
+        if (isDuplicateKey(error))
+          throw conflict('COURSE_CODE_TAKEN', {
+            id: 'Kode kursus sudah dipakai.',
+            en: 'This course code is already used.',
+          });
         throw error;
       }
       if (!result) {
         if (dto.capacity !== undefined) await this.seats.setCapacity(current._id, current.capacity);
-        throw conflict('STATUS_CHANGED', { id: 'Status kursus baru saja berubah. Muat ulang.', en: 'The course status just changed. Reload.' });
+        throw conflict('STATUS_CHANGED', {
+          id: 'Status kursus baru saja berubah. Muat ulang.',
+          en: 'The course status just changed. Reload.',
+        });
       }
       if (dto.capacity !== undefined && dto.capacity > current.capacity) await this.waitlist.fillFreeSeats(result._id);
       return result;
@@ -129,13 +143,19 @@ export class CoursesService {
     }
     const schedule = courseSchedule((await this.sessions.byCourse(current._id, false)).map(sessionTimes), new Date());
     if (!allowedCourseTransitions(current.status, schedule.phase).includes(dto.status)) {
-      const until = schedule.endsAt ? { id: toJakartaText(schedule.endsAt), en: toJakartaText(schedule.endsAt, 'en') } : null;
+      const until = schedule.endsAt
+        ? { id: toJakartaText(schedule.endsAt), en: toJakartaText(schedule.endsAt, 'en') }
+        : null;
       throw new AppException(
         HttpStatus.CONFLICT,
         'COURSE_NOT_FINISHED',
         {
-          id: until ? `Kursus baru dapat ditandai selesai setelah sesi terakhir berakhir (${until.id}).` : 'Kursus baru dapat ditandai selesai setelah semua sesinya berakhir.',
-          en: until ? `The course can be marked completed after its last session ends (${until.en}).` : 'The course can be marked completed once all its sessions are over.',
+          id: until
+            ? `Kursus baru dapat ditandai selesai setelah sesi terakhir berakhir (${until.id}).`
+            : 'Kursus baru dapat ditandai selesai setelah semua sesinya berakhir.',
+          en: until
+            ? `The course can be marked completed after its last session ends (${until.en}).`
+            : 'The course can be marked completed once all its sessions are over.',
         },
         schedule.endsAt ? { availableAt: [schedule.endsAt.toISOString()] } : undefined,
       );
@@ -143,11 +163,18 @@ export class CoursesService {
     if (dto.status === 'published') {
       const sessions = await this.sessions.byCourse(current._id, false);
       if (sessions.length === 0) {
-        throw conflict('NO_SESSIONS', { id: 'Tambahkan minimal satu sesi sebelum menerbitkan kursus.', en: 'Add at least one session before publishing.' });
+        throw conflict('NO_SESSIONS', {
+          id: 'Tambahkan minimal satu sesi sebelum menerbitkan kursus.',
+          en: 'Add at least one session before publishing.',
+        });
       }
     }
     const updated = await this.courses.update(id, { $set: { status: dto.status } }, { status: current.status });
-    if (!updated) throw conflict('STATUS_CHANGED', { id: 'Status kursus baru saja berubah. Muat ulang.', en: 'The course status just changed. Reload.' });
+    if (!updated)
+      throw conflict('STATUS_CHANGED', {
+        id: 'Status kursus baru saja berubah. Muat ulang.',
+        en: 'The course status just changed. Reload.',
+      });
     this.invalidate();
     if (dto.status === 'cancelled') await this.cancelSessions(updated);
     return this.toResponse(updated);
@@ -160,14 +187,21 @@ export class CoursesService {
       const cancelled = await this.sessions.update(session._id, { status: 'cancelled' }, { status: 'scheduled' });
       if (!cancelled) continue;
       await this.notifications.removeReminders(String(session._id));
-      await this.notifications.sessionCancelled({ sessionId: String(session._id), courseId: String(course._id), reason: 'course-cancelled' });
+      await this.notifications.sessionCancelled({
+        sessionId: String(session._id),
+        courseId: String(course._id),
+        reason: 'course-cancelled',
+      });
     }
   }
 
   async remove(id: string): Promise<void> {
     await this.access.load(id);
     if (!(await this.courses.deleteDraft(id))) {
-      throw conflict('COURSE_NOT_DRAFT', { id: 'Hanya kursus draf tanpa peserta yang dapat dihapus.', en: 'Only a draft course without participants can be deleted.' });
+      throw conflict('COURSE_NOT_DRAFT', {
+        id: 'Hanya kursus draf tanpa peserta yang dapat dihapus.',
+        en: 'Only a draft course without participants can be deleted.',
+      });
     }
     await this.sessions.deleteByCourse(new Types.ObjectId(id));
     this.invalidate();
@@ -191,7 +225,8 @@ export class CoursesService {
   publicDetail(id: string): Promise<CourseResponseDto> {
     return this.detailCache.get(id, async () => {
       const course = await this.access.load(id);
-      if (!PUBLIC_STATUSES.includes(course.status)) throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+      if (!PUBLIC_STATUSES.includes(course.status))
+        throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
       return this.toResponse(course);
     });
   }
@@ -215,11 +250,22 @@ export class CoursesService {
       this.seats.state(course._id),
       actor.role === 'participant' ? this.enrollments.findOne(course._id, actor.id) : Promise.resolve(null),
     ]);
-    const out: CourseResponseDto = { ...response, capacity: seats.capacity, seatsTaken: seats.seatsTaken, seatsLeft: Math.max(0, seats.capacity - seats.seatsTaken) };
+    const out: CourseResponseDto = {
+      ...response,
+      capacity: seats.capacity,
+      seatsTaken: seats.seatsTaken,
+      seatsLeft: Math.max(0, seats.capacity - seats.seatsTaken),
+    };
     if (actor.role === 'participant') {
       const active = mine && (mine.status === 'enrolled' || mine.status === 'waitlisted') ? mine : null;
       out.myEnrollment = active
-        ? { id: String(active._id), status: active.status, ...(active.status === 'waitlisted' ? { waitlistPosition: await this.enrollments.waitlistPosition(active) } : {}) }
+        ? {
+            id: String(active._id),
+            status: active.status,
+            ...(active.status === 'waitlisted'
+              ? { waitlistPosition: await this.enrollments.waitlistPosition(active) }
+              : {}),
+          }
         : null;
     }
     return out;
@@ -228,19 +274,40 @@ export class CoursesService {
   private filterOf(query: CourseQueryDto): CourseFilter {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
-    if (from && to && from > to) throw badRequest('INVALID_RANGE', { id: 'Tanggal "dari" harus sebelum "sampai".', en: '"from" must be before "to".' });
+    if (from && to && from > to)
+      throw badRequest('INVALID_RANGE', {
+        id: 'Tanggal "dari" harus sebelum "sampai".',
+        en: '"from" must be before "to".',
+      });
     return { type: query.type, q: query.q, category: query.category, from, to };
   }
 
   private async page(filter: CourseFilter, query: CourseQueryDto): Promise<Page<CourseResponseDto>> {
     const { page, limit, skip } = pageOf(query);
     const { items, total } = await this.courses.page(filter, skip, limit);
-    const [trainers, sessions] = await Promise.all([this.trainerMap(items), this.sessions.byCourses(items.map((c) => c._id))]);
-    return { items: items.map((c) => toCourseResponse(c, trainers, sessions.filter((s) => String(s.courseId) === String(c._id)))), total, page, limit };
+    const [trainers, sessions] = await Promise.all([
+      this.trainerMap(items),
+      this.sessions.byCourses(items.map((c) => c._id)),
+    ]);
+    return {
+      items: items.map((c) =>
+        toCourseResponse(
+          c,
+          trainers,
+          sessions.filter((s) => String(s.courseId) === String(c._id)),
+        ),
+      ),
+      total,
+      page,
+      limit,
+    };
   }
 
   async toResponse(course: CourseRecord): Promise<CourseResponseDto> {
-    const [trainers, sessions] = await Promise.all([this.trainerMap([course]), this.sessions.byCourse(course._id, false)]);
+    const [trainers, sessions] = await Promise.all([
+      this.trainerMap([course]),
+      this.sessions.byCourse(course._id, false),
+    ]);
     return toCourseResponse(course, trainers, sessions);
   }
 
@@ -252,10 +319,14 @@ export class CoursesService {
 
   private assertWindow(opens: Date, closes: Date): void {
     if (opens >= closes) {
-      throw badRequest('INVALID_REGISTRATION_WINDOW', {
-        id: 'Pendaftaran harus dibuka sebelum ditutup.',
-        en: 'Registration must open before it closes.',
-      }, { registrationClosesAt: ['registrationClosesAt must be after registrationOpensAt'] });
+      throw badRequest(
+        'INVALID_REGISTRATION_WINDOW',
+        {
+          id: 'Pendaftaran harus dibuka sebelum ditutup.',
+          en: 'Registration must open before it closes.',
+        },
+        { registrationClosesAt: ['registrationClosesAt must be after registrationOpensAt'] },
+      );
     }
   }
 
@@ -263,8 +334,10 @@ export class CoursesService {
     if (ids.length === 0) return;
     const count = await this.users.countByIdsAndRole(ids, 'trainer');
     if (count !== ids.length) {
-      throw badRequest('UNKNOWN_TRAINER', { id: 'Pelatih tidak ditemukan atau bukan pelatih aktif.', en: 'A trainer id is unknown or not an active trainer.' });
+      throw badRequest('UNKNOWN_TRAINER', {
+        id: 'Pelatih tidak ditemukan atau bukan pelatih aktif.',
+        en: 'A trainer id is unknown or not an active trainer.',
+      });
     }
   }
-
 }

@@ -20,45 +20,91 @@ export class EnrollmentRepository {
 
   async findOne(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Promise<EnrollmentRecord | null> {
     const byId = await this.model.findById(enrollmentId(courseId, userId)).lean<EnrollmentRecord>().exec();
-    return byId ?? this.model.findOne({ courseId: toId(courseId), userId: toId(userId) }).lean<EnrollmentRecord>().exec();
+    return (
+      byId ??
+      this.model
+        .findOne({ courseId: toId(courseId), userId: toId(userId) })
+        .lean<EnrollmentRecord>()
+        .exec()
+    );
   }
 
-  async insert(courseId: Types.ObjectId, userId: Types.ObjectId, status: EnrollmentStatus, seq: number): Promise<EnrollmentRecord> {
+  async insert(
+    courseId: Types.ObjectId,
+    userId: Types.ObjectId,
+    status: EnrollmentStatus,
+    seq: number,
+  ): Promise<EnrollmentRecord> {
     return (await this.model.create({ _id: enrollmentId(courseId, userId), courseId, userId, status, seq })).toObject();
   }
 
   /** Re-activates a cancelled/removed enrolment with a new place in line; null if it was active meanwhile. */
-  reactivate(id: Types.ObjectId, from: EnrollmentStatus, status: EnrollmentStatus, seq: number): Promise<EnrollmentRecord | null> {
+  reactivate(
+    id: Types.ObjectId,
+    from: EnrollmentStatus,
+    status: EnrollmentStatus,
+    seq: number,
+  ): Promise<EnrollmentRecord | null> {
     return this.model
-      .findOneAndUpdate({ _id: id, status: from }, { $set: { status, seq }, $unset: { cancelledAt: 1, promotedAt: 1 } }, { new: true })
+      .findOneAndUpdate(
+        { _id: id, status: from },
+        { $set: { status, seq }, $unset: { cancelledAt: 1, promotedAt: 1 } },
+        { new: true },
+      )
       .lean<EnrollmentRecord>()
       .exec();
   }
 
   /** Conditional status change: wins once under concurrency. */
-  transition(id: Types.ObjectId, from: EnrollmentStatus, to: EnrollmentStatus, set: Partial<Enrollment> = {}): Promise<EnrollmentRecord | null> {
-    return this.model.findOneAndUpdate({ _id: id, status: from }, { $set: { status: to, ...set } }, { new: true }).lean<EnrollmentRecord>().exec();
+  transition(
+    id: Types.ObjectId,
+    from: EnrollmentStatus,
+    to: EnrollmentStatus,
+    set: Partial<Enrollment> = {},
+  ): Promise<EnrollmentRecord | null> {
+    return this.model
+      .findOneAndUpdate({ _id: id, status: from }, { $set: { status: to, ...set } }, { new: true })
+      .lean<EnrollmentRecord>()
+      .exec();
   }
 
   firstWaitlisted(courseId: Types.ObjectId, skip = 0): Promise<EnrollmentRecord | null> {
-    return this.model.findOne({ courseId, status: 'waitlisted' }).sort({ seq: 1 }).skip(skip).lean<EnrollmentRecord>().exec();
+    return this.model
+      .findOne({ courseId, status: 'waitlisted' })
+      .sort({ seq: 1 })
+      .skip(skip)
+      .lean<EnrollmentRecord>()
+      .exec();
   }
 
   byCourse(courseId: Types.ObjectId, statuses: EnrollmentStatus[]): Promise<EnrollmentRecord[]> {
-    return this.model.find({ courseId, status: { $in: statuses } }).sort({ seq: 1 }).lean<EnrollmentRecord[]>().exec();
+    return this.model
+      .find({ courseId, status: { $in: statuses } })
+      .sort({ seq: 1 })
+      .lean<EnrollmentRecord[]>()
+      .exec();
   }
 
   byUser(userId: string, statuses: EnrollmentStatus[]): Promise<EnrollmentRecord[]> {
-    return this.model.find({ userId: toId(userId), status: { $in: statuses } }).sort({ createdAt: -1, _id: -1 }).lean<EnrollmentRecord[]>().exec();
+    return this.model
+      .find({ userId: toId(userId), status: { $in: statuses } })
+      .sort({ createdAt: -1, _id: -1 })
+      .lean<EnrollmentRecord[]>()
+      .exec();
   }
 
   byCourses(courseIds: Types.ObjectId[], statuses: EnrollmentStatus[]): Promise<EnrollmentRecord[]> {
-    return this.model.find({ courseId: { $in: courseIds }, status: { $in: statuses } }).lean<EnrollmentRecord[]>().exec();
+    return this.model
+      .find({ courseId: { $in: courseIds }, status: { $in: statuses } })
+      .lean<EnrollmentRecord[]>()
+      .exec();
   }
 
   /** 1-based place on the waitlist (by seq, the promotion order). */
   async waitlistPosition(e: Pick<EnrollmentRecord, 'courseId' | 'seq'>): Promise<number> {
-    return (await this.model.countDocuments({ courseId: e.courseId, status: 'waitlisted', seq: { $lt: e.seq } }).exec()) + 1;
+    return (
+      (await this.model.countDocuments({ courseId: e.courseId, status: 'waitlisted', seq: { $lt: e.seq } }).exec()) + 1
+    );
   }
 
   countByStatus(courseId: Types.ObjectId, status: EnrollmentStatus): Promise<number> {
@@ -66,7 +112,11 @@ export class EnrollmentRepository {
   }
 
   async highestSeq(courseId: Types.ObjectId): Promise<number> {
-    const top = await this.model.findOne({ courseId }, { seq: 1 }).sort({ seq: -1 }).lean<Pick<Enrollment, 'seq'>>().exec();
+    const top = await this.model
+      .findOne({ courseId }, { seq: 1 })
+      .sort({ seq: -1 })
+      .lean<Pick<Enrollment, 'seq'>>()
+      .exec();
     return top?.seq ?? 0;
   }
 

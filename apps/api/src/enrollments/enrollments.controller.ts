@@ -14,7 +14,9 @@ export class EnrollmentsController {
 
   @Post('courses/:courseId/enrollments')
   @Roles('participant')
-  @ApiOperation({ summary: 'Enrol yourself (participant). Enrolled while seats last, then waitlisted in request order.' })
+  @ApiOperation({
+    summary: 'Enrol yourself (participant). Enrolled while seats last, then waitlisted in request order.',
+  })
   @ApiAuth(400, 404, 409)
   @ApiCreatedResponse({ type: EnrollmentResponseDto })
   enrol(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {
@@ -32,7 +34,9 @@ export class EnrollmentsController {
 
   @Delete('courses/:courseId/enrollments/me')
   @Roles('participant')
-  @ApiOperation({ summary: 'Cancel your enrolment; your seat goes to the first on the waitlist. Participant, self only.' })
+  @ApiOperation({
+    summary: 'Cancel your enrolment; your seat goes to the first on the waitlist. Participant, self only.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: EnrollmentResponseDto })
   cancel(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {
@@ -62,7 +66,10 @@ export class EnrollmentsController {
   @ApiOperation({ summary: 'Remove a participant; a freed seat promotes the waitlist. Admin only.' })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: EnrollmentResponseDto })
-  adminRemove(@Param('courseId', ParseObjectIdPipe) courseId: string, @Param('userId', ParseObjectIdPipe) userId: string) {
+  adminRemove(
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @Param('userId', ParseObjectIdPipe) userId: string,
+  ) {
     return this.enrollments.removeByAdmin(courseId, userId);
   }
 

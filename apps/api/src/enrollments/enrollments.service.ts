@@ -14,7 +14,10 @@ import { WaitlistService } from './waitlist.service';
 import { RedisMutex } from '../common/redis-mutex';
 import { SeatCounter } from './seat-counter';
 
-const ALREADY = { id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di kursus ini.', en: 'You are already enrolled (or waitlisted) in this course.' };
+const ALREADY = {
+  id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di kursus ini.',
+  en: 'You are already enrolled (or waitlisted) in this course.',
+};
 const CLOSED = {
   id: 'Pendaftaran kursus ini belum dibuka atau sudah ditutup.',
   en: 'Registration for this course is not open.',
@@ -64,9 +67,13 @@ export class EnrollmentsService {
   async enrolByAdmin(courseId: string, userId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
     const user = await this.users.findById(userId);
-    if (!user || user.role !== 'participant') throw notFound({ id: 'Peserta tidak ditemukan.', en: 'Participant not found.' });
+    if (!user || user.role !== 'participant')
+      throw notFound({ id: 'Peserta tidak ditemukan.', en: 'Participant not found.' });
     if (course.status === 'completed' || course.status === 'cancelled') {
-      throw conflict('COURSE_CLOSED', { id: 'Kursus sudah selesai atau dibatalkan.', en: 'The course is completed or cancelled.' });
+      throw conflict('COURSE_CLOSED', {
+        id: 'Kursus sudah selesai atau dibatalkan.',
+        en: 'The course is completed or cancelled.',
+      });
     }
     return this.withSeats(await this.enrol(course, userId));
   }
@@ -74,7 +81,10 @@ export class EnrollmentsService {
   /** The seats right after a change, from the counters (the course document follows within a moment). */
   private async withSeats(e: EnrollmentResponseDto): Promise<EnrollmentResponseDto> {
     const s = await this.seats.state(new Types.ObjectId(e.courseId));
-    return { ...e, seats: { capacity: s.capacity, seatsTaken: s.seatsTaken, seatsLeft: Math.max(0, s.capacity - s.seatsTaken) } };
+    return {
+      ...e,
+      seats: { capacity: s.capacity, seatsTaken: s.seatsTaken, seatsLeft: Math.max(0, s.capacity - s.seatsTaken) },
+    };
   }
 
   /**
@@ -137,7 +147,11 @@ export class EnrollmentsService {
     return this.mutex.withLock(`course:${String(courseId)}`, () => this.leaveLocked(courseId, userId, to));
   }
 
-  private async leaveLocked(courseId: Types.ObjectId, userId: string, to: 'cancelled' | 'removed'): Promise<EnrollmentResponseDto> {
+  private async leaveLocked(
+    courseId: Types.ObjectId,
+    userId: string,
+    to: 'cancelled' | 'removed',
+  ): Promise<EnrollmentResponseDto> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const e = await this.enrollments.findOne(courseId, userId);
       if (!e || (e.status !== 'enrolled' && e.status !== 'waitlisted')) {
@@ -160,7 +174,13 @@ export class EnrollmentsService {
       const c = byId.get(String(e.courseId));
       if (!c) continue;
       const base = await this.withPosition(e);
-      out.push({ ...base, courseTitle: c.title, courseCode: c.code, courseStatus: c.status, courseStartsAt: c.startsAt ? c.startsAt.toISOString() : null });
+      out.push({
+        ...base,
+        courseTitle: c.title,
+        courseCode: c.code,
+        courseStatus: c.status,
+        courseStartsAt: c.startsAt ? c.startsAt.toISOString() : null,
+      });
     }
     return out;
   }

@@ -89,7 +89,10 @@ export class SeatCounter implements OnApplicationShutdown {
   private async load(courseId: Types.ObjectId): Promise<void> {
     const course = await this.courses.findById(courseId);
     if (!course) throw new Error(`course ${String(courseId)} not found`);
-    const [enrolled, highest] = await Promise.all([this.enrollments.countByStatus(courseId, 'enrolled'), this.enrollments.highestSeq(courseId)]);
+    const [enrolled, highest] = await Promise.all([
+      this.enrollments.countByStatus(courseId, 'enrolled'),
+      this.enrollments.highestSeq(courseId),
+    ]);
     const [taken, seq, capacity] = this.keys(courseId);
     await this.redis.client
       .multi()

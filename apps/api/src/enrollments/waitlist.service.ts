@@ -26,7 +26,9 @@ export class WaitlistService {
     for (let attempt = 0; attempt < 20; attempt++) {
       const next = await this.enrollments.firstWaitlisted(courseId);
       if (!next) break;
-      const promoted = await this.enrollments.transition(next._id, 'waitlisted', 'enrolled', { promotedAt: new Date() });
+      const promoted = await this.enrollments.transition(next._id, 'waitlisted', 'enrolled', {
+        promotedAt: new Date(),
+      });
       if (promoted) {
         await this.notifications.waitlistPromoted(String(courseId), String(promoted.userId));
         return;
@@ -43,7 +45,9 @@ export class WaitlistService {
       const next = await this.enrollments.firstWaitlisted(courseId);
       if (!next) return;
       if (!(await this.seats.takeSeat(courseId))) return;
-      const promoted = await this.enrollments.transition(next._id, 'waitlisted', 'enrolled', { promotedAt: new Date() });
+      const promoted = await this.enrollments.transition(next._id, 'waitlisted', 'enrolled', {
+        promotedAt: new Date(),
+      });
       if (promoted) await this.notifications.waitlistPromoted(String(courseId), String(promoted.userId));
       else await this.seats.release(courseId);
     }

@@ -7,7 +7,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { EvaluationForm, EvaluationItem, EvaluationRating, EvaluationResponse, EvaluationSubmission, evaluationSubmissionId } from '@balai/database';
+import {
+  EvaluationForm,
+  EvaluationItem,
+  EvaluationRating,
+  EvaluationResponse,
+  EvaluationSubmission,
+  evaluationSubmissionId,
+} from '@balai/database';
 import { isDuplicate } from '../assessments/attempt.repository';
 
 @Injectable()
@@ -34,9 +41,19 @@ export class EvaluationRepository {
    * Records that the participant submitted, then what was answered. False when
    * they had already submitted (the primary key refuses a second record).
    */
-  async submit(courseId: Types.ObjectId, userId: string, ratings: EvaluationRating[], comment: string): Promise<boolean> {
+  async submit(
+    courseId: Types.ObjectId,
+    userId: string,
+    ratings: EvaluationRating[],
+    comment: string,
+  ): Promise<boolean> {
     try {
-      await this.submissions.create({ _id: evaluationSubmissionId(courseId, userId), courseId, userId: new Types.ObjectId(userId), submittedAt: new Date() });
+      await this.submissions.create({
+        _id: evaluationSubmissionId(courseId, userId),
+        courseId,
+        userId: new Types.ObjectId(userId),
+        submittedAt: new Date(),
+      });
     } catch (error) {
       if (isDuplicate(error)) return false;
       throw error;
@@ -46,7 +63,11 @@ export class EvaluationRepository {
   }
 
   responsesOf(courseId: Types.ObjectId): Promise<EvaluationResponse[]> {
-    return this.responses.find({ courseId }, { _id: 1, ratings: 1, comment: 1 }).sort({ _id: 1 }).lean<EvaluationResponse[]>().exec();
+    return this.responses
+      .find({ courseId }, { _id: 1, ratings: 1, comment: 1 })
+      .sort({ _id: 1 })
+      .lean<EvaluationResponse[]>()
+      .exec();
   }
 
   countResponses(courseId: Types.ObjectId): Promise<number> {

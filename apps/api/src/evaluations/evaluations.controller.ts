@@ -1,11 +1,24 @@
 import { Body, Controller, Get, Header, Param, Post, Put } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthUser } from '@balai/common';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ApiAuth, ErrorResponseDto } from '../common/api-docs';
 import { toCsv } from '../common/csv';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
-import { EvaluationFormDto, EvaluationReceiptDto, EvaluationReportDto, SubmitEvaluationDto, UpdateEvaluationFormDto } from './dto/evaluation.dto';
+import {
+  EvaluationFormDto,
+  EvaluationReceiptDto,
+  EvaluationReportDto,
+  SubmitEvaluationDto,
+  UpdateEvaluationFormDto,
+} from './dto/evaluation.dto';
 import { EvaluationsService } from './evaluations.service';
 
 @ApiTags('evaluations')
@@ -14,7 +27,10 @@ export class EvaluationsController {
   constructor(private readonly evaluations: EvaluationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The evaluation form and whether the caller submitted. Admin, the course’s trainers, enrolled participants.' })
+  @ApiOperation({
+    summary:
+      'The evaluation form and whether the caller submitted. Admin, the course’s trainers, enrolled participants.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: EvaluationFormDto })
   form(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {
@@ -23,26 +39,42 @@ export class EvaluationsController {
 
   @Put('form')
   @Roles('admin')
-  @ApiOperation({ summary: 'Replace the course’s form (from the default template). Refused once answers exist. Admin only.' })
+  @ApiOperation({
+    summary: 'Replace the course’s form (from the default template). Refused once answers exist. Admin only.',
+  })
   @ApiAuth(400, 404, 409)
   @ApiOkResponse({ type: EvaluationFormDto })
-  updateForm(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string, @Body() dto: UpdateEvaluationFormDto) {
+  updateForm(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @Body() dto: UpdateEvaluationFormDto,
+  ) {
     return this.evaluations.updateForm(user, courseId, dto);
   }
 
   @Post('responses')
   @Roles('participant')
-  @ApiOperation({ summary: 'Submit the evaluation once, anonymously (only the fact of submitting is linked to the participant). Enrolled participants, once the course has started.' })
+  @ApiOperation({
+    summary:
+      'Submit the evaluation once, anonymously (only the fact of submitting is linked to the participant). Enrolled participants, once the course has started.',
+  })
   @ApiAuth(400, 404)
   @ApiCreatedResponse({ type: EvaluationReceiptDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'EVALUATION_ALREADY_SUBMITTED, EVALUATION_NOT_OPEN' })
-  submit(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string, @Body() dto: SubmitEvaluationDto) {
+  submit(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @Body() dto: SubmitEvaluationDto,
+  ) {
     return this.evaluations.submit(user, courseId, dto);
   }
 
   @Get('report')
   @Roles('admin', 'trainer')
-  @ApiOperation({ summary: 'Averages per item and category, rating distribution and comments; never who wrote what. Admin, or a trainer of the course.' })
+  @ApiOperation({
+    summary:
+      'Averages per item and category, rating distribution and comments; never who wrote what. Admin, or a trainer of the course.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: EvaluationReportDto })
   report(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {

@@ -12,7 +12,13 @@ import type { CourseRecord } from '../courses/course.repository';
 import { forbidden } from '../common/errors';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository';
 import { SessionRepository } from '../sessions/session.repository';
-import type { EvaluationFormDto, EvaluationReceiptDto, EvaluationReportDto, SubmitEvaluationDto, UpdateEvaluationFormDto } from './dto/evaluation.dto';
+import type {
+  EvaluationFormDto,
+  EvaluationReceiptDto,
+  EvaluationReportDto,
+  SubmitEvaluationDto,
+  UpdateEvaluationFormDto,
+} from './dto/evaluation.dto';
 import { EvaluationRepository } from './evaluation.repository';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -45,21 +51,37 @@ export class EvaluationsService {
     const course = await this.access.load(courseId);
     if (actor.role !== 'admin') throw forbidden();
     if (new Set(dto.items.map((i) => i.id)).size !== dto.items.length) {
-      throw new AppException(HttpStatus.BAD_REQUEST, 'DUPLICATE_ITEM_ID', { id: 'ID butir evaluasi tidak boleh sama.', en: 'Item ids must be unique.' });
+      throw new AppException(HttpStatus.BAD_REQUEST, 'DUPLICATE_ITEM_ID', {
+        id: 'ID butir evaluasi tidak boleh sama.',
+        en: 'Item ids must be unique.',
+      });
     }
     if ((await this.repository.countResponses(course._id)) > 0) {
-      throw new AppException(HttpStatus.CONFLICT, 'EVALUATION_LOCKED', { id: 'Formulir tidak dapat diubah setelah ada jawaban.', en: 'The form cannot change once answers exist.' });
+      throw new AppException(HttpStatus.CONFLICT, 'EVALUATION_LOCKED', {
+        id: 'Formulir tidak dapat diubah setelah ada jawaban.',
+        en: 'The form cannot change once answers exist.',
+      });
     }
     await this.repository.saveForm(course._id, dto.items);
     return this.form(actor, courseId);
   }
 
-  async submit(actor: AuthUser, courseId: string, dto: SubmitEvaluationDto, now = new Date()): Promise<EvaluationReceiptDto> {
+  async submit(
+    actor: AuthUser,
+    courseId: string,
+    dto: SubmitEvaluationDto,
+    now = new Date(),
+  ): Promise<EvaluationReceiptDto> {
     if (actor.role !== 'participant') throw forbidden();
     const course = await this.access.forMember(actor, courseId, true);
-    const sessions = (await this.sessions.byCourse(course._id, false)).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    const sessions = (await this.sessions.byCourse(course._id, false)).sort(
+      (a, b) => a.startsAt.getTime() - b.startsAt.getTime(),
+    );
     if (!sessions.length || sessions[0]!.startsAt.getTime() > now.getTime()) {
-      throw new AppException(HttpStatus.CONFLICT, 'EVALUATION_NOT_OPEN', { id: 'Evaluasi dibuka setelah kegiatan dimulai.', en: 'The evaluation opens once the course has started.' });
+      throw new AppException(HttpStatus.CONFLICT, 'EVALUATION_NOT_OPEN', {
+        id: 'Evaluasi dibuka setelah kegiatan dimulai.',
+        en: 'The evaluation opens once the course has started.',
+      });
     }
     const items = await this.items(course);
     const given = new Map(dto.ratings.map((r) => [r.itemId, r.value]));
@@ -73,9 +95,17 @@ export class EvaluationsService {
         { ratings: [...missing.map((m) => `missing: ${m}`), ...unknown.map((u) => `unknown: ${u}`)] },
       );
     }
-    const saved = await this.repository.submit(course._id, actor.id, items.map((i) => ({ itemId: i.id, value: given.get(i.id)! })), dto.comment ?? '');
+    const saved = await this.repository.submit(
+      course._id,
+      actor.id,
+      items.map((i) => ({ itemId: i.id, value: given.get(i.id)! })),
+      dto.comment ?? '',
+    );
     if (!saved) {
-      throw new AppException(HttpStatus.CONFLICT, 'EVALUATION_ALREADY_SUBMITTED', { id: 'Evaluasi sudah Anda kirim.', en: 'You have already submitted the evaluation.' });
+      throw new AppException(HttpStatus.CONFLICT, 'EVALUATION_ALREADY_SUBMITTED', {
+        id: 'Evaluasi sudah Anda kirim.',
+        en: 'You have already submitted the evaluation.',
+      });
     }
     await this.requirements.recheck(course, actor.id);
     return { courseId, submitted: true };
@@ -90,10 +120,17 @@ export class EvaluationsService {
     const perItem = items.map((item) => {
       const values = responses.flatMap((r) => r.ratings.filter((x) => x.itemId === item.id).map((x) => x.value));
       const distribution = [1, 2, 3, 4, 5].map((v) => values.filter((x) => x === v).length);
-      return { ...item, count: values.length, average: values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : null, distribution };
+      return {
+        ...item,
+        count: values.length,
+        average: values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : null,
+        distribution,
+      };
     });
     const categories = EVALUATION_CATEGORIES.map((category) => {
-      const values = responses.flatMap((r) => r.ratings.filter((x) => items.find((i) => i.id === x.itemId)?.category === category).map((x) => x.value));
+      const values = responses.flatMap((r) =>
+        r.ratings.filter((x) => items.find((i) => i.id === x.itemId)?.category === category).map((x) => x.value),
+      );
       return { category, average: values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : null };
     });
     return {

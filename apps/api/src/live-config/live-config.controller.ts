@@ -5,7 +5,10 @@ import type { ApiEnv } from '@balai/config';
 import { Public } from '../auth/auth.decorators';
 
 export class LiveConfigDto {
-  @ApiProperty({ example: 'https://live.balai.example.go.id', description: 'Where browsers open the socket.io connection to the live service.' })
+  @ApiProperty({
+    example: 'https://live.balai.example.go.id',
+    description: 'Where browsers open the socket.io connection to the live service.',
+  })
   liveUrl!: string;
 }
 

@@ -1,7 +1,8 @@
 import { sniffKind } from './file-type';
 
 describe('sniffKind', () => {
-  const zip = (...names: string[]) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), ...names.map((n) => Buffer.from(n))]);
+  const zip = (...names: string[]) =>
+    Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), ...names.map((n) => Buffer.from(n))]);
 
   it('recognises each allowed type by its first bytes', () => {
     expect(sniffKind(Buffer.from('%PDF-1.7 ...'))).toBe('pdf');

@@ -27,6 +27,8 @@ export class MaterialStorage {
   }
 
   async remove(fileId: Types.ObjectId): Promise<void> {
-    await this.bucket().delete(fileId).catch(() => undefined);
+    await this.bucket()
+      .delete(fileId)
+      .catch(() => undefined);
   }
 }

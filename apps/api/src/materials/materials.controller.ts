@@ -1,6 +1,25 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '@balai/common';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
@@ -23,7 +42,11 @@ export class MaterialsController {
   @ApiOperation({ summary: 'Upload a course file (GridFS). Admin, or a trainer of the course.' })
   @ApiAuth(400, 404, 413, 415)
   @ApiCreatedResponse({ type: MaterialResponseDto })
-  upload(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string, @UploadedFile() file?: UploadedFileLike) {
+  upload(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @UploadedFile() file?: UploadedFileLike,
+  ) {
     return this.materials.upload(user, courseId, file);
   }
 
@@ -39,12 +62,19 @@ export class MaterialsController {
   @ApiFileResponse(Object.values(CONTENT_TYPES), 'The file as uploaded, with its own content type (attachment)')
   @ApiOperation({ summary: 'Download a file. Admin, the course trainers, its enrolled participants.' })
   @ApiAuth(400, 404)
-  async download(@CurrentUser() user: AuthUser, @Param('id', ParseObjectIdPipe) id: string, @Res() res: Response): Promise<void> {
+  async download(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseObjectIdPipe) id: string,
+    @Res() res: Response,
+  ): Promise<void> {
     const { material, stream } = await this.materials.download(user, id);
     res.setHeader('Content-Type', material.contentType);
     res.setHeader('Content-Length', String(material.size));
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Disposition', `attachment; filename="${material.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(material.filename)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${material.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(material.filename)}`,
+    );
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   }

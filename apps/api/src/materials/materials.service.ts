@@ -47,7 +47,10 @@ export class MaterialsService {
   async upload(actor: AuthUser, courseId: string, file: UploadedFileLike | undefined): Promise<MaterialResponseDto> {
     const course = await this.access.forStaff(actor, courseId);
     if (!file || !file.buffer?.length) {
-      throw badRequest('FILE_REQUIRED', { id: 'Pilih berkas untuk diunggah (field "file").', en: 'Choose a file to upload (field "file").' });
+      throw badRequest('FILE_REQUIRED', {
+        id: 'Pilih berkas untuk diunggah (field "file").',
+        en: 'Choose a file to upload (field "file").',
+      });
     }
     const filename = cleanName(file.originalname);
     const extension = filename.includes('.') ? filename.split('.').pop()!.toLowerCase() : '';

@@ -4,7 +4,13 @@ import { Roles } from '../auth/auth.decorators';
 import { ApiAuth, ApiCsvResponse } from '../common/api-docs';
 import { toCsv } from '../common/csv';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
-import { CourseReportDto, CourseSummaryDto, ParticipationQueryDto, ParticipationReportDto, ReportQueryDto } from './dto/report.dto';
+import {
+  CourseReportDto,
+  CourseSummaryDto,
+  ParticipationQueryDto,
+  ParticipationReportDto,
+  ReportQueryDto,
+} from './dto/report.dto';
 import { ReportsService } from './reports.service';
 
 @ApiTags('reports')
@@ -14,7 +20,9 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('courses')
-  @ApiOperation({ summary: 'Per-course summary: enrolled, attended at least once, met the threshold, certified. Admin only.' })
+  @ApiOperation({
+    summary: 'Per-course summary: enrolled, attended at least once, met the threshold, certified. Admin only.',
+  })
   @ApiAuth(400)
   @ApiOkResponse({ type: [CourseSummaryDto] })
   courses(@Query() query: ReportQueryDto) {
@@ -29,13 +37,44 @@ export class ReportsController {
   async coursesCsv(@Query() query: ReportQueryDto): Promise<string> {
     const rows = await this.reports.courseSummaries(query);
     return toCsv(
-      ['course_id', 'code', 'title', 'type', 'status', 'starts_at_utc', 'capacity', 'enrolled', 'waitlisted', 'attended_at_least_once', 'met_threshold', 'certified', 'min_attendance_percent'],
-      rows.map((r) => [r.courseId, r.code, r.title, r.type, r.status, r.startsAt, r.capacity, r.enrolled, r.waitlisted, r.attendedAtLeastOnce, r.metThreshold, r.certified, r.minAttendancePercent]),
+      [
+        'course_id',
+        'code',
+        'title',
+        'type',
+        'status',
+        'starts_at_utc',
+        'capacity',
+        'enrolled',
+        'waitlisted',
+        'attended_at_least_once',
+        'met_threshold',
+        'certified',
+        'min_attendance_percent',
+      ],
+      rows.map((r) => [
+        r.courseId,
+        r.code,
+        r.title,
+        r.type,
+        r.status,
+        r.startsAt,
+        r.capacity,
+        r.enrolled,
+        r.waitlisted,
+        r.attendedAtLeastOnce,
+        r.metThreshold,
+        r.certified,
+        r.minAttendancePercent,
+      ]),
     );
   }
 
   @Get('participation')
-  @ApiOperation({ summary: 'Across courses, by business sector or kecamatan: people columns count each person once per row, enrolment columns each enrolment. Admin only.' })
+  @ApiOperation({
+    summary:
+      'Across courses, by business sector or kecamatan: people columns count each person once per row, enrolment columns each enrolment. Admin only.',
+  })
   @ApiAuth(400)
   @ApiOkResponse({ type: ParticipationReportDto })
   participation(@Query() query: ParticipationQueryDto) {
@@ -50,8 +89,30 @@ export class ReportsController {
   async participationCsv(@Query() query: ParticipationQueryDto): Promise<string> {
     const report = await this.reports.participation(query);
     return toCsv(
-      [query.groupBy, 'label', 'participants', 'enrollments', 'attended_at_least_once', 'met_threshold', 'certified', 'enrollments_attended', 'enrollments_met_threshold', 'enrollments_certified'],
-      report.rows.map((r) => [r.group, r.label, r.participants, r.enrollments, r.attendedAtLeastOnce, r.metThreshold, r.certified, r.enrollmentsAttended, r.enrollmentsMetThreshold, r.enrollmentsCertified]),
+      [
+        query.groupBy,
+        'label',
+        'participants',
+        'enrollments',
+        'attended_at_least_once',
+        'met_threshold',
+        'certified',
+        'enrollments_attended',
+        'enrollments_met_threshold',
+        'enrollments_certified',
+      ],
+      report.rows.map((r) => [
+        r.group,
+        r.label,
+        r.participants,
+        r.enrollments,
+        r.attendedAtLeastOnce,
+        r.metThreshold,
+        r.certified,
+        r.enrollmentsAttended,
+        r.enrollmentsMetThreshold,
+        r.enrollmentsCertified,
+      ]),
     );
   }
 
@@ -71,8 +132,30 @@ export class ReportsController {
   async courseCsv(@Param('courseId', ParseObjectIdPipe) courseId: string): Promise<string> {
     const report = await this.reports.course(courseId);
     return toCsv(
-      ['user_id', 'name', 'business_name', 'sector', 'kecamatan', 'attendance_percent', 'attended_at_least_once', 'met_threshold', 'certified', 'certificate_number'],
-      report.participants.map((p) => [p.userId, p.name, p.businessName, p.sector, p.kecamatan, p.attendancePercent, p.attendedAtLeastOnce, p.metThreshold, p.certified, p.certificateNumber]),
+      [
+        'user_id',
+        'name',
+        'business_name',
+        'sector',
+        'kecamatan',
+        'attendance_percent',
+        'attended_at_least_once',
+        'met_threshold',
+        'certified',
+        'certificate_number',
+      ],
+      report.participants.map((p) => [
+        p.userId,
+        p.name,
+        p.businessName,
+        p.sector,
+        p.kecamatan,
+        p.attendancePercent,
+        p.attendedAtLeastOnce,
+        p.metThreshold,
+        p.certified,
+        p.certificateNumber,
+      ]),
     );
   }
 }

@@ -5,5 +5,9 @@ import { CertificateReadRepository } from './certificate-read.repository';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
-@Module({ imports: [UsersModule, AttendanceModule], controllers: [ReportsController], providers: [ReportsService, CertificateReadRepository] })
+@Module({
+  imports: [UsersModule, AttendanceModule],
+  controllers: [ReportsController],
+  providers: [ReportsService, CertificateReadRepository],
+})
 export class ReportsModule {}

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { certificateRules, KECAMATAN, meetsAttendanceThreshold, SECTORS, Sector, summarizeAttendance } from '@balai/domain';
+import {
+  certificateRules,
+  KECAMATAN,
+  meetsAttendanceThreshold,
+  SECTORS,
+  Sector,
+  summarizeAttendance,
+} from '@balai/domain';
 import { badRequest } from '../common/errors';
 import { AttendanceCalculator } from '../attendance/attendance.calculator';
 import { AttendanceRepository } from '../attendance/attendance.repository';
@@ -10,7 +17,15 @@ import { EnrollmentRecord, EnrollmentRepository } from '../enrollments/enrollmen
 import { SessionRecord, SessionRepository } from '../sessions/session.repository';
 import { UserRecord, UserRepository } from '../users/user.repository';
 import { CertificateReadRepository } from './certificate-read.repository';
-import { CourseReportDto, CourseReportParticipantDto, CourseSummaryDto, ParticipationQueryDto, ParticipationReportDto, ParticipationRowDto, ReportQueryDto } from './dto/report.dto';
+import {
+  CourseReportDto,
+  CourseReportParticipantDto,
+  CourseSummaryDto,
+  ParticipationQueryDto,
+  ParticipationReportDto,
+  ParticipationRowDto,
+  ReportQueryDto,
+} from './dto/report.dto';
 
 interface Dataset {
   courses: CourseRecord[];
@@ -52,13 +67,29 @@ export class ReportsService {
     // People columns count each person once per row (a person in two courses who attended both is one
     // "attended at least once"), so none of them can exceed `participants`; `enrollments` counts enrolments.
     type People = Record<'participants' | 'attended' | 'met' | 'certified', Set<string>>;
-    type Group = { group: string; label: string; enrollments: number; enrollmentsAttended: number; enrollmentsMet: number; enrollmentsCertified: number; people: People };
+    type Group = {
+      group: string;
+      label: string;
+      enrollments: number;
+      enrollmentsAttended: number;
+      enrollmentsMet: number;
+      enrollmentsCertified: number;
+      people: People;
+    };
     const groups = new Map<string, Group>();
     const keys = query.groupBy === 'sector' ? (Object.keys(SECTORS) as string[]) : [...KECAMATAN];
     for (const key of keys) {
       const label = query.groupBy === 'sector' ? SECTORS[key as Sector].id : key;
       const sets: People = { participants: new Set(), attended: new Set(), met: new Set(), certified: new Set() };
-      groups.set(key, { group: key, label, enrollments: 0, enrollmentsAttended: 0, enrollmentsMet: 0, enrollmentsCertified: 0, people: sets });
+      groups.set(key, {
+        group: key,
+        label,
+        enrollments: 0,
+        enrollmentsAttended: 0,
+        enrollmentsMet: 0,
+        enrollmentsCertified: 0,
+        people: sets,
+      });
     }
     for (const report of data.reports.values()) {
       for (const p of report.participants) {
@@ -99,7 +130,11 @@ export class ReportsService {
   private filter(query: ReportQueryDto): CourseFilter {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
-    if (from && to && from > to) throw badRequest('INVALID_RANGE', { id: 'Tanggal "dari" harus sebelum "sampai".', en: '"from" must be before "to".' });
+    if (from && to && from > to)
+      throw badRequest('INVALID_RANGE', {
+        id: 'Tanggal "dari" harus sebelum "sampai".',
+        en: '"from" must be before "to".',
+      });
     return { from, to, type: query.type, statuses: query.status ? [query.status] : undefined };
   }
 
@@ -113,14 +148,19 @@ export class ReportsService {
       this.certificates.validByCourses(ids),
     ]);
     const userIds = [...new Set(enrollments.map((e) => String(e.userId)))].map((id) => new Types.ObjectId(id));
-    const users = new Map((userIds.length ? await this.users.findManyByIds(userIds) : []).map((u) => [String(u._id), u]));
+    const users = new Map(
+      (userIds.length ? await this.users.findManyByIds(userIds) : []).map((u) => [String(u._id), u]),
+    );
     const certByKey = new Map(certificates.map((c) => [`${String(c.courseId)}:${String(c.userId)}`, c.number]));
     const reports = new Map<string, CourseReportDto>();
     for (const course of courses) {
       const id = String(course._id);
       const courseSessions = sessions.filter((s: SessionRecord) => String(s.courseId) === id);
       const counted = AttendanceCalculator.counted(courseSessions);
-      const perUser = AttendanceCalculator.perUser(counted, intervals.filter((i) => String(i.courseId) === id));
+      const perUser = AttendanceCalculator.perUser(
+        counted,
+        intervals.filter((i) => String(i.courseId) === id),
+      );
       const absent = summarizeAttendance(counted, undefined);
       const rules = certificateRules(course.certificate);
       const mine = enrollments.filter((e) => String(e.courseId) === id);

@@ -35,11 +35,19 @@ export class SessionRepository {
   }
 
   byCourses(courseIds: Types.ObjectId[]): Promise<SessionRecord[]> {
-    return this.model.find({ courseId: { $in: courseIds }, status: { $ne: 'cancelled' } }).lean<SessionRecord[]>().exec();
+    return this.model
+      .find({ courseId: { $in: courseIds }, status: { $ne: 'cancelled' } })
+      .lean<SessionRecord[]>()
+      .exec();
   }
 
   /** Non-cancelled sessions of any of these trainers overlapping [startsAt, endsAt). */
-  overlapping(trainerIds: Types.ObjectId[], startsAt: Date, endsAt: Date, exceptId?: Types.ObjectId): Promise<SessionRecord[]> {
+  overlapping(
+    trainerIds: Types.ObjectId[],
+    startsAt: Date,
+    endsAt: Date,
+    exceptId?: Types.ObjectId,
+  ): Promise<SessionRecord[]> {
     const query: FilterQuery<CourseSession> = {
       trainerIds: { $in: trainerIds },
       status: { $ne: 'cancelled' },
@@ -50,8 +58,15 @@ export class SessionRepository {
     return this.model.find(query).limit(5).lean<SessionRecord[]>().exec();
   }
 
-  update(id: Types.ObjectId, set: Partial<CourseSession>, guard: FilterQuery<CourseSession> = {}): Promise<SessionRecord | null> {
-    return this.model.findOneAndUpdate({ _id: id, ...guard }, { $set: set }, { new: true, runValidators: true }).lean<SessionRecord>().exec();
+  update(
+    id: Types.ObjectId,
+    set: Partial<CourseSession>,
+    guard: FilterQuery<CourseSession> = {},
+  ): Promise<SessionRecord | null> {
+    return this.model
+      .findOneAndUpdate({ _id: id, ...guard }, { $set: set }, { new: true, runValidators: true })
+      .lean<SessionRecord>()
+      .exec();
   }
 
   async deleteByCourse(courseId: Types.ObjectId): Promise<void> {

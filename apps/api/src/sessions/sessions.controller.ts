@@ -23,7 +23,9 @@ export class SessionsController {
 
   @Post('courses/:courseId/sessions')
   @Roles('admin')
-  @ApiOperation({ summary: 'Add a session (instants with offset; stored UTC). A trainer cannot be double-booked (409). Admin only.' })
+  @ApiOperation({
+    summary: 'Add a session (instants with offset; stored UTC). A trainer cannot be double-booked (409). Admin only.',
+  })
   @ApiAuth(400, 404, 409)
   @ApiCreatedResponse({ type: SessionResponseDto })
   create(@Param('courseId', ParseObjectIdPipe) courseId: string, @Body() dto: CreateSessionDto) {
@@ -31,7 +33,10 @@ export class SessionsController {
   }
 
   @Get('courses/:courseId/sessions')
-  @ApiOperation({ summary: 'All sessions of a course. Admin, its trainers, its participants; any signed-in user for published/ongoing courses.' })
+  @ApiOperation({
+    summary:
+      'All sessions of a course. Admin, its trainers, its participants; any signed-in user for published/ongoing courses.',
+  })
   @ApiAuth(400, 404)
   @ApiOkResponse({ type: [SessionResponseDto] })
   list(@CurrentUser() user: AuthUser, @Param('courseId', ParseObjectIdPipe) courseId: string) {

@@ -4,5 +4,9 @@ import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 import { TrainerScheduleLock } from './trainer-schedule.lock';
 
-@Module({ imports: [UsersModule], controllers: [SessionsController], providers: [SessionsService, TrainerScheduleLock] })
+@Module({
+  imports: [UsersModule],
+  controllers: [SessionsController],
+  providers: [SessionsService, TrainerScheduleLock],
+})
 export class SessionsModule {}

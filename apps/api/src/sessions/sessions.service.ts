@@ -66,21 +66,37 @@ export class SessionsService {
   async update(id: string, dto: UpdateSessionDto): Promise<SessionResponseDto> {
     const session = await this.load(id);
     if (session.status !== 'scheduled') {
-      throw conflict('SESSION_NOT_SCHEDULED', { id: 'Hanya sesi terjadwal yang dapat diubah.', en: 'Only a scheduled session can be changed.' });
+      throw conflict('SESSION_NOT_SCHEDULED', {
+        id: 'Hanya sesi terjadwal yang dapat diubah.',
+        en: 'Only a scheduled session can be changed.',
+      });
     }
     const course = await this.access.load(String(session.courseId));
     this.assertOpen(course);
-    const { startsAt, endsAt } = this.window(dto.startsAt ?? session.startsAt.toISOString(), dto.endsAt ?? session.endsAt.toISOString());
+    const { startsAt, endsAt } = this.window(
+      dto.startsAt ?? session.startsAt.toISOString(),
+      dto.endsAt ?? session.endsAt.toISOString(),
+    );
     const trainerIds = dto.trainerIds ?? session.trainerIds.map(String);
     if (dto.trainerIds) await this.assertTrainers(trainerIds);
     const set: Partial<CourseSession> = { startsAt, endsAt, trainerIds: trainerIds.map((t) => new Types.ObjectId(t)) };
     if (dto.title !== undefined) set.title = dto.title;
     const updated = await this.lock.withTrainers(trainerIds, async () => {
       await this.assertNoOverlap(trainerIds, startsAt, endsAt, session._id);
-      return this.sessions.update(session._id, set, { status: 'scheduled', startsAt: session.startsAt, endsAt: session.endsAt });
+      return this.sessions.update(session._id, set, {
+        status: 'scheduled',
+        startsAt: session.startsAt,
+        endsAt: session.endsAt,
+      });
     });
-    if (!updated) throw conflict('SESSION_CHANGED', { id: 'Sesi baru saja diubah orang lain. Muat ulang.', en: 'The session was just changed by someone else. Reload.' });
-    const moved = updated.startsAt.getTime() !== session.startsAt.getTime() || updated.endsAt.getTime() !== session.endsAt.getTime();
+    if (!updated)
+      throw conflict('SESSION_CHANGED', {
+        id: 'Sesi baru saja diubah orang lain. Muat ulang.',
+        en: 'The session was just changed by someone else. Reload.',
+      });
+    const moved =
+      updated.startsAt.getTime() !== session.startsAt.getTime() ||
+      updated.endsAt.getTime() !== session.endsAt.getTime();
     if (moved) {
       await this.refreshCourseSchedule(course._id);
       await this.notifications.scheduleReminders(String(updated._id), updated.startsAt);
@@ -98,11 +114,18 @@ export class SessionsService {
     const session = await this.load(id);
     const cancelled = await this.sessions.update(session._id, { status: 'cancelled' }, { status: 'scheduled' });
     if (!cancelled) {
-      throw conflict('SESSION_NOT_SCHEDULED', { id: 'Hanya sesi terjadwal yang dapat dibatalkan.', en: 'Only a scheduled session can be cancelled.' });
+      throw conflict('SESSION_NOT_SCHEDULED', {
+        id: 'Hanya sesi terjadwal yang dapat dibatalkan.',
+        en: 'Only a scheduled session can be cancelled.',
+      });
     }
     await this.refreshCourseSchedule(session.courseId);
     await this.notifications.removeReminders(id);
-    await this.notifications.sessionCancelled({ sessionId: id, courseId: String(session.courseId), reason: dto.reason });
+    await this.notifications.sessionCancelled({
+      sessionId: id,
+      courseId: String(session.courseId),
+      reason: dto.reason,
+    });
     return toSessionResponse(cancelled);
   }
 
@@ -118,7 +141,8 @@ export class SessionsService {
 
   async listPublic(courseId: string): Promise<SessionResponseDto[]> {
     const course = await this.access.load(courseId);
-    if (!PUBLIC_STATUSES.includes(course.status)) throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+    if (!PUBLIC_STATUSES.includes(course.status))
+      throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
     return (await this.sessions.byCourse(course._id, false)).map(toSessionResponse);
   }
 
@@ -136,7 +160,10 @@ export class SessionsService {
 
   private assertOpen(course: CourseRecord): void {
     if (course.status === 'completed' || course.status === 'cancelled') {
-      throw conflict('COURSE_CLOSED', { id: 'Kursus sudah selesai atau dibatalkan.', en: 'The course is completed or cancelled.' });
+      throw conflict('COURSE_CLOSED', {
+        id: 'Kursus sudah selesai atau dibatalkan.',
+        en: 'The course is completed or cancelled.',
+      });
     }
   }
 
@@ -147,7 +174,10 @@ export class SessionsService {
     if (minutes <= 0 || minutes > MAX_SESSION_MINUTES) {
       throw badRequest(
         'INVALID_SESSION_TIME',
-        { id: 'Sesi harus berakhir setelah dimulai dan paling lama 12 jam.', en: 'A session must end after it starts and last at most 12 hours.' },
+        {
+          id: 'Sesi harus berakhir setelah dimulai dan paling lama 12 jam.',
+          en: 'A session must end after it starts and last at most 12 hours.',
+        },
         { endsAt: ['endsAt must be after startsAt, at most 12 hours later'] },
       );
     }
@@ -156,19 +186,35 @@ export class SessionsService {
 
   private async assertTrainers(ids: string[]): Promise<void> {
     if (ids.length && (await this.users.countByIdsAndRole(ids, 'trainer')) !== ids.length) {
-      throw badRequest('UNKNOWN_TRAINER', { id: 'Pelatih tidak ditemukan atau bukan pelatih aktif.', en: 'A trainer id is unknown or not an active trainer.' });
+      throw badRequest('UNKNOWN_TRAINER', {
+        id: 'Pelatih tidak ditemukan atau bukan pelatih aktif.',
+        en: 'A trainer id is unknown or not an active trainer.',
+      });
     }
   }
 
-  private async assertNoOverlap(trainerIds: string[], startsAt: Date, endsAt: Date, exceptId?: Types.ObjectId): Promise<void> {
+  private async assertNoOverlap(
+    trainerIds: string[],
+    startsAt: Date,
+    endsAt: Date,
+    exceptId?: Types.ObjectId,
+  ): Promise<void> {
     if (!trainerIds.length) return;
-    const clashes = await this.sessions.overlapping(trainerIds.map((t) => new Types.ObjectId(t)), startsAt, endsAt, exceptId);
+    const clashes = await this.sessions.overlapping(
+      trainerIds.map((t) => new Types.ObjectId(t)),
+      startsAt,
+      endsAt,
+      exceptId,
+    );
     if (clashes.length) {
       const busy = new Set(clashes.flatMap((c) => c.trainerIds.map(String)).filter((t) => trainerIds.includes(t)));
       throw new AppException(
         HttpStatus.CONFLICT,
         'TRAINER_OVERLAP',
-        { id: 'Pelatih sudah dijadwalkan pada sesi lain di waktu yang sama.', en: 'A trainer is already booked for another session at that time.' },
+        {
+          id: 'Pelatih sudah dijadwalkan pada sesi lain di waktu yang sama.',
+          en: 'A trainer is already booked for another session at that time.',
+        },
         { trainerIds: [...busy], sessionIds: clashes.map((c) => String(c._id)) },
       );
     }

@@ -11,6 +11,9 @@ export class TrainerScheduleLock {
   constructor(private readonly mutex: RedisMutex) {}
 
   withTrainers<T>(trainerIds: string[], work: () => Promise<T>): Promise<T> {
-    return this.mutex.withLocks(trainerIds.map((id) => `trainer:${id}`), work);
+    return this.mutex.withLocks(
+      trainerIds.map((id) => `trainer:${id}`),
+      work,
+    );
   }
 }

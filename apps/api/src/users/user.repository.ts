@@ -45,11 +45,16 @@ export class UserRepository {
   }
 
   findManyByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
-    return this.model.find({ _id: { $in: ids } }).lean<UserRecord[]>().exec();
+    return this.model
+      .find({ _id: { $in: ids } })
+      .lean<UserRecord[]>()
+      .exec();
   }
 
   async countByIdsAndRole(ids: string[], role: Role): Promise<number> {
-    return this.model.countDocuments({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, role, active: true }).exec();
+    return this.model
+      .countDocuments({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, role, active: true })
+      .exec();
   }
 
   private toQuery(filter: UserFilter): FilterQuery<User> {
@@ -74,7 +79,13 @@ export class UserRepository {
     return { items, total };
   }
 
-  async update(id: string, set: Partial<Pick<User, 'name' | 'locale' | 'ikm' | 'passwordHash' | 'active'>>): Promise<UserRecord | null> {
-    return this.model.findByIdAndUpdate(id, { $set: set }, { new: true, runValidators: true }).lean<UserRecord>().exec();
+  async update(
+    id: string,
+    set: Partial<Pick<User, 'name' | 'locale' | 'ikm' | 'passwordHash' | 'active'>>,
+  ): Promise<UserRecord | null> {
+    return this.model
+      .findByIdAndUpdate(id, { $set: set }, { new: true, runValidators: true })
+      .lean<UserRecord>()
+      .exec();
   }
 }

@@ -49,7 +49,8 @@ export class WebClientServer implements OnModuleInit {
     });
     app.use(files);
     app.use((req: Request, res: Response, next: NextFunction) => {
-      const isPage = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api') && req.accepts('html');
+      const isPage =
+        (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api') && req.accepts('html');
       if (!isPage) return next();
       // Client-side routes get index.html (compressed like any file), never a 404.
       req.url = '/index.html';

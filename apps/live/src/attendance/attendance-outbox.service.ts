@@ -55,7 +55,10 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
     try {
       await this.redis.client.rpush(OUTBOX_KEY, raw);
     } catch (error) {
-      this.logger.warn({ err: error, eventId: event.eventId }, 'outbox unreachable; keeping the attendance event in memory');
+      this.logger.warn(
+        { err: error, eventId: event.eventId },
+        'outbox unreachable; keeping the attendance event in memory',
+      );
       this.local.push(raw);
       if (this.local.length > LOCAL_LIMIT) this.logger.error({ dropped: this.local.shift() }, 'in-memory outbox full');
     }

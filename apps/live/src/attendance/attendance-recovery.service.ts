@@ -89,9 +89,13 @@ export class AttendanceRecovery implements OnApplicationBootstrap, OnApplication
       const intervals = await this.store.openOn(nodeId);
       const closed = await this.attendance.recover(nodeId, intervals, new Date(lastBeat));
       // Its rooms can be hosted elsewhere now, without waiting for the claims to expire.
-      for (const sessionId of new Set(intervals.map((i) => i.sessionId))) await this.nodeMap.releaseFor(nodeId, sessionId);
+      for (const sessionId of new Set(intervals.map((i) => i.sessionId)))
+        await this.nodeMap.releaseFor(nodeId, sessionId);
       await this.store.forgetNode(nodeId);
-      this.logger.warn({ deadNode: nodeId, closed, stoppedAt: new Date(lastBeat) }, 'closed the open intervals of a silent live node');
+      this.logger.warn(
+        { deadNode: nodeId, closed, stoppedAt: new Date(lastBeat) },
+        'closed the open intervals of a silent live node',
+      );
     }
   }
 }

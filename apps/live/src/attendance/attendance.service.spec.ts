@@ -141,7 +141,7 @@ describe('AttendanceService', () => {
   });
 
   describe('after a crash', () => {
-    it('closes an adopted interval at the previous run\'s last heartbeat when nobody returns', async () => {
+    it("closes an adopted interval at the previous run's last heartbeat when nobody returns", async () => {
       store.owners.set('s:u', 'node-1');
       const stoppedAt = new Date(Date.now() - 10_000);
       sut.adopt([{ sessionId: 's', userId: 'u' }], stoppedAt);
@@ -162,7 +162,7 @@ describe('AttendanceService', () => {
       expect(sut.isPresent('s', 'u')).toBe(true);
     });
 
-    it('closes a silent node\'s intervals once, at the time it stopped, skipping those taken over', async () => {
+    it("closes a silent node's intervals once, at the time it stopped, skipping those taken over", async () => {
       store.owners.set('s:a', 'dead');
       store.owners.set('s:b', 'dead');
       await sut.entered('s', 'b'); // b rejoined here first: the interval moved to this node

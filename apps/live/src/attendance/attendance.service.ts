@@ -154,7 +154,12 @@ export class AttendanceService implements OnModuleDestroy {
    * with null) and reports the leave once. If Redis is unreachable the leave
    * is still reported (the person did leave) and the record removed later.
    */
-  private async closeAndReport(owner: string | null, interval: OpenInterval, reason: LeaveReason, at: Date): Promise<boolean> {
+  private async closeAndReport(
+    owner: string | null,
+    interval: OpenInterval,
+    reason: LeaveReason,
+    at: Date,
+  ): Promise<boolean> {
     const { sessionId, userId } = interval;
     let closed: boolean;
     try {
@@ -165,7 +170,14 @@ export class AttendanceService implements OnModuleDestroy {
       closed = true;
     }
     if (closed) {
-      await this.outbox.enqueue({ eventId: randomUUID(), type: 'leave', sessionId, userId, at: at.toISOString(), reason });
+      await this.outbox.enqueue({
+        eventId: randomUUID(),
+        type: 'leave',
+        sessionId,
+        userId,
+        at: at.toISOString(),
+        reason,
+      });
     }
     return closed;
   }

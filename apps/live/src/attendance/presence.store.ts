@@ -100,7 +100,11 @@ export class PresenceStore {
   // ---- node heartbeat / lease ----
 
   async beat(nodeId: string, now: number, leaseMs: number): Promise<void> {
-    await this.redis.client.multi().set(`node-lease:${nodeId}`, String(now), 'PX', leaseMs).zadd('node-beat', now, nodeId).exec();
+    await this.redis.client
+      .multi()
+      .set(`node-lease:${nodeId}`, String(now), 'PX', leaseMs)
+      .zadd('node-beat', now, nodeId)
+      .exec();
   }
 
   /** The last heartbeat recorded for a node (ms), or null. */
@@ -114,7 +118,8 @@ export class PresenceStore {
     const list = await this.redis.client.zrangebyscore('node-beat', '-inf', now - leaseMs, 'WITHSCORES');
     const nodes: Array<{ nodeId: string; lastBeat: number }> = [];
     for (let i = 0; i < list.length; i += 2) {
-      if ((await this.redis.client.exists(`node-lease:${list[i]}`)) === 0) nodes.push({ nodeId: list[i], lastBeat: Number(list[i + 1]) });
+      if ((await this.redis.client.exists(`node-lease:${list[i]}`)) === 0)
+        nodes.push({ nodeId: list[i], lastBeat: Number(list[i + 1]) });
     }
     return nodes;
   }

@@ -8,7 +8,13 @@ import type { ChatMessageInfo } from '@balai/live-contract';
 const HISTORY_LIMIT = 100;
 
 function toInfo(doc: Pick<ChatMessage, '_id' | 'userId' | 'name' | 'text' | 'createdAt'>): ChatMessageInfo {
-  return { id: String(doc._id), peerId: String(doc.userId), name: doc.name, text: doc.text, at: doc.createdAt.toISOString() };
+  return {
+    id: String(doc._id),
+    peerId: String(doc.userId),
+    name: doc.name,
+    text: doc.text,
+    at: doc.createdAt.toISOString(),
+  };
 }
 
 @Injectable()

@@ -77,7 +77,9 @@ describe('LinkPolicy', () => {
       levels.push(sut.report({ quality: 'good' }, t, video).level);
     }
     expect(levels[0]).toBe('severe');
-    expect(levels.filter((l) => l === 'severe').length).toBeGreaterThanOrEqual(DEFAULT_LINK_POLICY.upAfterMs / EVERY_MS - 1);
+    expect(levels.filter((l) => l === 'severe').length).toBeGreaterThanOrEqual(
+      DEFAULT_LINK_POLICY.upAfterMs / EVERY_MS - 1,
+    );
     // One step at a time: severe -> weak -> fair -> good, never skipping.
     expect([...new Set(levels)]).toEqual(['severe', 'weak', 'fair', 'good']);
   });
@@ -94,7 +96,13 @@ describe('LinkPolicy', () => {
     const sut = new LinkPolicy();
     const phoneTile = { width: 360, height: 203 };
     expect(chooseLayers(phoneTile, sut.level).spatialLayer).toBe(1); // before any report: the tile's own need
-    const report: ReceiverReport = { quality: 'fair', lossPercent: 3, jitterMs: 25, framesPerSecond: 18, freezesPerMinute: 0.5 };
+    const report: ReceiverReport = {
+      quality: 'fair',
+      lossPercent: 3,
+      jitterMs: 25,
+      framesPerSecond: 18,
+      freezesPerMinute: 0.5,
+    };
     let changes = 0;
     for (let t = 0; t < 5 * 60_000; t += EVERY_MS) {
       if (sut.report(report, t, video).changed) changes += 1;
@@ -153,13 +161,17 @@ describe('LinkPolicy', () => {
 
     it('is made at once when the client calls the link bad or sees under 150 kbit/s', () => {
       expect(new LinkPolicy().report({ quality: 'bad' }, 0, video).suggestAudioOnly).toBe(true);
-      expect(new LinkPolicy().report({ quality: 'poor', availableBitrate: 100_000 }, 0, video).suggestAudioOnly).toBe(true);
+      expect(new LinkPolicy().report({ quality: 'poor', availableBitrate: 100_000 }, 0, video).suggestAudioOnly).toBe(
+        true,
+      );
     });
 
     it('is not made for a weak link that still carries the lowest layer', () => {
       const sut = new LinkPolicy();
       for (let t = 0; t < 60_000; t += EVERY_MS) {
-        expect(sut.report({ quality: 'fair', lossPercent: 3, freezesPerMinute: 1 }, t, video).suggestAudioOnly).toBe(false);
+        expect(sut.report({ quality: 'fair', lossPercent: 3, freezesPerMinute: 1 }, t, video).suggestAudioOnly).toBe(
+          false,
+        );
       }
     });
   });

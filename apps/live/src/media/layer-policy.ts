@@ -74,7 +74,14 @@ const FROM_QUALITY: Record<NetworkQuality, LinkLevel> = { good: 'good', fair: 'f
  * A receiver's bitrate estimate tracks what it is being sent rather than what
  * the link could carry, so it only marks a link as severe when it is tiny.
  */
-const LIMITS: Array<{ level: LinkLevel; loss: number; jitter: number; freezes: number; fpsBelow: number; bitrateBelow: number }> = [
+const LIMITS: Array<{
+  level: LinkLevel;
+  loss: number;
+  jitter: number;
+  freezes: number;
+  fpsBelow: number;
+  bitrateBelow: number;
+}> = [
   { level: 'severe', loss: 8, jitter: 150, freezes: 4, fpsBelow: 5, bitrateBelow: 150_000 },
   { level: 'weak', loss: 2.5, jitter: 60, freezes: 1.5, fpsBelow: 10, bitrateBelow: 0 },
   { level: 'fair', loss: 1, jitter: 30, freezes: 0.5, fpsBelow: 15, bitrateBelow: 0 },

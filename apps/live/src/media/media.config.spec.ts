@@ -11,8 +11,21 @@ describe('router codecs', () => {
 describe('withAudioNack', () => {
   const capabilities: types.RtpCapabilities = {
     codecs: [
-      { kind: 'audio', mimeType: 'audio/opus', preferredPayloadType: 100, clockRate: 48000, channels: 2, rtcpFeedback: [{ type: 'transport-cc' }] },
-      { kind: 'video', mimeType: 'video/VP8', preferredPayloadType: 101, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] },
+      {
+        kind: 'audio',
+        mimeType: 'audio/opus',
+        preferredPayloadType: 100,
+        clockRate: 48000,
+        channels: 2,
+        rtcpFeedback: [{ type: 'transport-cc' }],
+      },
+      {
+        kind: 'video',
+        mimeType: 'video/VP8',
+        preferredPayloadType: 101,
+        clockRate: 90000,
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
+      },
     ],
     headerExtensions: [],
   };

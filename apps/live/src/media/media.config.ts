@@ -50,7 +50,8 @@ export function withAudioNack(capabilities: types.RtpCapabilities): types.RtpCap
   return {
     ...capabilities,
     codecs: (capabilities.codecs ?? []).map((codec) =>
-      codec.mimeType.toLowerCase() === 'audio/opus' && !(codec.rtcpFeedback ?? []).some((fb) => fb.type === 'nack' && !fb.parameter)
+      codec.mimeType.toLowerCase() === 'audio/opus' &&
+      !(codec.rtcpFeedback ?? []).some((fb) => fb.type === 'nack' && !fb.parameter)
         ? { ...codec, rtcpFeedback: [...(codec.rtcpFeedback ?? []), { type: 'nack', parameter: '' }] }
         : codec,
     ),

@@ -97,7 +97,10 @@ export class MediaService {
     });
     // Media gone for good while the socket may still look alive: treat it as a dropped connection.
     watchTransportLiveness(transport, this.config.get('LIVE_MEDIA_DROP_SECONDS', { infer: true }) * 1000, () => {
-      this.logger.warn({ peerId: peer.peerId, transportId: transport.id }, 'media transport lost; dropping the connection');
+      this.logger.warn(
+        { peerId: peer.peerId, transportId: transport.id },
+        'media transport lost; dropping the connection',
+      );
       if (peer.socket.connected) peer.socket.disconnect(true);
     });
     transport.observer.once('close', () => {
@@ -121,7 +124,10 @@ export class MediaService {
     return transport;
   }
 
-  async connectTransport(peer: Peer, input: ParsedClientPayload<'transport:connect'>): Promise<ClientAckData['transport:connect']> {
+  async connectTransport(
+    peer: Peer,
+    input: ParsedClientPayload<'transport:connect'>,
+  ): Promise<ClientAckData['transport:connect']> {
     const transport = this.transportOf(peer, input.transportId);
     if (transport.dtlsState !== 'new') throw badState('transport already connected');
     await media('connecting the transport', () =>
@@ -130,13 +136,20 @@ export class MediaService {
     return {};
   }
 
-  async restartIce(peer: Peer, input: ParsedClientPayload<'transport:restart-ice'>): Promise<ClientAckData['transport:restart-ice']> {
+  async restartIce(
+    peer: Peer,
+    input: ParsedClientPayload<'transport:restart-ice'>,
+  ): Promise<ClientAckData['transport:restart-ice']> {
     const transport = this.transportOf(peer, input.transportId);
     const iceParameters = await media('restarting ICE', () => transport.restartIce());
     return { iceParameters };
   }
 
-  async produce(room: Room, peer: Peer, input: ParsedClientPayload<'media:produce'>): Promise<ClientAckData['media:produce']> {
+  async produce(
+    room: Room,
+    peer: Peer,
+    input: ParsedClientPayload<'media:produce'>,
+  ): Promise<ClientAckData['media:produce']> {
     if (!peer.mayPublish(input.source)) throw forbidden(`you may not publish ${input.source}`);
     const transport = this.transportOf(peer, input.transportId, 'send');
     const producer = await this.attachProducer(room, peer, transport, {
@@ -178,7 +191,13 @@ export class MediaService {
     this.notifier.toRoom(
       room.sessionId,
       ServerEvent.ProducerNew,
-      { producerId: producer.id, peerId: peer.peerId, kind: producer.kind, source: input.source, paused: producer.paused },
+      {
+        producerId: producer.id,
+        peerId: peer.peerId,
+        kind: producer.kind,
+        source: input.source,
+        paused: producer.paused,
+      },
       peer.socket,
     );
     return producer;
@@ -191,7 +210,11 @@ export class MediaService {
   }
 
   /** Closes the peer's producers of the given sources (moderation, revoked speech). */
-  closeSources(peer: Peer, sources: Array<'mic' | 'camera' | 'screen'>, reason: ProducerClosedReason = 'moderation'): string[] {
+  closeSources(
+    peer: Peer,
+    sources: Array<'mic' | 'camera' | 'screen'>,
+    reason: ProducerClosedReason = 'moderation',
+  ): string[] {
     const closed: string[] = [];
     for (const { producer, source } of [...peer.producers.values()]) {
       if (sources.includes(source)) {
@@ -288,13 +311,17 @@ export class MediaService {
     return {};
   }
 
-  async reportViewport(peer: Peer, input: ParsedClientPayload<'media:report-viewport'>): Promise<ClientAckData['media:report-viewport']> {
+  async reportViewport(
+    peer: Peer,
+    input: ParsedClientPayload<'media:report-viewport'>,
+  ): Promise<ClientAckData['media:report-viewport']> {
     const state = peer.consumers.get(input.consumerId);
     if (!state) throw notFound('unknown consumer');
     if (state.consumer.kind !== 'video') throw badState('viewport applies to video consumers');
     state.viewport = { width: input.width, height: input.height };
     const layers = chooseLayers(state.viewport, peer.link.level);
-    if (state.consumer.type === 'simulcast') await media('setting layers', () => state.consumer.setPreferredLayers(layers));
+    if (state.consumer.type === 'simulcast')
+      await media('setting layers', () => state.consumer.setPreferredLayers(layers));
     return { consumerId: input.consumerId, ...layers };
   }
 
@@ -303,8 +330,13 @@ export class MediaService {
    * layer-policy.ts) and the audio-only suggestion. Layers are re-applied only
    * when the link level changes, so a link at the edge does not flap.
    */
-  async reportNetwork(peer: Peer, input: ParsedClientPayload<'media:report-network'>): Promise<ClientAckData['media:report-network']> {
-    const receivingVideo = [...peer.consumers.values()].some((state) => state.consumer.kind === 'video' && !state.consumer.paused);
+  async reportNetwork(
+    peer: Peer,
+    input: ParsedClientPayload<'media:report-network'>,
+  ): Promise<ClientAckData['media:report-network']> {
+    const receivingVideo = [...peer.consumers.values()].some(
+      (state) => state.consumer.kind === 'video' && !state.consumer.paused,
+    );
     const decision = peer.link.report(input, Date.now(), { receivingVideo, audioOnly: peer.audioOnly });
     if (decision.changed) {
       for (const state of peer.consumers.values()) {
@@ -313,7 +345,8 @@ export class MediaService {
         }
       }
     }
-    if (decision.suggestAudioOnly) this.notifier.toSocket(peer.socket, ServerEvent.AudioOnlySuggested, { quality: input.quality });
+    if (decision.suggestAudioOnly)
+      this.notifier.toSocket(peer.socket, ServerEvent.AudioOnlySuggested, { quality: input.quality });
     return { suggestAudioOnly: decision.suggestAudioOnly };
   }
 

@@ -42,7 +42,8 @@ export class AdmissionService {
     const found = await this.sessionAndCourse(sessionId);
     if (!found) throw new LiveException(LiveErrorCode.SessionNotFound, 'no such session');
     const { session, course } = found;
-    const staff = user.role === 'admin' || [...session.trainerIds, ...course.trainerIds].some((id) => String(id) === user.id);
+    const staff =
+      user.role === 'admin' || [...session.trainerIds, ...course.trainerIds].some((id) => String(id) === user.id);
     // Per-user reads in parallel; staff need no enrolment read.
     const [enrolled, removed] = await Promise.all([
       staff ? Promise.resolve(false) : this.isEnrolled(user, session.courseId),
@@ -62,7 +63,9 @@ export class AdmissionService {
       throw new LiveException(LiveErrorCode.SessionOver, 'this session was cancelled');
     }
     if (session.status === 'ended') throw new LiveException(LiveErrorCode.SessionOver, 'this session has ended');
-    const opensAt = new Date(facts.startsAt.getTime() - this.config.get('ROOM_EARLY_ENTRY_MINUTES', { infer: true }) * 60_000);
+    const opensAt = new Date(
+      facts.startsAt.getTime() - this.config.get('ROOM_EARLY_ENTRY_MINUTES', { infer: true }) * 60_000,
+    );
     if (now < opensAt) {
       throw new LiveException(LiveErrorCode.TooEarly, 'the room is not open yet', { opensAt: opensAt.toISOString() });
     }

@@ -172,10 +172,15 @@ export class MembershipService implements OnModuleDestroy {
     if (this.expiryTimers.has(room.sessionId)) return;
     const delay = Math.max(0, this.admission.closesAt(room.session).getTime() - Date.now());
     // setTimeout overflows past ~24.8 days; sessions never stay open that long.
-    const timer = setTimeout(() => {
-      this.expiryTimers.delete(room.sessionId);
-      void this.endRoom(room, 'time-up').catch((error: unknown) => this.logger.error({ err: error }, 'could not end room'));
-    }, Math.min(delay, 2 ** 31 - 1));
+    const timer = setTimeout(
+      () => {
+        this.expiryTimers.delete(room.sessionId);
+        void this.endRoom(room, 'time-up').catch((error: unknown) =>
+          this.logger.error({ err: error }, 'could not end room'),
+        );
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
     timer.unref();
     this.expiryTimers.set(room.sessionId, timer);
   }

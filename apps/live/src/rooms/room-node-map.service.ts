@@ -44,9 +44,12 @@ export class RoomNodeMap implements OnModuleDestroy {
       await this.redis.client.set(key, this.nodeId, 'PX', this.ttlMs);
     }
     if (!this.refreshers.has(sessionId)) {
-      const timer = setInterval(() => {
-        void this.redis.client.eval(REFRESH_IF_OWNER, 1, key, this.nodeId, String(this.ttlMs)).catch(() => undefined);
-      }, Math.max(500, Math.floor(this.ttlMs / 3)));
+      const timer = setInterval(
+        () => {
+          void this.redis.client.eval(REFRESH_IF_OWNER, 1, key, this.nodeId, String(this.ttlMs)).catch(() => undefined);
+        },
+        Math.max(500, Math.floor(this.ttlMs / 3)),
+      );
       timer.unref();
       this.refreshers.set(sessionId, timer);
     }

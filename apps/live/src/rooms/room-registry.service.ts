@@ -108,7 +108,9 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     return room;
   }
 
-  private async createMedia(sessionId: string): Promise<{ router: types.Router; observer: types.ActiveSpeakerObserver }> {
+  private async createMedia(
+    sessionId: string,
+  ): Promise<{ router: types.Router; observer: types.ActiveSpeakerObserver }> {
     const router = await this.pool.createRouter({ sessionId });
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     return { router, observer };
@@ -146,7 +148,10 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
         room.router = router;
         room.speakerObserver = observer;
         this.watchSpeaker(room);
-        this.logger.warn({ sessionId: room.sessionId, deadPid: pid, workerPid: room.workerPid }, 'room rebuilt after worker death');
+        this.logger.warn(
+          { sessionId: room.sessionId, deadPid: pid, workerPid: room.workerPid },
+          'room rebuilt after worker death',
+        );
         this.notifier.toRoom(room.sessionId, ServerEvent.MediaRestart, {
           reason: 'worker-died',
           routerRtpCapabilities: router.rtpCapabilities as unknown as Record<string, unknown>,

@@ -48,7 +48,9 @@ export class RoomGateway implements OnGatewayInit, OnGatewayDisconnect {
   @SubscribeMessage(ClientEvent.RoomJoin)
   join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
     const at = new Date();
-    return this.signals.run(socket, ClientEvent.RoomJoin, body, (input) => this.membership.join(socket, input.sessionId, at));
+    return this.signals.run(socket, ClientEvent.RoomJoin, body, (input) =>
+      this.membership.join(socket, input.sessionId, at),
+    );
   }
 
   @SubscribeMessage(ClientEvent.RoomLeave)
@@ -62,7 +64,8 @@ export class RoomGateway implements OnGatewayInit, OnGatewayDisconnect {
       }
       // Not in a room on this connection: still record the leave of the session the client names.
       const sessionId = input.sessionId ?? socket.data.sessionId;
-      if (!sessionId) throw new LiveException(LiveErrorCode.NotInRoom, 'join the room first, or name the session to leave');
+      if (!sessionId)
+        throw new LiveException(LiveErrorCode.NotInRoom, 'join the room first, or name the session to leave');
       await this.membership.leaveWithoutRoom(socket.data.user.id, sessionId, at);
       return {};
     });

@@ -50,13 +50,21 @@ export class Room {
     for (const peer of this.peers.values()) {
       if (peer.peerId === exceptPeerId) continue;
       for (const { producer, source } of peer.producers.values()) {
-        list.push({ producerId: producer.id, peerId: peer.peerId, kind: producer.kind, source, paused: producer.paused });
+        list.push({
+          producerId: producer.id,
+          peerId: peer.peerId,
+          kind: producer.kind,
+          source,
+          paused: producer.paused,
+        });
       }
     }
     return list;
   }
 
-  findProducerOwner(producerId: string): { peer: Peer; producer: types.Producer; source: ProducerInfo['source'] } | undefined {
+  findProducerOwner(
+    producerId: string,
+  ): { peer: Peer; producer: types.Producer; source: ProducerInfo['source'] } | undefined {
     for (const peer of this.peers.values()) {
       const entry = peer.producers.get(producerId);
       if (entry) return { peer, producer: entry.producer, source: entry.source };

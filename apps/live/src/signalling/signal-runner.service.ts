@@ -25,7 +25,9 @@ import type { LiveSocket } from './socket-data';
 export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (/^Mongo(ServerSelection|Network|NotConnected|Topology)|^MaxRetriesPerRequestError$/.test(error.name)) return true;
-  return /enableOfflineQueue|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(error.message);
+  return /enableOfflineQueue|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(
+    error.message,
+  );
 }
 
 @Injectable()

@@ -28,7 +28,11 @@ function service(env: Record<string, string>, nowMs: number, staticServers: unkn
 describe('TURN REST credentials (coturn use-auth-secret)', () => {
   it('signs "expiry:userId" with HMAC-SHA1 of the shared secret, base64 (value checked with openssl dgst -sha1 -hmac)', () => {
     const sut = turnRestCredential(SECRET, USER, 3600, 1_700_000_000_000);
-    expect(sut).toEqual({ username: `1700003600:${USER}`, credential: 'xv0qPwlz9zqFOpRJiZwZ3/F4ZHA=', expiresAt: 1_700_003_600 });
+    expect(sut).toEqual({
+      username: `1700003600:${USER}`,
+      credential: 'xv0qPwlz9zqFOpRJiZwZ3/F4ZHA=',
+      expiresAt: 1_700_003_600,
+    });
   });
 
   it('refuses a user id with a colon (coturn splits the username at it)', () => {
@@ -38,7 +42,11 @@ describe('TURN REST credentials (coturn use-auth-secret)', () => {
   it('adds the TURN URIs with a credential that expires TTL seconds from now to the static ICE servers', () => {
     const now = Date.UTC(2026, 11, 1, 9, 0, 0);
     const sut = service(
-      { TURN_SECRET: SECRET, TURN_URLS: 'turn:t.example:3478?transport=udp, turns:t.example:5349?transport=tcp', TURN_CREDENTIAL_TTL_SECONDS: '600' },
+      {
+        TURN_SECRET: SECRET,
+        TURN_URLS: 'turn:t.example:3478?transport=udp, turns:t.example:5349?transport=tcp',
+        TURN_CREDENTIAL_TTL_SECONDS: '600',
+      },
       now,
       [{ urls: 'stun:stun.example:3478' }],
     );
@@ -63,14 +71,20 @@ describe('TURN environment', () => {
   });
 
   it('takes empty variables (a copied .env) as unset', () => {
-    expect(parseEnv(schema, { TURN_SECRET: '', TURN_URLS: '' })).toEqual({ TURN_URLS: [], TURN_CREDENTIAL_TTL_SECONDS: 3600 });
+    expect(parseEnv(schema, { TURN_SECRET: '', TURN_URLS: '' })).toEqual({
+      TURN_URLS: [],
+      TURN_CREDENTIAL_TTL_SECONDS: 3600,
+    });
   });
 
   it.each([
     [{ TURN_URLS: 'turn:t.example:3478' }, /TURN_SECRET: required when TURN_URLS is set/],
     [{ TURN_SECRET: SECRET }, /TURN_URLS: required when TURN_SECRET is set/],
     [{ TURN_SECRET: 'short', TURN_URLS: 'turn:t.example:3478' }, /TURN_SECRET: expected at least 16 characters/],
-    [{ TURN_SECRET: SECRET, TURN_URLS: 'http://t.example:3478' }, /TURN_URLS: expected comma-separated turn: or turns: URIs/],
+    [
+      { TURN_SECRET: SECRET, TURN_URLS: 'http://t.example:3478' },
+      /TURN_URLS: expected comma-separated turn: or turns: URIs/,
+    ],
     [{ TURN_SECRET: SECRET, TURN_URLS: 'turns:t.example:5349?transport=udp' }, /TURN_URLS/],
     [{ TURN_CREDENTIAL_TTL_SECONDS: '30' }, /TURN_CREDENTIAL_TTL_SECONDS/],
   ])('refuses %j, naming the variable', (env, message) => {

@@ -26,7 +26,9 @@ export class TurnCredentialsService {
   ) {}
 
   get enabled(): boolean {
-    return !!this.config.get('TURN_SECRET', { infer: true }) && this.config.get('TURN_URLS', { infer: true }).length > 0;
+    return (
+      !!this.config.get('TURN_SECRET', { infer: true }) && this.config.get('TURN_URLS', { infer: true }).length > 0
+    );
   }
 
   iceServersFor(userId: string): IceServer[] {

@@ -29,18 +29,21 @@ export type Ok<P extends keyof paths, M extends Method> = paths[P][M] extends { 
         : void
   : never;
 /** The JSON body a documented route accepts. */
-export type Body<P extends keyof paths, M extends Method> = paths[P][M] extends { requestBody?: infer B } ? JsonOf<B> : never;
+export type Body<P extends keyof paths, M extends Method> = paths[P][M] extends { requestBody?: infer B }
+  ? JsonOf<B>
+  : never;
 /**
  * Nullable instants the document declared as an empty object (Nest's swagger for
  * `string | null`) travel as ISO strings; read them as such.
  */
-type Wire<T> = T extends Record<string, never>
-  ? string
-  : T extends Array<infer U>
-    ? Array<Wire<U>>
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
+type Wire<T> =
+  T extends Record<string, never>
+    ? string
+    : T extends Array<infer U>
+      ? Array<Wire<U>>
+      : T extends object
+        ? { [K in keyof T]: Wire<T[K]> }
+        : T;
 
 export interface ApiErrorBody {
   statusCode: number;
@@ -185,7 +188,11 @@ async function raw<T>(method: string, path: string, body?: unknown, auth = true,
   if (auth && accessToken) headers.Authorization = `Bearer ${accessToken}`;
   let res: Response;
   try {
-    res = await fetch(`/api${path}`, { method, headers, body: form ?? (body !== undefined ? JSON.stringify(body) : undefined) });
+    res = await fetch(`/api${path}`, {
+      method,
+      headers,
+      body: form ?? (body !== undefined ? JSON.stringify(body) : undefined),
+    });
   } catch {
     throw new ApiError(0, 'NETWORK', 'network');
   }
@@ -201,7 +208,12 @@ async function raw<T>(method: string, path: string, body?: unknown, auth = true,
   }
   if (!res.ok) {
     const b = (data ?? {}) as Partial<ApiErrorBody>;
-    throw new ApiError(res.status, b.error ?? `HTTP_${res.status}`, typeof b.message === 'string' ? b.message : res.statusText, b.details);
+    throw new ApiError(
+      res.status,
+      b.error ?? `HTTP_${res.status}`,
+      typeof b.message === 'string' ? b.message : res.statusText,
+      b.details,
+    );
   }
   return data as T;
 }
@@ -254,7 +266,9 @@ const qs = (params: Record<string, string | number | undefined>) => {
 export async function download(path: string, fallbackName: string): Promise<void> {
   if (!accessToken && storedRefresh()) await refreshTokens();
   const doFetch = () =>
-    fetch(`/api${path}`, { headers: accessToken ? { Authorization: `Bearer ${accessToken}`, 'Accept-Language': langStore.get() } : {} });
+    fetch(`/api${path}`, {
+      headers: accessToken ? { Authorization: `Bearer ${accessToken}`, 'Accept-Language': langStore.get() } : {},
+    });
   let res = await doFetch();
   if (res.status === 401 && (await refreshTokens())) res = await doFetch();
   if (!res.ok) {
@@ -308,7 +322,8 @@ export const auth = {
     meStore.set(null);
   },
   requestReset: (email: string) => raw('POST', '/auth/password-reset/request', { email }, false),
-  confirmReset: (token: string, password: string) => raw('POST', '/auth/password-reset/confirm', { token, newPassword: password }, false),
+  confirmReset: (token: string, password: string) =>
+    raw('POST', '/auth/password-reset/confirm', { token, newPassword: password }, false),
 };
 
 export async function loadMe(): Promise<Me> {
@@ -350,20 +365,25 @@ export type CalendarSession = Session & { courseTitle: string; courseCode: strin
 
 export const api = {
   // public catalogue
-  catalogue: async (f: CourseFilter) => page<Course>(await call<Ok<'/api/catalogue', 'get'>>('GET', `/catalogue${qs({ ...f, limit: 20 })}`)),
+  catalogue: async (f: CourseFilter) =>
+    page<Course>(await call<Ok<'/api/catalogue', 'get'>>('GET', `/catalogue${qs({ ...f, limit: 20 })}`)),
   /** Signed in: the member view (also drafts for admins/trainers); otherwise the public one. */
   course: async (id: string): Promise<Course> =>
-    signedIn() ? get<Ok<'/api/courses/{id}', 'get'>>(`/courses/${id}`) : get<Ok<'/api/catalogue/{id}', 'get'>>(`/catalogue/${id}`),
+    signedIn()
+      ? get<Ok<'/api/courses/{id}', 'get'>>(`/courses/${id}`)
+      : get<Ok<'/api/catalogue/{id}', 'get'>>(`/catalogue/${id}`),
   courseSessions: async (id: string): Promise<Session[]> =>
     page<Session>(
       signedIn()
         ? await call<Ok<'/api/courses/{courseId}/sessions', 'get'>>('GET', `/courses/${id}/sessions`)
         : await call<Ok<'/api/catalogue/{courseId}/sessions', 'get'>>('GET', `/catalogue/${id}/sessions`),
     ).items,
-  verify: (code: string) => get<Ok<'/api/certificates/verify/{code}', 'get'>>(`/certificates/verify/${encodeURIComponent(code)}`),
+  verify: (code: string) =>
+    get<Ok<'/api/certificates/verify/{code}', 'get'>>(`/certificates/verify/${encodeURIComponent(code)}`),
 
   // participant
-  enrol: (courseId: string) => post<Ok<'/api/courses/{courseId}/enrollments', 'post'>>(`/courses/${courseId}/enrollments`),
+  enrol: (courseId: string) =>
+    post<Ok<'/api/courses/{courseId}/enrollments', 'post'>>(`/courses/${courseId}/enrollments`),
   /** My enrolment in one course, or null when I have none (404). */
   myEnrolment: async (courseId: string): Promise<Enrollment | null> => {
     try {
@@ -374,21 +394,39 @@ export const api = {
       throw e;
     }
   },
-  cancelEnrolment: (courseId: string) => del<Ok<'/api/courses/{courseId}/enrollments/me', 'delete'>>(`/courses/${courseId}/enrollments/me`),
-  myEnrollments: async () => page<MyEnrollment>(await call<Ok<'/api/me/enrollments', 'get'>>('GET', '/me/enrollments')).items,
+  cancelEnrolment: (courseId: string) =>
+    del<Ok<'/api/courses/{courseId}/enrollments/me', 'delete'>>(`/courses/${courseId}/enrollments/me`),
+  myEnrollments: async () =>
+    page<MyEnrollment>(await call<Ok<'/api/me/enrollments', 'get'>>('GET', '/me/enrollments')).items,
   myAttendance: async (courseId: string): Promise<CourseAttendance | null> => {
     const r = await get<Ok<'/api/courses/{courseId}/attendance/me', 'get'>>(`/courses/${courseId}/attendance/me`);
     const row = r.rows[0];
-    return row ? { courseId, attendedMinutes: row.attendedMinutes, scheduledMinutes: row.scheduledMinutes, percent: row.percent, minAttendancePercent: r.minAttendancePercent } : null;
+    return row
+      ? {
+          courseId,
+          attendedMinutes: row.attendedMinutes,
+          scheduledMinutes: row.scheduledMinutes,
+          percent: row.percent,
+          minAttendancePercent: r.minAttendancePercent,
+        }
+      : null;
   },
-  myCertificates: async () => page<Certificate>(await call<Ok<'/api/me/certificates', 'get'>>('GET', '/me/certificates')).items,
+  myCertificates: async () =>
+    page<Certificate>(await call<Ok<'/api/me/certificates', 'get'>>('GET', '/me/certificates')).items,
   certificatePdf: (id: string) => download(`/certificates/${id}/pdf`, 'sertifikat.pdf'),
-  materials: async (courseId: string) => page<Material>(await call<Ok<'/api/courses/{courseId}/materials', 'get'>>('GET', `/courses/${courseId}/materials`)).items,
+  materials: async (courseId: string) =>
+    page<Material>(await call<Ok<'/api/courses/{courseId}/materials', 'get'>>('GET', `/courses/${courseId}/materials`))
+      .items,
   materialDownload: (_courseId: string, m: Material) => download(`/materials/${m.id}/download`, m.filename),
   uploadMaterial: (courseId: string, file: File) => {
     const form = new FormData();
     form.append('file', file);
-    return call<Ok<'/api/courses/{courseId}/materials', 'post'>>('POST', `/courses/${courseId}/materials`, undefined, form);
+    return call<Ok<'/api/courses/{courseId}/materials', 'post'>>(
+      'POST',
+      `/courses/${courseId}/materials`,
+      undefined,
+      form,
+    );
   },
 
   // trainer
@@ -396,13 +434,19 @@ export const api = {
   myTeaching: async () => page<Course>(await call<Ok<'/api/courses', 'get'>>('GET', '/courses?limit=100')).items,
 
   // admin
-  adminCourses: async (f: CourseFilter) => page<Course>(await call<Ok<'/api/courses', 'get'>>('GET', `/courses${qs({ ...f, limit: 100 })}`)),
+  adminCourses: async (f: CourseFilter) =>
+    page<Course>(await call<Ok<'/api/courses', 'get'>>('GET', `/courses${qs({ ...f, limit: 100 })}`)),
   createCourse: (body: CreateCourse) => post<Ok<'/api/courses', 'post'>>('/courses', body),
   updateCourse: (id: string, body: UpdateCourse) => patch<Ok<'/api/courses/{id}', 'patch'>>(`/courses/${id}`, body),
-  setCourseStatus: (id: string, status: CourseStatus) => post<Ok<'/api/courses/{id}/status', 'post'>>(`/courses/${id}/status`, { status } satisfies Body<'/api/courses/{id}/status', 'post'>),
+  setCourseStatus: (id: string, status: CourseStatus) =>
+    post<Ok<'/api/courses/{id}/status', 'post'>>(`/courses/${id}/status`, { status } satisfies Body<
+      '/api/courses/{id}/status',
+      'post'
+    >),
   createSession: (courseId: string, body: Body<'/api/courses/{courseId}/sessions', 'post'>) =>
     post<Ok<'/api/courses/{courseId}/sessions', 'post'>>(`/courses/${courseId}/sessions`, body),
-  updateSession: (id: string, body: Body<'/api/sessions/{id}', 'patch'>) => patch<Ok<'/api/sessions/{id}', 'patch'>>(`/sessions/${id}`, body),
+  updateSession: (id: string, body: Body<'/api/sessions/{id}', 'patch'>) =>
+    patch<Ok<'/api/sessions/{id}', 'patch'>>(`/sessions/${id}`, body),
   session: (id: string) => get<Ok<'/api/sessions/{id}', 'get'>>(`/sessions/${id}`),
   cancelSession: (id: string) => post<Ok<'/api/sessions/{id}/cancel', 'post'>>(`/sessions/${id}/cancel`),
   /** No global sessions route: gather the sessions of the (non-cancelled) courses, keep those in the window. */
@@ -410,7 +454,11 @@ export const api = {
     const courses = (await api.adminCourses({})).items.filter((c) => c.status !== 'cancelled');
     const lists = await Promise.all(
       courses.map(async (c) =>
-        (await api.courseSessions(c.id).catch(() => [] as Session[])).map((s) => ({ ...s, courseTitle: c.title, courseCode: c.code })),
+        (await api.courseSessions(c.id).catch(() => [] as Session[])).map((s) => ({
+          ...s,
+          courseTitle: c.title,
+          courseCode: c.code,
+        })),
       ),
     );
     return lists
@@ -420,20 +468,31 @@ export const api = {
   },
   roster: (courseId: string) => get<Ok<'/api/courses/{courseId}/roster', 'get'>>(`/courses/${courseId}/roster`),
   removeEnrolment: (courseId: string, userId: string) => del<unknown>(`/courses/${courseId}/roster/${userId}`),
-  sessionAttendance: async (sessionId: string) => (await get<Ok<'/api/sessions/{id}/attendance', 'get'>>(`/sessions/${sessionId}/attendance`)).rows,
-  courseAttendance: (courseId: string) => get<Ok<'/api/courses/{courseId}/attendance', 'get'>>(`/courses/${courseId}/attendance`),
-  sessionAttendanceCsv: (sessionId: string) => download(`/sessions/${sessionId}/attendance.csv`, `kehadiran-${sessionId}.csv`),
+  sessionAttendance: async (sessionId: string) =>
+    (await get<Ok<'/api/sessions/{id}/attendance', 'get'>>(`/sessions/${sessionId}/attendance`)).rows,
+  courseAttendance: (courseId: string) =>
+    get<Ok<'/api/courses/{courseId}/attendance', 'get'>>(`/courses/${courseId}/attendance`),
+  sessionAttendanceCsv: (sessionId: string) =>
+    download(`/sessions/${sessionId}/attendance.csv`, `kehadiran-${sessionId}.csv`),
   trainers: async () => page<Me>(await call<Ok<'/api/users', 'get'>>('GET', '/users?role=trainer&limit=100')).items,
   createUser: (body: Body<'/api/users', 'post'>) => post<Ok<'/api/users', 'post'>>('/users', body),
-  courseCertificates: async (courseId: string) => page<Certificate>(await call<Ok<'/api/courses/{courseId}/certificates', 'get'>>('GET', `/courses/${courseId}/certificates`)).items,
-  issueCertificates: (courseId: string) => post<Ok<'/api/courses/{courseId}/certificates/issue', 'post'>>(`/courses/${courseId}/certificates/issue`),
+  courseCertificates: async (courseId: string) =>
+    page<Certificate>(
+      await call<Ok<'/api/courses/{courseId}/certificates', 'get'>>('GET', `/courses/${courseId}/certificates`),
+    ).items,
+  issueCertificates: (courseId: string) =>
+    post<Ok<'/api/courses/{courseId}/certificates/issue', 'post'>>(`/courses/${courseId}/certificates/issue`),
   certificateSettings: () => get<Ok<'/api/certificates/settings', 'get'>>('/certificates/settings'),
   certificateEligibility: (courseId: string) =>
     get<Ok<'/api/courses/{courseId}/certificates/eligibility', 'get'>>(`/courses/${courseId}/certificates/eligibility`),
-  issueProgress: (courseId: string) => get<Ok<'/api/courses/{courseId}/certificates/issue', 'get'>>(`/courses/${courseId}/certificates/issue`),
-  revokeCertificate: (id: string, reason: string) => post<Ok<'/api/certificates/{id}/revoke', 'post'>>(`/certificates/${id}/revoke`, { reason }),
-  reportBy: async (dimension: 'sector' | 'kecamatan') => (await get<Ok<'/api/reports/participation', 'get'>>(`/reports/participation?groupBy=${dimension}`)).rows,
-  reportCsv: (dimension: 'sector' | 'kecamatan') => download(`/reports/participation.csv?groupBy=${dimension}`, `laporan-${dimension}.csv`),
+  issueProgress: (courseId: string) =>
+    get<Ok<'/api/courses/{courseId}/certificates/issue', 'get'>>(`/courses/${courseId}/certificates/issue`),
+  revokeCertificate: (id: string, reason: string) =>
+    post<Ok<'/api/certificates/{id}/revoke', 'post'>>(`/certificates/${id}/revoke`, { reason }),
+  reportBy: async (dimension: 'sector' | 'kecamatan') =>
+    (await get<Ok<'/api/reports/participation', 'get'>>(`/reports/participation?groupBy=${dimension}`)).rows,
+  reportCsv: (dimension: 'sector' | 'kecamatan') =>
+    download(`/reports/participation.csv?groupBy=${dimension}`, `laporan-${dimension}.csv`),
 
   // live
   /** `socketPath` is not (yet) in the API's answer; the live room reads it when present. */

@@ -25,7 +25,9 @@ export function cachedLiveEndpoint(): LiveEndpoint | null {
   try {
     const raw = localStorage.getItem(KEY);
     const value = raw ? (JSON.parse(raw) as Partial<LiveEndpoint>) : null;
-    return value && typeof value.url === 'string' && value.url ? { url: value.url, path: typeof value.path === 'string' ? value.path : undefined } : null;
+    return value && typeof value.url === 'string' && value.url
+      ? { url: value.url, path: typeof value.path === 'string' ? value.path : undefined }
+      : null;
   } catch {
     return null;
   }

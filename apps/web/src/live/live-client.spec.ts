@@ -1,4 +1,10 @@
-import type { ClientAckData, ClientEventName, LiveError, RoomJoinResult, ServerNotification } from '@balai/live-contract';
+import type {
+  ClientAckData,
+  ClientEventName,
+  LiveError,
+  RoomJoinResult,
+  ServerNotification,
+} from '@balai/live-contract';
 import { LiveClient, MediaSessionPort, SignallingPort } from './live-client';
 import type { MediaSessionEvents } from './media-session';
 import { LiveRequestError, SignallingHandlers } from './signalling';
@@ -11,7 +17,10 @@ class FakeSignalling implements SignallingPort {
   readonly answers = new Map<ClientEventName, Array<(payload: unknown) => unknown>>();
   closed = false;
   constructor(readonly on: SignallingHandlers) {}
-  answer<E extends ClientEventName>(event: E, ...replies: Array<ClientAckData[E] | LiveError | ((p: unknown) => ClientAckData[E])>): void {
+  answer<E extends ClientEventName>(
+    event: E,
+    ...replies: Array<ClientAckData[E] | LiveError | ((p: unknown) => ClientAckData[E])>
+  ): void {
     this.answers.set(
       event,
       replies.map((r) => (typeof r === 'function' ? r : () => r)),
@@ -28,7 +37,8 @@ class FakeSignalling implements SignallingPort {
     const queue = this.answers.get(event) ?? [];
     const next = queue.length > 1 ? queue.shift()! : queue[0];
     const reply = next ? next(payload) : {};
-    if (reply && typeof reply === 'object' && 'code' in reply && 'message' in reply) throw new LiveRequestError(reply as LiveError);
+    if (reply && typeof reply === 'object' && 'code' in reply && 'message' in reply)
+      throw new LiveRequestError(reply as LiveError);
     return reply as ClientAckData[E];
   }
   connect(): void {
@@ -75,10 +85,19 @@ class FakeMedia implements MediaSessionPort {
   }
 }
 
-const track = () => ({ kind: 'audio', readyState: 'live', stop: jest.fn() }) as unknown as MediaStreamTrack & { stop: jest.Mock };
+const track = () =>
+  ({ kind: 'audio', readyState: 'live', stop: jest.fn() }) as unknown as MediaStreamTrack & { stop: jest.Mock };
 
 function joinResult(): RoomJoinResult {
-  const self = { peerId: 'me', userId: 'u-me', name: 'Pak Joko', role: 'host' as const, canSpeak: true, canCamera: true, handRaised: false };
+  const self = {
+    peerId: 'me',
+    userId: 'u-me',
+    name: 'Pak Joko',
+    role: 'host' as const,
+    canSpeak: true,
+    canCamera: true,
+    handRaised: false,
+  };
   return {
     sessionId: 's1',
     self,
@@ -137,7 +156,11 @@ describe('LiveClient', () => {
 
   it('gives up at once on a refusal retrying cannot fix (the session is not open yet)', async () => {
     const { sut, signalling, connected } = setup();
-    signalling.answer('room:join', { code: 'TOO_EARLY', message: 'later', details: { opensAt: '2026-12-01T09:00:00.000Z' } });
+    signalling.answer('room:join', {
+      code: 'TOO_EARLY',
+      message: 'later',
+      details: { opensAt: '2026-12-01T09:00:00.000Z' },
+    });
     signalling.connect();
     await expect(connected).rejects.toBeInstanceOf(LiveRequestError);
     expect(sut.state.get().status).toBe('error');
@@ -159,7 +182,10 @@ describe('LiveClient', () => {
     expect(media[0]!.published.sort()).toEqual(['camera', 'mic']);
     expect(sut.state.get().sending).toMatchObject({ mic: true, camera: true });
 
-    signalling.notify({ event: 'media:restart', payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } } });
+    signalling.notify({
+      event: 'media:restart',
+      payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } },
+    });
     await flush(20);
     expect(media[0]!.closed).toBe(true);
     expect(media).toHaveLength(2);

@@ -70,10 +70,22 @@ export function joinBackoffMs(attempt: number, random = Math.random()): number {
 }
 
 /** The parts of the signalling and media layers the client uses (unit tests pass fakes). */
-export type SignallingPort = Pick<Signalling, 'connected' | 'raw' | 'open' | 'reconnect' | 'request' | 'fire' | 'close'>;
+export type SignallingPort = Pick<
+  Signalling,
+  'connected' | 'raw' | 'open' | 'reconnect' | 'request' | 'fire' | 'close'
+>;
 export type MediaSessionPort = Pick<
   MediaSession,
-  'ready' | 'start' | 'recvConnectionState' | 'consume' | 'dropProducer' | 'removeConsumer' | 'publish' | 'closeProducer' | 'inbound' | 'close'
+  | 'ready'
+  | 'start'
+  | 'recvConnectionState'
+  | 'consume'
+  | 'dropProducer'
+  | 'removeConsumer'
+  | 'publish'
+  | 'closeProducer'
+  | 'inbound'
+  | 'close'
 >;
 
 export interface LiveClientOptions {
@@ -90,7 +102,9 @@ const keptCause = (cause: ConnectionCause | null): ConnectionCause =>
   cause === 'server-restart' || cause === 'live-unreachable' ? cause : 'network';
 
 const toLiveError = (e: unknown): LiveError =>
-  e instanceof LiveRequestError ? e.error : { code: LiveErrorCode.Internal, message: e instanceof Error ? e.message : String(e) };
+  e instanceof LiveRequestError
+    ? e.error
+    : { code: LiveErrorCode.Internal, message: e instanceof Error ? e.message : String(e) };
 
 export class LiveClient {
   readonly state = createStore<LiveState>(initialLiveState());
@@ -110,7 +124,11 @@ export class LiveClient {
   constructor(private readonly opts: LiveClientOptions) {
     this.monitor = new QualityMonitor(
       { inbound: () => this.media?.inbound() ?? Promise.resolve({ streams: [], rttMs: null }) },
-      () => !this.state.get().audioOnly && Object.values(this.state.get().producers).some((p) => p.kind === 'video' && p.peerId !== this.state.get().self?.peerId),
+      () =>
+        !this.state.get().audioOnly &&
+        Object.values(this.state.get().producers).some(
+          (p) => p.kind === 'video' && p.peerId !== this.state.get().self?.peerId,
+        ),
       (r) => this.onQuality(r),
     );
   }
@@ -132,7 +150,8 @@ export class LiveClient {
    */
   liveUnreachable(): void {
     const s = this.state.get();
-    if ((s.status === 'connecting' || s.status === 'reconnecting') && s.cause === 'network') this.patch((st) => ({ ...st, cause: 'live-unreachable' }));
+    if ((s.status === 'connecting' || s.status === 'reconnecting') && s.cause === 'network')
+      this.patch((st) => ({ ...st, cause: 'live-unreachable' }));
   }
 
   /** Tracks to publish as soon as the room's media is up (the trainer's device check). */
@@ -153,8 +172,13 @@ export class LiveClient {
   }
 
   /** Emit a client event and wait for its ack (rejects with the server's LiveError). */
-  request<E extends ClientEventName>(event: E, payload: ClientRequest<E>, timeoutMs = 10_000): Promise<ClientAckData[E]> {
-    if (!this.signalling) return Promise.reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'not connected' }));
+  request<E extends ClientEventName>(
+    event: E,
+    payload: ClientRequest<E>,
+    timeoutMs = 10_000,
+  ): Promise<ClientAckData[E]> {
+    if (!this.signalling)
+      return Promise.reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'not connected' }));
     return this.signalling.request(event, payload, timeoutMs);
   }
 
@@ -172,7 +196,9 @@ export class LiveClient {
         notification: (n) => this.onNotification(n),
       };
       const options: SignallingOptions = { url: this.opts.url, path: this.opts.path, getToken: this.opts.getToken };
-      this.signalling = this.opts.makeSignalling ? this.opts.makeSignalling(options, handlers) : new Signalling(options, handlers);
+      this.signalling = this.opts.makeSignalling
+        ? this.opts.makeSignalling(options, handlers)
+        : new Signalling(options, handlers);
       this.signalling.open();
     });
   }
@@ -240,7 +266,8 @@ export class LiveClient {
     this.patch((s) => joined(s, r));
     this.routerRtpCapabilities = r.routerRtpCapabilities;
     this.iceServers = r.iceServers;
-    if (this.state.get().audioOnly) await this.request(ClientEvent.SetAudioOnly, { enabled: true }).catch(() => undefined);
+    if (this.state.get().audioOnly)
+      await this.request(ClientEvent.SetAudioOnly, { enabled: true }).catch(() => undefined);
     await this.startMedia();
   }
 
@@ -256,7 +283,8 @@ export class LiveClient {
       producerEnded: (source) => session === this.media && void this.unpublish(source),
       transportState: (direction, state) => {
         if (session !== this.media) return;
-        if (direction === 'recv' && state === 'connected' && this.state.get().mediaProblem === 'ice-failed') this.setProblem(null);
+        if (direction === 'recv' && state === 'connected' && this.state.get().mediaProblem === 'ice-failed')
+          this.setProblem(null);
         if (state === 'failed') this.setProblem('ice-failed');
       },
     };
@@ -270,7 +298,9 @@ export class LiveClient {
     } catch (e) {
       if (session !== this.media) return;
       const name = e instanceof Error ? e.name : '';
-      this.setProblem(name === 'UnsupportedError' || typeof RTCPeerConnection === 'undefined' ? 'unsupported' : 'ice-failed');
+      this.setProblem(
+        name === 'UnsupportedError' || typeof RTCPeerConnection === 'undefined' ? 'unsupported' : 'ice-failed',
+      );
       return;
     }
     if (session !== this.media) return;
@@ -310,7 +340,9 @@ export class LiveClient {
       void (async () => {
         if (!session || session !== this.media || this.state.get().status !== 'live') return;
         const s = this.state.get();
-        const expected = Object.values(s.producers).some((p) => p.peerId !== s.self?.peerId && !p.paused && (p.kind === 'audio' || !s.audioOnly));
+        const expected = Object.values(s.producers).some(
+          (p) => p.peerId !== s.self?.peerId && !p.paused && (p.kind === 'audio' || !s.audioOnly),
+        );
         if (!expected) return;
         const { streams } = await session.inbound();
         if (session !== this.media) return;
@@ -339,7 +371,8 @@ export class LiveClient {
   }
 
   private onQuality(r: QualityReport): void {
-    if (r.receiving && (this.state.get().mediaProblem === 'no-media' || this.state.get().mediaProblem === 'ice-failed')) this.setProblem(null);
+    if (r.receiving && (this.state.get().mediaProblem === 'no-media' || this.state.get().mediaProblem === 'ice-failed'))
+      this.setProblem(null);
     this.patch((st) => ({
       ...st,
       quality: r.quality,
@@ -358,7 +391,8 @@ export class LiveClient {
     this.lastNetworkReport = report;
     void this.request(ClientEvent.ReportNetwork, report).then(
       ({ suggestAudioOnly }) => {
-        if (suggestAudioOnly) this.patch((st) => (st.audioOnly || st.offerDeclined ? st : { ...st, offerAudioOnly: true }));
+        if (suggestAudioOnly)
+          this.patch((st) => (st.audioOnly || st.offerDeclined ? st : { ...st, offerAudioOnly: true }));
       },
       () => undefined,
     );
@@ -366,14 +400,22 @@ export class LiveClient {
 
   /** Tell the server how big a video is drawn, so it can pick a simulcast layer. */
   reportViewport(consumerId: string, width: number, height: number): void {
-    void this.request(ClientEvent.ReportViewport, { consumerId, width: Math.round(width), height: Math.round(height) }).catch(() => undefined);
+    void this.request(ClientEvent.ReportViewport, {
+      consumerId,
+      width: Math.round(width),
+      height: Math.round(height),
+    }).catch(() => undefined);
   }
 
   // ---------- publishing ----------
 
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
     // Remember the wish first: if media is not up yet (or is being rebuilt) it is published when it is.
-    this.patch((s) => ({ ...s, local: { ...s.local, [source]: track }, mutedByHost: source === 'mic' ? false : s.mutedByHost }));
+    this.patch((s) => ({
+      ...s,
+      local: { ...s.local, [source]: track },
+      mutedByHost: source === 'mic' ? false : s.mutedByHost,
+    }));
     const session = this.media;
     if (!session?.ready || !this.state.get().self) return;
     const producerId = await session.publish(source, track);
@@ -419,11 +461,17 @@ export class LiveClient {
    * that appeared meanwhile are consumed then.
    */
   async setAudioOnly(enabled: boolean): Promise<void> {
-    this.patch((s) => ({ ...s, audioOnly: enabled, offerAudioOnly: false, offerDeclined: s.offerDeclined || !enabled }));
+    this.patch((s) => ({
+      ...s,
+      audioOnly: enabled,
+      offerAudioOnly: false,
+      offerDeclined: s.offerDeclined || !enabled,
+    }));
     await this.request(ClientEvent.SetAudioOnly, { enabled }).catch(() => undefined);
     if (!enabled) {
       const s = this.state.get();
-      for (const p of Object.values(s.producers)) if (p.kind === 'video' && p.peerId !== s.self?.peerId) await this.consume(p);
+      for (const p of Object.values(s.producers))
+        if (p.kind === 'video' && p.peerId !== s.self?.peerId) await this.consume(p);
     }
   }
 
@@ -511,7 +559,8 @@ export class LiveClient {
    * before the page goes, so attendance closes at this moment.
    */
   async leave(waitMs = 1500): Promise<void> {
-    if (this.signalling?.connected && this.state.get().self) await this.request(ClientEvent.RoomLeave, {}, waitMs).catch(() => undefined);
+    if (this.signalling?.connected && this.state.get().self)
+      await this.request(ClientEvent.RoomLeave, {}, waitMs).catch(() => undefined);
     this.close(true);
   }
 
@@ -530,7 +579,11 @@ export class LiveClient {
       l.mic?.stop();
       l.camera?.stop();
       l.screen?.stop();
-      this.patch((s) => ({ ...s, local: { mic: null, camera: null, screen: null }, sending: { mic: false, camera: false, screen: false } }));
+      this.patch((s) => ({
+        ...s,
+        local: { mic: null, camera: null, screen: null },
+        sending: { mic: false, camera: false, screen: false },
+      }));
     }
     this.signalling?.close();
     this.signalling = null;

@@ -88,13 +88,16 @@ export class MediaSession {
       dtlsParameters: info.dtlsParameters,
       iceServers: info.iceServers?.length ? info.iceServers : iceServers,
     };
-    const transport = direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
+    const transport =
+      direction === 'send' ? this.device!.createSendTransport(options) : this.device!.createRecvTransport(options);
     if (this.closed) {
       transport.close();
       throw new Error('media session closed');
     }
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.signalling.request(ClientEvent.TransportConnect, { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      this.signalling
+        .request(ClientEvent.TransportConnect, { transportId: transport.id, dtlsParameters })
+        .then(() => callback(), errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -256,7 +259,8 @@ export class MediaSession {
         (await transport.getStats()).forEach((s: Record<string, unknown>) => {
           if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
             if (typeof s.currentRoundTripTime === 'number') rttMs = s.currentRoundTripTime * 1000;
-            if (transport === this.recvTransport && typeof s.availableIncomingBitrate === 'number') availableBitrate = s.availableIncomingBitrate;
+            if (transport === this.recvTransport && typeof s.availableIncomingBitrate === 'number')
+              availableBitrate = s.availableIncomingBitrate;
           }
         });
       } catch {

@@ -19,7 +19,9 @@ const snap = (at: number, streams: InboundSample[], rttMs: number | null = 50): 
 describe('receiver quality measurements', () => {
   it('measures loss, fps and freezes per minute over the interval, not since the start', () => {
     const a = snap(0, [stream({ packetsReceived: 1000, packetsLost: 100, framesDecoded: 400, freezeCount: 5 })]);
-    const b = snap(2000, [stream({ packetsReceived: 1190, packetsLost: 110, framesDecoded: 430, freezeCount: 6, jitter: 0.03 })]);
+    const b = snap(2000, [
+      stream({ packetsReceived: 1190, packetsLost: 110, framesDecoded: 430, freezeCount: 6, jitter: 0.03 }),
+    ]);
     const sut = measure(a, b)!;
     expect(sut.lossPercent).toBeCloseTo(5, 5); // 10 lost of 200
     expect(sut.framesPerSecond).toBeCloseTo(15, 5);

@@ -143,6 +143,12 @@ export class QualityMonitor {
     const quality = classify(m, this.videoExpected());
     this.recent = [...this.recent.slice(-9), quality];
     const receiving = totals(snap).received > totals(prev).received;
-    this.report({ quality, measures: m, availableBitrate, offerAudioOnly: shouldOfferAudioOnly(this.recent), receiving });
+    this.report({
+      quality,
+      measures: m,
+      availableBitrate,
+      offerAudioOnly: shouldOfferAudioOnly(this.recent),
+      receiving,
+    });
   }
 }

@@ -12,7 +12,10 @@ type SessionBody = Ok<'/api/sessions/{id}', 'get'>;
 async function fetchSession(sessionId: string): Promise<SessionBody> {
   const once = () =>
     fetch(`/api/sessions/${encodeURIComponent(sessionId)}`, {
-      headers: { Accept: 'application/json', ...(getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}) },
+      headers: {
+        Accept: 'application/json',
+        ...(getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}),
+      },
     });
   let res = await once();
   if (res.status === 401 && (await refreshTokens())) res = await once();

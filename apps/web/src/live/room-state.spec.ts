@@ -1,7 +1,17 @@
 import type { PeerInfo, ProducerInfo, RoomJoinResult } from '@balai/live-contract';
-import { consumerAdded, disconnected, initialLiveState, joined, LiveState, published, reduce, RemoteMedia } from './room-state';
+import {
+  consumerAdded,
+  disconnected,
+  initialLiveState,
+  joined,
+  LiveState,
+  published,
+  reduce,
+  RemoteMedia,
+} from './room-state';
 
-const track = (kind: 'audio' | 'video' = 'video') => ({ kind, id: `t-${Math.random()}` }) as unknown as MediaStreamTrack;
+const track = (kind: 'audio' | 'video' = 'video') =>
+  ({ kind, id: `t-${Math.random()}` }) as unknown as MediaStreamTrack;
 
 const peer = (peerId: string, over: Partial<PeerInfo> = {}): PeerInfo => ({
   peerId,
@@ -102,7 +112,10 @@ describe('live room reducer', () => {
 
   it('media:restart drops consumers and marks nothing as sent, keeping the tracks to publish again', () => {
     const { sut, mic, cam } = hostPublishing();
-    const next = reduce(sut, { event: 'media:restart', payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } } });
+    const next = reduce(sut, {
+      event: 'media:restart',
+      payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } },
+    });
     expect(next.media).toEqual({});
     expect(next.sending).toEqual({ mic: false, camera: false, screen: false });
     expect(next.local.mic).toBe(mic);
@@ -175,13 +188,20 @@ describe('live room reducer', () => {
     const removed = reduce(sut, { event: 'room:removed', payload: { reason: 'removed', message: 'Dikeluarkan' } });
     expect(removed.status).toBe('removed');
     expect(removed.error?.code).toBe('REMOVED');
-    expect(reduce(sut, { event: 'session:ended', payload: { sessionId: 's1', reason: 'ended-by-host' } }).status).toBe('ended');
-    expect(reduce(sut, { event: 'room:removed', payload: { reason: 'session-ended', message: '' } }).status).toBe('ended');
+    expect(reduce(sut, { event: 'session:ended', payload: { sessionId: 's1', reason: 'ended-by-host' } }).status).toBe(
+      'ended',
+    );
+    expect(reduce(sut, { event: 'room:removed', payload: { reason: 'session-ended', message: '' } }).status).toBe(
+      'ended',
+    );
   });
 
   it('a server shutdown shows reconnecting with its cause and no quality or sending claims', () => {
     const { sut } = hostPublishing();
-    const next = reduce({ ...sut, quality: 'good' }, { event: 'server:shutdown', payload: { reason: 'shutdown', retryInMs: 500, message: '' } });
+    const next = reduce(
+      { ...sut, quality: 'good' },
+      { event: 'server:shutdown', payload: { reason: 'shutdown', retryInMs: 500, message: '' } },
+    );
     expect(next.status).toBe('reconnecting');
     expect(next.cause).toBe('server-restart');
     expect(next.quality).toBeNull();
@@ -190,7 +210,11 @@ describe('live room reducer', () => {
   });
 
   it('a drop before the first join is "connecting", after it "reconnecting"; an ended room stays ended', () => {
-    expect(disconnected(initialLiveState(), 'network', 2)).toMatchObject({ status: 'connecting', cause: 'network', attempt: 2 });
+    expect(disconnected(initialLiveState(), 'network', 2)).toMatchObject({
+      status: 'connecting',
+      cause: 'network',
+      attempt: 2,
+    });
     const live = joined(initialLiveState(), joinResult());
     expect(disconnected(live, 'room-moving').status).toBe('reconnecting');
     const ended = reduce(live, { event: 'session:ended', payload: { sessionId: 's1', reason: 'time-up' } });
@@ -207,7 +231,11 @@ describe('live room reducer', () => {
     expect(reduce(sut, { event: 'hands:updated', payload: { queue: ['rina'] } }).hands).toEqual(['rina']);
     expect(reduce(sut, { event: 'speaker:active', payload: { peerId: 'host2' } }).activeSpeaker).toBe('host2');
     const withMedia = consumerAdded(sut, media('c1', producer('p-cam', 'host2')));
-    expect(reduce(withMedia, { event: 'consumer:closed', payload: { consumerId: 'c1', producerId: 'p-cam' } }).media).toEqual({});
-    expect(reduce(withMedia, { event: 'consumer:layers', payload: { consumerId: 'c1', spatialLayer: 0, temporalLayer: 0 } })).toBe(withMedia);
+    expect(
+      reduce(withMedia, { event: 'consumer:closed', payload: { consumerId: 'c1', producerId: 'p-cam' } }).media,
+    ).toEqual({});
+    expect(
+      reduce(withMedia, { event: 'consumer:layers', payload: { consumerId: 'c1', spatialLayer: 0, temporalLayer: 0 } }),
+    ).toBe(withMedia);
   });
 });

@@ -202,7 +202,9 @@ export function reduce(s: LiveState, n: ServerNotification): LiveState {
     case 'producer:paused': {
       const { producerId, paused } = n.payload;
       const p = s.producers[producerId];
-      const media = Object.fromEntries(Object.entries(s.media).map(([k, m]) => [k, m.producerId === producerId ? { ...m, paused } : m]));
+      const media = Object.fromEntries(
+        Object.entries(s.media).map(([k, m]) => [k, m.producerId === producerId ? { ...m, paused } : m]),
+      );
       const next = { ...s, producers: p ? { ...s.producers, [producerId]: { ...p, paused } } : s.producers, media };
       // A host paused one of ours (mute): only a new producer can be heard again, so it is dropped.
       return paused ? ownProducerGone(next, producerId, true, true) : next;

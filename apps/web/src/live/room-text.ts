@@ -17,10 +17,12 @@ const id = {
   attempt: 'percobaan ke-{n}',
   micWaiting: 'Mikrofon: menunggu koneksi',
   camWaiting: 'Kamera: menunggu koneksi',
-  problemUnsupported: 'Browser ini tidak mendukung kelas video langsung. Buka Balai di Chrome, Firefox atau Safari versi terbaru.',
+  problemUnsupported:
+    'Browser ini tidak mendukung kelas video langsung. Buka Balai di Chrome, Firefox atau Safari versi terbaru.',
   problemInsecure:
     'Halaman ini tidak dibuka lewat koneksi aman (https), jadi kamera dan mikrofon tidak bisa dipakai. Buka alamat Balai yang diawali https://.',
-  problemIce: 'Video dan suara tidak bisa tersambung dari jaringan ini (mungkin diblokir). Coba jaringan lain, atau coba lagi.',
+  problemIce:
+    'Video dan suara tidak bisa tersambung dari jaringan ini (mungkin diblokir). Coba jaringan lain, atau coba lagi.',
   problemNoMedia: 'Sudah tersambung, tetapi belum ada video atau suara yang masuk.',
   retryMedia: 'Coba lagi',
   actions: 'Tindakan',
@@ -43,9 +45,12 @@ const en: Record<Key, string> = {
   attempt: 'attempt {n}',
   micWaiting: 'Microphone: waiting for the connection',
   camWaiting: 'Camera: waiting for the connection',
-  problemUnsupported: 'This browser does not support live video classes. Open Balai in a recent Chrome, Firefox or Safari.',
-  problemInsecure: 'This page was not opened over a secure connection (https), so camera and microphone cannot be used. Open the Balai address starting with https://.',
-  problemIce: 'Video and sound cannot connect from this network (it may be blocked). Try another network, or try again.',
+  problemUnsupported:
+    'This browser does not support live video classes. Open Balai in a recent Chrome, Firefox or Safari.',
+  problemInsecure:
+    'This page was not opened over a secure connection (https), so camera and microphone cannot be used. Open the Balai address starting with https://.',
+  problemIce:
+    'Video and sound cannot connect from this network (it may be blocked). Try another network, or try again.',
   problemNoMedia: 'Connected, but no video or sound is arriving yet.',
   retryMedia: 'Try again',
   actions: 'Actions',

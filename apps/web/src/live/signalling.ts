@@ -92,11 +92,21 @@ export class Signalling {
   }
 
   /** Emit a client event and wait for its ack (rejects with the server's LiveError). */
-  request<E extends ClientEventName>(event: E, payload: ClientRequest<E>, timeoutMs = 10_000): Promise<ClientAckData[E]> {
+  request<E extends ClientEventName>(
+    event: E,
+    payload: ClientRequest<E>,
+    timeoutMs = 10_000,
+  ): Promise<ClientAckData[E]> {
     const socket = this.socket;
     return new Promise((resolve, reject) => {
       if (!socket || !socket.connected) {
-        reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'not connected', details: { transport: 'offline' } }));
+        reject(
+          new LiveRequestError({
+            code: LiveErrorCode.Internal,
+            message: 'not connected',
+            details: { transport: 'offline' },
+          }),
+        );
         return;
       }
       // socket.io cannot relate a generic event name to its own argument list; the
@@ -108,7 +118,14 @@ export class Signalling {
         ack: (err: Error | null, res: Ack<ClientAckData[E]>) => void,
       ) => void;
       emit.call(timed, event, payload, (err, ack) => {
-        if (err) reject(new LiveRequestError({ code: LiveErrorCode.Internal, message: 'timeout', details: { transport: 'timeout' } }));
+        if (err)
+          reject(
+            new LiveRequestError({
+              code: LiveErrorCode.Internal,
+              message: 'timeout',
+              details: { transport: 'timeout' },
+            }),
+          );
         else if (ack && ack.ok) resolve(ack.data);
         else reject(new LiveRequestError(ack?.error ?? { code: LiveErrorCode.Internal, message: 'no ack' }));
       });

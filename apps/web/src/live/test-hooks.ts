@@ -24,11 +24,20 @@ export function installTestHooks(client: LiveClient): () => void {
       const { streams } = await client.inbound();
       return streams
         .filter((s) => s.kind === 'video')
-        .map((s) => ({ consumerId: s.consumerId, peerId: s.peerId, source: s.source, ssrc: s.ssrc, framesDecoded: s.framesDecoded, frameWidth: s.frameWidth }));
+        .map((s) => ({
+          consumerId: s.consumerId,
+          peerId: s.peerId,
+          source: s.source,
+          ssrc: s.ssrc,
+          framesDecoded: s.framesDecoded,
+          frameWidth: s.frameWidth,
+        }));
     },
     async audioStats() {
       const { streams } = await client.inbound();
-      return streams.filter((s) => s.kind === 'audio').map((s) => ({ consumerId: s.consumerId, peerId: s.peerId, packetsReceived: s.packetsReceived }));
+      return streams
+        .filter((s) => s.kind === 'audio')
+        .map((s) => ({ consumerId: s.consumerId, peerId: s.peerId, packetsReceived: s.packetsReceived }));
     },
     /** Everything the receiver measured (inbound streams by consumer SSRC, RTT). */
     inbound: () => client.inbound(),

@@ -23,7 +23,11 @@ export function Login() {
       <PageTitle>{t('loginTitle')}</PageTitle>
       {route.params.get('keluar') && <Alert kind="success">{t('loggedOut')}</Alert>}
       {route.params.get('reset') && <Alert kind="success">{t('resetDone')}</Alert>}
-      {error && <Alert kind="error" id="login-error">{error}</Alert>}
+      {error && (
+        <Alert kind="error" id="login-error">
+          {error}
+        </Alert>
+      )}
       <form
         noValidate
         onSubmit={async (e) => {
@@ -45,15 +49,35 @@ export function Login() {
         }}
       >
         <Field label={t('email')}>
-          {({ id }) => <input id={id} name="email" type="email" inputMode="email" autoComplete="username" required value={email} onInput={(e) => setEmail(val(e))} />}
+          {({ id }) => (
+            <input
+              id={id}
+              name="email"
+              type="email"
+              inputMode="email"
+              autoComplete="username"
+              required
+              value={email}
+              onInput={(e) => setEmail(val(e))}
+            />
+          )}
         </Field>
         <Field label={t('password')}>
           {({ id }) => (
-            <input id={id} name="password" type={(show ? 'text' : 'password') as 'text'} autoComplete="current-password" required value={password} onInput={(e) => setPassword(val(e))} />
+            <input
+              id={id}
+              name="password"
+              type={(show ? 'text' : 'password') as 'text'}
+              autoComplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(val(e))}
+            />
           )}
         </Field>
         <label class="check">
-          <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} /> {t('showPassword')}
+          <input type="checkbox" checked={show} onChange={(e) => setShow(e.currentTarget.checked)} />{' '}
+          {t('showPassword')}
         </label>
         <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
           {t('loginButton')}
@@ -89,9 +113,23 @@ export function validateRegister(f: RegisterForm): Partial<Record<FieldName, str
   const req = (k: FieldName) => {
     if (!f[k].trim()) e[k] = t('errRequired');
   };
-  (['name', 'email', 'password', 'password2', 'businessName', 'nib', 'sector', 'kecamatan', 'address', 'whatsapp'] as FieldName[]).forEach(req);
+  (
+    [
+      'name',
+      'email',
+      'password',
+      'password2',
+      'businessName',
+      'nib',
+      'sector',
+      'kecamatan',
+      'address',
+      'whatsapp',
+    ] as FieldName[]
+  ).forEach(req);
   if (!e.email && !EMAIL.test(f.email.trim())) e.email = t('errEmail');
-  if (!e.password && (f.password.length < 8 || !/[A-Za-z]/.test(f.password) || !/\d/.test(f.password))) e.password = t('errPasswordShort');
+  if (!e.password && (f.password.length < 8 || !/[A-Za-z]/.test(f.password) || !/\d/.test(f.password)))
+    e.password = t('errPasswordShort');
   if (!e.password2 && f.password2 !== f.password) e.password2 = t('errPasswordMatch');
   const nib = f.nib.replace(/\s/g, '');
   if (!e.nib && /\D/.test(nib)) e.nib = t('errNibDigits');
@@ -120,7 +158,18 @@ function serverFieldErrors(details: Record<string, string[]> | undefined): Parti
 
 export function Register() {
   const lang = useLang();
-  const [form, setForm] = useState<RegisterForm>({ name: '', email: '', password: '', password2: '', businessName: '', nib: '', sector: '', kecamatan: '', address: '', whatsapp: '' });
+  const [form, setForm] = useState<RegisterForm>({
+    name: '',
+    email: '',
+    password: '',
+    password2: '',
+    businessName: '',
+    nib: '',
+    sector: '',
+    kecamatan: '',
+    address: '',
+    whatsapp: '',
+  });
   const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
   const [step, setStep] = useState(0);
   const [serverErrors, setServerErrors] = useState<Partial<Record<FieldName, string>>>({});
@@ -131,7 +180,7 @@ export function Register() {
     for (const [k, v] of Object.entries(serverErrors)) if (v) all[k as FieldName] = v;
     return all;
   }, [form, serverErrors, lang]);
-  const show = (k: FieldName) => (touched[k] ? errors[k] ?? null : null);
+  const show = (k: FieldName) => (touched[k] ? (errors[k] ?? null) : null);
   const set = (k: FieldName) => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value;
     setForm((f) => ({ ...f, [k]: v }));
@@ -198,7 +247,17 @@ export function Register() {
   const input = (k: FieldName, label: string, attrs: Record<string, unknown> = {}, hint?: string | null) => (
     <Field label={label} error={show(k)} hint={hint}>
       {({ id, describedBy, invalid }) => (
-        <input id={id} name={k} value={form[k]} onInput={set(k)} onBlur={blur(k)} aria-invalid={invalid} aria-describedby={describedBy} required {...attrs} />
+        <input
+          id={id}
+          name={k}
+          value={form[k]}
+          onInput={set(k)}
+          onBlur={blur(k)}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          required
+          {...attrs}
+        />
       )}
     </Field>
   );
@@ -209,7 +268,11 @@ export function Register() {
       <p>{t('registerIntro')}</p>
       <ol class="steps" aria-label={t('stepOf', { a: step + 1, b: STEPS.length })}>
         {STEPS.map((s, i) => (
-          <li key={s.title} class={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
+          <li
+            key={s.title}
+            class={i === step ? 'current' : i < step ? 'done' : ''}
+            aria-current={i === step ? 'step' : undefined}
+          >
             <span aria-hidden="true">{i + 1}</span> {t(s.title)}
           </li>
         ))}
@@ -243,7 +306,16 @@ export function Register() {
             {input('nib', t('nib'), { inputMode: 'numeric', maxLength: 16, autoComplete: 'off' }, t('nibHint'))}
             <Field label={t('sector')} error={show('sector')}>
               {({ id, describedBy, invalid }) => (
-                <select id={id} name="sector" value={form.sector} onChange={set('sector')} onBlur={blur('sector')} aria-invalid={invalid} aria-describedby={describedBy} required>
+                <select
+                  id={id}
+                  name="sector"
+                  value={form.sector}
+                  onChange={set('sector')}
+                  onBlur={blur('sector')}
+                  aria-invalid={invalid}
+                  aria-describedby={describedBy}
+                  required
+                >
                   <option value="">{t('chooseSector')}</option>
                   {SECTOR_CODES.map((code) => (
                     <option key={code} value={code}>
@@ -260,7 +332,16 @@ export function Register() {
             <legend>{t('stepContact')}</legend>
             <Field label={t('kecamatan')} error={show('kecamatan')}>
               {({ id, describedBy, invalid }) => (
-                <select id={id} name="kecamatan" value={form.kecamatan} onChange={set('kecamatan')} onBlur={blur('kecamatan')} aria-invalid={invalid} aria-describedby={describedBy} required>
+                <select
+                  id={id}
+                  name="kecamatan"
+                  value={form.kecamatan}
+                  onChange={set('kecamatan')}
+                  onBlur={blur('kecamatan')}
+                  aria-invalid={invalid}
+                  aria-describedby={describedBy}
+                  required
+                >
                   <option value="">{t('chooseKecamatan')}</option>
                   {KECAMATAN.map((k) => (
                     <option key={k} value={k}>
@@ -272,10 +353,26 @@ export function Register() {
             </Field>
             <Field label={t('address')} error={show('address')}>
               {({ id, describedBy, invalid }) => (
-                <textarea id={id} name="address" rows={3} value={form.address} onInput={set('address')} onBlur={blur('address')} aria-invalid={invalid} aria-describedby={describedBy} required autoComplete="street-address" />
+                <textarea
+                  id={id}
+                  name="address"
+                  rows={3}
+                  value={form.address}
+                  onInput={set('address')}
+                  onBlur={blur('address')}
+                  aria-invalid={invalid}
+                  aria-describedby={describedBy}
+                  required
+                  autoComplete="street-address"
+                />
               )}
             </Field>
-            {input('whatsapp', t('whatsapp'), { type: 'tel', inputMode: 'tel', autoComplete: 'tel' }, wa ? t('whatsappAs', { v: wa }) : t('whatsappHint'))}
+            {input(
+              'whatsapp',
+              t('whatsapp'),
+              { type: 'tel', inputMode: 'tel', autoComplete: 'tel' },
+              wa ? t('whatsappAs', { v: wa }) : t('whatsappHint'),
+            )}
           </fieldset>
         )}
         <div class="row">
@@ -316,7 +413,11 @@ export function ResetRequest() {
           }
         }}
       >
-        <Field label={t('email')}>{({ id }) => <input id={id} type="email" required value={email} onInput={(e) => setEmail(val(e))} autoComplete="email" />}</Field>
+        <Field label={t('email')}>
+          {({ id }) => (
+            <input id={id} type="email" required value={email} onInput={(e) => setEmail(val(e))} autoComplete="email" />
+          )}
+        </Field>
         <button class="btn btn-primary btn-block" type="submit">
           {t('resetSend')}
         </button>
@@ -351,7 +452,16 @@ export function ResetConfirm() {
         }}
       >
         <Field label={t('newPassword')} hint={t('passwordHint')}>
-          {({ id, describedBy }) => <input id={id} type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(val(e))} aria-describedby={describedBy} />}
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onInput={(e) => setPassword(val(e))}
+              aria-describedby={describedBy}
+            />
+          )}
         </Field>
         <button class="btn btn-primary btn-block" type="submit">
           {t('save')}

@@ -20,7 +20,9 @@ export function CourseCard({ c }: { c: Course }) {
     <li class="card course-card">
       <div class="card-tags">
         <Badge tone="muted">{typeLabel(c.type)}</Badge>
-        <Badge tone={c.status === 'published' ? 'ok' : c.status === 'ongoing' ? 'live' : 'muted'}>{t(`status_${c.status}`)}</Badge>
+        <Badge tone={c.status === 'published' ? 'ok' : c.status === 'ongoing' ? 'live' : 'muted'}>
+          {t(`status_${c.status}`)}
+        </Badge>
       </div>
       <h3>
         <a href={`#/kursus/${c.id}`}>{c.title}</a>
@@ -46,7 +48,10 @@ export function Catalogue() {
   const [q, setQ] = useState(route.params.get('q') ?? '');
   const [type, setType] = useState(route.params.get('jenis') ?? '');
   const [filter, setFilter] = useState({ q, type });
-  const state = useLoad(() => api.catalogue({ q: filter.q || undefined, type: filter.type || undefined }), [filter.q, filter.type]);
+  const state = useLoad(
+    () => api.catalogue({ q: filter.q || undefined, type: filter.type || undefined }),
+    [filter.q, filter.type],
+  );
   return (
     <>
       <section class="hero" aria-labelledby="hero-title">
@@ -65,7 +70,9 @@ export function Catalogue() {
         }}
       >
         <Field label={t('filterSearch')}>
-          {({ id }) => <input id={id} type="search" name="q" value={q} onInput={(e) => setQ(val(e))} autoComplete="off" />}
+          {({ id }) => (
+            <input id={id} type="search" name="q" value={q} onInput={(e) => setQ(val(e))} autoComplete="off" />
+          )}
         </Field>
         <Field label={t('filterType')}>
           {({ id }) => (
@@ -105,7 +112,13 @@ export function Catalogue() {
   );
 }
 
-export function SessionList({ sessions, action }: { sessions: Session[]; action?: (s: Session) => preact.ComponentChildren }) {
+export function SessionList({
+  sessions,
+  action,
+}: {
+  sessions: Session[];
+  action?: (s: Session) => preact.ComponentChildren;
+}) {
   if (!sessions.length) return <p class="empty">{t('none')}</p>;
   return (
     <ol class="schedule">
@@ -117,7 +130,11 @@ export function SessionList({ sessions, action }: { sessions: Session[]; action?
               <strong>{s.title}</strong>
               <br />
               <span>{formatRange(s.startsAt, s.endsAt)}</span>{' '}
-              {s.status !== 'scheduled' && <Badge tone={s.status === 'live' ? 'live' : 'muted'}>{t(`sstatus_${s.status}` as 'sstatus_live')}</Badge>}
+              {s.status !== 'scheduled' && (
+                <Badge tone={s.status === 'live' ? 'live' : 'muted'}>
+                  {t(`sstatus_${s.status}` as 'sstatus_live')}
+                </Badge>
+              )}
             </div>
             {action?.(s)}
           </li>
@@ -127,10 +144,19 @@ export function SessionList({ sessions, action }: { sessions: Session[]; action?
 }
 
 /** Over: completed or cancelled, or every session has been held (the API's schedule phase). */
-export const courseOver = (c: Course) => c.status === 'completed' || c.status === 'cancelled' || c.schedulePhase === 'over';
+export const courseOver = (c: Course) =>
+  c.status === 'completed' || c.status === 'cancelled' || c.schedulePhase === 'over';
 
 /** My place in this course: status, a way to the class, and cancelling (or leaving the waitlist). */
-function MyPlace({ course, enrolment, onChange }: { course: Course; enrolment: Pick<Enrollment, 'status' | 'waitlistPosition'>; onChange: (text: string) => void }) {
+function MyPlace({
+  course,
+  enrolment,
+  onChange,
+}: {
+  course: Course;
+  enrolment: Pick<Enrollment, 'status' | 'waitlistPosition'>;
+  onChange: (text: string) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const waitlisted = enrolment.status === 'waitlisted';
@@ -138,7 +164,11 @@ function MyPlace({ course, enrolment, onChange }: { course: Course; enrolment: P
     <div class="card my-place" data-testid="my-enrolment" data-status={enrolment.status}>
       <p>
         {waitlisted ? <Badge tone="warn">{t('waitlistBadge')}</Badge> : <Badge tone="ok">{t('enrolledBadge')}</Badge>}{' '}
-        {waitlisted ? (enrolment.waitlistPosition ? t('waitlisted', { n: enrolment.waitlistPosition }) : t('waitlistedNoPos')) : t('enrolled')}
+        {waitlisted
+          ? enrolment.waitlistPosition
+            ? t('waitlisted', { n: enrolment.waitlistPosition })
+            : t('waitlistedNoPos')
+          : t('enrolled')}
       </p>
       {error && <Alert kind="error">{error}</Alert>}
       <div class="row">
@@ -177,9 +207,16 @@ export function CoursePage({ id }: Record<string, string>) {
   const me = useStore(meStore);
   const participant = me?.role === 'participant';
   const state = useLoad(async () => {
-    const [course, sessions] = await Promise.all([api.course(id!), api.courseSessions(id!).catch(() => [] as Session[])]);
+    const [course, sessions] = await Promise.all([
+      api.course(id!),
+      api.courseSessions(id!).catch(() => [] as Session[]),
+    ]);
     // The member view carries my enrolment; ask separately only if an older API left it out.
-    const mine = !participant ? null : course.myEnrollment !== undefined ? course.myEnrollment : await api.myEnrolment(id!).catch(() => null);
+    const mine = !participant
+      ? null
+      : course.myEnrollment !== undefined
+        ? course.myEnrollment
+        : await api.myEnrolment(id!).catch(() => null);
     const enrolment = mine && (mine.status === 'enrolled' || mine.status === 'waitlisted') ? mine : null;
     return { course, sessions, enrolment };
   }, [id, me?.id]);
@@ -200,7 +237,8 @@ export function CoursePage({ id }: Record<string, string>) {
         setResult({ kind: 'warn', text: pos ? t('waitlisted', { n: pos }) : t('waitlistedNoPos') });
       } else setResult({ kind: 'success', text: t('enrolled') });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.code !== 'COURSE_FULL') setResult({ kind: 'warn', text: errorMessage(err) });
+      if (err instanceof ApiError && err.status === 409 && err.code !== 'COURSE_FULL')
+        setResult({ kind: 'warn', text: errorMessage(err) });
       else setResult({ kind: 'error', text: errorMessage(err) });
     } finally {
       setBusy(false);

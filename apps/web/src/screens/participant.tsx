@@ -43,7 +43,9 @@ export function JoinButton({ s, now }: { s: Session; now: number }) {
           {t('join')}
         </button>
         <p class="hint" id={`opens-${s.id}`}>
-          {t('joinOpensAt', { t: `${formatDate(new Date(Date.parse(s.startsAt) - EARLY_ENTRY_MS))}, ${formatTime(new Date(Date.parse(s.startsAt) - EARLY_ENTRY_MS))}` })}
+          {t('joinOpensAt', {
+            t: `${formatDate(new Date(Date.parse(s.startsAt) - EARLY_ENTRY_MS))}, ${formatTime(new Date(Date.parse(s.startsAt) - EARLY_ENTRY_MS))}`,
+          })}
         </p>
       </div>
     );
@@ -88,7 +90,10 @@ export function MyClasses() {
     const list = (await api.myEnrollments()).filter((e) => e.status === 'enrolled' || e.status === 'waitlisted');
     return Promise.all(
       list.map(async (e) => {
-        const [course, sessions] = await Promise.all([api.course(e.courseId), api.courseSessions(e.courseId).catch(() => [] as Session[])]);
+        const [course, sessions] = await Promise.all([
+          api.course(e.courseId),
+          api.courseSessions(e.courseId).catch(() => [] as Session[]),
+        ]);
         return { enrolment: e, course, sessions };
       }),
     );
@@ -112,13 +117,21 @@ export function MyClasses() {
                 return (
                   <li class="card" key={course.id}>
                     <div class="card-tags">
-                      {enrolment.status === 'waitlisted' ? <Badge tone="warn">{t('waitlistBadge')}</Badge> : <Badge tone="ok">{t('enrolledBadge')}</Badge>}
+                      {enrolment.status === 'waitlisted' ? (
+                        <Badge tone="warn">{t('waitlistBadge')}</Badge>
+                      ) : (
+                        <Badge tone="ok">{t('enrolledBadge')}</Badge>
+                      )}
                     </div>
                     <h2 class="h3">
                       <a href={`#/kelas/${course.id}`}>{course.title}</a>
                     </h2>
                     {enrolment.status === 'waitlisted' ? (
-                      <p>{enrolment.waitlistPosition ? t('waitlisted', { n: enrolment.waitlistPosition }) : t('waitlistedNoPos')}</p>
+                      <p>
+                        {enrolment.waitlistPosition
+                          ? t('waitlisted', { n: enrolment.waitlistPosition })
+                          : t('waitlistedNoPos')}
+                      </p>
                     ) : next ? (
                       <div class="next-session">
                         <p>
@@ -175,7 +188,14 @@ export function MyCourse({ id }: Record<string, string>) {
                   min: attendance.minAttendancePercent ?? course.certificate?.minAttendancePercent ?? 80,
                 })}
               </p>
-              <div class="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(attendance.percent)} aria-label={t('myAttendance')}>
+              <div
+                class="meter"
+                role="meter"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(attendance.percent)}
+                aria-label={t('myAttendance')}
+              >
                 <span style={{ width: `${Math.min(100, attendance.percent)}%` }} />
               </div>
             </>
@@ -190,7 +210,11 @@ export function MyCourse({ id }: Record<string, string>) {
               {materials.map((m) => (
                 <li key={m.id}>
                   {m.filename}{' '}
-                  <button type="button" class="link" onClick={() => api.materialDownload(id!, m).catch((e: unknown) => setMsg(errorMessage(e)))}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => api.materialDownload(id!, m).catch((e: unknown) => setMsg(errorMessage(e)))}
+                  >
                     {t('download')}
                   </button>
                 </li>
@@ -229,7 +253,11 @@ export function Certificates() {
                   </p>
                   {c.status === 'revoked' && <Badge tone="warn">{t('certRevoked')}</Badge>}
                   <div class="row">
-                    <button type="button" class="btn btn-primary" onClick={() => api.certificatePdf(c.id).catch((e: unknown) => setMsg(errorMessage(e)))}>
+                    <button
+                      type="button"
+                      class="btn btn-primary"
+                      onClick={() => api.certificatePdf(c.id).catch((e: unknown) => setMsg(errorMessage(e)))}
+                    >
                       {t('downloadPdf')}
                     </button>
                     <a class="btn" href={`#/verifikasi/${c.verificationCode}`}>

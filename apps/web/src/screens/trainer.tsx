@@ -28,7 +28,9 @@ export function TrainerHome() {
                 <li class="card" key={c.id}>
                   <div class="card-tags">
                     <Badge>{typeLabel(c.type)}</Badge>
-                    <Badge tone={c.status === 'ongoing' ? 'live' : 'muted'}>{t(`status_${c.status}` as 'status_draft')}</Badge>
+                    <Badge tone={c.status === 'ongoing' ? 'live' : 'muted'}>
+                      {t(`status_${c.status}` as 'status_draft')}
+                    </Badge>
                   </div>
                   <h2 class="h3">
                     <a href={`#/pelatih/kursus/${c.id}`}>{c.title}</a>
@@ -85,7 +87,15 @@ export function MaterialsPanel({ courseId, canUpload }: { courseId: string; canU
               {items.map((m) => (
                 <li key={m.id}>
                   {m.filename}{' '}
-                  <button type="button" class="link" onClick={() => api.materialDownload(courseId, m).catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() =>
+                      api
+                        .materialDownload(courseId, m)
+                        .catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))
+                    }
+                  >
                     {t('download')}
                   </button>
                 </li>
@@ -119,7 +129,13 @@ export function MaterialsPanel({ courseId, canUpload }: { courseId: string; canU
         >
           <Field label={t('materialFile')} hint={t('uploadHint')}>
             {({ id, describedBy }) => (
-              <input id={id} name="file" type="file" accept=".pdf,.pptx,.docx,image/png,image/jpeg,application/pdf" aria-describedby={describedBy} />
+              <input
+                id={id}
+                name="file"
+                type="file"
+                accept=".pdf,.pptx,.docx,image/png,image/jpeg,application/pdf"
+                aria-describedby={describedBy}
+              />
             )}
           </Field>
           <button type="submit" class="btn" disabled={busy}>

@@ -72,7 +72,18 @@ export function Verify({ code }: Record<string, string>) {
               if (input.trim()) navigate(`/verifikasi/${encodeURIComponent(input.trim())}`);
             }}
           >
-            <Field label={t('verifyCode')}>{({ id }) => <input id={id} value={input} onInput={(e) => setInput(val(e))} autoComplete="off" autoCapitalize="off" spellcheck={false} />}</Field>
+            <Field label={t('verifyCode')}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  value={input}
+                  onInput={(e) => setInput(val(e))}
+                  autoComplete="off"
+                  autoCapitalize="off"
+                  spellcheck={false}
+                />
+              )}
+            </Field>
             <button class="btn btn-primary btn-block" type="submit">
               {t('verifyButton')}
             </button>

@@ -24,7 +24,10 @@ import { CertificateRepository, CourseFacts } from './certificate.repository';
 
 /** A failure no retry can fix (the job goes straight to the failed set with this reason). */
 export class PermanentIssueError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
     this.name = 'PermanentIssueError';
   }
@@ -58,7 +61,10 @@ export class CertificateIssuer {
   async issue(job: IssueCertificateJob, slot: ReservationSlot): Promise<IssueOutcome> {
     const { courseId, userId } = job;
     if (!Types.ObjectId.isValid(courseId) || !Types.ObjectId.isValid(userId)) {
-      throw new PermanentIssueError('INVALID_JOB', `courseId and userId must be object ids (got ${courseId}, ${userId})`);
+      throw new PermanentIssueError(
+        'INVALID_JOB',
+        `courseId and userId must be object ids (got ${courseId}, ${userId})`,
+      );
     }
     const existing = await this.repository.findFor(courseId, userId);
     if (existing) {

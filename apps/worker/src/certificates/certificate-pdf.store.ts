@@ -25,7 +25,9 @@ export class CertificatePdfStore {
   }
 
   async upload(filename: string, pdf: Buffer, metadata: Record<string, unknown>): Promise<Types.ObjectId> {
-    const upload = this.bucket().openUploadStream(filename, { metadata: { contentType: 'application/pdf', ...metadata } });
+    const upload = this.bucket().openUploadStream(filename, {
+      metadata: { contentType: 'application/pdf', ...metadata },
+    });
     await new Promise<void>((resolve, reject) => {
       upload.once('finish', () => resolve());
       upload.once('error', reject);
@@ -44,7 +46,9 @@ export class CertificatePdfStore {
 
   /** Remove every file of that name except `keep` (leftovers of crashed attempts). */
   async deleteOthers(filename: string, keep: Types.ObjectId): Promise<number> {
-    const files = await this.bucket().find({ filename, _id: { $ne: keep } }, { projection: { _id: 1 } }).toArray();
+    const files = await this.bucket()
+      .find({ filename, _id: { $ne: keep } }, { projection: { _id: 1 } })
+      .toArray();
     for (const file of files) await this.delete(file._id as Types.ObjectId);
     return files.length;
   }

@@ -29,7 +29,11 @@ export interface CertificateSettings {
   signatoryNip: string;
 }
 
-export function drawCertificate(data: CertificateDocumentData, settings: CertificateSettings, assets: CertificateAssets): Promise<Buffer> {
+export function drawCertificate(
+  data: CertificateDocumentData,
+  settings: CertificateSettings,
+  assets: CertificateAssets,
+): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -47,11 +51,24 @@ export function drawCertificate(data: CertificateDocumentData, settings: Certifi
 }
 
 function drawFrame(doc: PDFKit.PDFDocument): void {
-  doc.lineWidth(4).strokeColor('#1f4e79').rect(20, 20, PAGE.width - 40, PAGE.height - 40).stroke();
-  doc.lineWidth(1).strokeColor('#c9a227').rect(28, 28, PAGE.width - 56, PAGE.height - 56).stroke();
+  doc
+    .lineWidth(4)
+    .strokeColor('#1f4e79')
+    .rect(20, 20, PAGE.width - 40, PAGE.height - 40)
+    .stroke();
+  doc
+    .lineWidth(1)
+    .strokeColor('#c9a227')
+    .rect(28, 28, PAGE.width - 56, PAGE.height - 56)
+    .stroke();
 }
 
-function drawBody(doc: PDFKit.PDFDocument, data: CertificateDocumentData, settings: CertificateSettings, assets: CertificateAssets): void {
+function drawBody(
+  doc: PDFKit.PDFDocument,
+  data: CertificateDocumentData,
+  settings: CertificateSettings,
+  assets: CertificateAssets,
+): void {
   let y = 44;
   if (assets.logo) {
     doc.image(Buffer.from(assets.logo), PAGE.width / 2 - 28, y, { fit: [56, 56], align: 'center' });
@@ -68,7 +85,12 @@ function drawBody(doc: PDFKit.PDFDocument, data: CertificateDocumentData, settin
     y = fitted(doc, data.businessName, y + 2, { font: 'Regular', max: 16, min: 10, maxLines: 2, color: '#333333' });
   }
   const role = data.courseType === 'sosialisasi' ? 'sosialisasi' : 'pelatihan';
-  y = fitted(doc, `atas partisipasinya sebagai peserta ${role}`, y + 12, { font: 'Regular', max: 13, min: 13, maxLines: 1 });
+  y = fitted(doc, `atas partisipasinya sebagai peserta ${role}`, y + 12, {
+    font: 'Regular',
+    max: 13,
+    min: 13,
+    maxLines: 1,
+  });
   y = fitted(doc, data.courseTitle, y + 4, { font: 'Bold', max: 18, min: 11, maxLines: 2, color: '#1f4e79' });
   fitted(doc, `yang diselenggarakan pada ${data.dateRange} (${formatJp(data.lessonHours)} JP)`, y + 4, {
     font: 'Regular',
@@ -97,10 +119,13 @@ function drawFooter(doc: PDFKit.PDFDocument, data: CertificateDocumentData, sett
     align: 'center',
     underline: true,
   });
-  doc.font('Regular').fontSize(10).text(`NIP. ${settings.signatoryNip}`, x, doc.y + 2, {
-    width: w,
-    align: 'center',
-  });
+  doc
+    .font('Regular')
+    .fontSize(10)
+    .text(`NIP. ${settings.signatoryNip}`, x, doc.y + 2, {
+      width: w,
+      align: 'center',
+    });
 }
 
 /**

@@ -33,14 +33,25 @@ export class CertificateProcessor implements OnModuleInit, OnApplicationBootstra
     await this.queue.upsertJobScheduler(
       'certificates-auto-issue',
       { every: AUTO_ISSUE_EVERY_MS },
-      { name: CERTIFICATE_JOBS.autoIssueScan, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 20 } } },
+      {
+        name: CERTIFICATE_JOBS.autoIssueScan,
+        data: {},
+        opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 20 } },
+      },
     );
   }
 
   async issue(job: Job<IssueCertificateJob>): Promise<IssueOutcome> {
     const data = job.data;
-    if (!data || !Types.ObjectId.isValid(data.courseId) || !Types.ObjectId.isValid(data.userId) || typeof data.requestedBy !== 'string') {
-      throw new UnrecoverableError(`INVALID_JOB: expected {courseId, userId, requestedBy}, got ${JSON.stringify(data)}`);
+    if (
+      !data ||
+      !Types.ObjectId.isValid(data.courseId) ||
+      !Types.ObjectId.isValid(data.userId) ||
+      typeof data.requestedBy !== 'string'
+    ) {
+      throw new UnrecoverableError(
+        `INVALID_JOB: expected {courseId, userId, requestedBy}, got ${JSON.stringify(data)}`,
+      );
     }
     try {
       return await this.issuer.issue(data, {

@@ -6,7 +6,10 @@ import { PNG } from 'pngjs';
 import type { WorkerEnv } from '@balai/config';
 import { CertificateRenderer } from './certificate.renderer';
 
-const FONTS = { CERT_FONT_PATH: '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf', CERT_FONT_BOLD_PATH: '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf' };
+const FONTS = {
+  CERT_FONT_PATH: '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf',
+  CERT_FONT_BOLD_PATH: '/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf',
+};
 const DATA = {
   number: '0001/PKM-2026-01/DISPERIN/2026',
   verificationUrl: 'https://balai.test/verify/abc',
@@ -25,8 +28,18 @@ afterEach(async () => {
 });
 
 function rendererWith(env: Partial<Record<keyof WorkerEnv, string>>): CertificateRenderer {
-  const values: Record<string, string> = { CERT_ISSUER_NAME: 'Dinas Perindustrian', CERT_SIGNATORY_NAME: 'Nama', CERT_SIGNATORY_TITLE: 'Kepala Dinas', CERT_SIGNATORY_NIP: '1', ...FONTS, ...env };
-  const sut = new CertificateRenderer({ get: (key: string) => values[key] } as unknown as ConfigService<WorkerEnv, true>);
+  const values: Record<string, string> = {
+    CERT_ISSUER_NAME: 'Dinas Perindustrian',
+    CERT_SIGNATORY_NAME: 'Nama',
+    CERT_SIGNATORY_TITLE: 'Kepala Dinas',
+    CERT_SIGNATORY_NIP: '1',
+    ...FONTS,
+    ...env,
+  };
+  const sut = new CertificateRenderer({ get: (key: string) => values[key] } as unknown as ConfigService<
+    WorkerEnv,
+    true
+  >);
   sut.onModuleInit();
   started.push(sut);
   return sut;

@@ -8,7 +8,10 @@ import { Model, Types } from 'mongoose';
 import { Certificate, certificateObjectId, CertificateCounter, Course, CourseSession, User } from '@balai/database';
 
 export type CertificateRecord = Certificate;
-export type NewCertificate = Omit<Certificate, '_id' | 'createdAt' | 'updatedAt' | 'status' | 'revokedAt' | 'revokedReason' | 'notifiedAt'>;
+export type NewCertificate = Omit<
+  Certificate,
+  '_id' | 'createdAt' | 'updatedAt' | 'status' | 'revokedAt' | 'revokedReason' | 'notifiedAt'
+>;
 
 export interface CourseFacts {
   id: string;
@@ -111,14 +114,20 @@ export class CertificateRepository {
       type: course.type,
       lessonHours: course.lessonHours,
       firstStartsAt: sessions[0]?.startsAt,
-      lastEndsAt: sessions.reduce<Date | undefined>((last, s) => (!last || s.endsAt > last ? s.endsAt : last), undefined),
+      lastEndsAt: sessions.reduce<Date | undefined>(
+        (last, s) => (!last || s.endsAt > last ? s.endsAt : last),
+        undefined,
+      ),
     };
   }
 
   /** Courses whose rules ask for automatic issuing (the auto-issuer then checks each one's schedule). */
   async autoIssueCandidates(): Promise<string[]> {
     const rows = await this.courses
-      .find({ 'certificate.autoIssue': true, 'certificate.enabled': { $ne: false }, status: { $ne: 'cancelled' } }, { _id: 1 })
+      .find(
+        { 'certificate.autoIssue': true, 'certificate.enabled': { $ne: false }, status: { $ne: 'cancelled' } },
+        { _id: 1 },
+      )
       .lean();
     return rows.map((c) => c._id.toString());
   }

@@ -8,6 +8,14 @@ import { CertificateRepository } from './certificate.repository';
 import { EligibilityCache } from './eligibility.cache';
 
 @Module({
-  providers: [AutoIssuer, EligibilityCache, CertificateRepository, CertificatePdfStore, CertificateRenderer, CertificateIssuer, CertificateProcessor],
+  providers: [
+    AutoIssuer,
+    EligibilityCache,
+    CertificateRepository,
+    CertificatePdfStore,
+    CertificateRenderer,
+    CertificateIssuer,
+    CertificateProcessor,
+  ],
 })
 export class CertificatesModule {}

@@ -9,7 +9,16 @@ function snapshot(eligible: boolean): CourseEligibility {
     scheduledMinutes: 120,
     sessionCount: 1,
     allSessionsEnded: true,
-    participants: [{ userId: 'u', attendancePercent: eligible ? 90 : 50, attendedMinutes: eligible ? 108 : 60, sessionsAttended: 1, eligible, reason: eligible ? undefined : 'BELOW_THRESHOLD' }],
+    participants: [
+      {
+        userId: 'u',
+        attendancePercent: eligible ? 90 : 50,
+        attendedMinutes: eligible ? 108 : 60,
+        sessionsAttended: 1,
+        eligible,
+        reason: eligible ? undefined : 'BELOW_THRESHOLD',
+      },
+    ],
   };
 }
 
@@ -25,7 +34,9 @@ describe('EligibilityCache', () => {
   });
 
   it('re-reads the database before calling someone ineligible', async () => {
-    const forCourse = jest.fn(async (_courseId: string, userIds?: string[]) => (userIds ? snapshot(true) : snapshot(false)));
+    const forCourse = jest.fn(async (_courseId: string, userIds?: string[]) =>
+      userIds ? snapshot(true) : snapshot(false),
+    );
     const sut = new EligibilityCache({ forCourse } as unknown as EligibilityRepository);
     const verdict = await sut.check('c', 'u');
     expect(verdict?.participant.eligible).toBe(true);

@@ -37,7 +37,8 @@ export class EligibilityCache {
   async check(courseId: string, userId: string): Promise<EligibilityVerdict | null> {
     const snapshot = await this.snapshot(courseId);
     const cached = snapshot?.participants.find((p) => p.userId === userId);
-    if (snapshot && cached?.eligible) return { minAttendancePercent: snapshot.minAttendancePercent, participant: cached };
+    if (snapshot && cached?.eligible)
+      return { minAttendancePercent: snapshot.minAttendancePercent, participant: cached };
     const fresh = await this.eligibility.forCourse(courseId, [userId]);
     if (!fresh) return null;
     return { minAttendancePercent: fresh.minAttendancePercent, participant: fresh.participants[0]! };

@@ -15,13 +15,19 @@ function leadText(leadMinutes: number): string {
 }
 
 export const messages = {
-  reminder(name: string, p: { courseTitle: string; sessionTitle: string; startsAt: string; leadMinutes: number; url: string }): NotificationMessage {
+  reminder(
+    name: string,
+    p: { courseTitle: string; sessionTitle: string; startsAt: string; leadMinutes: number; url: string },
+  ): NotificationMessage {
     return {
       subject: `Pengingat: ${p.sessionTitle} dimulai ${leadText(p.leadMinutes)} lagi`,
       text: `Yth. ${name},\n\nSesi "${p.sessionTitle}" pada kegiatan "${p.courseTitle}" akan dimulai ${p.startsAt}.\nMasuk ke ruang kelas: ${p.url}\n\nSalam,\nBalai`,
     };
   },
-  rescheduled(name: string, p: { courseTitle: string; sessionTitle: string; startsAt: string; previous?: string; reason?: string; url: string }): NotificationMessage {
+  rescheduled(
+    name: string,
+    p: { courseTitle: string; sessionTitle: string; startsAt: string; previous?: string; reason?: string; url: string },
+  ): NotificationMessage {
     return {
       subject: `Jadwal berubah: ${p.sessionTitle}`,
       text:
@@ -30,7 +36,10 @@ export const messages = {
         `${p.reason ? `\nAlasan: ${p.reason}` : ''}\nDetail: ${p.url}\n\nSalam,\nBalai`,
     };
   },
-  cancelled(name: string, p: { courseTitle: string; sessionTitle: string; startsAt: string; reason?: string; url: string }): NotificationMessage {
+  cancelled(
+    name: string,
+    p: { courseTitle: string; sessionTitle: string; startsAt: string; reason?: string; url: string },
+  ): NotificationMessage {
     return {
       subject: `Sesi dibatalkan: ${p.sessionTitle}`,
       text:
@@ -44,7 +53,10 @@ export const messages = {
       text: `Yth. ${name},\n\nKursi tersedia dan Anda kini terdaftar sebagai peserta "${p.courseTitle}" (sebelumnya daftar tunggu).\nDetail: ${p.url}\n\nSalam,\nBalai`,
     };
   },
-  certificateIssued(name: string, p: { courseTitle: string; number: string; verifyUrl: string; downloadUrl: string }): NotificationMessage {
+  certificateIssued(
+    name: string,
+    p: { courseTitle: string; number: string; verifyUrl: string; downloadUrl: string },
+  ): NotificationMessage {
     return {
       subject: `Sertifikat Anda telah terbit: ${p.courseTitle}`,
       text:

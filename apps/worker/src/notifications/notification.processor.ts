@@ -41,7 +41,9 @@ export class NotificationProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const handlers: { [K in keyof NotificationPayloads]: (job: Job<NotificationPayloads[K]>) => Promise<NoticeResult> } = {
+    const handlers: {
+      [K in keyof NotificationPayloads]: (job: Job<NotificationPayloads[K]>) => Promise<NoticeResult>;
+    } = {
       [NOTIFICATION_JOBS.sessionReminder]: (job) => this.reminder(job),
       [NOTIFICATION_JOBS.sessionRescheduled]: (job) => this.sessionChanged(job, 'rescheduled'),
       [NOTIFICATION_JOBS.sessionCancelled]: (job) => this.sessionChanged(job, 'cancelled'),
@@ -49,25 +51,40 @@ export class NotificationProcessor implements OnModuleInit {
       [NOTIFICATION_JOBS.certificateIssued]: (job) => this.certificateIssued(job),
       [NOTIFICATION_JOBS.passwordReset]: (job) => this.passwordReset(job),
     };
-    this.runner.register({ queue: this.queue, expected: Object.values(NOTIFICATION_JOBS), handlers: handlers as unknown as JobHandlers });
+    this.runner.register({
+      queue: this.queue,
+      expected: Object.values(NOTIFICATION_JOBS),
+      handlers: handlers as unknown as JobHandlers,
+    });
   }
 
   async reminder(job: Job<SessionReminderJob>): Promise<NoticeResult> {
     const { sessionId, leadMinutes } = job.data ?? ({} as SessionReminderJob);
     requireString(sessionId, 'sessionId');
-    if (typeof leadMinutes !== 'number' || leadMinutes <= 0) throw new UnrecoverableError('INVALID_JOB: leadMinutes must be a positive number');
+    if (typeof leadMinutes !== 'number' || leadMinutes <= 0)
+      throw new UnrecoverableError('INVALID_JOB: leadMinutes must be a positive number');
     const session = await this.repository.session(sessionId);
     if (!session) return { skipped: 'session not found' };
     if (session.status !== 'scheduled') return { skipped: `session is ${session.status}` };
     const now = Date.now();
     if (now >= session.startsAt.getTime()) return { skipped: 'session already started' };
-    if (now < session.startsAt.getTime() - leadMinutes * 60_000 - REMINDER_EARLY_TOLERANCE_MS) return { skipped: 'session was moved later' };
+    if (now < session.startsAt.getTime() - leadMinutes * 60_000 - REMINDER_EARLY_TOLERANCE_MS)
+      return { skipped: 'session was moved later' };
     const courseTitle = (await this.repository.courseTitle(session.courseId)) ?? '';
     // Read enrolment now, not when the reminder was scheduled: people who left get nothing.
     const recipients = await this.repository.enrolled(session.courseId);
     const startsAt = wib(session.startsAt);
-    const report = await this.notifier.send(`reminder-${sessionId}-${leadMinutes}-${session.startsAt.getTime()}`, recipients, (r) =>
-      messages.reminder(r.name, { courseTitle, sessionTitle: session.title, startsAt, leadMinutes, url: this.url(`/#/kelas/${session.courseId}`) }),
+    const report = await this.notifier.send(
+      `reminder-${sessionId}-${leadMinutes}-${session.startsAt.getTime()}`,
+      recipients,
+      (r) =>
+        messages.reminder(r.name, {
+          courseTitle,
+          sessionTitle: session.title,
+          startsAt,
+          leadMinutes,
+          url: this.url(`/#/kelas/${session.courseId}`),
+        }),
     );
     return this.settle(report);
   }
@@ -82,10 +99,17 @@ export class NotificationProcessor implements OnModuleInit {
     const recipients = await this.repository.enrolled(courseId);
     const url = this.url(`/#/kelas/${courseId}`);
     const startsAt = wib(session.startsAt);
-    const previous = previousStartsAt && !Number.isNaN(Date.parse(previousStartsAt)) ? wib(new Date(previousStartsAt)) : undefined;
+    const previous =
+      previousStartsAt && !Number.isNaN(Date.parse(previousStartsAt)) ? wib(new Date(previousStartsAt)) : undefined;
     const report = await this.notifier.send(`${kind}-${job.id}`, recipients, (r) =>
       kind === 'cancelled'
-        ? messages.cancelled(r.name, { courseTitle, sessionTitle: session.title, startsAt: previous ?? startsAt, reason, url })
+        ? messages.cancelled(r.name, {
+            courseTitle,
+            sessionTitle: session.title,
+            startsAt: previous ?? startsAt,
+            reason,
+            url,
+          })
         : messages.rescheduled(r.name, { courseTitle, sessionTitle: session.title, startsAt, previous, reason, url }),
     );
     return this.settle(report);
@@ -133,7 +157,9 @@ export class NotificationProcessor implements OnModuleInit {
     const recipient = await this.repository.recipient(userId);
     if (!recipient) return { skipped: 'user not found' };
     // Only email: a reset link must go to the verified address, never another channel.
-    const report = await this.notifier.send(`reset-${job.id}`, [recipient], (r) => messages.passwordReset(r.name, { resetUrl }));
+    const report = await this.notifier.send(`reset-${job.id}`, [recipient], (r) =>
+      messages.passwordReset(r.name, { resetUrl }),
+    );
     return this.settle(report);
   }
 
@@ -141,7 +167,9 @@ export class NotificationProcessor implements OnModuleInit {
   private settle(report: DeliveryReport): DeliveryReport {
     if (report.failed.length) {
       const first = report.failed[0]!;
-      throw new Error(`${report.failed.length} delivery failure(s), first: ${first.channel} to ${first.userId}: ${first.error}`);
+      throw new Error(
+        `${report.failed.length} delivery failure(s), first: ${first.channel} to ${first.userId}: ${first.error}`,
+      );
     }
     return report;
   }

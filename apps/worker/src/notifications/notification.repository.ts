@@ -26,8 +26,19 @@ export class NotificationRepository {
 
   async session(sessionId: string): Promise<SessionFacts | null> {
     if (!Types.ObjectId.isValid(sessionId)) return null;
-    const s = await this.sessions.findById(sessionId, { courseId: 1, title: 1, startsAt: 1, endsAt: 1, status: 1 }).lean();
-    return s ? { id: s._id.toString(), courseId: s.courseId.toString(), title: s.title, startsAt: s.startsAt, endsAt: s.endsAt, status: s.status } : null;
+    const s = await this.sessions
+      .findById(sessionId, { courseId: 1, title: 1, startsAt: 1, endsAt: 1, status: 1 })
+      .lean();
+    return s
+      ? {
+          id: s._id.toString(),
+          courseId: s.courseId.toString(),
+          title: s.title,
+          startsAt: s.startsAt,
+          endsAt: s.endsAt,
+          status: s.status,
+        }
+      : null;
   }
 
   async courseTitle(courseId: string): Promise<string | null> {
@@ -38,7 +49,9 @@ export class NotificationRepository {
 
   /** Participants enrolled right now (not waitlisted, cancelled or removed). */
   async enrolled(courseId: string): Promise<Recipient[]> {
-    const rows = await this.enrollments.find({ courseId: new Types.ObjectId(courseId), status: 'enrolled' }, { userId: 1 }).lean();
+    const rows = await this.enrollments
+      .find({ courseId: new Types.ObjectId(courseId), status: 'enrolled' }, { userId: 1 })
+      .lean();
     return this.recipients(rows.map((r) => r.userId.toString()));
   }
 
@@ -49,11 +62,18 @@ export class NotificationRepository {
   async recipients(userIds: string[]): Promise<Recipient[]> {
     const ids = userIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
     if (!ids.length) return [];
-    const users = await this.users.find({ _id: { $in: ids }, active: { $ne: false } }, { name: 1, email: 1, 'ikm.whatsapp': 1 }).lean();
+    const users = await this.users
+      .find({ _id: { $in: ids }, active: { $ne: false } }, { name: 1, email: 1, 'ikm.whatsapp': 1 })
+      .lean();
     return users.map((u) => ({ userId: u._id.toString(), name: u.name, email: u.email, whatsapp: u.ikm?.whatsapp }));
   }
 
-  async certificate(certificateId: string): Promise<Pick<Certificate, '_id' | 'userId' | 'number' | 'courseTitle' | 'verificationCode' | 'status' | 'notifiedAt'> | null> {
+  async certificate(
+    certificateId: string,
+  ): Promise<Pick<
+    Certificate,
+    '_id' | 'userId' | 'number' | 'courseTitle' | 'verificationCode' | 'status' | 'notifiedAt'
+  > | null> {
     if (!Types.ObjectId.isValid(certificateId)) return null;
     return this.certificates
       .findById(certificateId, { userId: 1, number: 1, courseTitle: 1, verificationCode: 1, status: 1, notifiedAt: 1 })
@@ -61,6 +81,9 @@ export class NotificationRepository {
   }
 
   async markCertificateNotified(certificateId: Types.ObjectId): Promise<void> {
-    await this.certificates.updateOne({ _id: certificateId, notifiedAt: { $exists: false } }, { $set: { notifiedAt: new Date() } });
+    await this.certificates.updateOne(
+      { _id: certificateId, notifiedAt: { $exists: false } },
+      { $set: { notifiedAt: new Date() } },
+    );
   }
 }

@@ -11,7 +11,11 @@ import { Notifier } from './notifier.service';
   providers: [
     EmailChannel,
     // Add a channel (WhatsApp) here; Notifier sends through every channel that can reach a person.
-    { provide: NOTIFICATION_CHANNELS, inject: [EmailChannel], useFactory: (email: EmailChannel): NotificationChannel[] => [email] },
+    {
+      provide: NOTIFICATION_CHANNELS,
+      inject: [EmailChannel],
+      useFactory: (email: EmailChannel): NotificationChannel[] => [email],
+    },
     NotificationRepository,
     Notifier,
     NotificationProcessor,

@@ -13,7 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisClient } from '@balai/common';
 import { QueueWorkerRunner } from '../queue/queue-worker.runner';
-import { NOTIFICATION_CHANNELS, NotificationChannel, NotificationMessage, Recipient } from './channels/notification-channel';
+import {
+  NOTIFICATION_CHANNELS,
+  NotificationChannel,
+  NotificationMessage,
+  Recipient,
+} from './channels/notification-channel';
 
 const SENT_TTL_SECONDS = 14 * 24 * 3600;
 /** Longer than one delivery can take (SMTP connection 10 s + socket 20 s timeouts), so a live claim never lapses. */
@@ -37,7 +42,11 @@ export class Notifier {
   ) {}
 
   /** `noticeKey` names the notice (e.g. "reminder-<session>-60"); failures are reported, the caller decides to retry. */
-  async send(noticeKey: string, recipients: Recipient[], compose: (recipient: Recipient) => NotificationMessage): Promise<DeliveryReport> {
+  async send(
+    noticeKey: string,
+    recipients: Recipient[],
+    compose: (recipient: Recipient) => NotificationMessage,
+  ): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, skipped: 0, failed: [] };
     for (const recipient of recipients) {
       for (const channel of this.channels) {
@@ -52,7 +61,11 @@ export class Notifier {
         }
         if (outcome === 'busy') {
           // Another live attempt is sending it right now: retry later rather than send it twice.
-          report.failed.push({ userId: recipient.userId, channel: channel.name, error: 'being delivered by another attempt' });
+          report.failed.push({
+            userId: recipient.userId,
+            channel: channel.name,
+            error: 'being delivered by another attempt',
+          });
           continue;
         }
         try {

@@ -100,9 +100,14 @@ export class QueueWorkerRunner implements OnApplicationBootstrap, BeforeApplicat
       );
       worker.on('failed', (job, error) => {
         const final = job && job.attemptsMade >= (job.opts.attempts ?? 1);
-        this.logger.warn({ queue: queue.name, job: job?.id, name: job?.name, attempt: job?.attemptsMade, final, err: error.message }, 'job failed');
+        this.logger.warn(
+          { queue: queue.name, job: job?.id, name: job?.name, attempt: job?.attemptsMade, final, err: error.message },
+          'job failed',
+        );
       });
-      worker.on('stalled', (jobId) => this.logger.warn({ queue: queue.name, job: jobId }, 'job stalled (lock expired); handed back'));
+      worker.on('stalled', (jobId) =>
+        this.logger.warn({ queue: queue.name, job: jobId }, 'job stalled (lock expired); handed back'),
+      );
       worker.on('error', (error) => this.logger.error({ queue: queue.name, err: error.message }, 'worker error'));
       this.workers.push(worker);
       this.logger.log(`processing ${queue.name} with concurrency ${worker.concurrency} as ${this.workerName}`);
@@ -112,7 +117,9 @@ export class QueueWorkerRunner implements OnApplicationBootstrap, BeforeApplicat
       await this.reclaimOrphans();
     }
     for (const worker of this.workers) {
-      worker.run().catch((error: Error) => this.logger.error({ queue: worker.name, err: error.message }, 'worker stopped'));
+      worker
+        .run()
+        .catch((error: Error) => this.logger.error({ queue: worker.name, err: error.message }, 'worker stopped'));
     }
     this.orphanTimer = setInterval(() => void this.reclaimOrphans(), ORPHAN_CHECK_MS);
     this.orphanTimer.unref();
@@ -157,14 +164,23 @@ export class QueueWorkerRunner implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async handBack(queue: Queue, seen: Job): Promise<boolean> {
-    const guard = await this.redis.client.set(`reclaim:${queue.name}:${seen.id}`, this.workerName, 'PX', RECLAIM_GUARD_MS, 'NX');
+    const guard = await this.redis.client.set(
+      `reclaim:${queue.name}:${seen.id}`,
+      this.workerName,
+      'PX',
+      RECLAIM_GUARD_MS,
+      'NX',
+    );
     if (guard !== 'OK') return false;
     // Still active under the same dead worker? (another process may have handed it back and a worker taken it.)
     const job = await queue.getJob(seen.id!);
     if (!job || job.processedBy !== seen.processedBy || (await job.getState()) !== 'active') return false;
     // Token "0": move without owning the lock (its owner is gone); the next worker takes a fresh lock.
     await job.moveToWait('0');
-    this.logger.warn({ queue: queue.name, job: job.id, name: job.name, deadWorker: seen.processedBy }, 'handed back a job of a worker that is gone');
+    this.logger.warn(
+      { queue: queue.name, job: job.id, name: job.name, deadWorker: seen.processedBy },
+      'handed back a job of a worker that is gone',
+    );
     return true;
   }
 

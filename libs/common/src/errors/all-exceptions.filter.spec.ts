@@ -34,7 +34,9 @@ function hostFor(sent: Sent, headers: Record<string, string> = {}): ArgumentsHos
     },
   };
   const request = { headers, method: 'GET', originalUrl: '/api/x' };
-  return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ArgumentsHost;
+  return {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  } as unknown as ArgumentsHost;
 }
 
 describe('AllExceptionsFilter', () => {
@@ -60,19 +62,33 @@ describe('AllExceptionsFilter', () => {
   ])('renders %p as INTERNAL_ERROR with an error id that is also in the log line, never its own text', (exception) => {
     const sent = render(exception);
     expect(sent.status).toBe(500);
-    expect(sent.body).toEqual({ statusCode: 500, error: 'INTERNAL_ERROR', message: expect.any(String), errorId: expect.any(String) });
+    expect(sent.body).toEqual({
+      statusCode: 500,
+      error: 'INTERNAL_ERROR',
+      message: expect.any(String),
+      errorId: expect.any(String),
+    });
     expect(JSON.stringify(sent.body)).not.toMatch(/Cannot read|call stack|mongodb|secret/);
-    expect(errorLog).toHaveBeenCalledWith(expect.objectContaining({ errorId: sent.body!.errorId, err: exception }), 'unhandled error');
+    expect(errorLog).toHaveBeenCalledWith(
+      expect.objectContaining({ errorId: sent.body!.errorId, err: exception }),
+      'unhandled error',
+    );
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.headers['content-disposition']).toBeUndefined();
   });
 
   it('answers in English when the client prefers it', () => {
-    expect(render(new Error('x'), { 'accept-language': 'en-US,en;q=0.9' }).body!.message).toMatch(/Something went wrong/);
+    expect(render(new Error('x'), { 'accept-language': 'en-US,en;q=0.9' }).body!.message).toMatch(
+      /Something went wrong/,
+    );
   });
 
   it.each([
-    { name: 'MongoServerError', code: 11000, message: 'E11000 duplicate key error collection: balai.courses index: code_1' },
+    {
+      name: 'MongoServerError',
+      code: 11000,
+      message: 'E11000 duplicate key error collection: balai.courses index: code_1',
+    },
     { name: 'MongoServerError', code: 1, message: 'UNIQUE constraint failed: courses.code' },
     { name: 'MongoBulkWriteError', code: 65, writeErrors: [{ code: 11000 }] },
   ])('a duplicate key the service did not map is a 409 CONFLICT (%p)', (exception) => {
@@ -94,23 +110,37 @@ describe('AllExceptionsFilter', () => {
       expect(sent.headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS));
       expect(sent.body).toMatchObject({ statusCode: 503, error: 'SERVICE_UNAVAILABLE', errorId: expect.any(String) });
       expect(JSON.stringify(sent.body)).not.toMatch(/ECONNREFUSED|27027/);
-      expect(warnLog).toHaveBeenCalledWith(expect.objectContaining({ errorId: sent.body!.errorId }), 'service unavailable');
+      expect(warnLog).toHaveBeenCalledWith(
+        expect.objectContaining({ errorId: sent.body!.errorId }),
+        'service unavailable',
+      );
       expect(errorLog).not.toHaveBeenCalled();
     },
   );
 
   it('sees an unreachable database through a wrapping error (cause)', () => {
-    expect(isServiceUnavailableError(new Error('query failed', { cause: Object.assign(new Error('x'), { name: 'MongoNetworkTimeoutError' }) }))).toBe(true);
+    expect(
+      isServiceUnavailableError(
+        new Error('query failed', { cause: Object.assign(new Error('x'), { name: 'MongoNetworkTimeoutError' }) }),
+      ),
+    ).toBe(true);
     expect(isServiceUnavailableError(new Error('plain'))).toBe(false);
   });
 
   it('keeps the status of a client error from the body parser, not its text', () => {
-    const charset = Object.assign(new Error('unsupported charset "KOI8-R"'), { status: 415, statusCode: 415, expose: true, type: 'charset.unsupported' });
+    const charset = Object.assign(new Error('unsupported charset "KOI8-R"'), {
+      status: 415,
+      statusCode: 415,
+      expose: true,
+      type: 'charset.unsupported',
+    });
     const sent = render(charset);
     expect(sent.status).toBe(415);
     expect(sent.body).toMatchObject({ statusCode: 415, error: 'UNSUPPORTED_MEDIA_TYPE' });
     expect(JSON.stringify(sent.body)).not.toMatch(/KOI8/);
-    const aborted = render(Object.assign(new Error('request aborted'), { status: 400, expose: true, type: 'request.aborted' }));
+    const aborted = render(
+      Object.assign(new Error('request aborted'), { status: 400, expose: true, type: 'request.aborted' }),
+    );
     expect(aborted.status).toBe(400);
   });
 });

@@ -105,7 +105,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (name === 'MulterError') {
       const code = (exception as { code?: string }).code;
       if (code === 'LIMIT_FILE_SIZE') {
-        return this.shape(413, 'FILE_TOO_LARGE', { id: 'Ukuran berkas melebihi batas.', en: 'The file is too large.' }, lang);
+        return this.shape(
+          413,
+          'FILE_TOO_LARGE',
+          { id: 'Ukuran berkas melebihi batas.', en: 'The file is too large.' },
+          lang,
+        );
       }
       return this.shape(400, 'BAD_UPLOAD', { id: 'Unggahan berkas tidak valid.', en: 'Invalid file upload.' }, lang);
     }

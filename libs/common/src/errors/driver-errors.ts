@@ -30,7 +30,8 @@ function* chain(error: unknown): Generator<DriverError> {
 export function isDuplicateKeyError(error: unknown): boolean {
   for (const e of chain(error)) {
     if (e.code === 11000 || e.code === 11001 || e.codeName === 'DuplicateKey') return true;
-    if (e.code === 1 && typeof e.message === 'string' && /UNIQUE constraint failed|duplicate key/i.test(e.message)) return true;
+    if (e.code === 1 && typeof e.message === 'string' && /UNIQUE constraint failed|duplicate key/i.test(e.message))
+      return true;
     if (Array.isArray(e.writeErrors) && e.writeErrors.some((w) => isDuplicateKeyError(w))) return true;
   }
   return false;
@@ -57,9 +58,20 @@ const UNAVAILABLE_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 export function isServiceUnavailableError(error: unknown): boolean {
   for (const e of chain(error)) {
     if (typeof e.name === 'string' && UNAVAILABLE_NAMES.has(e.name)) return true;
-    if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code) && typeof e.name === 'string' && e.name.startsWith('Mongo')) return true;
+    if (
+      typeof e.code === 'number' &&
+      UNAVAILABLE_CODES.has(e.code) &&
+      typeof e.name === 'string' &&
+      e.name.startsWith('Mongo')
+    )
+      return true;
     // mongoose while buffering commands for a connection that is not open.
-    if (e.name === 'MongooseError' && typeof e.message === 'string' && /buffering timed out|before initial connection/i.test(e.message)) return true;
+    if (
+      e.name === 'MongooseError' &&
+      typeof e.message === 'string' &&
+      /buffering timed out|before initial connection/i.test(e.message)
+    )
+      return true;
   }
   return false;
 }

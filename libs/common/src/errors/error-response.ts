@@ -22,7 +22,7 @@ export interface LocalizedText {
 
 /** Bahasa Indonesia unless the client clearly prefers English. */
 export function pickLang(acceptLanguage: string | string[] | undefined): Lang {
-  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : acceptLanguage ?? '';
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : (acceptLanguage ?? '');
   const ranked = header
     .split(',')
     .map((part) => {

@@ -35,7 +35,12 @@ export type CustomRules = Record<string, JsonSchemaLike>;
 
 interface Storage {
   validationMetadatas: Map<Function, ValidationMetadata[]>;
-  getTargetValidationMetadatas(target: Function, schema: string, always: boolean, strictGroups: boolean): ValidationMetadata[];
+  getTargetValidationMetadatas(
+    target: Function,
+    schema: string,
+    always: boolean,
+    strictGroups: boolean,
+  ): ValidationMetadata[];
 }
 
 /** A class-validator rule as a JSON-schema fragment, or null if it has none. */
@@ -85,7 +90,10 @@ function apply(target: JsonSchemaLike, rule: JsonSchemaLike, each: boolean): voi
 }
 
 /** Fills the component schemas of `document` from the validation rules of their DTO classes. */
-export function applyValidationRules(document: { components?: { schemas?: Record<string, unknown> } }, custom: CustomRules = {}): void {
+export function applyValidationRules(
+  document: { components?: { schemas?: Record<string, unknown> } },
+  custom: CustomRules = {},
+): void {
   const schemas = document.components?.schemas as Record<string, JsonSchemaLike> | undefined;
   if (!schemas) return;
   const storage = getMetadataStorage() as unknown as Storage;

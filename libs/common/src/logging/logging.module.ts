@@ -36,7 +36,11 @@ export class LoggingModule {
               autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').includes('/health') },
               redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-internal-token"]'],
               serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
               },
             },
           }),

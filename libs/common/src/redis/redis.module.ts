@@ -39,7 +39,11 @@ export class RedisModule {
   static forService(service: string, options: RedisOptions = {}): DynamicModule {
     return {
       module: RedisModule,
-      providers: [{ provide: SERVICE_NAME, useValue: service }, { provide: CLIENT_OPTIONS, useValue: options }, RedisClient],
+      providers: [
+        { provide: SERVICE_NAME, useValue: service },
+        { provide: CLIENT_OPTIONS, useValue: options },
+        RedisClient,
+      ],
       exports: [RedisClient],
     };
   }

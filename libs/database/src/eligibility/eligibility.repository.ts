@@ -75,7 +75,13 @@ export class EligibilityRepository {
       .find({ courseId: id }, { startsAt: 1, endsAt: 1, status: 1, liveEndedAt: 1 })
       .sort({ startsAt: 1 })
       .lean();
-    const times = stored.map((s) => ({ id: s._id.toString(), startsAt: s.startsAt, endsAt: s.endsAt, status: s.status, liveEndedAt: s.liveEndedAt }));
+    const times = stored.map((s) => ({
+      id: s._id.toString(),
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      status: s.status,
+      liveEndedAt: s.liveEndedAt,
+    }));
     const sessions = countedSessions(times);
     const schedule = courseSchedule(times, now);
     const enrollmentFilter: Record<string, unknown> = { courseId: id, status: 'enrolled' };
@@ -85,14 +91,22 @@ export class EligibilityRepository {
     const wanted = userIds ?? [...enrolledIds];
     const intervals = wanted.length
       ? await this.intervals
-          .find({ courseId: id, userId: { $in: wanted.map((u) => new Types.ObjectId(u)) } }, { userId: 1, sessionId: 1, joinedAt: 1, leftAt: 1 })
+          .find(
+            { courseId: id, userId: { $in: wanted.map((u) => new Types.ObjectId(u)) } },
+            { userId: 1, sessionId: 1, joinedAt: 1, leftAt: 1 },
+          )
           .lean()
       : [];
     const byUser = groupIntervals(intervals);
     const rules = certificateRules(course.certificate);
     // The course's optional post-test minimum and evaluation conditions (issue 11); nothing is read when it has none.
     const assessment = await readAssessmentFacts(
-      { settings: this.assessmentSettings, attempts: this.attempts, answers: this.answers, submissions: this.submissions },
+      {
+        settings: this.assessmentSettings,
+        attempts: this.attempts,
+        answers: this.answers,
+        submissions: this.submissions,
+      },
       courseId,
       wanted,
       false,
@@ -101,7 +115,13 @@ export class EligibilityRepository {
     const participants = wanted.map((userId): ParticipantEligibility => {
       const attendance = summarizeAttendance(sessions, byUser.get(userId));
       const facts = assessment.facts.get(userId) ?? { postTestPercent: null, evaluationSubmitted: false };
-      const verdict = attendanceVerdict({ rules, sessions, attendance, enrolled: enrolledIds.has(userId), assessment: { rules: assessment.rules, facts } });
+      const verdict = attendanceVerdict({
+        rules,
+        sessions,
+        attendance,
+        enrolled: enrolledIds.has(userId),
+        assessment: { rules: assessment.rules, facts },
+      });
       return {
         userId,
         attendancePercent: attendance.percent,

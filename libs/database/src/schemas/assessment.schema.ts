@@ -117,7 +117,12 @@ TestAnswerSchema.index({ attemptId: 1 });
 const derive = (key: string) => new Types.ObjectId(createHash('sha256').update(key).digest().subarray(0, 12));
 
 /** Attempt `number` of a participant at one test of a course. */
-export function testAttemptId(courseId: Types.ObjectId | string, kind: TestKind, userId: Types.ObjectId | string, number: number): Types.ObjectId {
+export function testAttemptId(
+  courseId: Types.ObjectId | string,
+  kind: TestKind,
+  userId: Types.ObjectId | string,
+  number: number,
+): Types.ObjectId {
   return derive(`attempt:${String(courseId)}:${kind}:${String(userId)}:${number}`);
 }
 

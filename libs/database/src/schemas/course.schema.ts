@@ -1,12 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-import {
-  COURSE_STATUSES,
-  COURSE_TYPES,
-  CourseStatus,
-  CourseType,
-  DEFAULT_MIN_ATTENDANCE_PERCENT,
-} from '@balai/domain';
+import { COURSE_STATUSES, COURSE_TYPES, CourseStatus, CourseType, DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
 
 @Schema({ _id: false })
 export class CertificateRules {

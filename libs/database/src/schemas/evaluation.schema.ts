@@ -58,6 +58,14 @@ export const EvaluationResponseSchema = SchemaFactory.createForClass(EvaluationR
 EvaluationResponseSchema.index({ courseId: 1 });
 
 /** The submission record of (course, participant). */
-export function evaluationSubmissionId(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Types.ObjectId {
-  return new Types.ObjectId(createHash('sha256').update(`evaluation:${String(courseId)}:${String(userId)}`).digest().subarray(0, 12));
+export function evaluationSubmissionId(
+  courseId: Types.ObjectId | string,
+  userId: Types.ObjectId | string,
+): Types.ObjectId {
+  return new Types.ObjectId(
+    createHash('sha256')
+      .update(`evaluation:${String(courseId)}:${String(userId)}`)
+      .digest()
+      .subarray(0, 12),
+  );
 }

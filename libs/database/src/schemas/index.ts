@@ -8,8 +8,24 @@ import { User, UserSchema } from './user.schema';
 import { PasswordResetToken, PasswordResetTokenSchema, RefreshToken, RefreshTokenSchema } from './auth-token.schema';
 import { Material, MaterialSchema } from './material.schema';
 import { ChatMessage, ChatMessageSchema } from './chat-message.schema';
-import { AssessmentSettings, AssessmentSettingsSchema, Question, QuestionSchema, TestAnswer, TestAnswerSchema, TestAttempt, TestAttemptSchema } from './assessment.schema';
-import { EvaluationForm, EvaluationFormSchema, EvaluationResponse, EvaluationResponseSchema, EvaluationSubmission, EvaluationSubmissionSchema } from './evaluation.schema';
+import {
+  AssessmentSettings,
+  AssessmentSettingsSchema,
+  Question,
+  QuestionSchema,
+  TestAnswer,
+  TestAnswerSchema,
+  TestAttempt,
+  TestAttemptSchema,
+} from './assessment.schema';
+import {
+  EvaluationForm,
+  EvaluationFormSchema,
+  EvaluationResponse,
+  EvaluationResponseSchema,
+  EvaluationSubmission,
+  EvaluationSubmissionSchema,
+} from './evaluation.schema';
 
 export * from './user.schema';
 export * from './course.schema';

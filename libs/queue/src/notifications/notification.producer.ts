@@ -24,9 +24,15 @@ import {
 export class NotificationProducer {
   private readonly logger = new Logger(NotificationProducer.name);
 
-  constructor(@InjectQueue(QUEUES.notifications) private readonly queue: Queue<NotificationPayloads[NotificationJobName]>) {}
+  constructor(
+    @InjectQueue(QUEUES.notifications) private readonly queue: Queue<NotificationPayloads[NotificationJobName]>,
+  ) {}
 
-  private add<N extends NotificationJobName>(name: N, data: NotificationPayloads[N], opts: { jobId?: string; delay?: number } = {}) {
+  private add<N extends NotificationJobName>(
+    name: N,
+    data: NotificationPayloads[N],
+    opts: { jobId?: string; delay?: number } = {},
+  ) {
     return this.queue.add(name, data, opts);
   }
 
@@ -62,7 +68,11 @@ export class NotificationProducer {
   }
 
   async waitlistPromoted(courseId: string, userId: string): Promise<void> {
-    await this.add(NOTIFICATION_JOBS.waitlistPromoted, { courseId, userId }, { jobId: `promoted-${courseId}-${userId}-${Date.now()}` });
+    await this.add(
+      NOTIFICATION_JOBS.waitlistPromoted,
+      { courseId, userId },
+      { jobId: `promoted-${courseId}-${userId}-${Date.now()}` },
+    );
   }
 
   async passwordReset(data: PasswordResetJob): Promise<void> {
@@ -71,6 +81,10 @@ export class NotificationProducer {
 
   /** Idempotent: one notice job per certificate (the notice itself also checks `notifiedAt`). */
   async certificateIssued(certificateId: string): Promise<void> {
-    await this.add(NOTIFICATION_JOBS.certificateIssued, { certificateId }, { jobId: certificateIssuedJobId(certificateId) });
+    await this.add(
+      NOTIFICATION_JOBS.certificateIssued,
+      { certificateId },
+      { jobId: certificateIssuedJobId(certificateId) },
+    );
   }
 }

@@ -55,7 +55,8 @@ async function freeDualPort(): Promise<number> {
 async function waitTcp(port: number, child: ChildProcess, logPath: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}: ${readFileSync(logPath, 'utf8').slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`turnserver exited with ${child.exitCode}: ${readFileSync(logPath, 'utf8').slice(-2000)}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = new Socket();
       socket.once('connect', () => {
@@ -75,11 +76,29 @@ export async function startCoturn(): Promise<RunningCoturn> {
   const dir = mkdtempSync(join(tmpdir(), 'balai-coturn-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   const spki = new X509Certificate(readFileSync(cert)).publicKey.export({ type: 'spki', format: 'der' });
   const port = await freeDualPort();
   let tlsPort = await freeDualPort();

@@ -38,7 +38,11 @@ export function forceRelay(transport: RelayTransport | null): void {
   const Native = window.RTCPeerConnection;
   const pcs: RTCPeerConnection[] = [];
   const keep = (url: string) =>
-    transport === 'udp' ? /^turn:.*transport=udp/.test(url) : transport === 'tcp' ? /^turn:.*transport=tcp/.test(url) : /^turns:/.test(url);
+    transport === 'udp'
+      ? /^turn:.*transport=udp/.test(url)
+      : transport === 'tcp'
+        ? /^turn:.*transport=tcp/.test(url)
+        : /^turns:/.test(url);
   class RelayOnly extends Native {
     constructor(config: RTCConfiguration = {}, ...rest: unknown[]) {
       const iceServers = (config.iceServers ?? [])
@@ -59,7 +63,12 @@ export function forceRelay(transport: RelayTransport | null): void {
           if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
           const pair = byId.get(String(s.selectedCandidatePairId));
           const local = pair && byId.get(String(pair.localCandidateId));
-          if (local) out.push({ candidateType: String(local.candidateType), relayProtocol: local.relayProtocol as string | undefined, protocol: local.protocol as string | undefined });
+          if (local)
+            out.push({
+              candidateType: String(local.candidateType),
+              relayProtocol: local.relayProtocol as string | undefined,
+              protocol: local.protocol as string | undefined,
+            });
         });
       }
       return out;
@@ -70,7 +79,12 @@ export function forceRelay(transport: RelayTransport | null): void {
         if (pc.connectionState === 'closed') continue;
         (await pc.getStats()).forEach((s: Record<string, unknown>) => {
           if (s.type !== 'inbound-rtp' || s.mid === 'probator' || s.ssrc === 1234) return;
-          out.push({ kind: String(s.kind), ssrc: Number(s.ssrc), framesDecoded: Number(s.framesDecoded ?? 0), packetsReceived: Number(s.packetsReceived ?? 0) });
+          out.push({
+            kind: String(s.kind),
+            ssrc: Number(s.ssrc),
+            framesDecoded: Number(s.framesDecoded ?? 0),
+            packetsReceived: Number(s.packetsReceived ?? 0),
+          });
         });
       }
       return out;

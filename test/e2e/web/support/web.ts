@@ -37,7 +37,8 @@ export async function newContext(
     timezoneId: 'Europe/London', // times must still be shown in WIB
     permissions: ['camera', 'microphone'],
   });
-  if (options.liveUrl) await context.addInitScript(`window.BALAI_CONFIG = { liveUrl: ${JSON.stringify(options.liveUrl)} };`);
+  if (options.liveUrl)
+    await context.addInitScript(`window.BALAI_CONFIG = { liveUrl: ${JSON.stringify(options.liveUrl)} };`);
   // The live room's development hooks (window.__balaiLive: state and per-consumer stats) are off for real participants.
   await context.addInitScript('window.BALAI_TEST_HOOKS = true;');
   return context;

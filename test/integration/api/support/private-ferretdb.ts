@@ -14,7 +14,9 @@ import { freePort } from '../../../support/redis-server';
 const FERRETDB_VERSION = 'v1.24.2';
 
 export function ferretDbBinary(): string {
-  const cache = process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, 'balai') : join(homedir(), '.cache', 'balai');
+  const cache = process.env.XDG_CACHE_HOME
+    ? join(process.env.XDG_CACHE_HOME, 'balai')
+    : join(homedir(), '.cache', 'balai');
   const bin = join(cache, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
   if (!existsSync(bin)) throw new Error(`FerretDB is not built at ${bin}: run infra/balai services (or setup) once`);
   return bin;

@@ -61,7 +61,8 @@ export class LiveProcess {
     const started = Date.now();
     while (!this.output.includes('Nest application successfully started')) {
       if (!this.running) throw new Error(`live exited during start-up:\n${this.output.slice(-4000)}`);
-      if (Date.now() - started > timeoutMs) throw new Error(`live did not start in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`live did not start in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
       await sleep(50);
     }
   }
@@ -92,7 +93,12 @@ let counter = 0;
 /** A running course with one trainer and a session open now, written to the test database. */
 export async function seedCourse(db: Db): Promise<ProcessCourse> {
   const now = Date.now();
-  const trainer = await db.users.create({ email: `t${++counter}.${now}@example.test`, name: `Pelatih ${counter}`, role: 'trainer', passwordHash: 'x' });
+  const trainer = await db.users.create({
+    email: `t${++counter}.${now}@example.test`,
+    name: `Pelatih ${counter}`,
+    role: 'trainer',
+    passwordHash: 'x',
+  });
   const course = await db.courses.create({
     code: `LP${++counter}${now % 100000}`,
     title: 'Live process course',
@@ -114,13 +120,28 @@ export async function seedCourse(db: Db): Promise<ProcessCourse> {
     status: 'scheduled',
   });
   const trainerId = String(trainer._id);
-  return { courseId: String(course._id), sessionId: String(session._id), trainerId, trainerToken: accessToken(trainerId, 'trainer', trainer.name) };
+  return {
+    courseId: String(course._id),
+    sessionId: String(session._id),
+    trainerId,
+    trainerToken: accessToken(trainerId, 'trainer', trainer.name),
+  };
 }
 
 /** An enrolled participant of the course: id and access token. */
 export async function seedParticipant(db: Db, course: ProcessCourse): Promise<{ id: string; token: string }> {
-  const user = await db.users.create({ email: `p${++counter}.${Date.now()}@example.test`, name: `Peserta ${counter}`, role: 'participant', passwordHash: 'x' });
-  await db.enrollments.create({ courseId: new Types.ObjectId(course.courseId), userId: user._id, status: 'enrolled', seq: ++counter });
+  const user = await db.users.create({
+    email: `p${++counter}.${Date.now()}@example.test`,
+    name: `Peserta ${counter}`,
+    role: 'participant',
+    passwordHash: 'x',
+  });
+  await db.enrollments.create({
+    courseId: new Types.ObjectId(course.courseId),
+    userId: user._id,
+    status: 'enrolled',
+    seq: ++counter,
+  });
   const id = String(user._id);
   return { id, token: accessToken(id, 'participant', user.name) };
 }

@@ -5,7 +5,8 @@ export class GainSummaryDto {
   @ApiProperty({ type: Number, nullable: true }) averagePre!: number | null;
   @ApiProperty({ type: Number, nullable: true }) averagePost!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Percentage points' }) averageGain!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: "Hake's class normalised gain (post - pre) / (100 - pre)" }) normalizedGain!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: "Hake's class normalised gain (post - pre) / (100 - pre)" })
+  normalizedGain!: number | null;
 }
 
 export class GainGroupDto extends GainSummaryDto {
@@ -18,8 +19,10 @@ export class ParticipantScoreDto {
   @ApiPropertyOptional() businessName?: string;
   @ApiPropertyOptional() sector?: string;
   @ApiPropertyOptional() kecamatan?: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'First submitted pre-test attempt, percent' }) prePercent!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Best submitted post-test attempt, percent' }) postPercent!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'First submitted pre-test attempt, percent' }) prePercent!:
+    number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Best submitted post-test attempt, percent' })
+  postPercent!: number | null;
   @ApiProperty({ type: Number, nullable: true }) gain!: number | null;
   @ApiProperty({ type: Number, nullable: true }) normalizedGain!: number | null;
   @ApiProperty() attendancePercent!: number;
@@ -32,7 +35,12 @@ export class QuestionStatDto {
   @ApiProperty() questionId!: string;
   @ApiProperty() text!: string;
   @ApiProperty() preAnswered!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'Share (0-100) of submitted pre-test attempts that got it right' }) preCorrectPercent!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Share (0-100) of submitted pre-test attempts that got it right',
+  })
+  preCorrectPercent!: number | null;
   @ApiProperty() postAnswered!: number;
   @ApiProperty({ type: Number, nullable: true }) postCorrectPercent!: number | null;
 }

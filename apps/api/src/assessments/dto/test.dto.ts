@@ -1,25 +1,70 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ASSESSMENT_REASONS, QUESTION_TYPES, QuestionType, TEST_KINDS, TestKind } from '@balai/domain/assessment';
 
 export class TestSettingsInputDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ minimum: 1, maximum: 240, default: 20 }) @IsOptional() @IsInt() @Min(1) @Max(240) timeLimitMinutes?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 }) @IsOptional() @IsInt() @Min(1) @Max(10) maxAttempts?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 90, default: 7, description: 'Post-test: days it stays open' }) @IsOptional() @IsInt() @Min(1) @Max(90) openDays?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 240, default: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(240)
+  timeLimitMinutes?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 10, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  maxAttempts?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 90, default: 7, description: 'Post-test: days it stays open' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  openDays?: number;
 }
 
 export class UpdateAssessmentSettingsDto {
-  @ApiPropertyOptional({ type: TestSettingsInputDto }) @IsOptional() @ValidateNested() @Type(() => TestSettingsInputDto) pre?: TestSettingsInputDto;
-  @ApiPropertyOptional({ type: TestSettingsInputDto }) @IsOptional() @ValidateNested() @Type(() => TestSettingsInputDto) post?: TestSettingsInputDto;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 100, description: 'Certificate needs a post-test score (best attempt) at or above this; null: not required' })
+  @ApiPropertyOptional({ type: TestSettingsInputDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TestSettingsInputDto)
+  pre?: TestSettingsInputDto;
+  @ApiPropertyOptional({ type: TestSettingsInputDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TestSettingsInputDto)
+  post?: TestSettingsInputDto;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 100,
+    description: 'Certificate needs a post-test score (best attempt) at or above this; null: not required',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   minPostTestPercent?: number | null;
-  @ApiPropertyOptional({ description: 'Certificate needs the evaluation survey submitted' }) @IsOptional() @IsBoolean() requireEvaluation?: boolean;
+  @ApiPropertyOptional({ description: 'Certificate needs the evaluation survey submitted' })
+  @IsOptional()
+  @IsBoolean()
+  requireEvaluation?: boolean;
 }
 
 export class TestSettingsDto {
@@ -27,7 +72,12 @@ export class TestSettingsDto {
   @ApiProperty() timeLimitMinutes!: number;
   @ApiProperty() maxAttempts!: number;
   @ApiPropertyOptional() openDays?: number;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Post-test opened early by a trainer (Asia/Jakarta ISO)' }) openedAt?: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Post-test opened early by a trainer (Asia/Jakarta ISO)',
+  })
+  openedAt?: string | null;
 }
 
 export class AssessmentSettingsDto {
@@ -56,7 +106,8 @@ export class TestStatusDto {
   @ApiProperty() timeLimitMinutes!: number;
   @ApiProperty() maxAttempts!: number;
   @ApiProperty() questionCount!: number;
-  @ApiProperty({ type: [AttemptSummaryDto], description: "The caller's own attempts (participants)" }) attempts!: AttemptSummaryDto[];
+  @ApiProperty({ type: [AttemptSummaryDto], description: "The caller's own attempts (participants)" })
+  attempts!: AttemptSummaryDto[];
   @ApiProperty() attemptsLeft!: number;
   @ApiPropertyOptional({ description: 'Best submitted score, percent' }) bestPercent?: number;
 }
@@ -73,7 +124,8 @@ export class AttemptQuestionDto {
   @ApiProperty() text!: string;
   @ApiPropertyOptional() imageUrl?: string;
   @ApiProperty() points!: number;
-  @ApiProperty({ type: [AttemptOptionDto], description: 'In this attempt’s shuffled order' }) options!: AttemptOptionDto[];
+  @ApiProperty({ type: [AttemptOptionDto], description: 'In this attempt’s shuffled order' })
+  options!: AttemptOptionDto[];
   @ApiProperty({ type: [String], description: 'Saved answer (option ids)' }) selected!: string[];
   @ApiPropertyOptional({ description: 'Only once the test has closed' }) correct?: boolean;
 }
@@ -119,7 +171,12 @@ export class SavedAnswerDto {
 export class CertificateRequirementsDto {
   @ApiProperty() courseId!: string;
   @ApiProperty({ description: 'All conditions met (a certificate is or will be issued)' }) eligible!: boolean;
-  @ApiProperty({ type: [String], description: 'Unmet conditions, e.g. BELOW_THRESHOLD, POST_TEST_MISSING, POST_TEST_BELOW_MINIMUM, EVALUATION_MISSING', example: [...ASSESSMENT_REASONS] })
+  @ApiProperty({
+    type: [String],
+    description:
+      'Unmet conditions, e.g. BELOW_THRESHOLD, POST_TEST_MISSING, POST_TEST_BELOW_MINIMUM, EVALUATION_MISSING',
+    example: [...ASSESSMENT_REASONS],
+  })
   reasons!: string[];
   @ApiProperty() attendancePercent!: number;
   @ApiProperty() minAttendancePercent!: number;

@@ -26,7 +26,10 @@ export class SessionAttendanceRowDto {
   @ApiProperty() userId!: string;
   @ApiProperty() name!: string;
   @ApiPropertyOptional() businessName?: string;
-  @ApiProperty({ description: 'enrolled, waitlisted, cancelled, removed, or "guest" (a participant without an enrolment)' }) enrollmentStatus!: string;
+  @ApiProperty({
+    description: 'enrolled, waitlisted, cancelled, removed, or "guest" (a participant without an enrolment)',
+  })
+  enrollmentStatus!: string;
   @ApiNullableDateTime({ description: 'null if they never joined' }) firstJoinAt!: string | null;
   @ApiNullableDateTime({ description: 'null if never joined or still in the room' }) lastLeaveAt!: string | null;
   @ApiProperty() attendedMinutes!: number;
@@ -40,8 +43,15 @@ export class SessionAttendanceDto {
   @ApiProperty() courseId!: string;
   @ApiDateTime() startsAt!: string;
   @ApiDateTime() endsAt!: string;
-  @ApiProperty({ description: 'End of the window minutes count against: the scheduled end, or when the host ended the session early' }) heldUntil!: string;
-  @ApiProperty({ type: [SessionAttendanceRowDto], description: 'Participants only (trainers and staff in the room are left out)' }) rows!: SessionAttendanceRowDto[];
+  @ApiProperty({
+    description: 'End of the window minutes count against: the scheduled end, or when the host ended the session early',
+  })
+  heldUntil!: string;
+  @ApiProperty({
+    type: [SessionAttendanceRowDto],
+    description: 'Participants only (trainers and staff in the room are left out)',
+  })
+  rows!: SessionAttendanceRowDto[];
 }
 
 export class CourseAttendanceRowDto {

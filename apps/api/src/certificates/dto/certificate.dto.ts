@@ -63,7 +63,11 @@ export class IssueProgressDto {
   @ApiProperty() delayed!: number;
   @ApiProperty() completed!: number;
   @ApiProperty() failed!: number;
-  @ApiProperty({ description: 'Of the active jobs, those whose worker is gone (killed or crashed); a worker that starts hands them back within seconds' }) stalled!: number;
+  @ApiProperty({
+    description:
+      'Of the active jobs, those whose worker is gone (killed or crashed); a worker that starts hands them back within seconds',
+  })
+  stalled!: number;
   @ApiProperty({ enum: ['idle', 'running', 'done', 'failed'] }) state!: 'idle' | 'running' | 'done' | 'failed';
   @ApiProperty({ type: [JobFailureDto] }) failures!: JobFailureDto[];
 }
@@ -74,7 +78,8 @@ export class NotEligibleDto {
   @ApiPropertyOptional() businessName?: string;
   @ApiProperty() attendancePercent!: number;
   @ApiProperty({ description: 'Attended minutes over the sessions as held' }) attendedMinutes!: number;
-  @ApiProperty({ description: 'Minutes counted over: non-cancelled sessions, each as long as it was held' }) scheduledMinutes!: number;
+  @ApiProperty({ description: 'Minutes counted over: non-cancelled sessions, each as long as it was held' })
+  scheduledMinutes!: number;
   @ApiProperty({ enum: [...INELIGIBILITY_REASONS, 'NOT_ELIGIBLE'] }) reason!: string;
   @ApiProperty() sessionsAttended!: number;
   @ApiProperty({ description: 'Always false here' }) eligible!: boolean;
@@ -88,7 +93,8 @@ export class EligibilityRowDto {
   @ApiProperty() attendedMinutes!: number;
   @ApiProperty() sessionsAttended!: number;
   @ApiProperty() eligible!: boolean;
-  @ApiPropertyOptional({ enum: INELIGIBILITY_REASONS, description: 'Why not, when not eligible' }) reason?: IneligibilityReason;
+  @ApiPropertyOptional({ enum: INELIGIBILITY_REASONS, description: 'Why not, when not eligible' })
+  reason?: IneligibilityReason;
   @ApiProperty() certified!: boolean;
 }
 
@@ -96,14 +102,28 @@ export class CertificateEligibilityDto {
   @ApiProperty() courseId!: string;
   @ApiProperty() certificatesEnabled!: boolean;
   @ApiProperty() minAttendancePercent!: number;
-  @ApiProperty({ description: 'Minutes counted over: non-cancelled sessions, each as long as it was held (ended early: until it ended)' }) scheduledMinutes!: number;
+  @ApiProperty({
+    description:
+      'Minutes counted over: non-cancelled sessions, each as long as it was held (ended early: until it ended)',
+  })
+  scheduledMinutes!: number;
   @ApiProperty() sessionCount!: number;
-  @ApiProperty({ description: 'Every session is over (ended by the trainer, or past its scheduled end): certificates can be issued' }) allSessionsEnded!: boolean;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While not all sessions are over: the scheduled end of the last one (earlier if the trainer ends it)' })
+  @ApiProperty({
+    description: 'Every session is over (ended by the trainer, or past its scheduled end): certificates can be issued',
+  })
+  allSessionsEnded!: boolean;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'While not all sessions are over: the scheduled end of the last one (earlier if the trainer ends it)',
+  })
   issuableFrom!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The same in Asia/Jakarta (+07:00)' }) issuableFromLocal!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The same in Asia/Jakarta (+07:00)' })
+  issuableFromLocal!: string | null;
   @ApiProperty() eligibleCount!: number;
-  @ApiProperty({ type: [EligibilityRowDto], description: 'Every enrolled participant, by name' }) participants!: EligibilityRowDto[];
+  @ApiProperty({ type: [EligibilityRowDto], description: 'Every enrolled participant, by name' })
+  participants!: EligibilityRowDto[];
 }
 
 export class IssueResultDto extends IssueProgressDto {

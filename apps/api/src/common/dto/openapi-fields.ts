@@ -11,7 +11,8 @@ type Extra = Pick<ApiPropertyOptions, 'description' | 'example'>;
 export const ApiDateTime = (extra: Extra = {}) => ApiProperty({ type: String, format: 'date-time', ...extra });
 
 /** Present only when set. */
-export const ApiDateTimeOptional = (extra: Extra = {}) => ApiPropertyOptional({ type: String, format: 'date-time', ...extra });
+export const ApiDateTimeOptional = (extra: Extra = {}) =>
+  ApiPropertyOptional({ type: String, format: 'date-time', ...extra });
 
 /** Always present, `null` when there is none (e.g. a course without sessions has no start). */
 export const ApiNullableDateTime = (extra: Extra = {}) =>

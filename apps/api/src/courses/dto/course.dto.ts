@@ -40,7 +40,12 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CertificateRulesDto {
   @ApiPropertyOptional({ default: true }) @OptionalNotNull() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: DEFAULT_MIN_ATTENDANCE_PERCENT, description: 'Minimum attendance, % of scheduled session minutes' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100,
+    default: DEFAULT_MIN_ATTENDANCE_PERCENT,
+    description: 'Minimum attendance, % of scheduled session minutes',
+  })
   @OptionalNotNull()
   @IsInt()
   @Min(0)
@@ -53,11 +58,22 @@ export class CreateCourseDto {
   @ApiProperty({ example: 'PKM-2026-01', description: 'Letters, digits and dashes; used in certificate numbers' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @IsString()
-  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { message: 'Kode kursus: 2-32 huruf, angka atau tanda hubung / Course code: 2-32 letters, digits or dashes' })
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, {
+    message: 'Kode kursus: 2-32 huruf, angka atau tanda hubung / Course code: 2-32 letters, digits or dashes',
+  })
   code!: string;
 
-  @ApiProperty({ example: 'Pemasaran Digital untuk IKM' }) @Transform(trim) @IsString() @MinLength(3) @MaxLength(200) title!: string;
-  @ApiPropertyOptional({ nullable: true, description: '`null` or empty clears it' }) @NullClears() @IsString() @MaxLength(10_000) description?: string;
+  @ApiProperty({ example: 'Pemasaran Digital untuk IKM' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(3)
+  @MaxLength(200)
+  title!: string;
+  @ApiPropertyOptional({ nullable: true, description: '`null` or empty clears it' })
+  @NullClears()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
   @ApiProperty({ example: 'Pemasaran' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(80) category!: string;
   @ApiProperty({ enum: COURSE_TYPES }) @IsIn(COURSE_TYPES as unknown as string[]) type!: CourseType;
 
@@ -71,16 +87,27 @@ export class CreateCourseDto {
   @ApiProperty({ minimum: 1, maximum: 10000 }) @IsInt() @Min(1) @Max(10_000) capacity!: number;
   @ApiProperty({ example: '2026-12-01T08:00:00+07:00' }) @IsInstant() registrationOpensAt!: string;
   @ApiProperty({ example: '2026-12-10T23:59:00+07:00' }) @IsInstant() registrationClosesAt!: string;
-  @ApiProperty({ minimum: 0, maximum: 1000, description: 'Jam pelajaran (JP)' }) @IsInt() @Min(0) @Max(1000) lessonHours!: number;
+  @ApiProperty({ minimum: 0, maximum: 1000, description: 'Jam pelajaran (JP)' })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  lessonHours!: number;
 
-  @ApiPropertyOptional({ type: CertificateRulesDto, description: 'Rules to change; omitted rules keep their value (not nullable)' })
+  @ApiPropertyOptional({
+    type: CertificateRulesDto,
+    description: 'Rules to change; omitted rules keep their value (not nullable)',
+  })
   @OptionalNotNull()
   @IsObject({ message: 'certificate harus berupa objek / certificate must be an object' })
   @ValidateNested()
   @Type(() => CertificateRulesDto)
   certificate?: CertificateRulesDto;
 
-  @ApiPropertyOptional({ example: 'Daring (Balai)', nullable: true, description: '`null` or empty clears it' }) @NullClears() @IsString() @MaxLength(200) location?: string;
+  @ApiPropertyOptional({ example: 'Daring (Balai)', nullable: true, description: '`null` or empty clears it' })
+  @NullClears()
+  @IsString()
+  @MaxLength(200)
+  location?: string;
 }
 
 /** Absent fields stay as they are; `null` is a 400 except where the field says it clears (see OptionalNotNull). */
@@ -92,11 +119,33 @@ export class ChangeStatusDto {
 }
 
 export class CourseQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: COURSE_STATUSES }) @IsOptional() @IsIn(COURSE_STATUSES as unknown as string[]) status?: CourseStatus;
-  @ApiPropertyOptional({ enum: COURSE_TYPES }) @IsOptional() @IsIn(COURSE_TYPES as unknown as string[]) type?: CourseType;
-  @ApiPropertyOptional({ description: 'Courses running on or after this instant (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() from?: string;
-  @ApiPropertyOptional({ description: 'Courses running on or before this instant (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() to?: string;
-  @ApiPropertyOptional({ description: 'Text in the title', maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ enum: COURSE_STATUSES })
+  @IsOptional()
+  @IsIn(COURSE_STATUSES as unknown as string[])
+  status?: CourseStatus;
+  @ApiPropertyOptional({ enum: COURSE_TYPES })
+  @IsOptional()
+  @IsIn(COURSE_TYPES as unknown as string[])
+  type?: CourseType;
+  @ApiPropertyOptional({
+    description: 'Courses running on or after this instant (ISO with offset)',
+    pattern: INSTANT_PATTERN,
+  })
+  @IsOptional()
+  @IsInstant()
+  from?: string;
+  @ApiPropertyOptional({
+    description: 'Courses running on or before this instant (ISO with offset)',
+    pattern: INSTANT_PATTERN,
+  })
+  @IsOptional()
+  @IsInstant()
+  to?: string;
+  @ApiPropertyOptional({ description: 'Text in the title', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
   @ApiPropertyOptional({ maxLength: 80 }) @IsOptional() @IsString() @MaxLength(80) category?: string;
 }
 
@@ -147,14 +196,38 @@ export class CourseResponseDto {
   @ApiPropertyOptional() location?: string;
   @ApiNullableDateTime({ description: 'First session start, UTC; null without sessions' }) startsAt!: string | null;
   @ApiNullableDateTime({ description: 'Last session end, UTC; null without sessions' }) endsAt!: string | null;
-  @ApiNullableDateTime({ description: 'Start of the next session not over yet (running now or to come), UTC; null when none is left' })
+  @ApiNullableDateTime({
+    description: 'Start of the next session not over yet (running now or to come), UTC; null when none is left',
+  })
   nextSessionAt!: string | null;
-  @ApiProperty({ type: NextSessionDto, nullable: true, description: 'The next session not over yet; null when none is left' }) nextSession!: NextSessionDto | null;
-  @ApiProperty({ enum: SCHEDULE_PHASES, description: '`over` once every non-cancelled session has ended (by its host or its scheduled end): no longer upcoming, no enrolment' })
+  @ApiProperty({
+    type: NextSessionDto,
+    nullable: true,
+    description: 'The next session not over yet; null when none is left',
+  })
+  nextSession!: NextSessionDto | null;
+  @ApiProperty({
+    enum: SCHEDULE_PHASES,
+    description:
+      '`over` once every non-cancelled session has ended (by its host or its scheduled end): no longer upcoming, no enrolment',
+  })
   schedulePhase!: SchedulePhase;
-  @ApiProperty({ description: 'A participant may enrol now (published/ongoing, inside the registration window, sessions not all over)' }) enrollmentOpen!: boolean;
-  @ApiProperty({ enum: COURSE_STATUSES, isArray: true, description: 'Lifecycle steps POST /courses/{id}/status accepts now' }) allowedTransitions!: CourseStatus[];
-  @ApiPropertyOptional({ type: MyCourseEnrollmentDto, nullable: true, description: 'GET /courses/{id} for a participant: their own enrolment (null when none)' })
+  @ApiProperty({
+    description:
+      'A participant may enrol now (published/ongoing, inside the registration window, sessions not all over)',
+  })
+  enrollmentOpen!: boolean;
+  @ApiProperty({
+    enum: COURSE_STATUSES,
+    isArray: true,
+    description: 'Lifecycle steps POST /courses/{id}/status accepts now',
+  })
+  allowedTransitions!: CourseStatus[];
+  @ApiPropertyOptional({
+    type: MyCourseEnrollmentDto,
+    nullable: true,
+    description: 'GET /courses/{id} for a participant: their own enrolment (null when none)',
+  })
   myEnrollment?: MyCourseEnrollmentDto | null;
   @ApiDateTime() createdAt!: string;
 }

@@ -4,7 +4,9 @@ import { ENROLLMENT_STATUSES, EnrollmentStatus, KECAMATAN, SECTOR_CODES } from '
 import { ApiDateTime, ApiDateTimeOptional, ApiNullableDateTime } from '../../common/dto/openapi-fields';
 
 export class AdminEnrolDto {
-  @ApiProperty({ description: 'Participant user id' }) @IsMongoId({ message: 'userId harus ID yang valid / userId must be a valid id' }) userId!: string;
+  @ApiProperty({ description: 'Participant user id' })
+  @IsMongoId({ message: 'userId harus ID yang valid / userId must be a valid id' })
+  userId!: string;
 }
 
 export class CourseSeatsDto {
@@ -22,7 +24,8 @@ export class EnrollmentResponseDto {
   @ApiPropertyOptional({ description: '1-based position on the waitlist' }) waitlistPosition?: number;
   @ApiDateTimeOptional({ description: 'When a waitlisted enrolment got a seat' }) promotedAt?: string;
   @ApiDateTime() createdAt!: string;
-  @ApiPropertyOptional({ description: 'The course seats right after this change (enrol, cancel, remove)' }) seats?: CourseSeatsDto;
+  @ApiPropertyOptional({ description: 'The course seats right after this change (enrol, cancel, remove)' })
+  seats?: CourseSeatsDto;
 }
 
 export class MyEnrollmentDto extends EnrollmentResponseDto {

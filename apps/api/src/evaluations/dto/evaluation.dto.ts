@@ -1,14 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { EVALUATION_CATEGORIES, EvaluationCategory } from '@balai/domain/assessment';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class EvaluationItemDto {
   @ApiProperty({ pattern: '^[a-z0-9-]{1,64}$' }) @IsString() @Matches(/^[a-z0-9-]{1,64}$/) id!: string;
-  @ApiProperty({ enum: EVALUATION_CATEGORIES }) @IsIn(EVALUATION_CATEGORIES as unknown as string[]) category!: EvaluationCategory;
-  @ApiProperty({ minLength: 3, maxLength: 500 }) @Transform(trim) @IsString() @MinLength(3) @MaxLength(500) text!: string;
+  @ApiProperty({ enum: EVALUATION_CATEGORIES })
+  @IsIn(EVALUATION_CATEGORIES as unknown as string[])
+  category!: EvaluationCategory;
+  @ApiProperty({ minLength: 3, maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(3)
+  @MaxLength(500)
+  text!: string;
 }
 
 export class UpdateEvaluationFormDto {
@@ -42,7 +63,12 @@ export class SubmitEvaluationDto {
   @ValidateNested({ each: true })
   @Type(() => RatingInputDto)
   ratings!: RatingInputDto[];
-  @ApiPropertyOptional({ maxLength: 2000, description: 'Free text (saran dan masukan)' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) comment?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Free text (saran dan masukan)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
 }
 
 export class EvaluationReceiptDto {
@@ -70,5 +96,6 @@ export class EvaluationReportDto {
   @ApiProperty() enrolled!: number;
   @ApiProperty({ type: [ItemAverageDto] }) items!: ItemAverageDto[];
   @ApiProperty({ type: [CategoryAverageDto] }) categories!: CategoryAverageDto[];
-  @ApiProperty({ type: [String], description: 'Comments in no meaningful order, never with who wrote them' }) comments!: string[];
+  @ApiProperty({ type: [String], description: 'Comments in no meaningful order, never with who wrote them' })
+  comments!: string[];
 }

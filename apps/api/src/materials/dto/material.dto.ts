@@ -15,6 +15,10 @@ export class MaterialResponseDto {
 }
 
 export class UploadMaterialDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'PDF, PPTX, DOCX, PNG or JPEG; checked by content; at most UPLOAD_MAX_BYTES' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'PDF, PPTX, DOCX, PNG or JPEG; checked by content; at most UPLOAD_MAX_BYTES',
+  })
   file!: unknown;
 }

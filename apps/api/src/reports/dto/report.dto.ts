@@ -6,10 +6,22 @@ import { IsInstant } from '../../common/instant.validator';
 import { ApiNullableDateTime } from '../../common/dto/openapi-fields';
 
 export class ReportQueryDto {
-  @ApiPropertyOptional({ description: 'Courses running on or after (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() from?: string;
-  @ApiPropertyOptional({ description: 'Courses running on or before (ISO with offset)', pattern: INSTANT_PATTERN }) @IsOptional() @IsInstant() to?: string;
-  @ApiPropertyOptional({ enum: COURSE_TYPES }) @IsOptional() @IsIn(COURSE_TYPES as unknown as string[]) type?: CourseType;
-  @ApiPropertyOptional({ enum: COURSE_STATUSES }) @IsOptional() @IsIn(COURSE_STATUSES as unknown as string[]) status?: CourseStatus;
+  @ApiPropertyOptional({ description: 'Courses running on or after (ISO with offset)', pattern: INSTANT_PATTERN })
+  @IsOptional()
+  @IsInstant()
+  from?: string;
+  @ApiPropertyOptional({ description: 'Courses running on or before (ISO with offset)', pattern: INSTANT_PATTERN })
+  @IsOptional()
+  @IsInstant()
+  to?: string;
+  @ApiPropertyOptional({ enum: COURSE_TYPES })
+  @IsOptional()
+  @IsIn(COURSE_TYPES as unknown as string[])
+  type?: CourseType;
+  @ApiPropertyOptional({ enum: COURSE_STATUSES })
+  @IsOptional()
+  @IsIn(COURSE_STATUSES as unknown as string[])
+  status?: CourseStatus;
 }
 
 export const GROUP_BY = ['sector', 'kecamatan'] as const;
@@ -57,12 +69,24 @@ export class ParticipationRowDto {
   @ApiProperty({ description: 'Human label (Bahasa Indonesia)' }) label!: string;
   @ApiProperty({ description: 'Distinct participants enrolled in at least one course' }) participants!: number;
   @ApiProperty({ description: 'Enrolments (a person in two courses counts twice)' }) enrollments!: number;
-  @ApiProperty({ description: 'Distinct participants who attended at least one session of a course they are enrolled in (never more than participants)' }) attendedAtLeastOnce!: number;
-  @ApiProperty({ description: 'Distinct participants who met the attendance threshold of at least one course (never more than attendedAtLeastOnce, unless a threshold is 0)' }) metThreshold!: number;
-  @ApiProperty({ description: 'Distinct participants holding a valid certificate of at least one course' }) certified!: number;
-  @ApiProperty({ description: 'Enrolments with any attendance (counted like `enrollments`)' }) enrollmentsAttended!: number;
-  @ApiProperty({ description: 'Enrolments that met the threshold (counted like `enrollments`)' }) enrollmentsMetThreshold!: number;
-  @ApiProperty({ description: 'Enrolments with a valid certificate (counted like `enrollments`)' }) enrollmentsCertified!: number;
+  @ApiProperty({
+    description:
+      'Distinct participants who attended at least one session of a course they are enrolled in (never more than participants)',
+  })
+  attendedAtLeastOnce!: number;
+  @ApiProperty({
+    description:
+      'Distinct participants who met the attendance threshold of at least one course (never more than attendedAtLeastOnce, unless a threshold is 0)',
+  })
+  metThreshold!: number;
+  @ApiProperty({ description: 'Distinct participants holding a valid certificate of at least one course' })
+  certified!: number;
+  @ApiProperty({ description: 'Enrolments with any attendance (counted like `enrollments`)' })
+  enrollmentsAttended!: number;
+  @ApiProperty({ description: 'Enrolments that met the threshold (counted like `enrollments`)' })
+  enrollmentsMetThreshold!: number;
+  @ApiProperty({ description: 'Enrolments with a valid certificate (counted like `enrollments`)' })
+  enrollmentsCertified!: number;
 }
 
 export class ParticipationReportDto {

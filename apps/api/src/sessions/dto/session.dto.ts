@@ -9,8 +9,16 @@ import { IsInstant } from '../../common/instant.validator';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateSessionDto {
-  @ApiProperty({ example: 'Sesi 1: Dasar pemasaran digital' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) title!: string;
-  @ApiProperty({ example: '2026-12-01T09:00:00+07:00', description: 'ISO-8601 with offset; Asia/Jakarta (+07:00) as entered by staff' })
+  @ApiProperty({ example: 'Sesi 1: Dasar pemasaran digital' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  title!: string;
+  @ApiProperty({
+    example: '2026-12-01T09:00:00+07:00',
+    description: 'ISO-8601 with offset; Asia/Jakarta (+07:00) as entered by staff',
+  })
   @IsInstant()
   startsAt!: string;
   @ApiProperty({ example: '2026-12-01T12:00:00+07:00' }) @IsInstant() endsAt!: string;
@@ -28,12 +36,25 @@ export class UpdateSessionDto {
   @ApiPropertyOptional() @OptionalNotNull() @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) title?: string;
   @ApiPropertyOptional({ example: '2026-12-02T09:00:00+07:00' }) @OptionalNotNull() @IsInstant() startsAt?: string;
   @ApiPropertyOptional({ example: '2026-12-02T12:00:00+07:00' }) @OptionalNotNull() @IsInstant() endsAt?: string;
-  @ApiPropertyOptional({ type: [String] }) @OptionalNotNull() @IsMongoId({ each: true }) @ArrayUnique() @ArrayMaxSize(20) trainerIds?: string[];
-  @ApiPropertyOptional({ description: 'Shown to participants in the notice' }) @OptionalNotNull() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @OptionalNotNull()
+  @IsMongoId({ each: true })
+  @ArrayUnique()
+  @ArrayMaxSize(20)
+  trainerIds?: string[];
+  @ApiPropertyOptional({ description: 'Shown to participants in the notice' })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }
 
 export class CancelSessionDto {
-  @ApiPropertyOptional({ description: 'Shown to participants in the notice' }) @OptionalNotNull() @IsString() @MaxLength(500) reason?: string;
+  @ApiPropertyOptional({ description: 'Shown to participants in the notice' })
+  @OptionalNotNull()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
 }
 
 export class SessionResponseDto {

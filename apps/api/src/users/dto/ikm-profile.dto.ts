@@ -28,11 +28,16 @@ export class IkmProfileDto {
   nib!: string;
 
   @ApiProperty({ enum: SECTOR_CODES, example: 'food_beverage' })
-  @IsIn(SECTOR_CODES, { message: `Sektor usaha tidak dikenal; pilih salah satu: ${SECTOR_CODES.join(', ')} / Unknown business sector` })
+  @IsIn(SECTOR_CODES, {
+    message: `Sektor usaha tidak dikenal; pilih salah satu: ${SECTOR_CODES.join(', ')} / Unknown business sector`,
+  })
   sector!: Sector;
 
   @ApiProperty({ enum: KECAMATAN, example: 'Cikarang Utara' })
-  @IsIn(KECAMATAN as unknown as string[], { message: 'Kecamatan harus salah satu dari 23 kecamatan di Kabupaten Bekasi / Kecamatan must be one of the 23 in Kabupaten Bekasi' })
+  @IsIn(KECAMATAN as unknown as string[], {
+    message:
+      'Kecamatan harus salah satu dari 23 kecamatan di Kabupaten Bekasi / Kecamatan must be one of the 23 in Kabupaten Bekasi',
+  })
   kecamatan!: string;
 
   @ApiProperty({ example: 'Jl. Raya Cikarang No. 1', maxLength: 500 })
@@ -45,12 +50,16 @@ export class IkmProfileDto {
   @ApiProperty({
     example: '0812-3456-7890',
     pattern: '^(\\+62|62|0)8\\d{8,11}$',
-    description: 'Indonesian mobile number (08..., 628... or +628..., 9-12 digits after +62); spaces, dots, dashes and parentheses are ignored; stored as +628...',
+    description:
+      'Indonesian mobile number (08..., 628... or +628..., 9-12 digits after +62); spaces, dots, dashes and parentheses are ignored; stored as +628...',
   })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeWhatsApp(value) ?? value : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (normalizeWhatsApp(value) ?? value) : value,
+  )
   @IsString({ message: 'Nomor WhatsApp wajib diisi / WhatsApp number is required' })
   @Matches(/^\+628\d{8,11}$/, {
-    message: 'Nomor WhatsApp tidak valid, contoh: 0812 3456 7890 / Not a valid Indonesian mobile number, e.g. 0812 3456 7890',
+    message:
+      'Nomor WhatsApp tidak valid, contoh: 0812 3456 7890 / Not a valid Indonesian mobile number, e.g. 0812 3456 7890',
   })
   whatsapp!: string;
 }
@@ -58,7 +67,8 @@ export class IkmProfileDto {
 export const PASSWORD_RULE = {
   min: 8,
   max: 128,
-  message: 'Kata sandi minimal 8 karakter dan mengandung huruf dan angka / Password needs at least 8 characters with letters and digits',
+  message:
+    'Kata sandi minimal 8 karakter dan mengandung huruf dan angka / Password needs at least 8 characters with letters and digits',
 };
 /** Letters and digits, 8-128 characters of anything (written without the `s` flag so it is also a valid OpenAPI pattern). */
 export const PASSWORD_PATTERN = /^(?=[\s\S]*[A-Za-z])(?=[\s\S]*\d)[\s\S]{8,128}$/;

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsEmail, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { KECAMATAN, Role, ROLES, Sector, SECTOR_CODES } from '@balai/domain';
 import { OptionalNotNull, RequireSomeField } from '../../common/dto/optional-fields';
 import { ApiDateTime } from '../../common/dto/openapi-fields';
@@ -59,7 +70,9 @@ export class CreateStaffDto {
   name!: string;
 
   @ApiProperty({ enum: STAFF_ROLES })
-  @IsIn(STAFF_ROLES as unknown as string[], { message: 'Peran harus admin atau trainer / Role must be admin or trainer' })
+  @IsIn(STAFF_ROLES as unknown as string[], {
+    message: 'Peran harus admin atau trainer / Role must be admin or trainer',
+  })
   role!: 'admin' | 'trainer';
 }
 
@@ -79,7 +92,10 @@ export class UpdateMeDto {
   @IsIn(['id', 'en'])
   locale?: 'id' | 'en';
 
-  @ApiPropertyOptional({ type: IkmProfileDto, description: 'Participants only (others get 403): replaces the IKM profile. Not nullable.' })
+  @ApiPropertyOptional({
+    type: IkmProfileDto,
+    description: 'Participants only (others get 403): replaces the IKM profile. Not nullable.',
+  })
   @OptionalNotNull()
   @IsObject({ message: 'ikm harus berupa objek / ikm must be an object' })
   @ValidateNested()

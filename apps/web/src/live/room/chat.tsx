@@ -19,11 +19,17 @@ export function Chat({ s, client }: { s: LiveState; client: LiveClient }) {
       <ol class="chat-log" ref={logRef} aria-live="polite" aria-label={t('chat')} data-testid="chat-log">
         {s.chat.map((m) => (
           <li key={m.id}>
-            <span class="who">{m.peerId === s.self?.peerId ? t('you') : m.name}</span> <span class="muted">{formatTime(m.at).replace(' WIB', '')}</span>
+            <span class="who">{m.peerId === s.self?.peerId ? t('you') : m.name}</span>{' '}
+            <span class="muted">{formatTime(m.at).replace(' WIB', '')}</span>
             <br />
             {m.text}
             {isStaff(s.self) && (
-              <button type="button" class="link" aria-label={`hapus ${m.text.slice(0, 20)}`} onClick={() => void client.deleteChat(m.id).catch(() => undefined)}>
+              <button
+                type="button"
+                class="link"
+                aria-label={`hapus ${m.text.slice(0, 20)}`}
+                onClick={() => void client.deleteChat(m.id).catch(() => undefined)}
+              >
                 ×
               </button>
             )}
@@ -47,14 +53,25 @@ export function Chat({ s, client }: { s: LiveState; client: LiveClient }) {
             setText('');
             client.addChat(m);
           } catch (err) {
-            setError(err instanceof LiveRequestError && err.error.code === LiveErrorCode.RateLimited ? t('errTooMany') : t('errGeneric'));
+            setError(
+              err instanceof LiveRequestError && err.error.code === LiveErrorCode.RateLimited
+                ? t('errTooMany')
+                : t('errGeneric'),
+            );
           }
         }}
       >
         <label class="sr-only" for="chat-input">
           {t('chatPlaceholder')}
         </label>
-        <input id="chat-input" value={text} maxLength={1000} placeholder={t('chatPlaceholder')} onInput={(e) => setText(e.currentTarget.value)} autoComplete="off" />
+        <input
+          id="chat-input"
+          value={text}
+          maxLength={1000}
+          placeholder={t('chatPlaceholder')}
+          onInput={(e) => setText(e.currentTarget.value)}
+          autoComplete="off"
+        />
         <button type="submit" class="btn">
           {t('send')}
         </button>

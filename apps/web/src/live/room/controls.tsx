@@ -15,7 +15,15 @@ export function deviceErrorText(e: unknown): string {
   return kind === 'denied' ? t('cameraDenied') : kind === 'insecure' ? lt('problemInsecure') : t('cameraMissing');
 }
 
-export function Controls({ s, client, onError }: { s: LiveState; client: LiveClient; onError: (m: string | null) => void }) {
+export function Controls({
+  s,
+  client,
+  onError,
+}: {
+  s: LiveState;
+  client: LiveClient;
+  onError: (m: string | null) => void;
+}) {
   const self = s.self;
   const mayMic = !!self && (self.canSpeak || isStaff(self));
   const mayCam = !!self && (self.canCamera || isStaff(self));
@@ -28,7 +36,9 @@ export function Controls({ s, client, onError }: { s: LiveState; client: LiveCli
     }
     try {
       if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no media devices', 'NotFoundError');
-      const st = await navigator.mediaDevices.getUserMedia(kind === 'mic' ? { audio: true } : { video: CAMERA_CONSTRAINTS });
+      const st = await navigator.mediaDevices.getUserMedia(
+        kind === 'mic' ? { audio: true } : { video: CAMERA_CONSTRAINTS },
+      );
       await client.publish(kind, st.getTracks()[0]!);
     } catch (e) {
       onError(deviceErrorText(e));
@@ -73,7 +83,10 @@ export function Controls({ s, client, onError }: { s: LiveState; client: LiveCli
           onClick={async () => {
             if (s.local.screen) return void client.unpublish('screen');
             try {
-              const st = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 10 } }, audio: false });
+              const st = await navigator.mediaDevices.getDisplayMedia({
+                video: { frameRate: { ideal: 10 } },
+                audio: false,
+              });
               await client.publish('screen', st.getVideoTracks()[0]!);
             } catch {
               /* cancelled by the user */
@@ -84,11 +97,21 @@ export function Controls({ s, client, onError }: { s: LiveState; client: LiveCli
         </button>
       )}
       {self?.role === 'participant' && (
-        <button type="button" aria-pressed={handUp} data-testid="raise-hand" onClick={() => void (handUp ? client.lowerHand() : client.raiseHand()).catch(() => undefined)}>
+        <button
+          type="button"
+          aria-pressed={handUp}
+          data-testid="raise-hand"
+          onClick={() => void (handUp ? client.lowerHand() : client.raiseHand()).catch(() => undefined)}
+        >
           ✋ {handUp ? t('lowerHand') : t('raiseHand')}
         </button>
       )}
-      <button type="button" aria-pressed={s.audioOnly} data-testid="audio-only" onClick={() => void client.setAudioOnly(!s.audioOnly)}>
+      <button
+        type="button"
+        aria-pressed={s.audioOnly}
+        data-testid="audio-only"
+        onClick={() => void client.setAudioOnly(!s.audioOnly)}
+      >
         {s.audioOnly ? `🎬 ${t('videoOn')}` : `🔈 ${t('audioOnly')}`}
       </button>
       {isStaff(self) && (

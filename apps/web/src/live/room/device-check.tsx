@@ -4,7 +4,11 @@ import { t } from '../../i18n';
 import { lt } from '../room-text';
 import { deviceErrorKind } from './roles';
 
-export const CAMERA_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 20 } };
+export const CAMERA_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 20 },
+};
 
 export function DeviceCheck({ onDone }: { onDone: (stream: MediaStream | null) => void }) {
   const [stream, setStream] = useState<MediaStream | null>(null);
@@ -55,7 +59,14 @@ export function DeviceCheck({ onDone }: { onDone: (stream: MediaStream | null) =
       )}
       {!error && <video ref={videoRef} class="preview" autoPlay playsInline muted aria-label={t('camera')} />}
       {!error && (
-        <div class="mic-level" role="meter" aria-label={t('microphone')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level)}>
+        <div
+          class="mic-level"
+          role="meter"
+          aria-label={t('microphone')}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(level)}
+        >
           <span style={{ width: `${level}%` }} />
         </div>
       )}

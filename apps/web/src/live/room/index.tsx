@@ -12,7 +12,9 @@ import { Room } from './room';
 export function LiveRoom({ sessionId }: Record<string, string>) {
   useLang();
   const me = useStore(meStore);
-  const [phase, setPhase] = useState<'check' | 'room'>(me && (me.role === 'trainer' || me.role === 'admin') ? 'check' : 'room');
+  const [phase, setPhase] = useState<'check' | 'room'>(
+    me && (me.role === 'trainer' || me.role === 'admin') ? 'check' : 'room',
+  );
   const [initialStream, setInitialStream] = useState<MediaStream | null>(null);
   if (phase === 'check')
     return (

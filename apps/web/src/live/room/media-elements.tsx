@@ -1,7 +1,17 @@
 /** <video> and <audio> bound to a MediaStreamTrack; a video can report its drawn size (simulcast layer choice). */
 import { useEffect, useRef } from 'preact/hooks';
 
-export function Video({ track, muted, onSize, label }: { track: MediaStreamTrack; muted?: boolean; onSize?: (w: number, h: number) => void; label?: string }) {
+export function Video({
+  track,
+  muted,
+  onSize,
+  label,
+}: {
+  track: MediaStreamTrack;
+  muted?: boolean;
+  onSize?: (w: number, h: number) => void;
+  label?: string;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = ref.current;

@@ -27,7 +27,17 @@ function causeText(cause: ConnectionCause | null): string {
 
 const attemptText = (n: number) => (n >= 2 ? ` (${lt('attempt', { n })})` : '');
 
-export function Notices({ s, client, notice, setNotice }: { s: LiveState; client: LiveClient; notice: string | null; setNotice: (m: string | null) => void }) {
+export function Notices({
+  s,
+  client,
+  notice,
+  setNotice,
+}: {
+  s: LiveState;
+  client: LiveClient;
+  notice: string | null;
+  setNotice: (m: string | null) => void;
+}) {
   const problem = s.mediaProblem;
   return (
     <div class="live-notices">
@@ -73,7 +83,10 @@ export function Notices({ s, client, notice, setNotice }: { s: LiveState; client
             onClick={async () => {
               try {
                 if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no media devices', 'NotFoundError');
-                const st = await navigator.mediaDevices.getUserMedia({ audio: true, video: s.invited?.camera ?? false });
+                const st = await navigator.mediaDevices.getUserMedia({
+                  audio: true,
+                  video: s.invited?.camera ?? false,
+                });
                 const [a] = st.getAudioTracks();
                 const [v] = st.getVideoTracks();
                 if (a) await client.publish('mic', a);

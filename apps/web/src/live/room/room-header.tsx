@@ -13,13 +13,24 @@ import { lt } from '../room-text';
 
 export function qualityView(s: LiveState): { key: string; text: string } {
   // Not live, or live without a media path (ICE failed, nothing arriving): never a quality word.
-  if (s.status !== 'live' || s.mediaProblem === 'ice-failed' || s.mediaProblem === 'no-media') return { key: 'offline', text: lt('disconnected') };
+  if (s.status !== 'live' || s.mediaProblem === 'ice-failed' || s.mediaProblem === 'no-media')
+    return { key: 'offline', text: lt('disconnected') };
   if (!s.quality) return { key: 'measuring', text: lt('measuring') };
   const q = s.quality === 'bad' ? 'poor' : s.quality;
   return { key: s.quality, text: t(`quality_${q}` as 'quality_good') };
 }
 
-export function RoomHeader({ s, client, info, onLeave }: { s: LiveState; client: LiveClient; info: RoomInfo | null; onLeave: () => void }) {
+export function RoomHeader({
+  s,
+  client,
+  info,
+  onLeave,
+}: {
+  s: LiveState;
+  client: LiveClient;
+  info: RoomInfo | null;
+  onLeave: () => void;
+}) {
   const [leaving, setLeaving] = useState(false);
   const q = qualityView(s);
   const endsAt = s.endsAt ?? info?.endsAt ?? null;
@@ -34,7 +45,13 @@ export function RoomHeader({ s, client, info, onLeave }: { s: LiveState; client:
           {endsAt ? ` · ${lt('endsAt', { t: formatTime(endsAt) })}` : ''}
         </p>
       </div>
-      <span class={`q q-${q.key}`} data-testid="quality" data-quality={q.key} aria-label={`${t('quality')}: ${q.text}`} role="img">
+      <span
+        class={`q q-${q.key}`}
+        data-testid="quality"
+        data-quality={q.key}
+        aria-label={`${t('quality')}: ${q.text}`}
+        role="img"
+      >
         <span class="q-dot" aria-hidden="true" />
         <span class="q-text">{q.text}</span>
       </span>

@@ -28,7 +28,12 @@ export function Stage({ s, client }: { s: LiveState; client: LiveClient }) {
     <section class="stage" aria-label={t('stage')} data-testid="stage">
       {stage ? (
         <>
-          <Video key={stage.consumerId} track={stage.track} label={name} onSize={(w, h) => client.reportViewport(stage.consumerId, w, h)} />
+          <Video
+            key={stage.consumerId}
+            track={stage.track}
+            label={name}
+            onSize={(w, h) => client.reportViewport(stage.consumerId, w, h)}
+          />
           <span class="stage-label">
             {name}
             {stage.source === 'screen' ? ` · ${t('shareScreen')}` : ''}
@@ -55,11 +60,18 @@ export function Stage({ s, client }: { s: LiveState; client: LiveClient }) {
 
 export function Tiles({ s, client }: { s: LiveState; client: LiveClient }) {
   const stage = pickStage(s);
-  const others = s.audioOnly ? [] : Object.values(s.media).filter((m) => m.kind === 'video' && m.consumerId !== stage?.consumerId);
+  const others = s.audioOnly
+    ? []
+    : Object.values(s.media).filter((m) => m.kind === 'video' && m.consumerId !== stage?.consumerId);
   const speakers = Object.values(s.peers).filter(
-    (p) => p.canSpeak && p.peerId !== s.self?.peerId && !others.some((m) => m.peerId === p.peerId) && stage?.peerId !== p.peerId,
+    (p) =>
+      p.canSpeak &&
+      p.peerId !== s.self?.peerId &&
+      !others.some((m) => m.peerId === p.peerId) &&
+      stage?.peerId !== p.peerId,
   );
-  const micOn = (peerId: string) => Object.values(s.producers).some((p) => p.peerId === peerId && p.source === 'mic' && !p.paused);
+  const micOn = (peerId: string) =>
+    Object.values(s.producers).some((p) => p.peerId === peerId && p.source === 'mic' && !p.paused);
   const showSelf = s.local.camera && !(isStaff(s.self) && !stage && !s.local.screen);
   if (!others.length && !speakers.length && !showSelf) return null;
   return (
@@ -72,7 +84,11 @@ export function Tiles({ s, client }: { s: LiveState; client: LiveClient }) {
       )}
       {others.map((m) => (
         <li key={m.consumerId} class={`tile${s.activeSpeaker === m.peerId ? ' speaking' : ''}`}>
-          <Video track={m.track} label={s.peers[m.peerId]?.name} onSize={(w, h) => client.reportViewport(m.consumerId, w, h)} />
+          <Video
+            track={m.track}
+            label={s.peers[m.peerId]?.name}
+            onSize={(w, h) => client.reportViewport(m.consumerId, w, h)}
+          />
           <span class="name">
             {micOn(m.peerId) ? '🎤' : '🔇'} {s.peers[m.peerId]?.name}
           </span>

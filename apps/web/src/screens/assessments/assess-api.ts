@@ -22,14 +22,23 @@ export type CreateQuestion = S['CreateQuestionDto'];
 export type SavedAnswer = S['SavedAnswerDto'];
 export type TestKind = 'pre' | 'post';
 
-async function send<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<{ status: number; data: T }> {
+async function send<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  form?: FormData,
+): Promise<{ status: number; data: T }> {
   const once = async () => {
     const headers: Record<string, string> = { 'Accept-Language': langStore.get(), Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = getAccessToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     try {
-      return await fetch(`/api${path}`, { method, headers, body: form ?? (body !== undefined ? JSON.stringify(body) : undefined) });
+      return await fetch(`/api${path}`, {
+        method,
+        headers,
+        body: form ?? (body !== undefined ? JSON.stringify(body) : undefined),
+      });
     } catch {
       throw new ApiError(0, 'NETWORK', 'network');
     }
@@ -53,26 +62,34 @@ export const assessApi = {
   start: (courseId: string, kind: TestKind) => json<AttemptView>('POST', `/courses/${courseId}/tests/${kind}/attempts`),
   attempt: (attemptId: string) => json<AttemptView>('GET', `/attempts/${attemptId}`),
   saveAnswer: (attemptId: string, questionId: string, optionIds: string[]) =>
-    json<SavedAnswer>('PUT', `/attempts/${attemptId}/answers/${questionId}`, { optionIds } satisfies S['SaveAnswerDto']),
+    json<SavedAnswer>('PUT', `/attempts/${attemptId}/answers/${questionId}`, {
+      optionIds,
+    } satisfies S['SaveAnswerDto']),
   submit: (attemptId: string) => json<AttemptView>('POST', `/attempts/${attemptId}/submit`),
   requirements: (courseId: string) => json<Requirements>('GET', `/courses/${courseId}/certificate-requirements/me`),
   evaluation: (courseId: string) => json<EvaluationForm>('GET', `/courses/${courseId}/evaluation`),
-  submitEvaluation: (courseId: string, body: S['SubmitEvaluationDto']) => json<S['EvaluationReceiptDto']>('POST', `/courses/${courseId}/evaluation/responses`, body),
+  submitEvaluation: (courseId: string, body: S['SubmitEvaluationDto']) =>
+    json<S['EvaluationReceiptDto']>('POST', `/courses/${courseId}/evaluation/responses`, body),
 
   // staff
   settings: (courseId: string) => json<AssessmentSettings>('GET', `/courses/${courseId}/assessment-settings`),
-  updateSettings: (courseId: string, body: UpdateSettings) => json<AssessmentSettings>('PATCH', `/courses/${courseId}/assessment-settings`, body),
+  updateSettings: (courseId: string, body: UpdateSettings) =>
+    json<AssessmentSettings>('PATCH', `/courses/${courseId}/assessment-settings`, body),
   openPost: (courseId: string) => json<AssessmentSettings>('POST', `/courses/${courseId}/tests/post/open`),
   questions: (courseId: string) => json<Question[]>('GET', `/courses/${courseId}/questions`),
-  addQuestion: (courseId: string, body: CreateQuestion) => json<Question>('POST', `/courses/${courseId}/questions`, body),
-  deleteQuestion: (courseId: string, questionId: string) => json<void>('DELETE', `/courses/${courseId}/questions/${questionId}`),
+  addQuestion: (courseId: string, body: CreateQuestion) =>
+    json<Question>('POST', `/courses/${courseId}/questions`, body),
+  deleteQuestion: (courseId: string, questionId: string) =>
+    json<void>('DELETE', `/courses/${courseId}/questions/${questionId}`),
   importQuestions: async (courseId: string, file: File) => {
     const form = new FormData();
     form.append('file', file);
     return (await send<S['ImportResultDto']>('POST', `/courses/${courseId}/questions/import`, undefined, form)).data;
   },
-  exportQuestions: (courseId: string, format: 'csv' | 'xlsx') => download(`/courses/${courseId}/questions/export?format=${format}`, `soal.${format}`),
-  template: (format: 'csv' | 'xlsx') => download(`/assessments/question-template?format=${format}`, `template-soal.${format}`),
+  exportQuestions: (courseId: string, format: 'csv' | 'xlsx') =>
+    download(`/courses/${courseId}/questions/export?format=${format}`, `soal.${format}`),
+  template: (format: 'csv' | 'xlsx') =>
+    download(`/assessments/question-template?format=${format}`, `template-soal.${format}`),
   report: (courseId: string) => json<AssessmentReport>('GET', `/courses/${courseId}/assessment-report`),
   reportCsv: (courseId: string) => download(`/courses/${courseId}/assessment-report/csv`, 'nilai-pre-post.csv'),
   evaluationReport: (courseId: string) => json<EvaluationReport>('GET', `/courses/${courseId}/evaluation/report`),

@@ -30,10 +30,14 @@ export function EvaluationScreen({ id }: Record<string, string>) {
               onSubmit={async (e) => {
                 e.preventDefault();
                 setMsg(null);
-                if (form.items.some((i) => !ratings[i.id])) return setMsg({ kind: 'error', text: ta('evaluationMissingItems') });
+                if (form.items.some((i) => !ratings[i.id]))
+                  return setMsg({ kind: 'error', text: ta('evaluationMissingItems') });
                 setBusy(true);
                 try {
-                  await assessApi.submitEvaluation(courseId, { ratings: form.items.map((i) => ({ itemId: i.id, value: ratings[i.id]! })), comment: comment.trim() || undefined });
+                  await assessApi.submitEvaluation(courseId, {
+                    ratings: form.items.map((i) => ({ itemId: i.id, value: ratings[i.id]! })),
+                    comment: comment.trim() || undefined,
+                  });
                   setMsg({ kind: 'success', text: ta('evaluationSent') });
                   state.reload();
                 } catch (err) {
@@ -54,7 +58,13 @@ export function EvaluationScreen({ id }: Record<string, string>) {
                   <div class="likert-scale">
                     {[1, 2, 3, 4, 5].map((v) => (
                       <label class={ratings[item.id] === v ? 'on' : ''} key={v}>
-                        <input type="radio" name={`r-${item.id}`} value={v} checked={ratings[item.id] === v} onChange={() => setRatings({ ...ratings, [item.id]: v })} />
+                        <input
+                          type="radio"
+                          name={`r-${item.id}`}
+                          value={v}
+                          checked={ratings[item.id] === v}
+                          onChange={() => setRatings({ ...ratings, [item.id]: v })}
+                        />
                         {v}
                       </label>
                     ))}
@@ -62,7 +72,13 @@ export function EvaluationScreen({ id }: Record<string, string>) {
                 </fieldset>
               ))}
               <label for="eval-comment">{ta('comment')}</label>
-              <textarea id="eval-comment" rows={4} maxLength={2000} value={comment} onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)} />
+              <textarea
+                id="eval-comment"
+                rows={4}
+                maxLength={2000}
+                value={comment}
+                onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)}
+              />
               {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
               <button type="submit" class="btn btn-primary btn-block" disabled={busy} style={{ marginTop: '12px' }}>
                 {ta('sendEvaluation')}

@@ -42,7 +42,8 @@ const id = {
   yourAnswer: 'Jawaban Anda',
   reviewLater: 'Kunci jawaban ditampilkan setelah tes ditutup.',
   evaluationTitle: 'Evaluasi penyelenggaraan',
-  evaluationIntro: 'Jawaban Anda anonim: panitia hanya melihat rata-rata dan komentar, tidak pernah siapa yang menulis.',
+  evaluationIntro:
+    'Jawaban Anda anonim: panitia hanya melihat rata-rata dan komentar, tidak pernah siapa yang menulis.',
   scaleHint: '1 = sangat kurang, 5 = sangat baik',
   cat_material: 'Materi',
   cat_trainer: 'Pelatih',

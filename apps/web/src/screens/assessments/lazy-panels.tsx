@@ -13,7 +13,14 @@ function lazyPanel(load: () => Promise<ComponentType<PanelProps>>) {
   return function LazyPanel(props: PanelProps) {
     const [C, setC] = useState<ComponentType<PanelProps> | null>(() => loaded);
     useEffect(() => {
-      if (!C) void load().then((c) => { loaded = c; setC(() => c); }, () => undefined);
+      if (!C)
+        void load().then(
+          (c) => {
+            loaded = c;
+            setC(() => c);
+          },
+          () => undefined,
+        );
     }, []);
     return C ? <C {...props} /> : <Spinner />;
   };

@@ -7,7 +7,11 @@ import { ta, AssessKey } from './i18n';
 import './assessments.css';
 
 function reasonText(reason: string, r: Requirements): string {
-  const vars = { a: Math.round(r.attendancePercent), m: reason === 'BELOW_THRESHOLD' ? r.minAttendancePercent : (r.minPostTestPercent ?? 0), p: r.postTestPercent ?? 0 };
+  const vars = {
+    a: Math.round(r.attendancePercent),
+    m: reason === 'BELOW_THRESHOLD' ? r.minAttendancePercent : (r.minPostTestPercent ?? 0),
+    p: r.postTestPercent ?? 0,
+  };
   const key = `reason_${reason}` as AssessKey;
   return ta(key, vars) === key ? reason : ta(key, vars);
 }
@@ -26,7 +30,9 @@ function TestCard({ courseId, s }: { courseId: string; s: TestStatus }) {
           <p class="hint">{ta('limits', { n: s.questionCount, m: s.timeLimitMinutes, a: s.maxAttempts })}</p>
           {s.phase === 'not_open' && s.opensAt && <p class="hint">{ta('opensAt', { t: formatDateTime(s.opensAt) })}</p>}
           {s.phase === 'open' && s.closesAt && <p class="hint">{ta('closesAt', { t: formatDateTime(s.closesAt) })}</p>}
-          {s.bestPercent !== undefined && <p data-testid={`score-${s.kind}`}>{ta('yourScore', { p: s.bestPercent })}</p>}
+          {s.bestPercent !== undefined && (
+            <p data-testid={`score-${s.kind}`}>{ta('yourScore', { p: s.bestPercent })}</p>
+          )}
           {s.phase === 'open' && (running || s.attemptsLeft > 0) && s.questionCount > 0 && (
             <a class="btn btn-primary btn-block" href={`#/kelas/${courseId}/tes/${s.kind}`}>
               {running ? ta('resumeTest', { k: label }) : ta('startTest', { k: label })}

@@ -17,7 +17,15 @@ import './assessments.css';
 type Msg = { kind: 'error' | 'success'; text: string } | null;
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
-function SettingsForm({ courseId, settings, onSaved }: { courseId: string; settings: AssessmentSettings; onSaved: () => void }) {
+function SettingsForm({
+  courseId,
+  settings,
+  onSaved,
+}: {
+  courseId: string;
+  settings: AssessmentSettings;
+  onSaved: () => void;
+}) {
   const [msg, setMsg] = useState<Msg>(null);
   const run = async (work: () => Promise<unknown>, ok: string) => {
     setMsg(null);
@@ -38,8 +46,17 @@ function SettingsForm({ courseId, settings, onSaved }: { courseId: string; setti
         void run(
           () =>
             assessApi.updateSettings(courseId, {
-              pre: { enabled: f.get('preEnabled') === 'on', timeLimitMinutes: num(s('preTime')), maxAttempts: num(s('preAttempts')) },
-              post: { enabled: f.get('postEnabled') === 'on', timeLimitMinutes: num(s('postTime')), maxAttempts: num(s('postAttempts')), openDays: num(s('postDays')) },
+              pre: {
+                enabled: f.get('preEnabled') === 'on',
+                timeLimitMinutes: num(s('preTime')),
+                maxAttempts: num(s('preAttempts')),
+              },
+              post: {
+                enabled: f.get('postEnabled') === 'on',
+                timeLimitMinutes: num(s('postTime')),
+                maxAttempts: num(s('postAttempts')),
+                openDays: num(s('postDays')),
+              },
               minPostTestPercent: s('minPost').trim() === '' ? null : Number(s('minPost')),
               requireEvaluation: f.get('requireEvaluation') === 'on',
             } as never),
@@ -55,20 +72,63 @@ function SettingsForm({ courseId, settings, onSaved }: { courseId: string; setti
             <label class="check">
               <input type="checkbox" name={`${k}Enabled`} defaultChecked={settings[k].enabled} /> {ta('enabled')}
             </label>
-            <Field label={ta('timeLimit')}>{({ id }) => <input id={id} name={`${k}Time`} type="number" min={1} max={240} defaultValue={String(settings[k].timeLimitMinutes)} />}</Field>
-            <Field label={ta('maxAttempts')}>{({ id }) => <input id={id} name={`${k}Attempts`} type="number" min={1} max={10} defaultValue={String(settings[k].maxAttempts)} />}</Field>
+            <Field label={ta('timeLimit')}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  name={`${k}Time`}
+                  type="number"
+                  min={1}
+                  max={240}
+                  defaultValue={String(settings[k].timeLimitMinutes)}
+                />
+              )}
+            </Field>
+            <Field label={ta('maxAttempts')}>
+              {({ id }) => (
+                <input
+                  id={id}
+                  name={`${k}Attempts`}
+                  type="number"
+                  min={1}
+                  max={10}
+                  defaultValue={String(settings[k].maxAttempts)}
+                />
+              )}
+            </Field>
             {k === 'post' && (
-              <Field label={ta('openDays')}>{({ id }) => <input id={id} name="postDays" type="number" min={1} max={90} defaultValue={String(settings.post.openDays ?? 7)} />}</Field>
+              <Field label={ta('openDays')}>
+                {({ id }) => (
+                  <input
+                    id={id}
+                    name="postDays"
+                    type="number"
+                    min={1}
+                    max={90}
+                    defaultValue={String(settings.post.openDays ?? 7)}
+                  />
+                )}
+              </Field>
             )}
           </div>
         ))}
         <div class="card">
           <h4>{ta('certTitle')}</h4>
           <Field label={ta('minPost')}>
-            {({ id }) => <input id={id} name="minPost" type="number" min={0} max={100} defaultValue={settings.minPostTestPercent === null ? '' : String(settings.minPostTestPercent)} />}
+            {({ id }) => (
+              <input
+                id={id}
+                name="minPost"
+                type="number"
+                min={0}
+                max={100}
+                defaultValue={settings.minPostTestPercent === null ? '' : String(settings.minPostTestPercent)}
+              />
+            )}
           </Field>
           <label class="check">
-            <input type="checkbox" name="requireEvaluation" defaultChecked={settings.requireEvaluation} /> {ta('requireEvaluation')}
+            <input type="checkbox" name="requireEvaluation" defaultChecked={settings.requireEvaluation} />{' '}
+            {ta('requireEvaluation')}
           </label>
         </div>
       </div>
@@ -80,7 +140,11 @@ function SettingsForm({ courseId, settings, onSaved }: { courseId: string; setti
         {settings.post.openedAt ? (
           <span class="hint">{ta('postOpened', { t: formatDateTime(settings.post.openedAt) })}</span>
         ) : (
-          <button type="button" class="btn" onClick={() => void run(() => assessApi.openPost(courseId), ta('settingsSaved'))}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => void run(() => assessApi.openPost(courseId), ta('settingsSaved'))}
+          >
             {ta('openPostNow')}
           </button>
         )}
@@ -93,9 +157,18 @@ const LETTERS = 'ABCDEF';
 
 function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {
   const [type, setType] = useState<CreateQuestion['type']>('single');
-  const [options, setOptions] = useState<Array<{ text: string; correct: boolean }>>([{ text: '', correct: true }, { text: '', correct: false }]);
+  const [options, setOptions] = useState<Array<{ text: string; correct: boolean }>>([
+    { text: '', correct: true },
+    { text: '', correct: false },
+  ]);
   const [msg, setMsg] = useState<Msg>(null);
-  const shown = type === 'truefalse' ? [{ text: ta('trueLabel'), correct: options[0]?.correct ?? true }, { text: ta('falseLabel'), correct: !(options[0]?.correct ?? true) }] : options;
+  const shown =
+    type === 'truefalse'
+      ? [
+          { text: ta('trueLabel'), correct: options[0]?.correct ?? true },
+          { text: ta('falseLabel'), correct: !(options[0]?.correct ?? true) },
+        ]
+      : options;
   return (
     <form
       onSubmit={async (e) => {
@@ -112,7 +185,10 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
             options: shown.map((o) => ({ text: o.text, correct: o.correct })),
           });
           form.reset();
-          setOptions([{ text: '', correct: true }, { text: '', correct: false }]);
+          setOptions([
+            { text: '', correct: true },
+            { text: '', correct: false },
+          ]);
           setMsg({ kind: 'success', text: ta('questionAdded') });
           onAdded();
         } catch (err) {
@@ -123,7 +199,11 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
       <h4>{ta('addQuestion')}</h4>
       <Field label={ta('questionType')}>
         {({ id }) => (
-          <select id={id} value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as CreateQuestion['type'])}>
+          <select
+            id={id}
+            value={type}
+            onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as CreateQuestion['type'])}
+          >
             {(['single', 'multiple', 'truefalse'] as const).map((k) => (
               <option value={k} key={k}>
                 {ta(`type_${k}` as AssessKey)}
@@ -132,11 +212,17 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
           </select>
         )}
       </Field>
-      <Field label={ta('questionText')}>{({ id }) => <textarea id={id} name="text" rows={2} required minLength={3} maxLength={2000} />}</Field>
+      <Field label={ta('questionText')}>
+        {({ id }) => <textarea id={id} name="text" rows={2} required minLength={3} maxLength={2000} />}
+      </Field>
       <div class="row">
-        <Field label={ta('points')}>{({ id }) => <input id={id} name="points" type="number" min={1} max={100} defaultValue="1" />}</Field>
+        <Field label={ta('points')}>
+          {({ id }) => <input id={id} name="points" type="number" min={1} max={100} defaultValue="1" />}
+        </Field>
         <div class="grow">
-          <Field label={ta('imageUrl')}>{({ id }) => <input id={id} name="imageUrl" type="url" pattern="https://.*" />}</Field>
+          <Field label={ta('imageUrl')}>
+            {({ id }) => <input id={id} name="imageUrl" type="url" pattern="https://.*" />}
+          </Field>
         </div>
       </div>
       <div class="assess-options-edit">
@@ -148,7 +234,11 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
               value={o.text}
               readOnly={type === 'truefalse'}
               required
-              onInput={(e) => setOptions(options.map((x, j) => (j === i ? { ...x, text: (e.currentTarget as HTMLInputElement).value } : x)))}
+              onInput={(e) =>
+                setOptions(
+                  options.map((x, j) => (j === i ? { ...x, text: (e.currentTarget as HTMLInputElement).value } : x)),
+                )
+              }
             />
             <label class="check">
               <input
@@ -158,8 +248,17 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
                 onChange={() =>
                   setOptions(
                     type === 'truefalse'
-                      ? [{ text: '', correct: i === 0 }, { text: '', correct: i !== 0 }]
-                      : options.map((x, j) => (type === 'multiple' ? (j === i ? { ...x, correct: !x.correct } : x) : { ...x, correct: j === i })),
+                      ? [
+                          { text: '', correct: i === 0 },
+                          { text: '', correct: i !== 0 },
+                        ]
+                      : options.map((x, j) =>
+                          type === 'multiple'
+                            ? j === i
+                              ? { ...x, correct: !x.correct }
+                              : x
+                            : { ...x, correct: j === i },
+                        ),
                   )
                 }
               />
@@ -186,15 +285,24 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
 function QuestionBank({ courseId }: { courseId: string }) {
   const state = useLoad(() => assessApi.questions(courseId), [courseId]);
   const [msg, setMsg] = useState<Msg>(null);
-  const act = (work: () => Promise<unknown>) => work().catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }));
+  const act = (work: () => Promise<unknown>) =>
+    work().catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }));
   return (
     <section>
       <h3>{ta('bank')}</h3>
       <div class="row">
-        <button type="button" class="btn" onClick={() => act(() => assessApi.template('csv'))}>{ta('templateCsv')}</button>
-        <button type="button" class="btn" onClick={() => act(() => assessApi.template('xlsx'))}>{ta('templateXlsx')}</button>
-        <button type="button" class="btn" onClick={() => act(() => assessApi.exportQuestions(courseId, 'csv'))}>{ta('exportCsv')}</button>
-        <button type="button" class="btn" onClick={() => act(() => assessApi.exportQuestions(courseId, 'xlsx'))}>{ta('exportXlsx')}</button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.template('csv'))}>
+          {ta('templateCsv')}
+        </button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.template('xlsx'))}>
+          {ta('templateXlsx')}
+        </button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.exportQuestions(courseId, 'csv'))}>
+          {ta('exportCsv')}
+        </button>
+        <button type="button" class="btn" onClick={() => act(() => assessApi.exportQuestions(courseId, 'xlsx'))}>
+          {ta('exportXlsx')}
+        </button>
       </div>
       <form
         onSubmit={async (e) => {
@@ -213,8 +321,12 @@ function QuestionBank({ courseId }: { courseId: string }) {
           }
         }}
       >
-        <Field label={ta('importFile')}>{({ id }) => <input id={id} name="file" type="file" accept=".csv,.xlsx,text/csv" />}</Field>
-        <button type="submit" class="btn">{ta('import')}</button>
+        <Field label={ta('importFile')}>
+          {({ id }) => <input id={id} name="file" type="file" accept=".csv,.xlsx,text/csv" />}
+        </Field>
+        <button type="submit" class="btn">
+          {ta('import')}
+        </button>
       </form>
       {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
       <Loaded state={state}>
@@ -223,13 +335,25 @@ function QuestionBank({ courseId }: { courseId: string }) {
             <ol>
               {questions.map((q) => (
                 <li key={q.id}>
-                  <strong>{q.text}</strong> <span class="muted">({ta(`type_${q.type}` as AssessKey)}, {q.points})</span>
+                  <strong>{q.text}</strong>{' '}
+                  <span class="muted">
+                    ({ta(`type_${q.type}` as AssessKey)}, {q.points})
+                  </span>
                   <ul class="plain">
                     {q.options.map((o) => (
                       <li key={o.id}>{o.correct ? `✓ ${o.text}` : o.text}</li>
                     ))}
                   </ul>
-                  <button type="button" class="link" onClick={() => act(async () => { await assessApi.deleteQuestion(courseId, q.id); state.reload(); })}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() =>
+                      act(async () => {
+                        await assessApi.deleteQuestion(courseId, q.id);
+                        state.reload();
+                      })
+                    }
+                  >
                     {ta('delete')}
                   </button>
                 </li>
@@ -257,18 +381,28 @@ export function GainChart({ report }: { report: AssessmentReport }) {
   const x = (v: number) => left + ((width - left - 10) * v) / 100;
   return (
     <figure>
-      <svg class="assess-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={ta('chartTitle')} data-testid="gain-chart">
+      <svg
+        class="assess-chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={ta('chartTitle')}
+        data-testid="gain-chart"
+      >
         {[0, 50, 100].map((v) => (
           <g key={v}>
             <line x1={x(v)} x2={x(v)} y1={0} y2={height - 18} stroke="#ccc" />
-            <text x={x(v)} y={height - 4} font-size="10" text-anchor="middle">{v}</text>
+            <text x={x(v)} y={height - 4} font-size="10" text-anchor="middle">
+              {v}
+            </text>
           </g>
         ))}
         {rows.map((p, i) => {
           const y = i * (2 * bar + gap) + 4;
           return (
             <g key={p.userId}>
-              <text x={left - 6} y={y + bar + 4} font-size="10" text-anchor="end">{p.name.slice(0, 18)}</text>
+              <text x={left - 6} y={y + bar + 4} font-size="10" text-anchor="end">
+                {p.name.slice(0, 18)}
+              </text>
               <rect x={left} y={y} width={x(p.prePercent ?? 0) - left} height={bar - 2} fill="#9aa5b1" />
               <rect x={left} y={y + bar} width={x(p.postPercent ?? 0) - left} height={bar - 2} fill="#1f6feb" />
             </g>
@@ -276,7 +410,8 @@ export function GainChart({ report }: { report: AssessmentReport }) {
         })}
       </svg>
       <figcaption class="hint">
-        <span style={{ color: '#6b7785' }}>■</span> {ta('pre')} <span style={{ color: '#1f6feb' }}>■</span> {ta('post')} — {ta('chartTitle')}
+        <span style={{ color: '#6b7785' }}>■</span> {ta('pre')} <span style={{ color: '#1f6feb' }}>■</span> {ta('post')}{' '}
+        — {ta('chartTitle')}
       </figcaption>
     </figure>
   );
@@ -295,15 +430,37 @@ function ReportSection({ courseId }: { courseId: string }) {
         {(r) => (
           <>
             <div class="assess-figures">
-              <div>{ta('avgPre')}<strong data-testid="avg-pre">{fmt(r.summary.averagePre)}</strong></div>
-              <div>{ta('avgPost')}<strong data-testid="avg-post">{fmt(r.summary.averagePost)}</strong></div>
-              <div>{ta('avgGain')}<strong data-testid="avg-gain">{fmt(r.summary.averageGain)}</strong></div>
-              <div>{ta('nGain')}<strong data-testid="n-gain">{fmt(r.summary.normalizedGain)}</strong></div>
-              <div>{ta('participantsBoth')}<strong>{r.summary.participants}</strong></div>
+              <div>
+                {ta('avgPre')}
+                <strong data-testid="avg-pre">{fmt(r.summary.averagePre)}</strong>
+              </div>
+              <div>
+                {ta('avgPost')}
+                <strong data-testid="avg-post">{fmt(r.summary.averagePost)}</strong>
+              </div>
+              <div>
+                {ta('avgGain')}
+                <strong data-testid="avg-gain">{fmt(r.summary.averageGain)}</strong>
+              </div>
+              <div>
+                {ta('nGain')}
+                <strong data-testid="n-gain">{fmt(r.summary.normalizedGain)}</strong>
+              </div>
+              <div>
+                {ta('participantsBoth')}
+                <strong>{r.summary.participants}</strong>
+              </div>
             </div>
             <GainChart report={r} />
             <div class="row">
-              <button type="button" class="btn" data-testid="report-csv" onClick={() => assessApi.reportCsv(courseId).catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))}>
+              <button
+                type="button"
+                class="btn"
+                data-testid="report-csv"
+                onClick={() =>
+                  assessApi.reportCsv(courseId).catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))
+                }
+              >
                 {ta('downloadCsv')}
               </button>
             </div>
@@ -386,10 +543,24 @@ function EvaluationResults({ courseId }: { courseId: string }) {
             {r.comments.length > 0 && (
               <>
                 <h4>{ta('comments')}</h4>
-                <ul>{r.comments.map((c, i) => <li key={i} class="prewrap">{c}</li>)}</ul>
+                <ul>
+                  {r.comments.map((c, i) => (
+                    <li key={i} class="prewrap">
+                      {c}
+                    </li>
+                  ))}
+                </ul>
               </>
             )}
-            <button type="button" class="btn" onClick={() => assessApi.evaluationCsv(courseId).catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))}>
+            <button
+              type="button"
+              class="btn"
+              onClick={() =>
+                assessApi
+                  .evaluationCsv(courseId)
+                  .catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }))
+              }
+            >
               {ta('downloadCsv')}
             </button>
           </>
@@ -405,7 +576,9 @@ export function AssessmentStaffPanel({ courseId }: { courseId: string }) {
   return (
     <section aria-labelledby="assess-staff-h" class="assess" data-testid="assessment-staff">
       <h2 id="assess-staff-h">{ta('staffTitle')}</h2>
-      <Loaded state={settings}>{(s) => <SettingsForm courseId={courseId} settings={s} onSaved={settings.reload} />}</Loaded>
+      <Loaded state={settings}>
+        {(s) => <SettingsForm courseId={courseId} settings={s} onSaved={settings.reload} />}
+      </Loaded>
       <QuestionBank courseId={courseId} />
       <ReportSection courseId={courseId} />
       <EvaluationResults courseId={courseId} />

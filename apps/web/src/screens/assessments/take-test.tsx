@@ -134,7 +134,11 @@ export function TakeTest({ id, kind }: Record<string, string>) {
   const choose = (qid: string, optionId: string, multiple: boolean) => {
     if (!view || view.status !== 'in_progress') return;
     const current = selected[qid] ?? [];
-    const next = multiple ? (current.includes(optionId) ? current.filter((x) => x !== optionId) : [...current, optionId]) : [optionId];
+    const next = multiple
+      ? current.includes(optionId)
+        ? current.filter((x) => x !== optionId)
+        : [...current, optionId]
+      : [optionId];
     setSelected({ ...selected, [qid]: next });
     const queue = { ...readPending(view.id), [qid]: next };
     writePending(view.id, queue);
@@ -144,7 +148,7 @@ export function TakeTest({ id, kind }: Record<string, string>) {
 
   const finish = async (auto = false) => {
     if (!view || busy) return;
-    const unanswered = view.questions.filter((q) => !(selected[q.id]?.length)).length;
+    const unanswered = view.questions.filter((q) => !selected[q.id]?.length).length;
     if (!auto && unanswered > 0 && !confirm(ta('submitConfirm', { n: unanswered }))) return;
     setBusy(true);
     try {
@@ -183,11 +187,23 @@ export function TakeTest({ id, kind }: Record<string, string>) {
       <PageTitle>{title}</PageTitle>
       <div class="assess-status" role="group">
         <span data-testid="progress">{ta('questionOf', { i: index + 1, n: view.questions.length })}</span>
-        <span class={`assess-timer${left < 60 ? ' assess-timer-low' : ''}`} role="timer" aria-label={ta('timeLeft')} data-testid="time-left">
+        <span
+          class={`assess-timer${left < 60 ? ' assess-timer-low' : ''}`}
+          role="timer"
+          aria-label={ta('timeLeft')}
+          data-testid="time-left"
+        >
           {mmss(left)}
         </span>
       </div>
-      <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={view.questions.length} aria-valuenow={answeredCount} aria-label={ta('answered', { a: answeredCount, n: view.questions.length })}>
+      <div
+        class="progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={view.questions.length}
+        aria-valuenow={answeredCount}
+        aria-label={ta('answered', { a: answeredCount, n: view.questions.length })}
+      >
         <span style={{ width: `${(answeredCount / view.questions.length) * 100}%` }} />
       </div>
       <p class="hint">{ta('answered', { a: answeredCount, n: view.questions.length })}</p>
@@ -195,7 +211,9 @@ export function TakeTest({ id, kind }: Record<string, string>) {
       {error && <Alert kind="error">{error}</Alert>}
       <fieldset class="assess-question" key={q.id}>
         <legend>
-          <span class="assess-qtext" data-testid="question-text">{q.text}</span>
+          <span class="assess-qtext" data-testid="question-text">
+            {q.text}
+          </span>
           <span class="hint">{multiple ? ta('chooseMany') : ta('chooseOne')}</span>
         </legend>
         {q.imageUrl && <img class="assess-img" src={q.imageUrl} alt="" loading="lazy" />}
@@ -203,7 +221,12 @@ export function TakeTest({ id, kind }: Record<string, string>) {
           const on = (selected[q.id] ?? []).includes(o.id);
           return (
             <label class={`assess-option${on ? ' assess-option-on' : ''}`} key={o.id}>
-              <input type={multiple ? 'checkbox' : 'radio'} name={`q-${q.id}`} checked={on} onChange={() => choose(q.id, o.id, multiple)} />
+              <input
+                type={multiple ? 'checkbox' : 'radio'}
+                name={`q-${q.id}`}
+                checked={on}
+                onChange={() => choose(q.id, o.id, multiple)}
+              />
               <span>{o.text}</span>
             </label>
           );
@@ -260,9 +283,17 @@ function Result({ view, courseId, title }: { view: AttemptView; courseId: string
               <li key={q.id} class={q.correct ? 'ok' : 'bad'}>
                 <p>{q.text}</p>
                 <p class="hint">
-                  {ta('yourAnswer')}: {q.options.filter((o) => q.selected.includes(o.id)).map((o) => o.text).join(', ') || ta('none')}
+                  {ta('yourAnswer')}:{' '}
+                  {q.options
+                    .filter((o) => q.selected.includes(o.id))
+                    .map((o) => o.text)
+                    .join(', ') || ta('none')}
                   <br />
-                  {ta('correctAnswer')}: {q.options.filter((o) => o.correct).map((o) => o.text).join(', ')}
+                  {ta('correctAnswer')}:{' '}
+                  {q.options
+                    .filter((o) => o.correct)
+                    .map((o) => o.text)
+                    .join(', ')}
                 </p>
               </li>
             ))}
