@@ -47,6 +47,7 @@ export function buildNetemQueue(cacheDir: string): string {
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
       throw new Error(
         `building netem-queue failed (apt-get install build-essential libnetfilter-queue-dev):\n${stderr}`,
+        { cause: error },
       );
     }
   }
@@ -70,7 +71,7 @@ export class WeakLink {
   /** Namespaces of earlier runs that died before cleaning up (their pid is gone). */
   static removeStale(): string[] {
     const removed: string[] = [];
-    let names: string[] = [];
+    let names: string[];
     try {
       names = run('ip', ['netns', 'list'])
         .split('\n')

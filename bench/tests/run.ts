@@ -252,7 +252,7 @@ async function main(): Promise<void> {
 
     // --- Everyone opens the post-test (not timed as answers). ---
     const startLat: number[] = [];
-    const views: AttemptView[] = new Array(PARTICIPANTS);
+    const views = new Array<AttemptView>(PARTICIPANTS);
     // Opening is not what is measured: 25 at a time, retried, so the minute starts with every attempt open.
     let nextUser = 0;
     await Promise.all(
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
     const saveLat: number[] = [];
     let failed = 0;
     const statuses = new Map<number, number>();
-    const finalChoice: Array<Map<string, string>> = views.map(() => new Map());
+    const finalChoice: Array<Map<string, string>> = views.map(() => new Map<string, string>());
     const began = performance.now();
     await Promise.all(
       views.map(async (view, i) => {
@@ -335,7 +335,7 @@ async function main(): Promise<void> {
     log(`answers done in ${(elapsed / 1000).toFixed(1)} s`);
     // --- Submit everyone; then check the stored answers and scores. ---
     const submitLat: number[] = [];
-    const scores: number[] = new Array(PARTICIPANTS);
+    const scores = new Array<number>(PARTICIPANTS);
     await Promise.all(
       views.map(async (view, i) => {
         await sleep(Math.random() * 5000);

@@ -33,7 +33,8 @@ try {
     execFileSync(bin, [], { stdio: 'ignore', env: {} });
   } catch (error) {
     // Without MEDIASOUP_VERSION the worker exits 41 on purpose: that means it runs here.
-    if (error.status !== 41) throw new Error(`prebuilt worker does not run here (exit ${error.status})`);
+    if (error.status !== 41)
+      throw new Error(`prebuilt worker does not run here (exit ${error.status})`, { cause: error });
   }
   mkdirSync(dirname(out), { recursive: true });
   renameSync(bin, out);

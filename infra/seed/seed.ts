@@ -191,7 +191,7 @@ export async function seed(uri: string): Promise<SeedResult> {
       return found!._id;
     };
 
-    const adminId = await upsertUser('admin@balai.local', { name: 'Admin Dinas Perindustrian', role: 'admin' });
+    await upsertUser('admin@balai.local', { name: 'Admin Dinas Perindustrian', role: 'admin' });
     const trainerNames = ['Dr. Rina Kusuma', 'Agus Setiawan, S.T.', 'Hj. Nining Marlina'];
     const trainerIds: Types.ObjectId[] = [];
     for (let i = 0; i < 3; i++)

@@ -224,7 +224,7 @@ interface Tally {
 export function tallyReport(path: string): Tally {
   const tally: Tally = { cases: 0, operations: 0, failures: {}, errors: 0, timeouts: [], samples: [] };
   const labels = new Set<string>();
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {

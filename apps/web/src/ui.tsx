@@ -99,7 +99,6 @@ export function useLoad<T>(
       live = false;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, n]);
   return { ...state, reload: () => setN((x) => x + 1) };
 }

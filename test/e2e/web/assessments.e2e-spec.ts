@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { AttendanceInterval, Certificate, Course, CourseSession, TestAnswer, TestAttempt } from '@balai/database';
 import { startApiApp, RunningApp } from '../../support/api-app';
 import { launchChromium } from '../../support/chromium';
-import { createCourse, createUser, enrolDirect, inDays, model, TestUser } from '../../support/factories';
+import { createCourse, createUser, enrolDirect, inDays, model } from '../../support/factories';
 import { WorkerProcess } from '../../support/worker-process';
 import { createBank } from '../../integration/assessments/assessment-support';
 import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';

@@ -51,7 +51,7 @@ async function poll<T>(what: string, fn: () => Promise<T | null | undefined | fa
       last = e;
     }
     if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(`timed out waiting for ${what}${last ? `: ${JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }

@@ -101,7 +101,7 @@ describe('web client: live room messages (Chromium, real API + live service)', (
   });
 
   it('shows "Menyambungkan ulang..." when the connection drops and recovers by itself', async () => {
-    const { session, participant } = await courseWithSession(-5);
+    const { participant } = await courseWithSession(-5);
     const page = await phonePage();
     await signIn(page, api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();

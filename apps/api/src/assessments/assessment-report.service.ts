@@ -110,7 +110,7 @@ export class AssessmentReportService {
     const byAttempt = new Map<string, Map<string, { optionIds: string[]; savedAt: Date }>>();
     for (const a of answers) {
       const key = a.attemptId.toHexString();
-      const m = byAttempt.get(key) ?? new Map();
+      const m = byAttempt.get(key) ?? new Map<string, { optionIds: string[]; savedAt: Date }>();
       m.set(a.questionId, a);
       byAttempt.set(key, m);
     }

@@ -144,11 +144,13 @@ function cellText(value: unknown): string {
         .join('')
         .trim();
     if (typeof v.text === 'string') return v.text.trim();
-    if (v.result !== undefined) return String(v.result).trim();
+    if (typeof v.result === 'string' || typeof v.result === 'number' || typeof v.result === 'boolean')
+      return String(v.result).trim();
     if (v instanceof Date) return v.toISOString();
+    return ''; // an error or other cell object: no text to import
   }
   // Undo the formula-injection guard our own export adds.
-  return String(value)
+  return String(value as string | number | boolean | bigint)
     .trim()
     .replace(/^'(?=[=+\-@])/, '');
 }

@@ -13,7 +13,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isAccessTokenPayload, STATUS_DEFAULTS } from '@balai/common';
 import { QUEUES } from '@balai/queue';
 
@@ -42,7 +42,7 @@ export class QueueDashboard implements OnModuleInit {
     app.use(
       QUEUE_DASHBOARD_PATH,
       (req: Request, res: Response, next: NextFunction) => void this.guard(req, res, next),
-      serverAdapter.getRouter(),
+      serverAdapter.getRouter() as RequestHandler,
     );
   }
 

@@ -33,7 +33,7 @@ export function socketAuthMiddleware(secret: string) {
       return next(refuse('invalid or expired access token'));
     }
     if (!isAccessTokenPayload(payload)) return next(refuse('not an access token'));
-    socket.data.user = toAuthUser(payload);
+    (socket.data as Record<string, unknown>).user = toAuthUser(payload);
     next();
   };
 }

@@ -35,7 +35,7 @@ export class WorkerPoolService extends EventEmitter implements OnModuleInit, OnM
     this.logger.log({ workers: count, version: mediasoup.version }, 'mediasoup worker pool ready');
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     this.closing = true;
     for (const { worker } of this.workers.values()) worker.close();
     this.workers.clear();

@@ -112,6 +112,7 @@ export class Signalling {
       // socket.io cannot relate a generic event name to its own argument list; the
       // public signature above is what keeps callers to the contract.
       const timed = socket.timeout(timeoutMs);
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(timed) just below
       const emit = timed.emit as (
         e: E,
         p: ClientRequest<E>,
@@ -135,6 +136,7 @@ export class Signalling {
   /** Send without waiting (used from `pagehide`, when nothing can be awaited). */
   fire<E extends ClientEventName>(event: E, payload: ClientRequest<E>): void {
     if (!this.socket?.connected) return;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this.socket) just below
     const emit = this.socket.emit as (e: E, p: ClientRequest<E>, ack: () => void) => void;
     emit.call(this.socket, event, payload, () => undefined);
   }

@@ -159,7 +159,7 @@ export function MyCourse({ id }: Record<string, string>) {
   useLang();
   const now = useNow();
   const [msg, setMsg] = useState<string | null>(null);
-  const elsewhere = useParticipantOnly(id);
+  useParticipantOnly(id);
   const state = useLoad(async () => {
     const [course, sessions, attendance, materials] = await Promise.all([
       api.course(id!),

@@ -33,6 +33,7 @@ export interface JsonSchemaLike {
 /** Schema fragments for custom validators, by their registered name (e.g. `isInstant`). */
 export type CustomRules = Record<string, JsonSchemaLike>;
 
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- class-validator's own storage is keyed by Function */
 interface Storage {
   validationMetadatas: Map<Function, ValidationMetadata[]>;
   getTargetValidationMetadatas(
@@ -42,6 +43,7 @@ interface Storage {
     strictGroups: boolean,
   ): ValidationMetadata[];
 }
+/* eslint-enable @typescript-eslint/no-unsafe-function-type */
 
 /** A class-validator rule as a JSON-schema fragment, or null if it has none. */
 function fragment(meta: ValidationMetadata, custom: CustomRules): JsonSchemaLike | null {

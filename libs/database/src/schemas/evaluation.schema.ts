@@ -6,7 +6,7 @@
  */
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
-import { HydratedDocument, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { EVALUATION_CATEGORIES, EvaluationCategory } from '@balai/domain/assessment';
 
 @Schema({ _id: false })

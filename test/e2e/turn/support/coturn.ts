@@ -153,7 +153,7 @@ export async function startCoturn(): Promise<RunningCoturn> {
     await waitTcp(tlsPort, child, logPath);
   } catch (error) {
     await close();
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     secret,

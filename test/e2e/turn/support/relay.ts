@@ -61,7 +61,7 @@ export function forceRelay(transport: RelayTransport | null): void {
         (await pc.getStats()).forEach((s: Record<string, unknown>) => byId.set(String(s.id), s));
         byId.forEach((s) => {
           if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
-          const pair = byId.get(String(s.selectedCandidatePairId));
+          const pair = byId.get(s.selectedCandidatePairId as string);
           const local = pair && byId.get(String(pair.localCandidateId));
           if (local)
             out.push({

@@ -6,7 +6,7 @@ import { ApiDateTime, ApiDateTimeOptional } from '../../common/dto/openapi-field
 
 export class RevokeCertificateDto {
   @ApiProperty({ example: 'Data peserta tidak sesuai', minLength: 3, maxLength: 500 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(3)
   @MaxLength(500)

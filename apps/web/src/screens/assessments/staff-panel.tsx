@@ -14,6 +14,12 @@ import { AssessmentReport, assessApi, AssessmentSettings, CreateQuestion } from 
 import { AssessKey, ta } from './i18n';
 import './assessments.css';
 
+/** A text field of a submitted form ('' when absent; a file input is never read this way). */
+const field = (f: FormData, k: string): string => {
+  const v = f.get(k);
+  return typeof v === 'string' ? v : '';
+};
+
 type Msg = { kind: 'error' | 'success'; text: string } | null;
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
@@ -42,7 +48,7 @@ function SettingsForm({
       onSubmit={(e) => {
         e.preventDefault();
         const f = new FormData(e.currentTarget as HTMLFormElement);
-        const s = (k: string) => String(f.get(k) ?? '');
+        const s = (k: string) => field(f, k);
         void run(
           () =>
             assessApi.updateSettings(courseId, {
@@ -179,9 +185,9 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
         try {
           await assessApi.addQuestion(courseId, {
             type,
-            text: String(f.get('text') ?? ''),
-            points: num(String(f.get('points') ?? '')),
-            imageUrl: String(f.get('imageUrl') ?? '').trim() || undefined,
+            text: field(f, 'text'),
+            points: num(field(f, 'points')),
+            imageUrl: field(f, 'imageUrl').trim() || undefined,
             options: shown.map((o) => ({ text: o.text, correct: o.correct })),
           });
           form.reset();
