@@ -5,13 +5,12 @@
  * training, is usually a bad question). Admin and the course's trainers.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { AuthUser } from '@balai/common';
-import { User } from '@balai/database';
 import { gain, normalizedGain, scoreAnswer, summarizeGain } from '@balai/domain/assessment';
 import { CourseAccess } from '../courses/course-access';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository';
+import { AssessmentFactsRepository } from './assessment-facts.repository';
 import { AttemptRepository } from './attempt.repository';
 import { CertificateRequirements } from './certificate-requirements.service';
 import type { AssessmentReportDto, GainGroupDto, ParticipantScoreDto, QuestionStatDto } from './dto/report.dto';
@@ -27,17 +26,14 @@ export class AssessmentReportService {
     private readonly questions: QuestionRepository,
     private readonly tests: TestsService,
     private readonly requirements: CertificateRequirements,
-    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly stored: AssessmentFactsRepository,
   ) {}
 
   async report(actor: AuthUser, courseId: string, now = new Date()): Promise<AssessmentReportDto> {
     const course = await this.access.forStaff(actor, courseId);
     const enrolled = await this.enrollments.byCourse(course._id, ['enrolled']);
     const userIds = enrolled.map((e) => e.userId);
-    const people = await this.users
-      .find({ _id: { $in: userIds } }, { name: 1, ikm: 1 })
-      .lean<User[]>()
-      .exec();
+    const people = await this.stored.people(userIds);
     const byId = new Map(people.map((u) => [u._id.toHexString(), u]));
     const attempts = await this.tests.closeExpired(await this.attempts.byCourse(course._id), now);
     const submitted = attempts.filter((a) => a.submittedAt && typeof a.percent === 'number');

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import { AssessmentCourses } from './assessment-course';
+import { AssessmentFactsRepository } from './assessment-facts.repository';
 import { AssessmentReportService } from './assessment-report.service';
 import { AssessmentReportsController } from './assessment-reports.controller';
 import { AssessmentSettingsRepository } from './assessment-settings.repository';
@@ -24,6 +25,7 @@ import { TestsService } from './tests.service';
   providers: [
     AssessmentCourses,
     AssessmentSettingsRepository,
+    AssessmentFactsRepository,
     AssessmentSettingsService,
     AttemptRepository,
     QuestionRepository,

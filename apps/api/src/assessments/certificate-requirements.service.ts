@@ -7,23 +7,14 @@
  * worker checks eligibility again before it issues.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
 import type { AuthUser } from '@balai/common';
-import {
-  AssessmentSettings,
-  Certificate,
-  certificateObjectId,
-  EligibilityRepository,
-  EvaluationSubmission,
-  TestAnswer,
-  TestAttempt,
-} from '@balai/database';
-import { readAssessmentFacts } from '@balai/database/assessment-facts';
+import { EligibilityRepository } from '@balai/database';
+import { DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
 import { CertificateProducer } from '@balai/queue';
 import { CourseAccess } from '../courses/course-access';
 import type { CourseRecord } from '../courses/course.repository';
 import { forbidden, notFound } from '../common/errors';
+import { AssessmentFactsRepository } from './assessment-facts.repository';
 import type { CertificateRequirementsDto } from './dto/test.dto';
 
 export interface ParticipantRequirements {
@@ -43,11 +34,7 @@ export class CertificateRequirements {
     private readonly access: CourseAccess,
     private readonly eligibility: EligibilityRepository,
     private readonly producer: CertificateProducer,
-    @InjectModel(AssessmentSettings.name) private readonly settings: Model<AssessmentSettings>,
-    @InjectModel(TestAttempt.name) private readonly attempts: Model<TestAttempt>,
-    @InjectModel(TestAnswer.name) private readonly answers: Model<TestAnswer>,
-    @InjectModel(EvaluationSubmission.name) private readonly submissions: Model<EvaluationSubmission>,
-    @InjectModel(Certificate.name) private readonly certificates: Model<Certificate>,
+    private readonly stored: AssessmentFactsRepository,
   ) {}
 
   /** What the signed-in participant still lacks ("Isi evaluasi untuk mendapatkan sertifikat"). */
@@ -56,18 +43,14 @@ export class CertificateRequirements {
     const course = await this.access.forMember(actor, courseId, true);
     const [row] = await this.forParticipants(course, [actor.id]);
     if (!row) throw notFound();
-    const rules = await this.settings.findById(course._id).lean<AssessmentSettings>().exec();
-    const certificate = await this.certificates
-      .findById(certificateObjectId(course._id, row.userId), { status: 1 })
-      .lean<Certificate>()
-      .exec();
-    const certified = certificate?.status === 'valid';
+    const rules = await this.stored.rules(course._id);
+    const certified = (await this.stored.certificateStatus(course._id, row.userId)) === 'valid';
     return {
       courseId,
       eligible: row.eligible,
       reasons: row.reasons,
       attendancePercent: row.attendancePercent,
-      minAttendancePercent: course.certificate?.minAttendancePercent ?? 80,
+      minAttendancePercent: course.certificate?.minAttendancePercent ?? DEFAULT_MIN_ATTENDANCE_PERCENT,
       postTestPercent: row.postTestPercent,
       minPostTestPercent: rules?.minPostTestPercent ?? null,
       evaluationSubmitted: row.evaluationSubmitted,
@@ -82,12 +65,7 @@ export class CertificateRequirements {
     const verdict = await this.eligibility.forCourse(courseId, userIds);
     if (!verdict) return [];
     const ids = verdict.participants.map((p) => p.userId);
-    const { facts } = await readAssessmentFacts(
-      { settings: this.settings, attempts: this.attempts, answers: this.answers, submissions: this.submissions },
-      courseId,
-      ids,
-      true,
-    );
+    const { facts } = await this.stored.facts(courseId, ids);
     return verdict.participants.map((p) => {
       const f = facts.get(p.userId) ?? { postTestPercent: null, evaluationSubmitted: false };
       // The verdict already counts the assessment conditions (EligibilityRepository -> attendanceVerdict).
@@ -127,7 +105,7 @@ export class CertificateRequirements {
     if (!verdict?.allSessionsEnded) return;
     const [row] = await this.forParticipants(course, [userId]);
     if (!row?.eligible) return;
-    if (await this.certificates.exists({ _id: certificateObjectId(course._id, row.userId) }).exec()) return;
+    if (await this.stored.hasCertificate(course._id, row.userId)) return;
     await this.producer.enqueue(course._id.toHexString(), [userId], 'auto');
     this.logger.log(
       { courseId: course._id.toHexString(), userId },

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { CertificateBatch } from './certificate-batch.service';
-import { CertificatePdfReader } from './certificate-pdf.reader';
+import { CertificatePdfReader } from './certificate-pdf.store';
 import { CertificateRepository } from './certificate.repository';
 import { CertificatesController } from './certificates.controller';
 import { CertificatesService } from './certificates.service';

@@ -11,7 +11,7 @@ import { UserRepository } from '../users/user.repository';
 import { CertificateProducer } from '@balai/queue';
 import { CertificateBatch } from './certificate-batch.service';
 import { toCertificateDto, toVerificationDto } from './certificate.mapper';
-import { CertificatePdfReader } from './certificate-pdf.reader';
+import { CertificatePdfReader } from './certificate-pdf.store';
 import { CertificateRepository } from './certificate.repository';
 import type {
   CertificateEligibilityDto,

@@ -4,7 +4,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import type { ApiEnv } from '@balai/config';
 import { MaterialRepository } from './material.repository';
-import { MaterialStorage } from './material.storage';
+import { MaterialStorage } from './material.store';
 import { MaterialsController } from './materials.controller';
 import { MaterialsService } from './materials.service';
 

@@ -8,7 +8,7 @@ import { CourseAccess } from '../courses/course-access';
 import { MaterialResponseDto } from './dto/material.dto';
 import { CONTENT_TYPES, KIND_BY_EXTENSION, sniffKind } from './file-type';
 import { MaterialRecord, MaterialRepository } from './material.repository';
-import { MaterialStorage } from './material.storage';
+import { MaterialStorage } from './material.store';
 
 export interface UploadedFileLike {
   originalname: string;
