@@ -271,9 +271,9 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await a.getByTestId('session-ended').filter({ hasText: 'Sesi telah berakhir' }).waitFor();
     await shot(a, shots, '09-session-ended-phone');
     // The trainer's way back from the end screen leads to the trainer's own page, not a 403.
-    await host.getByTestId('session-ended').waitFor();
+    await host.getByTestId('session-ended').filter({ hasText: 'Kehadiran peserta tercatat otomatis.' }).waitFor();
     await shot(host, shots, '09b-trainer-end-screen');
-    await host.getByTestId('session-ended').getByRole('link').click();
+    await host.getByTestId('session-ended').getByRole('link', { name: 'Kembali ke beranda' }).click();
     await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
     expect(await host.getByText('Anda tidak memiliki akses').count()).toBe(0);
     await shot(host, shots, '09c-trainer-back-home');
@@ -313,7 +313,11 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     expect(heldMinutes).toBeLessThan(25);
     const rina = attendance.find((r) => r.name === 'Rina Wati')!;
     expect(Math.abs(rina.scheduledMinutes - heldMinutes)).toBeLessThan(0.2);
-    expect(Math.abs(rina.percent - (rina.attendedMinutes / rina.scheduledMinutes) * 100)).toBeLessThan(2);
+    // The percent is computed from exact times; the minutes shown are rounded to 0.1, so recomputing it
+    // from them can be off by up to 0.05 minutes in each (a lot when the session was held ~1 minute).
+    const roundingSlack =
+      100 * 0.05 * (1 / rina.scheduledMinutes + rina.attendedMinutes / rina.scheduledMinutes ** 2) + 0.5;
+    expect(Math.abs(rina.percent - (rina.attendedMinutes / rina.scheduledMinutes) * 100)).toBeLessThan(roundingSlack);
 
     // --- Right after the early end (scheduled end still ~25 min away), the admin issues certificates. ---
     await adminPage.reload();

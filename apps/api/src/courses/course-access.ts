@@ -4,7 +4,7 @@ import { forbidden, notFound } from '../common/errors';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository';
 import { CourseRecord, CourseRepository } from './course.repository';
 
-const COURSE_NOT_FOUND = { id: 'Kursus tidak ditemukan.', en: 'Course not found.' };
+const COURSE_NOT_FOUND = { id: 'Pelatihan tidak ditemukan.', en: 'Course not found.' };
 
 /**
  * The one place that decides who may see or run a course, so no handler can

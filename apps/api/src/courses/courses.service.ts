@@ -65,7 +65,7 @@ export class CoursesService {
     } catch (error) {
       if (isDuplicateKey(error))
         throw conflict('COURSE_CODE_TAKEN', {
-          id: 'Kode kursus sudah dipakai.',
+          id: 'Kode pelatihan sudah dipakai.',
           en: 'This course code is already used.',
         });
       throw error;
@@ -76,7 +76,7 @@ export class CoursesService {
     const current = await this.access.load(id);
     if (current.status === 'completed' || current.status === 'cancelled') {
       throw conflict('COURSE_CLOSED', {
-        id: 'Kursus yang sudah selesai atau dibatalkan tidak dapat diubah.',
+        id: 'Pelatihan yang sudah selesai atau dibatalkan tidak dapat diubah.',
         en: 'A completed or cancelled course cannot be changed.',
       });
     }
@@ -114,7 +114,7 @@ export class CoursesService {
         if (dto.capacity !== undefined) await this.seats.setCapacity(current._id, current.capacity);
         if (isDuplicateKey(error))
           throw conflict('COURSE_CODE_TAKEN', {
-            id: 'Kode kursus sudah dipakai.',
+            id: 'Kode pelatihan sudah dipakai.',
             en: 'This course code is already used.',
           });
         throw error;
@@ -122,7 +122,7 @@ export class CoursesService {
       if (!result) {
         if (dto.capacity !== undefined) await this.seats.setCapacity(current._id, current.capacity);
         throw conflict('STATUS_CHANGED', {
-          id: 'Status kursus baru saja berubah. Muat ulang.',
+          id: 'Status pelatihan baru saja berubah. Muat ulang.',
           en: 'The course status just changed. Reload.',
         });
       }
@@ -137,7 +137,7 @@ export class CoursesService {
     const current = await this.access.load(id);
     if (!COURSE_TRANSITIONS[current.status].includes(dto.status)) {
       throw new AppException(HttpStatus.CONFLICT, 'INVALID_STATUS_TRANSITION', {
-        id: `Status kursus tidak dapat diubah dari ${current.status} ke ${dto.status}.`,
+        id: `Status pelatihan tidak dapat diubah dari ${current.status} ke ${dto.status}.`,
         en: `A course cannot go from ${current.status} to ${dto.status}.`,
       });
     }
@@ -151,8 +151,8 @@ export class CoursesService {
         'COURSE_NOT_FINISHED',
         {
           id: until
-            ? `Kursus baru dapat ditandai selesai setelah sesi terakhir berakhir (${until.id}).`
-            : 'Kursus baru dapat ditandai selesai setelah semua sesinya berakhir.',
+            ? `Pelatihan baru dapat ditandai selesai setelah sesi terakhir berakhir (${until.id}).`
+            : 'Pelatihan baru dapat ditandai selesai setelah semua sesinya berakhir.',
           en: until
             ? `The course can be marked completed after its last session ends (${until.en}).`
             : 'The course can be marked completed once all its sessions are over.',
@@ -164,7 +164,7 @@ export class CoursesService {
       const sessions = await this.sessions.byCourse(current._id, false);
       if (sessions.length === 0) {
         throw conflict('NO_SESSIONS', {
-          id: 'Tambahkan minimal satu sesi sebelum menerbitkan kursus.',
+          id: 'Tambahkan minimal satu sesi sebelum menerbitkan pelatihan.',
           en: 'Add at least one session before publishing.',
         });
       }
@@ -172,7 +172,7 @@ export class CoursesService {
     const updated = await this.courses.update(id, { $set: { status: dto.status } }, { status: current.status });
     if (!updated)
       throw conflict('STATUS_CHANGED', {
-        id: 'Status kursus baru saja berubah. Muat ulang.',
+        id: 'Status pelatihan baru saja berubah. Muat ulang.',
         en: 'The course status just changed. Reload.',
       });
     this.invalidate();
@@ -199,7 +199,7 @@ export class CoursesService {
     await this.access.load(id);
     if (!(await this.courses.deleteDraft(id))) {
       throw conflict('COURSE_NOT_DRAFT', {
-        id: 'Hanya kursus draf tanpa peserta yang dapat dihapus.',
+        id: 'Hanya pelatihan draf tanpa peserta yang dapat dihapus.',
         en: 'Only a draft course without participants can be deleted.',
       });
     }
@@ -226,7 +226,7 @@ export class CoursesService {
     return this.detailCache.get(id, async () => {
       const course = await this.access.load(id);
       if (!PUBLIC_STATUSES.includes(course.status))
-        throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+        throw notFound({ id: 'Pelatihan tidak ditemukan.', en: 'Course not found.' });
       return this.toResponse(course);
     });
   }

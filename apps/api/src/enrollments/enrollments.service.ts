@@ -15,15 +15,15 @@ import { RedisMutex } from '../common/redis-mutex';
 import { SeatCounter } from './seat-counter';
 
 const ALREADY = {
-  id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di kursus ini.',
+  id: 'Anda sudah terdaftar (atau dalam daftar tunggu) di pelatihan ini.',
   en: 'You are already enrolled (or waitlisted) in this course.',
 };
 const CLOSED = {
-  id: 'Pendaftaran kursus ini belum dibuka atau sudah ditutup.',
+  id: 'Pendaftaran pelatihan ini belum dibuka atau sudah ditutup.',
   en: 'Registration for this course is not open.',
 };
 const OVER = {
-  id: 'Semua sesi kursus ini sudah berakhir; pendaftaran ditutup.',
+  id: 'Semua sesi pelatihan ini sudah berakhir; pendaftaran ditutup.',
   en: 'Every session of this course is over; registration is closed.',
 };
 
@@ -71,7 +71,7 @@ export class EnrollmentsService {
       throw notFound({ id: 'Peserta tidak ditemukan.', en: 'Participant not found.' });
     if (course.status === 'completed' || course.status === 'cancelled') {
       throw conflict('COURSE_CLOSED', {
-        id: 'Kursus sudah selesai atau dibatalkan.',
+        id: 'Pelatihan sudah selesai atau dibatalkan.',
         en: 'The course is completed or cancelled.',
       });
     }
@@ -188,7 +188,7 @@ export class EnrollmentsService {
   async mineForCourse(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
     const e = await this.enrollments.findOne(course._id, actor.id);
-    if (!e) throw notFound({ id: 'Anda belum terdaftar di kursus ini.', en: 'You are not enrolled in this course.' });
+    if (!e) throw notFound({ id: 'Anda belum terdaftar di pelatihan ini.', en: 'You are not enrolled in this course.' });
     return this.withPosition(e);
   }
 

@@ -142,7 +142,7 @@ export class SessionsService {
   async listPublic(courseId: string): Promise<SessionResponseDto[]> {
     const course = await this.access.load(courseId);
     if (!PUBLIC_STATUSES.includes(course.status))
-      throw notFound({ id: 'Kursus tidak ditemukan.', en: 'Course not found.' });
+      throw notFound({ id: 'Pelatihan tidak ditemukan.', en: 'Course not found.' });
     return (await this.sessions.byCourse(course._id, false)).map(toSessionResponse);
   }
 
@@ -161,7 +161,7 @@ export class SessionsService {
   private assertOpen(course: CourseRecord): void {
     if (course.status === 'completed' || course.status === 'cancelled') {
       throw conflict('COURSE_CLOSED', {
-        id: 'Kursus sudah selesai atau dibatalkan.',
+        id: 'Pelatihan sudah selesai atau dibatalkan.',
         en: 'The course is completed or cancelled.',
       });
     }

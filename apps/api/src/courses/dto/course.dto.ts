@@ -59,7 +59,7 @@ export class CreateCourseDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @IsString()
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, {
-    message: 'Kode kursus: 2-32 huruf, angka atau tanda hubung / Course code: 2-32 letters, digits or dashes',
+    message: 'Kode pelatihan: 2-32 huruf, angka atau tanda hubung / Course code: 2-32 letters, digits or dashes',
   })
   code!: string;
 

@@ -5,9 +5,9 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LiveErrorCode } from '@balai/live-contract/errors';
-import { getAccessToken, refreshTokens } from '../../api/client';
+import { getAccessToken, meStore, refreshTokens } from '../../api/client';
 import { t } from '../../i18n';
-import { navigate } from '../../router';
+import { homeFor, navigate } from '../../router';
 import { useStore } from '../../store';
 import { formatDateTime } from '../../time';
 import { testHooksEnabled } from '../dev-flag';
@@ -104,18 +104,7 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
     return () => clearInterval(timer);
   }, [probing]);
 
-  if (s.status === 'ended' || s.status === 'removed')
-    return (
-      <div class="live">
-        <div class="live-center" data-testid="session-ended">
-          <h1>{s.status === 'removed' ? t('remove') : t('sessionEndedTitle')}</h1>
-          <p>{s.status === 'removed' ? t('removedBody') : t('sessionEndedBody')}</p>
-          <a class="btn" href="#/kelas">
-            {t('backToClasses')}
-          </a>
-        </div>
-      </div>
-    );
+  if (s.status === 'ended' || s.status === 'removed') return <RoomClosed removed={s.status === 'removed'} />;
 
   // Refused for good (also on a re-join: the session ended meanwhile, the participant was removed).
   if (s.status === 'error') {
@@ -170,6 +159,23 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
         .map((m) => (
           <Audio key={m.consumerId} track={m.track} />
         ))}
+    </div>
+  );
+}
+
+/** The end screen: a participant goes back to "Kelas saya", a trainer or admin to their own home. */
+function RoomClosed({ removed }: { removed: boolean }) {
+  const me = useStore(meStore);
+  const staff = !!me && me.role !== 'participant';
+  return (
+    <div class="live">
+      <div class="live-center" data-testid="session-ended">
+        <h1>{removed ? t('remove') : t('sessionEndedTitle')}</h1>
+        <p>{removed ? t('removedBody') : staff ? t('sessionEndedBodyStaff') : t('sessionEndedBody')}</p>
+        <a class="btn" href={`#${me ? homeFor(me.role) : '/kelas'}`}>
+          {staff ? t('backToHome') : t('backToClasses')}
+        </a>
+      </div>
     </div>
   );
 }
