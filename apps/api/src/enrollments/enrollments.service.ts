@@ -88,12 +88,6 @@ export class EnrollmentsService {
   }
 
   /**
-   * Seat and place in line come from one conditional `$inc` on the course
-   * document, made while holding the course's lock (see RedisMutex); a full
-   * course gives only a place in line (waitlisted). Seated requests therefore
-   * always hold smaller seq numbers than the ones waitlisted after them.
-   */
-  /**
    * The seat and the place in line come from one atomic Redis script
    * (SeatCounter.claim): seated while seats last, otherwise waitlisted, so the
    * seated requests always hold smaller seq numbers than those waitlisted
@@ -102,16 +96,19 @@ export class EnrollmentsService {
   private async enrol(course: CourseRecord, userId: string): Promise<EnrollmentResponseDto> {
     const claim = await this.seats.claim(course._id);
     const status = claim.seated ? 'enrolled' : 'waitlisted';
-    let record: EnrollmentRecord | null = null;
+    let record: EnrollmentRecord | null;
     try {
       // The common case (a first enrolment) needs no read first: the insert itself detects a second one.
       record = await this.enrollments.insert(course._id, new Types.ObjectId(userId), status, claim.seq);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const existing = await this.enrollments.findOne(course._id, userId);
-      if (existing && (existing.status === 'cancelled' || existing.status === 'removed')) {
-        record = await this.enrollments.reactivate(existing._id, existing.status, status, claim.seq);
-      }
+      // Re-activating a cancelled or removed enrolment is a guarded update, which FerretDB does not apply
+      // atomically under concurrency: one person's re-enrolments are serialised so exactly one wins.
+      record = await this.mutex.withLock(`enrollment:${String(course._id)}:${userId}`, async () => {
+        const existing = await this.enrollments.findOne(course._id, userId);
+        if (!existing || (existing.status !== 'cancelled' && existing.status !== 'removed')) return null;
+        return this.enrollments.reactivate(existing._id, existing.status, status, claim.seq);
+      });
     }
     if (!record) {
       // Already enrolled or waitlisted (possibly by a concurrent request): give back the seat this request took.
@@ -188,7 +185,8 @@ export class EnrollmentsService {
   async mineForCourse(actor: AuthUser, courseId: string): Promise<EnrollmentResponseDto> {
     const course = await this.access.load(courseId);
     const e = await this.enrollments.findOne(course._id, actor.id);
-    if (!e) throw notFound({ id: 'Anda belum terdaftar di pelatihan ini.', en: 'You are not enrolled in this course.' });
+    if (!e)
+      throw notFound({ id: 'Anda belum terdaftar di pelatihan ini.', en: 'You are not enrolled in this course.' });
     return this.withPosition(e);
   }
 
