@@ -17,6 +17,8 @@ import type { LiveAppEnv } from '../config/live-config';
 const OUTBOX_KEY = 'attendance:outbox';
 /** Events kept in memory while Redis is down; beyond this the oldest go (and are logged). */
 const LOCAL_LIMIT = 50_000;
+/** How long a clean stop waits for queued events to reach the API before leaving them to the next node. */
+const SHUTDOWN_DRAIN_MS = 3_000;
 
 @Injectable()
 export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,6 +29,8 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private stopped = false;
+  /** An event arrived while a drain was finishing: drain once more (else it would wait for the next event). */
+  private again = false;
   private readonly local: string[] = [];
 
   constructor(
@@ -44,6 +48,15 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // A clean stop first delivers what is queued (the leaves AttendanceService recorded on the way down),
+    // for a bounded time; whatever is left stays in Redis for the next node to deliver.
+    clearTimeout(this.timer);
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.flush(),
+      new Promise<void>((resolve) => (timeout = setTimeout(resolve, SHUTDOWN_DRAIN_MS))),
+    ]);
+    clearTimeout(timeout);
     this.stopped = true;
     clearTimeout(this.timer);
     await this.draining;
@@ -72,14 +85,21 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
   /** Resolves once the outbox is empty or a delivery failed (then a retry is scheduled). */
   async flush(): Promise<void> {
     this.kick();
-    await this.draining;
+    // A drain that ends with `again` set starts the next one before this await resumes.
+    while (this.draining) await this.draining;
   }
 
   private kick(): void {
-    if (this.stopped || this.draining) return;
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
     clearTimeout(this.timer);
+    this.again = false;
     this.draining = this.drain().finally(() => {
       this.draining = undefined;
+      if (this.again) this.kick();
     });
   }
 
