@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
 import expressStaticGzip from 'express-static-gzip';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { ApiEnv } from '@balai/config';
 
@@ -15,6 +15,9 @@ import type { ApiEnv } from '@balai/config';
  * (vite.config.ts); they are sent with `Content-Encoding` and `Vary:
  * Accept-Encoding` to a browser that accepts them. Hashed assets are cached
  * for a year as immutable, everything else (index.html) is revalidated.
+ * express-static-gzip lists the compressed copies once, when it is created;
+ * a `build:web` while the API runs rewrites index.html, so the list is made
+ * again when index.html's mtime changes (checked at most once a second).
  */
 @Injectable()
 export class WebClientServer implements OnModuleInit {
@@ -35,18 +38,42 @@ export class WebClientServer implements OnModuleInit {
     }
     const app = this.adapterHost.httpAdapter.getInstance<Express>();
     const assets = join(root, 'assets') + sep;
-    const files = expressStaticGzip(root, {
-      enableBrotli: true,
-      orderPreference: ['br', 'gzip'],
-      index: false,
-      serveStatic: {
+    const serve = () =>
+      expressStaticGzip(root, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
         index: false,
-        setHeaders: (res, path) => {
-          const immutable = path.startsWith(assets);
-          res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        serveStatic: {
+          index: false,
+          setHeaders: (res, path) => {
+            const immutable = path.startsWith(assets);
+            res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+          },
         },
-      },
-    });
+      });
+    const indexMtime = () => {
+      try {
+        return statSync(index).mtimeMs;
+      } catch {
+        return 0;
+      }
+    };
+    let current = serve();
+    let builtAt = indexMtime();
+    let checkedAt = Date.now();
+    const files = (req: Request, res: Response, next: NextFunction) => {
+      const now = Date.now();
+      if (now - checkedAt >= 1000) {
+        checkedAt = now;
+        const mtime = indexMtime();
+        if (mtime !== builtAt) {
+          builtAt = mtime;
+          current = serve();
+          this.logger.log({ dir: root }, 'web client rebuilt; compressed file list read again');
+        }
+      }
+      current(req, res, next);
+    };
     app.use(files);
     app.use((req: Request, res: Response, next: NextFunction) => {
       const isPage =
