@@ -17,11 +17,14 @@ CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/balai"
 FERRETDB_VERSION="v1.24.2"
 LOCAL_REDIS_PORT="${BALAI_REDIS_PORT:-6390}"
 LOCAL_MONGO_PORT="${BALAI_MONGO_PORT:-27027}"
+LOCAL_PG_PORT="${BALAI_PG_PORT:-5490}"
+# FerretDB's backend when no MONGODB_URI is set (BALAI_DB_BACKEND overrides; see services.sh).
+DEFAULT_DB_BACKEND="sqlite"
 
 # Runtime and build packages from Debian (never a browser or binary download).
 APT_RUNTIME=(build-essential python3 redis-server chromium fonts-noto-core fonts-dejavu-core poppler-utils
   libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 python3 procps iproute2 curl ca-certificates
-  coturn openssl iptables libnetfilter-queue-dev)  # TURN tests and demo; bench:field (NFQUEUE delay/loss)
+  coturn openssl iptables libnetfilter-queue-dev postgresql)  # TURN tests and demo; bench:field (NFQUEUE delay/loss)
 MEDIASOUP_BUILD_APT=(build-essential meson ninja-build pkg-config libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 

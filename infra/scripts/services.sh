@@ -43,12 +43,110 @@ ferretdb_bin() {
   echo "$dir/ferretdb"
 }
 
-# --- MongoDB: MONGODB_URI if set, else a local mongod, else FerretDB (SQLite) on loopback.
+# --- PostgreSQL for FerretDB's PostgreSQL backend: Debian's `postgresql` from apt, a private cluster in
+# .balai/data/postgresql (initdb + pg_ctl, no system service), on 127.0.0.1:$LOCAL_PG_PORT only, a password
+# generated once (.balai/data/postgresql.password). PostgreSQL refuses to run as root: as root the cluster
+# belongs to the `postgres` system user that the package creates.
+pg_bindir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+  command -v initdb >/dev/null && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+# Runs a PostgreSQL server program as the cluster's owner (ourselves, or `postgres` when we are root).
+pg_as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- env BALAI_OWNER="$BALAI_OWNER" "$@"; else "$@"; fi
+}
+
+pg_url() { # database
+  echo "postgres://balai:$(cat "$DATA/postgresql.password")@127.0.0.1:$LOCAL_PG_PORT/$1"
+}
+
+# The cluster lives in .balai/data/postgresql. As root its owner is `postgres`, which must reach it through
+# the checkout's path: when a parent directory is private (a clone under /root, say) it lives in
+# /var/tmp/balai-postgresql-<hash of this state dir> instead, still this checkout's own.
+pg_datadir() {
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$DATA" 2>/dev/null; then echo "$DATA/postgresql"
+  else echo "/var/tmp/balai-postgresql-$(echo "$STATE" | sha1sum | cut -c1-12)"; fi
+}
+
+start_postgres() {
+  local pgdata bin
+  pgdata="$(pg_datadir)"
+  if pid_ours "$RUN/postgres.pid"; then log "PostgreSQL: already running on :$(cat "$RUN/postgres.port")"; return 0; fi
+  if port_open 127.0.0.1 "$LOCAL_PG_PORT"; then
+    die "PostgreSQL: port $LOCAL_PG_PORT is taken by a server this checkout did not start (set BALAI_PG_PORT)"
+  fi
+  bin="$(pg_bindir)" || { apt_ensure postgresql; bin="$(pg_bindir)"; } || die "PostgreSQL: no initdb after installing postgresql"
+  if [ ! -s "$pgdata/PG_VERSION" ]; then
+    log "PostgreSQL: creating a cluster in $pgdata"
+    rm -rf "$pgdata"
+    mkdir -p "$pgdata"
+    [ -s "$DATA/postgresql.password" ] || (umask 077 && openssl rand -hex 24 >"$DATA/postgresql.password")
+    local pwfile
+    pwfile="$(mktemp)"
+    cp "$DATA/postgresql.password" "$pwfile"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres:postgres "$pgdata" "$pwfile"
+    fi
+    chmod 700 "$pgdata"
+    pg_as_owner "$bin/initdb" -D "$pgdata" -U balai --pwfile="$pwfile" --auth-local=scram-sha-256 \
+      --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1 \
+      || { rm -f "$pwfile"; tail -20 "$LOGS/postgres-initdb.log"; die "PostgreSQL: initdb failed"; }
+    rm -f "$pwfile"
+  fi
+  local logfile="$LOGS/postgres.log"
+  [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$LOGS" 2>/dev/null && logfile="$pgdata/server.log"
+  touch "$logfile"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$logfile"
+  # Loopback only, no Unix socket (its path could exceed the 107-byte limit inside a deep checkout).
+  # Sized for a development machine; fsync stays on (the data is real for `infra/balai up`).
+  pg_as_owner "$bin/pg_ctl" -D "$pgdata" -l "$logfile" -w -t 60 \
+    -o "-p $LOCAL_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c shared_buffers=256MB -c synchronous_commit=off" \
+    start >"$LOGS/postgres-ctl.log" 2>&1 || { tail -20 "$logfile"; die "PostgreSQL did not start"; }
+  head -1 "$pgdata/postmaster.pid" >"$RUN/postgres.pid"
+  echo "$LOCAL_PG_PORT" >"$RUN/postgres.port"
+  PGPASSWORD="$(cat "$DATA/postgresql.password")" "$bin/psql" -h 127.0.0.1 -p "$LOCAL_PG_PORT" -U balai -d postgres \
+    -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1 \
+    || PGPASSWORD="$(cat "$DATA/postgresql.password")" "$bin/createdb" -h 127.0.0.1 -p "$LOCAL_PG_PORT" -U balai ferretdb \
+    || die "PostgreSQL: could not create the ferretdb database"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'): started on 127.0.0.1:$LOCAL_PG_PORT (data in $pgdata)"
+}
+
+# Fast shutdown (SIGINT: clients disconnected, a clean checkpoint), by the pid this checkout started.
+stop_postgres() {
+  local pidfile="$RUN/postgres.pid"
+  if pid_ours "$pidfile"; then
+    local pid; pid="$(cat "$pidfile")"
+    kill -INT "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { kill -QUIT "$pid" 2>/dev/null || true; sleep 1; }
+    log "stopped PostgreSQL"
+  elif [ -f "$pidfile" ]; then
+    log "PostgreSQL: pidfile postgres.pid is stale or names a process this checkout did not start; left alone"
+  fi
+  rm -f "$pidfile" "${pidfile%.pid}.port"
+}
+
+# --- MongoDB: MONGODB_URI if set, else a local mongod, else FerretDB on loopback with the backend
+# BALAI_DB_BACKEND names: `postgresql` (default: FerretDB's main backend, equality filters pushed down
+# into SQL) over the private cluster above, or over BALAI_POSTGRESQL_URL when that names an existing
+# server; or `sqlite` (one file per database in .balai/data/ferretdb, no PostgreSQL needed).
+db_backend() {
+  local backend="${BALAI_DB_BACKEND:-$DEFAULT_DB_BACKEND}"
+  case "$backend" in
+    postgresql | sqlite) echo "$backend" ;;
+    *) die "BALAI_DB_BACKEND must be postgresql or sqlite (got '$backend')" ;;
+  esac
+}
+
 start_mongo() {
   if [ -n "${MONGODB_URI:-}" ]; then log "MongoDB: using MONGODB_URI"; return 0; fi
   export MONGODB_URI="mongodb://127.0.0.1:$LOCAL_MONGO_PORT/balai"
   if port_open 127.0.0.1 "$LOCAL_MONGO_PORT"; then
-    if pid_ours "$RUN/mongo.pid"; then log "MongoDB protocol: already running on :$LOCAL_MONGO_PORT"
+    if pid_ours "$RUN/mongo.pid"; then log "MongoDB protocol: already running on :$LOCAL_MONGO_PORT ($(cat "$RUN/mongo.backend" 2>/dev/null || echo mongod))"
     else log "MongoDB protocol: using the server already on :$LOCAL_MONGO_PORT (not started here; 'down' leaves it alone)"; fi
     return 0
   fi
@@ -61,19 +159,34 @@ start_mongo() {
     log "MongoDB: mongod started on 127.0.0.1:$LOCAL_MONGO_PORT"
     return 0
   fi
-  local bin; bin="$(ferretdb_bin)"
-  mkdir -p "$DATA/ferretdb" "$DATA/ferretdb-state"
-  nohup "$bin" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" \
+  local bin backend handler where
+  bin="$(ferretdb_bin)"
+  backend="$(db_backend)"
+  if [ "$backend" = postgresql ]; then
+    local pg="${BALAI_POSTGRESQL_URL:-}"
+    if [ -z "$pg" ]; then start_postgres; pg="$(pg_url ferretdb)"; where="PostgreSQL on :$LOCAL_PG_PORT"
+    else where="PostgreSQL at BALAI_POSTGRESQL_URL"; fi
+    handler=(--handler=postgresql "--postgresql-url=$pg")
+  else
+    mkdir -p "$DATA/ferretdb"
+    handler=(--handler=sqlite "--sqlite-url=file:$DATA/ferretdb/")
+    where="SQLite in .balai/data/ferretdb"
+  fi
+  mkdir -p "$DATA/ferretdb-state"
+  nohup "$bin" "${handler[@]}" \
     --listen-addr="127.0.0.1:$LOCAL_MONGO_PORT" --state-dir="$DATA/ferretdb-state" \
     --telemetry=disable --debug-addr=- --log-level=warn >"$LOGS/ferretdb.log" 2>&1 &
   echo $! >"$RUN/mongo.pid"
   wait_port 127.0.0.1 "$LOCAL_MONGO_PORT" FerretDB 60
   echo "$LOCAL_MONGO_PORT" >"$RUN/mongo.port"
-  log "MongoDB protocol: FerretDB $FERRETDB_VERSION (SQLite) on 127.0.0.1:$LOCAL_MONGO_PORT (data in .balai/data/ferretdb)"
+  echo "$backend" >"$RUN/mongo.backend"
+  log "MongoDB protocol: FerretDB $FERRETDB_VERSION on 127.0.0.1:$LOCAL_MONGO_PORT ($where)"
 }
 
 # By pid, never by port: SIGTERM makes redis-server flush its append-only file and exit.
 stop_services() {
   stop_pidfile "$RUN/redis.pid" Redis
   stop_pidfile "$RUN/mongo.pid" "MongoDB-protocol server"
+  rm -f "$RUN/mongo.backend"
+  stop_postgres # after FerretDB, its only client
 }
