@@ -131,6 +131,36 @@ describe('evaluation survey', () => {
     for (const s of subs) expect(Object.keys(s).sort()).toEqual(['_id', 'courseId', 'submittedAt', 'userId']);
   });
 
+  it('withholds averages and comments until 3 people answered (anonymity of small groups)', async () => {
+    const small = (await createCourse(sut.app, { trainerIds: [trainer.id] })).id;
+    await createSession(sut.app, small, new Date(Date.now() - 3 * 3600_000), 120);
+    const few: TestUser[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const p = await createUser(sut.app, 'participant');
+      await enrolDirect(sut.app, small, p.id);
+      few.push(p);
+    }
+    const read = async () =>
+      (await request(sut.url).get(`/api/courses/${small}/evaluation/report`).set(trainer.auth).expect(200)).body;
+    const csv = async () =>
+      (await request(sut.url).get(`/api/courses/${small}/evaluation/report/csv`).set(admin.auth).expect(200)).text;
+    expect(await read()).toMatchObject({ responses: 0, withheld: true, minResponses: 3, comments: [] });
+    await submit(few[0]!, { ratings: rateAll(1), comment: 'Pelatihnya terlambat datang.' }, small).expect(201);
+    await submit(few[1]!, { ratings: rateAll(5), comment: 'Sangat membantu.' }, small).expect(201);
+    const two = await read();
+    expect(two).toMatchObject({ responses: 2, withheld: true, comments: [] });
+    expect(two.items.every((i: { average: unknown; count: number }) => i.average === null && i.count === 0)).toBe(true);
+    expect(two.categories.every((c: { average: unknown }) => c.average === null)).toBe(true);
+    expect(JSON.stringify(two)).not.toContain('terlambat');
+    expect(await csv()).not.toContain('terlambat');
+    await submit(few[2]!, { ratings: rateAll(3) }, small).expect(201);
+    const three = await read();
+    expect(three).toMatchObject({ responses: 3, withheld: false });
+    expect(three.items[0]).toMatchObject({ count: 3, average: 3 });
+    expect(three.comments.sort()).toEqual(['Pelatihnya terlambat datang.', 'Sangat membantu.']);
+    expect(await csv()).toContain('terlambat');
+  });
+
   it('only enrolled participants answer, only staff read the report, only admins edit the form; edits lock once answered', async () => {
     const outsider = await createUser(sut.app, 'participant');
     const otherTrainer = await createUser(sut.app, 'trainer');

@@ -7,6 +7,7 @@ import { AssessmentReportService } from './assessment-report.service';
 import { AssessmentReportsController } from './assessment-reports.controller';
 import { AssessmentSettingsRepository } from './assessment-settings.repository';
 import { AssessmentSettingsService } from './assessment-settings.service';
+import { AttemptGate } from './attempt-gate';
 import { AttemptRepository } from './attempt.repository';
 import { CertificateRequirements } from './certificate-requirements.service';
 import { QuestionBankService } from './question-bank.service';
@@ -28,6 +29,7 @@ import { TestsService } from './tests.service';
     AssessmentFactsRepository,
     AssessmentSettingsService,
     AttemptRepository,
+    AttemptGate,
     QuestionRepository,
     QuestionBankService,
     TestsService,

@@ -10,6 +10,9 @@ export type AnswerRecord = TestAnswer;
 /** Highest attempt number ever looked up (the settings' own maximum). */
 export const MAX_ATTEMPT_NUMBER = 10;
 
+/** Attempts kept in memory for the save path (a few KB each). */
+const CACHE_SIZE = 5_000;
+
 /** MongoDB says 11000; FerretDB 1.x says code 1 "UNIQUE constraint failed" on updates. */
 export function isDuplicate(error: unknown): boolean {
   const e = error as { code?: number; message?: string };
@@ -25,13 +28,42 @@ export function isDuplicate(error: unknown): boolean {
  */
 @Injectable()
 export class AttemptRepository {
+  /**
+   * What the save path needs of an attempt (owner, deadline, its frozen
+   * questions) never changes after the attempt is created, so it is read once
+   * per process and kept, in insertion order, the oldest dropped first. The one
+   * field that does change, `submittedAt`, is never trusted from here alone: a
+   * save asks AttemptGate's closed marker, and submit/close read the database.
+   */
+  private readonly cache = new Map<string, AttemptRecord>();
+
   constructor(
     @InjectModel(TestAttempt.name) private readonly attempts: Model<TestAttempt>,
     @InjectModel(TestAnswer.name) private readonly answers: Model<TestAnswer>,
   ) {}
 
-  findById(id: string | Types.ObjectId): Promise<AttemptRecord | null> {
-    return this.attempts.findById(id).lean<AttemptRecord>().exec();
+  /** Always from the database (current `submittedAt`, score). */
+  async findById(id: string | Types.ObjectId): Promise<AttemptRecord | null> {
+    const row = await this.attempts.findById(id).lean<AttemptRecord>().exec();
+    if (row) this.remember(row);
+    return row;
+  }
+
+  /** The attempt as created (from memory when this process has seen it); `submittedAt` may be stale. */
+  async cached(id: string): Promise<AttemptRecord | null> {
+    return this.cache.get(id) ?? (await this.findById(id));
+  }
+
+  /** Drops a remembered attempt: for tools that edit attempts in the database directly (tests moving a deadline). */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
+  private remember(row: AttemptRecord): void {
+    const key = row._id.toHexString();
+    this.cache.delete(key);
+    this.cache.set(key, row);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
   }
 
   /**
@@ -63,7 +95,9 @@ export class AttemptRepository {
   /** Inserts attempt `number`; null when it already exists (a concurrent start). */
   async insert(attempt: Omit<AttemptRecord, 'createdAt' | 'updatedAt'>): Promise<AttemptRecord | null> {
     try {
-      return (await this.attempts.create(attempt)).toObject();
+      const row = (await this.attempts.create(attempt)).toObject();
+      this.remember(row);
+      return row;
     } catch (error) {
       if (isDuplicate(error)) return null;
       throw error;
@@ -75,6 +109,8 @@ export class AttemptRepository {
     set: Pick<AttemptRecord, 'submittedAt' | 'closedBy' | 'score' | 'maxScore' | 'percent'>,
   ): Promise<void> {
     await this.attempts.updateOne({ _id: id, submittedAt: { $exists: false } }, { $set: set }).exec();
+    const known = this.cache.get(id.toHexString());
+    if (known && !known.submittedAt) this.remember({ ...known, ...set });
   }
 
   /**
@@ -115,6 +151,7 @@ export class AttemptRepository {
   }
 
   async deleteByCourse(courseId: Types.ObjectId): Promise<void> {
+    for (const [key, row] of this.cache) if (row.courseId.equals(courseId)) this.cache.delete(key);
     await this.answers.deleteMany({ courseId }).exec();
     await this.attempts.deleteMany({ courseId }).exec();
   }

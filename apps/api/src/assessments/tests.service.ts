@@ -11,10 +11,10 @@ import { Types } from 'mongoose';
 import { AppException, AuthUser } from '@balai/common';
 import { testAttemptId } from '@balai/database';
 import { attemptDeadline, scoreAttempt, seededShuffle, TestKind } from '@balai/domain/assessment';
-import { RedisMutex } from '../common/redis-mutex';
 import { toJakarta } from '../common/time';
 import { forbidden, notFound } from '../common/errors';
 import { AssessmentCourse, AssessmentCourses } from './assessment-course';
+import { AttemptGate, attemptSubmitted } from './attempt-gate';
 import { AnswerRecord, AttemptRecord, AttemptRepository } from './attempt.repository';
 import { CertificateRequirements } from './certificate-requirements.service';
 import type { AttemptViewDto, SavedAnswerDto, TestStatusDto } from './dto/test.dto';
@@ -30,7 +30,7 @@ export class TestsService {
     private readonly courses: AssessmentCourses,
     private readonly questions: QuestionRepository,
     private readonly attempts: AttemptRepository,
-    private readonly mutex: RedisMutex,
+    private readonly gate: AttemptGate,
     private readonly requirements: CertificateRequirements,
   ) {}
 
@@ -134,7 +134,11 @@ export class TestsService {
     return this.view(ctx, current!, now);
   }
 
-  /** Saves one answer as it is given. Hot path: one read and one write, both by primary key. */
+  /**
+   * Saves one answer as it is given. Hot path: the attempt comes from memory
+   * (its questions and deadline never change), the closed check and the lock
+   * are one Redis step, and the answer is one write by its derived id.
+   */
   async saveAnswer(
     actor: AuthUser,
     attemptId: string,
@@ -142,10 +146,9 @@ export class TestsService {
     optionIds: string[],
     now = new Date(),
   ): Promise<SavedAnswerDto> {
-    const attempt = await this.attempts.findById(attemptId);
+    const attempt = await this.attempts.cached(attemptId);
     if (!attempt || attempt.userId.toHexString() !== actor.id) throw notFound(ATTEMPT_NOT_FOUND);
-    if (attempt.submittedAt)
-      throw conflict('ATTEMPT_SUBMITTED', 'Tes ini sudah dikumpulkan.', 'This attempt has been submitted.');
+    if (attempt.submittedAt) throw attemptSubmitted();
     if (now.getTime() >= attempt.deadlineAt.getTime()) {
       await this.closeExpired([attempt], now);
       throw conflict('TIME_UP', 'Waktu mengerjakan tes sudah habis.', 'Time is up for this attempt.');
@@ -158,7 +161,8 @@ export class TestsService {
       throw bad('UNKNOWN_OPTION', 'Pilihan jawaban tidak dikenal.', 'Unknown answer option.');
     if (question.type !== 'multiple' && optionIds.length > 1)
       throw bad('ONE_OPTION_ONLY', 'Soal ini hanya memiliki satu jawaban.', 'This question takes one answer.');
-    await this.attempts.saveAnswer(attempt, questionId, optionIds, now);
+    // Under the attempt's lock, refused once the attempt is closed: a 200 here is always in the score.
+    await this.gate.save(attemptId, () => this.attempts.saveAnswer(attempt, questionId, optionIds, now));
     return { questionId, optionIds, savedAt: toJakarta(now)!, remainingSeconds: remaining(attempt, now) };
   }
 
@@ -167,7 +171,7 @@ export class TestsService {
     const { ctx, attempt } = await this.load(actor, attemptId);
     if (attempt.userId.toHexString() !== actor.id) throw forbidden();
     let closedNow = false;
-    const closed = await this.mutex.withLock(`assess-submit:${attemptId}`, async () => {
+    const closed = await this.gate.close(attemptId, keepClosedMs(attempt, now), async () => {
       const current = await this.attempts.findById(attempt._id);
       if (!current || current.submittedAt) return current ?? attempt;
       closedNow = true;
@@ -195,7 +199,7 @@ export class TestsService {
       if (a.submittedAt || a.deadlineAt.getTime() > now.getTime()) out.push(a);
       else
         out.push(
-          await this.mutex.withLock(`assess-submit:${a._id.toHexString()}`, async () => {
+          await this.gate.close(a._id.toHexString(), keepClosedMs(a, now), async () => {
             const current = await this.attempts.findById(a._id);
             if (!current || current.submittedAt) return current ?? a;
             const closed = await this.finalize(current, now);
@@ -269,6 +273,11 @@ export class TestsService {
       reviewAvailable: reveal,
     };
   }
+}
+
+/** How long the closed marker must outlive `now`: until past the deadline, after which the clock refuses saves. */
+function keepClosedMs(attempt: AttemptRecord, now: Date): number {
+  return attempt.deadlineAt.getTime() - now.getTime() + 60_000;
 }
 
 function remaining(attempt: AttemptRecord, now: Date): number {

@@ -23,6 +23,12 @@ import { EvaluationRepository } from './evaluation.repository';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/**
+ * Below this many responses a report shows neither averages nor comments: with
+ * one or two respondents a trainer could tell who wrote what.
+ */
+export const EVALUATION_MIN_RESPONSES = 3;
+
 @Injectable()
 export class EvaluationsService {
   constructor(
@@ -111,12 +117,17 @@ export class EvaluationsService {
     return { courseId, submitted: true };
   }
 
-  /** Averages per item and category, and the comments, never who wrote them. Admin and the course's trainers. */
+  /**
+   * Averages per item and category, and the comments, never who wrote them. Admin and the course's trainers.
+   * With fewer than EVALUATION_MIN_RESPONSES responses only the count is given.
+   */
   async report(actor: AuthUser, courseId: string): Promise<EvaluationReportDto> {
     const course = await this.access.forStaff(actor, courseId);
     const items = await this.items(course);
-    const responses = await this.repository.responsesOf(course._id);
+    const all = await this.repository.responsesOf(course._id);
     const enrolled = await this.enrollments.countByStatus(course._id, 'enrolled');
+    const withheld = all.length < EVALUATION_MIN_RESPONSES;
+    const responses = withheld ? [] : all;
     const perItem = items.map((item) => {
       const values = responses.flatMap((r) => r.ratings.filter((x) => x.itemId === item.id).map((x) => x.value));
       const distribution = [1, 2, 3, 4, 5].map((v) => values.filter((x) => x === v).length);
@@ -135,8 +146,10 @@ export class EvaluationsService {
     });
     return {
       courseId,
-      responses: responses.length,
+      responses: all.length,
       enrolled,
+      minResponses: EVALUATION_MIN_RESPONSES,
+      withheld,
       items: perItem,
       categories,
       comments: responses.map((r) => r.comment).filter((c) => c.trim().length > 0),

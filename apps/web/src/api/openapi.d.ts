@@ -1737,7 +1737,11 @@ export interface components {
       courseId: string;
       enrolled: number;
       items: components['schemas']['ItemAverageDto'][];
+      /** @description Responses needed before averages and comments are shown (anonymity) */
+      minResponses: number;
       responses: number;
+      /** @description True while responses < minResponses: averages are null, distributions zero, comments empty */
+      withheld: boolean;
     };
     GainGroupDto: {
       /** @description Percentage points */

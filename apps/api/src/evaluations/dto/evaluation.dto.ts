@@ -94,6 +94,12 @@ export class EvaluationReportDto {
   @ApiProperty() courseId!: string;
   @ApiProperty() responses!: number;
   @ApiProperty() enrolled!: number;
+  @ApiProperty({ description: 'Responses needed before averages and comments are shown (anonymity)' })
+  minResponses!: number;
+  @ApiProperty({
+    description: 'True while responses < minResponses: averages are null, distributions zero, comments empty',
+  })
+  withheld!: boolean;
   @ApiProperty({ type: [ItemAverageDto] }) items!: ItemAverageDto[];
   @ApiProperty({ type: [CategoryAverageDto] }) categories!: CategoryAverageDto[];
   @ApiProperty({ type: [String], description: 'Comments in no meaningful order, never with who wrote them' })
