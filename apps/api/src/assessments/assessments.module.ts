@@ -12,7 +12,8 @@ import { AttemptRepository } from './attempt.repository';
 import { CertificateRequirements } from './certificate-requirements.service';
 import { QuestionBankService } from './question-bank.service';
 import { QuestionRepository } from './question.repository';
-import { QuestionsController } from './questions.controller';
+import { QuestionImageStore } from './question-image.store';
+import { QuestionImagesController, QuestionsController } from './questions.controller';
 import { TestsController } from './tests.controller';
 import { TestsService } from './tests.service';
 
@@ -22,7 +23,7 @@ import { TestsService } from './tests.service';
   imports: [
     MulterModule.register({ storage: memoryStorage(), limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 5 } }),
   ],
-  controllers: [QuestionsController, TestsController, AssessmentReportsController],
+  controllers: [QuestionsController, QuestionImagesController, TestsController, AssessmentReportsController],
   providers: [
     AssessmentCourses,
     AssessmentSettingsRepository,
@@ -32,6 +33,7 @@ import { TestsService } from './tests.service';
     AttemptGate,
     QuestionRepository,
     QuestionBankService,
+    QuestionImageStore,
     TestsService,
     CertificateRequirements,
     AssessmentReportService,

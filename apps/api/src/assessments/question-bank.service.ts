@@ -21,9 +21,14 @@ import {
   TEMPLATE_ROWS,
   TransferQuestion,
 } from './question-transfer';
+import { QUESTION_IMAGE_MAX_BYTES, QuestionImageStore, sniffImage, StoredQuestionImage } from './question-image.store';
 import { QuestionInput, QuestionRecord, QuestionRepository } from './question.repository';
+import type { Readable } from 'node:stream';
 
 const QUESTION_NOT_FOUND = { id: 'Soal tidak ditemukan.', en: 'Question not found.' };
+const IMAGE_NOT_FOUND = { id: 'Gambar tidak ditemukan.', en: 'Image not found.' };
+/** The link a question stores for an uploaded image (served by GET /api/question-images/:id). */
+export const questionImageUrl = (id: Types.ObjectId) => `/api/question-images/${id.toHexString()}`;
 const newOptionId = () => randomBytes(6).toString('base64url');
 
 export interface UploadedSheet {
@@ -60,7 +65,58 @@ export class QuestionBankService {
   constructor(
     private readonly access: CourseAccess,
     private readonly questions: QuestionRepository,
+    private readonly images: QuestionImageStore,
   ) {}
+
+  /** Stores an uploaded PNG, JPEG or WebP (checked by its bytes) and links it to the question. */
+  async setImage(
+    actor: AuthUser,
+    courseId: string,
+    id: string,
+    file: UploadedSheet | undefined,
+  ): Promise<QuestionResponseDto> {
+    const course = await this.access.forStaff(actor, courseId);
+    const existing = await this.questions.findInCourse(course._id, id);
+    if (!existing) throw notFound(QUESTION_NOT_FOUND);
+    if (!file?.buffer?.length) {
+      throw new AppException(HttpStatus.BAD_REQUEST, 'FILE_REQUIRED', {
+        id: 'Pilih gambar PNG, JPEG atau WebP (field "file").',
+        en: 'Choose a PNG, JPEG or WebP image (field "file").',
+      });
+    }
+    if (file.buffer.length > QUESTION_IMAGE_MAX_BYTES) {
+      throw new AppException(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', {
+        id: 'Gambar terlalu besar (maksimal 2 MB).',
+        en: 'The image is too large (2 MB at most).',
+      });
+    }
+    const kind = sniffImage(file.buffer);
+    if (!kind) {
+      throw new AppException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_FILE_TYPE', {
+        id: 'Gambar harus PNG, JPEG atau WebP.',
+        en: 'The image must be PNG, JPEG or WebP.',
+      });
+    }
+    const fileId = await this.images.put(course._id, kind, file.buffer);
+    const updated = await this.questions.setImage(course._id, existing._id, questionImageUrl(fileId));
+    if (!updated) throw notFound(QUESTION_NOT_FOUND);
+    return toQuestionDto(updated);
+  }
+
+  async clearImage(actor: AuthUser, courseId: string, id: string): Promise<QuestionResponseDto> {
+    const course = await this.access.forStaff(actor, courseId);
+    const updated = await this.questions.setImage(course._id, new Types.ObjectId(id), null);
+    if (!updated) throw notFound(QUESTION_NOT_FOUND);
+    return toQuestionDto(updated);
+  }
+
+  /** An uploaded question image: admin, the course's trainers and its enrolled participants. */
+  async openImage(actor: AuthUser, imageId: string): Promise<{ image: StoredQuestionImage; stream: Readable }> {
+    const image = await this.images.find(new Types.ObjectId(imageId));
+    if (!image) throw notFound(IMAGE_NOT_FOUND);
+    await this.access.forMember(actor, image.courseId.toHexString(), true);
+    return { image, stream: this.images.open(image.id) };
+  }
 
   async list(actor: AuthUser, courseId: string): Promise<QuestionResponseDto[]> {
     const course = await this.access.forStaff(actor, courseId);

@@ -45,6 +45,16 @@ export class QuestionRepository {
       .exec();
   }
 
+  /** Sets or (null) removes the question's image link. */
+  setImage(courseId: Types.ObjectId, id: Types.ObjectId, imageUrl: string | null): Promise<QuestionRecord | null> {
+    return this.model
+      .findOneAndUpdate({ _id: id, courseId }, imageUrl ? { $set: { imageUrl } } : { $unset: { imageUrl: 1 } }, {
+        new: true,
+      })
+      .lean<QuestionRecord>()
+      .exec();
+  }
+
   async delete(courseId: Types.ObjectId, id: Types.ObjectId): Promise<boolean> {
     return (await this.model.deleteOne({ _id: id, courseId }).exec()).deletedCount > 0;
   }

@@ -27,17 +27,19 @@ import {
 import type { Response } from 'express';
 import type { AuthUser } from '@balai/common';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
-import { ApiAuth } from '../common/api-docs';
+import { ApiAuth, ApiFileResponse } from '../common/api-docs';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import {
   CreateQuestionDto,
   FileFormatQueryDto,
   ImportResultDto,
   QuestionFileDto,
+  QuestionImageFileDto,
   QuestionResponseDto,
   UpdateQuestionDto,
 } from './dto/question.dto';
 import { QuestionBankService, UploadedSheet } from './question-bank.service';
+import { QUESTION_IMAGE_TYPES } from './question-image.store';
 
 const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -116,6 +118,38 @@ export class QuestionsController {
     await this.bank.remove(user, courseId, questionId);
   }
 
+  @Post('courses/:courseId/questions/:questionId/image')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: QuestionImageFileDto })
+  @ApiOperation({
+    summary:
+      'Upload the question’s image (PNG, JPEG or WebP, checked by its bytes; 2 MB at most); replaces any image or URL. Admin, or a trainer of the course.',
+  })
+  @ApiAuth(400, 404, 413, 415)
+  @ApiOkResponse({ type: QuestionResponseDto })
+  uploadImage(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @Param('questionId', ParseObjectIdPipe) questionId: string,
+    @UploadedFile() file?: UploadedSheet,
+  ) {
+    return this.bank.setImage(user, courseId, questionId, file);
+  }
+
+  @Delete('courses/:courseId/questions/:questionId/image')
+  @ApiOperation({ summary: 'Remove the question’s image. Admin, or a trainer of the course.' })
+  @ApiAuth(400, 404)
+  @ApiOkResponse({ type: QuestionResponseDto })
+  clearImage(
+    @CurrentUser() user: AuthUser,
+    @Param('courseId', ParseObjectIdPipe) courseId: string,
+    @Param('questionId', ParseObjectIdPipe) questionId: string,
+  ) {
+    return this.bank.clearImage(user, courseId, questionId);
+  }
+
   @Get('courses/:courseId/questions/export')
   @ApiProduces(CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
   @ApiOperation({ summary: 'The question bank as CSV or XLSX (template layout). Admin, or a trainer of the course.' })
@@ -147,5 +181,33 @@ export class QuestionsController {
     @UploadedFile() file?: UploadedSheet,
   ) {
     return this.bank.import(user, courseId, file);
+  }
+}
+
+/** Uploaded question images, for everyone who may see the course's tests. */
+@ApiTags('assessments')
+@Controller('question-images')
+export class QuestionImagesController {
+  constructor(private readonly bank: QuestionBankService) {}
+
+  @Get(':imageId')
+  @ApiFileResponse(Object.values(QUESTION_IMAGE_TYPES), 'The image, with its own content type')
+  @ApiOperation({
+    summary: 'A question image. Admin, the course’s trainers, its enrolled participants.',
+  })
+  @ApiAuth(400, 404)
+  async image(
+    @CurrentUser() user: AuthUser,
+    @Param('imageId', ParseObjectIdPipe) imageId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { image, stream } = await this.bank.openImage(user, imageId);
+    res.setHeader('Content-Type', image.contentType);
+    res.setHeader('Content-Length', String(image.length));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // The bytes behind an id never change.
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
   }
 }

@@ -674,6 +674,24 @@ export interface paths {
     patch: operations['QuestionsController_update'];
     trace?: never;
   };
+  '/api/courses/{courseId}/questions/{questionId}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload the question’s image (PNG, JPEG or WebP, checked by its bytes; 2 MB at most); replaces any image or URL. Admin, or a trainer of the course. */
+    post: operations['QuestionsController_uploadImage'];
+    /** Remove the question’s image. Admin, or a trainer of the course. */
+    delete: operations['QuestionsController_clearImage'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/courses/{courseId}/questions/export': {
     parameters: {
       query?: never;
@@ -977,6 +995,23 @@ export interface paths {
     };
     /** Your enrolments. Participant, self only. */
     get: operations['EnrollmentsController_mine'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/question-images/{imageId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A question image. Admin, the course’s trainers, its enrolled participants. */
+    get: operations['QuestionImagesController_image'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1603,7 +1638,7 @@ export interface components {
       type: 'pelatihan' | 'sosialisasi';
     };
     CreateQuestionDto: {
-      /** @description https URL or a /api/materials/<id>/download path */
+      /** @description https URL, a /api/materials/<id>/download path, or a /api/question-images/<id> path (upload with POST .../image) */
       imageUrl?: string;
       options: components['schemas']['QuestionOptionInputDto'][];
       /** @default 1 */
@@ -2097,6 +2132,13 @@ export interface components {
        */
       file: string;
     };
+    QuestionImageFileDto: {
+      /**
+       * Format: binary
+       * @description PNG, JPEG or WebP (checked by content), up to 2 MB
+       */
+      file: string;
+    };
     QuestionOptionDto: {
       correct: boolean;
       id: string;
@@ -2419,7 +2461,7 @@ export interface components {
       name?: string;
     };
     UpdateQuestionDto: {
-      /** @description https URL or a /api/materials/<id>/download path */
+      /** @description https URL, a /api/materials/<id>/download path, or a /api/question-images/<id> path (upload with POST .../image) */
       imageUrl?: string;
       options?: components['schemas']['QuestionOptionInputDto'][];
       /** @default 1 */
@@ -5779,6 +5821,166 @@ export interface operations {
       };
     };
   };
+  QuestionsController_uploadImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+        questionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['QuestionImageFileDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuestionResponseDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unsupported file type or body encoding */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  QuestionsController_clearImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+        questionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuestionResponseDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   QuestionsController_export: {
     parameters: {
       query?: {
@@ -7482,6 +7684,77 @@ export interface operations {
       };
       /** @description Signed in but this role/ownership is not allowed */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  QuestionImagesController_image: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        imageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The image, with its own content type */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': string;
+          'image/png': string;
+          'image/webp': string;
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -51,11 +51,16 @@ export class CreateQuestionDto {
   @MinLength(3)
   @MaxLength(2000)
   text!: string;
-  @ApiPropertyOptional({ maxLength: 1000, description: 'https URL or a /api/materials/<id>/download path' })
+  @ApiPropertyOptional({
+    maxLength: 1000,
+    description:
+      'https URL, a /api/materials/<id>/download path, or a /api/question-images/<id> path (upload with POST .../image)',
+    pattern: '^(https://\\S+|/api/materials/[0-9a-f]{24}/download|/api/question-images/[0-9a-f]{24})$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
-  @Matches(/^(https:\/\/\S+|\/api\/materials\/[0-9a-f]{24}\/download)$/, {
+  @Matches(/^(https:\/\/\S+|\/api\/materials\/[0-9a-f]{24}\/download|\/api\/question-images\/[0-9a-f]{24})$/, {
     message: 'imageUrl harus URL https atau tautan materi / imageUrl must be an https URL or a material link',
   })
   imageUrl?: string;
@@ -102,6 +107,11 @@ export class QuestionResponseDto {
 export class ImportResultDto {
   @ApiProperty({ description: 'Questions added' }) imported!: number;
   @ApiProperty({ description: 'Questions in the bank afterwards' }) total!: number;
+}
+
+export class QuestionImageFileDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'PNG, JPEG or WebP (checked by content), up to 2 MB' })
+  file!: unknown;
 }
 
 export class QuestionFileDto {
