@@ -7,6 +7,7 @@ import { AttendanceModule } from './attendance/attendance.module';
 import { ChatModule } from './chat/chat.module';
 import { liveAppEnvSchema } from './config/live-config';
 import { HealthModule } from './health/health.module';
+import { InteractionModule } from './interaction/interaction.module';
 import { MediaSignallingModule } from './media/media-signalling.module';
 import { MediaModule } from './media/media.module';
 import { ModerationModule } from './moderation/moderation.module';
@@ -38,6 +39,7 @@ import { TurnModule } from './turn/turn.module';
     MediaSignallingModule,
     ChatModule,
     ModerationModule,
+    InteractionModule,
   ],
   providers: [SignallingWiringCheck],
 })

@@ -4,6 +4,8 @@
  * `socket.emit(name, payload, ack)` and acknowledged with an `Ack<T>`;
  * server -> client events are plain notifications.
  */
+import { InteractionClientEvent, InteractionServerEvent } from './interaction';
+
 export const ClientEvent = {
   RoomJoin: 'room:join',
   RoomLeave: 'room:leave',
@@ -27,6 +29,7 @@ export const ClientEvent = {
   ModerationMute: 'moderation:mute',
   ModerationStopCamera: 'moderation:stop-camera',
   ModerationRemove: 'moderation:remove',
+  ...InteractionClientEvent,
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
 export const CLIENT_EVENTS: readonly ClientEventName[] = Object.values(ClientEvent);
@@ -55,5 +58,6 @@ export const ServerEvent = {
   SessionEnded: 'session:ended',
   /** This live node is shutting down: reconnect and join again (see ServerShutdownNotice). */
   ServerShutdown: 'server:shutdown',
+  ...InteractionServerEvent,
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];

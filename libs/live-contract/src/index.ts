@@ -3,3 +3,4 @@ export * from './errors';
 export * from './payloads';
 export * from './media-params';
 export * from './socket';
+export * from './interaction';

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ClientEvent, ClientEventName } from './events';
+import { INTERACTION_PAYLOAD_SCHEMAS, InteractionAckData, InteractionNotifications } from './interaction';
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './media-params';
 
 export const CHAT_MAX_LENGTH = 1000;
@@ -137,6 +138,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   [ClientEvent.ModerationMute]: ModerationMuteSchema,
   [ClientEvent.ModerationStopCamera]: ModerationStopCameraSchema,
   [ClientEvent.ModerationRemove]: ModerationRemoveSchema,
+  ...INTERACTION_PAYLOAD_SCHEMAS,
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 export type ClientPayload<E extends ClientEventName> = z.input<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
@@ -259,7 +261,7 @@ export interface SpeakGrantedNotice {
   camera: boolean;
 }
 
-export interface ServerNotifications {
+export interface ServerNotifications extends InteractionNotifications {
   'peer:joined': PeerInfo;
   'peer:left': { peerId: string };
   'peer:updated': PeerInfo;
@@ -282,7 +284,7 @@ export interface ServerNotifications {
 }
 
 /** What each client event acknowledges with on success. */
-export interface ClientAckData {
+export interface ClientAckData extends InteractionAckData {
   'room:join': RoomJoinResult;
   'room:leave': Record<string, never>;
   'session:end': Record<string, never>;

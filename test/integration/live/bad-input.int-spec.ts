@@ -38,6 +38,17 @@ const VALID: Record<ClientEventName, unknown> = {
   'moderation:mute': { peerId: UNKNOWN },
   'moderation:stop-camera': { peerId: UNKNOWN },
   'moderation:remove': { peerId: UNKNOWN },
+  'interaction:sync': {},
+  'qna:ask': { text: 'Bagaimana cara daftar PIRT?' },
+  'qna:upvote': { questionId: UNKNOWN, up: true },
+  'qna:answer': { questionId: UNKNOWN },
+  'qna:dismiss': { questionId: UNKNOWN },
+  'qna:pin': { questionId: UNKNOWN },
+  'poll:create': { question: 'Paham?', options: ['Ya', 'Belum'] },
+  'poll:launch': { pollId: UNKNOWN },
+  'poll:vote': { pollId: UNKNOWN, choices: [0] },
+  'poll:reveal': { pollId: UNKNOWN, revealed: true },
+  'poll:close': { pollId: UNKNOWN },
 };
 
 /** Payloads with a wrong type, and with a required field missing (or an extra one). */
@@ -64,6 +75,17 @@ const WRONG_TYPE: Record<ClientEventName, unknown> = {
   'moderation:mute': { peerId: '' },
   'moderation:stop-camera': { peerId: false },
   'moderation:remove': { peerId: UNKNOWN, reason: 'r'.repeat(201) },
+  'interaction:sync': { all: true },
+  'qna:ask': { text: 'x'.repeat(301) },
+  'qna:upvote': { questionId: UNKNOWN, up: 'yes' },
+  'qna:answer': { questionId: UNKNOWN, answer: 'a'.repeat(1001) },
+  'qna:dismiss': { questionId: 12 },
+  'qna:pin': { questionId: 'not-an-id' },
+  'poll:create': { question: 'Paham?', options: ['Hanya satu'] },
+  'poll:launch': { pollId: [] },
+  'poll:vote': { pollId: UNKNOWN, choices: [0, 0] },
+  'poll:reveal': { pollId: UNKNOWN, revealed: 1 },
+  'poll:close': { pollId: { $ne: null } },
 };
 
 const MISSING: Partial<Record<ClientEventName, unknown>> = {
@@ -85,6 +107,16 @@ const MISSING: Partial<Record<ClientEventName, unknown>> = {
   'moderation:mute': {},
   'moderation:stop-camera': {},
   'moderation:remove': {},
+  'qna:ask': {},
+  'qna:upvote': { questionId: UNKNOWN },
+  'qna:answer': {},
+  'qna:dismiss': {},
+  'qna:pin': {},
+  'poll:create': { options: ['Ya', 'Belum'] },
+  'poll:launch': {},
+  'poll:vote': { pollId: UNKNOWN },
+  'poll:reveal': { pollId: UNKNOWN },
+  'poll:close': {},
 };
 
 /** Events a participant may not send, or not in this state, and the code they get. */
@@ -97,6 +129,13 @@ const PARTICIPANT_REFUSED: Partial<Record<ClientEventName, LiveErrorCode>> = {
   'moderation:mute': LiveErrorCode.Forbidden,
   'moderation:stop-camera': LiveErrorCode.Forbidden,
   'moderation:remove': LiveErrorCode.Forbidden,
+  'qna:answer': LiveErrorCode.Forbidden,
+  'qna:dismiss': LiveErrorCode.Forbidden,
+  'qna:pin': LiveErrorCode.Forbidden,
+  'poll:create': LiveErrorCode.Forbidden,
+  'poll:launch': LiveErrorCode.Forbidden,
+  'poll:reveal': LiveErrorCode.Forbidden,
+  'poll:close': LiveErrorCode.Forbidden,
 };
 
 /** With ids unknown to the room, once joined. */
@@ -115,6 +154,14 @@ const UNKNOWN_ID_CODE: Partial<Record<ClientEventName, LiveErrorCode>> = {
   'moderation:mute': LiveErrorCode.NotFound,
   'moderation:stop-camera': LiveErrorCode.NotFound,
   'moderation:remove': LiveErrorCode.NotFound,
+  'qna:upvote': LiveErrorCode.NotFound,
+  'qna:answer': LiveErrorCode.NotFound,
+  'qna:dismiss': LiveErrorCode.NotFound,
+  'qna:pin': LiveErrorCode.NotFound,
+  'poll:launch': LiveErrorCode.NotFound,
+  'poll:vote': LiveErrorCode.NotFound,
+  'poll:reveal': LiveErrorCode.NotFound,
+  'poll:close': LiveErrorCode.NotFound,
 };
 
 describe('live signalling: bad input for every event', () => {

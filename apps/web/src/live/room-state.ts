@@ -16,6 +16,7 @@ import type {
   RoomJoinResult,
 } from '@balai/live-contract/payloads';
 import type { ServerNotification } from '@balai/live-contract/socket';
+import { initialInteractionState, InteractionState, reduceInteraction } from './interaction/interaction-state';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'removed' | 'error';
 
@@ -77,6 +78,8 @@ export interface LiveState {
   endsAt: string | null;
   endReason: string | null;
   mediaProblem: MediaProblem | null;
+  /** Q&A and polls (issue 12; interaction/interaction-state.ts). */
+  interaction: InteractionState;
 }
 
 export const initialLiveState = (): LiveState => ({
@@ -104,6 +107,7 @@ export const initialLiveState = (): LiveState => ({
   endsAt: null,
   endReason: null,
   mediaProblem: null,
+  interaction: initialInteractionState(),
 });
 
 const CHAT_KEPT = 300;
@@ -238,6 +242,12 @@ export function reduce(s: LiveState, n: ServerNotification): LiveState {
       return { ...s, status: 'ended', endReason: n.payload.reason, error: null };
     case 'server:shutdown':
       return disconnected(s, 'server-restart');
+    case 'qna:question':
+    case 'qna:votes':
+    case 'qna:pinned':
+    case 'poll:updated':
+    case 'poll:counts':
+      return { ...s, interaction: reduceInteraction(s.interaction, n) };
   }
 }
 

@@ -9,6 +9,16 @@ import { PasswordResetToken, PasswordResetTokenSchema, RefreshToken, RefreshToke
 import { Material, MaterialSchema } from './material.schema';
 import { ChatMessage, ChatMessageSchema } from './chat-message.schema';
 import {
+  LivePoll,
+  LivePollSchema,
+  LiveQuestion,
+  LiveQuestionSchema,
+  PollVote,
+  PollVoteSchema,
+  QuestionUpvote,
+  QuestionUpvoteSchema,
+} from './interaction.schema';
+import {
   AssessmentSettings,
   AssessmentSettingsSchema,
   Question,
@@ -38,6 +48,7 @@ export * from './material.schema';
 export * from './chat-message.schema';
 export * from './assessment.schema';
 export * from './evaluation.schema';
+export * from './interaction.schema';
 
 /** Every model of the platform; registered once by DatabaseModule. */
 export const ALL_MODELS: ModelDefinition[] = [
@@ -59,4 +70,8 @@ export const ALL_MODELS: ModelDefinition[] = [
   { name: EvaluationForm.name, schema: EvaluationFormSchema },
   { name: EvaluationSubmission.name, schema: EvaluationSubmissionSchema },
   { name: EvaluationResponse.name, schema: EvaluationResponseSchema },
+  { name: LiveQuestion.name, schema: LiveQuestionSchema },
+  { name: QuestionUpvote.name, schema: QuestionUpvoteSchema },
+  { name: LivePoll.name, schema: LivePollSchema },
+  { name: PollVote.name, schema: PollVoteSchema },
 ];

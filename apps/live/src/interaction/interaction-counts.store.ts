@@ -1,0 +1,159 @@
+/**
+ * Live counts of upvotes and poll votes in Redis, changed by atomic scripts:
+ * the one-vote-per-person rule for what the room sees holds across live nodes
+ * and concurrent requests (each script reads the person's previous vote and
+ * moves the counts in one step). The database keeps the votes themselves
+ * (InteractionRepository); closing a poll recounts from there.
+ */
+import { Injectable } from '@nestjs/common';
+import { RedisClient } from '@balai/common';
+
+/** Keys outlive a session by two days (the session page reads the database, not these). */
+const TTL_MS = 2 * 86_400_000;
+
+const UPVOTE = `
+local changed
+if ARGV[3] == '1' then changed = redis.call('sadd', KEYS[2], ARGV[1]) else changed = redis.call('srem', KEYS[2], ARGV[1]) end
+if changed == 1 then
+  if ARGV[3] == '1' then redis.call('sadd', KEYS[3], ARGV[2]) else redis.call('srem', KEYS[3], ARGV[2]) end
+  redis.call('hincrby', KEYS[1], ARGV[2], ARGV[3] == '1' and 1 or -1)
+end
+for i = 1, 3 do redis.call('pexpire', KEYS[i], ARGV[4]) end
+return {changed, tonumber(redis.call('hget', KEYS[1], ARGV[2]) or '0')}`;
+
+const VOTE = `
+local old = redis.call('hget', KEYS[1], ARGV[1])
+if old then
+  if ARGV[3] ~= '1' then return {'locked', old} end
+  if old == ARGV[2] then return {'same', old} end
+  for c in string.gmatch(old, '[^,]+') do redis.call('hincrby', KEYS[2], c, -1) end
+else
+  redis.call('hincrby', KEYS[2], 'voters', 1)
+end
+for c in string.gmatch(ARGV[2], '[^,]+') do redis.call('hincrby', KEYS[2], c, 1) end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+redis.call('pexpire', KEYS[1], ARGV[4])
+redis.call('pexpire', KEYS[2], ARGV[4])
+return {'ok', old or ''}`;
+
+/** Undo of VOTE (the database refused the vote): only while the person's vote is still the one it set. */
+const UNVOTE = `
+if redis.call('hget', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+for c in string.gmatch(ARGV[2], '[^,]+') do redis.call('hincrby', KEYS[2], c, -1) end
+if ARGV[3] == '' then
+  redis.call('hdel', KEYS[1], ARGV[1])
+  redis.call('hincrby', KEYS[2], 'voters', -1)
+else
+  for c in string.gmatch(ARGV[3], '[^,]+') do redis.call('hincrby', KEYS[2], c, 1) end
+  redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
+end
+return 1`;
+
+/** Replaces a poll's live counts with a recount from the database. */
+const RESET = `
+redis.call('del', KEYS[1], KEYS[2])
+local n = 0
+for i = 1, #ARGV, 2 do
+  redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1])
+  n = n + 1
+  for c in string.gmatch(ARGV[i + 1], '[^,]+') do redis.call('hincrby', KEYS[2], c, 1) end
+end
+redis.call('hset', KEYS[2], 'voters', n)
+redis.call('pexpire', KEYS[1], ${TTL_MS})
+redis.call('pexpire', KEYS[2], ${TTL_MS})
+return n`;
+
+export type VoteOutcome =
+  { result: 'ok'; previous: number[] | null } | { result: 'locked' | 'same'; previous: number[] };
+
+const csv = (choices: number[]) => [...choices].sort((a, b) => a - b).join(',');
+const parse = (value: string): number[] => (value ? value.split(',').map(Number) : []);
+
+@Injectable()
+export class InteractionCountsStore {
+  constructor(private readonly redis: RedisClient) {}
+
+  private upKey = (sessionId: string) => `qna:${sessionId}:up`;
+  private votersKey = (questionId: string) => `qna:q:${questionId}:voters`;
+  private mineKey = (sessionId: string, userId: string) => `qna:${sessionId}:mine:${userId}`;
+  private voteKey = (pollId: string) => `poll:${pollId}:votes`;
+  private countKey = (pollId: string) => `poll:${pollId}:counts`;
+
+  /** Sets or takes back one person's upvote; `changed` false when it already was so. */
+  async upvote(
+    sessionId: string,
+    questionId: string,
+    userId: string,
+    up: boolean,
+  ): Promise<{ changed: boolean; count: number }> {
+    const [changed, count] = (await this.redis.client.eval(
+      UPVOTE,
+      3,
+      this.upKey(sessionId),
+      this.votersKey(questionId),
+      this.mineKey(sessionId, userId),
+      userId,
+      questionId,
+      up ? '1' : '0',
+      String(TTL_MS),
+    )) as [number, number];
+    return { changed: changed === 1, count };
+  }
+
+  async upvoteCounts(sessionId: string, questionIds?: string[]): Promise<Record<string, number>> {
+    if (questionIds) {
+      if (!questionIds.length) return {};
+      const values = await this.redis.client.hmget(this.upKey(sessionId), ...questionIds);
+      return Object.fromEntries(questionIds.map((id, i) => [id, Number(values[i] ?? 0)]));
+    }
+    const all = await this.redis.client.hgetall(this.upKey(sessionId));
+    return Object.fromEntries(Object.entries(all).map(([id, n]) => [id, Number(n)]));
+  }
+
+  async myUpvotes(sessionId: string, userId: string): Promise<string[]> {
+    return this.redis.client.smembers(this.mineKey(sessionId, userId));
+  }
+
+  async vote(pollId: string, userId: string, choices: number[], allowChange: boolean): Promise<VoteOutcome> {
+    const [result, previous] = (await this.redis.client.eval(
+      VOTE,
+      2,
+      this.voteKey(pollId),
+      this.countKey(pollId),
+      userId,
+      csv(choices),
+      allowChange ? '1' : '0',
+      String(TTL_MS),
+    )) as [string, string];
+    if (result === 'ok') return { result, previous: previous ? parse(previous) : null };
+    return { result: result as 'locked' | 'same', previous: parse(previous) };
+  }
+
+  async undoVote(pollId: string, userId: string, choices: number[], previous: number[] | null): Promise<void> {
+    await this.redis.client.eval(
+      UNVOTE,
+      2,
+      this.voteKey(pollId),
+      this.countKey(pollId),
+      userId,
+      csv(choices),
+      previous ? csv(previous) : '',
+    );
+  }
+
+  async myVote(pollId: string, userId: string): Promise<number[] | null> {
+    const value = await this.redis.client.hget(this.voteKey(pollId), userId);
+    return value ? parse(value) : null;
+  }
+
+  async pollCounts(pollId: string, options: number): Promise<{ counts: number[]; voters: number }> {
+    const all = await this.redis.client.hgetall(this.countKey(pollId));
+    const counts = Array.from({ length: options }, (_, i) => Number(all[String(i)] ?? 0));
+    return { counts, voters: Number(all.voters ?? 0) };
+  }
+
+  async resetPoll(pollId: string, votes: Array<{ userId: string; choices: number[] }>): Promise<void> {
+    const args = votes.flatMap((v) => [v.userId, csv(v.choices)]);
+    await this.redis.client.eval(RESET, 2, this.voteKey(pollId), this.countKey(pollId), ...args);
+  }
+}
