@@ -18,6 +18,7 @@ import { LiveConfigModule } from './live-config/live-config.module';
 import { WebModule } from './web/web.module';
 import { AssessmentsModule } from './assessments/assessments.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
+import { InteractionModule } from './interaction/interaction.module';
 
 @Module({
   imports: [
@@ -40,6 +41,7 @@ import { EvaluationsModule } from './evaluations/evaluations.module';
     LiveConfigModule,
     AssessmentsModule,
     EvaluationsModule,
+    InteractionModule,
     WebModule,
   ],
 })

@@ -638,6 +638,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/courses/{courseId}/polls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Polls prepared for the live sessions of a course. Admin, or a trainer of the course. */
+    get: operations['InteractionController_listPrepared'];
+    put?: never;
+    /** Prepare a poll before the session; the host launches it in the live room. Admin, or a trainer of the course. */
+    post: operations['InteractionController_createPrepared'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/courses/{courseId}/polls/{pollId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a prepared poll (launched copies stay with their sessions). Admin, or a trainer. */
+    delete: operations['InteractionController_deletePrepared'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/courses/{courseId}/questions': {
     parameters: {
       query?: never;
@@ -1191,6 +1226,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sessions/{sessionId}/interaction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Q&A (sorted by upvotes, then time) and poll results of a session. Admin and the course trainers see everything; an enrolled participant sees anonymous askers hidden, no dismissed questions, and counts only of revealed polls. */
+    get: operations['InteractionController_report'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sessions/{sessionId}/interaction/polls.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Poll results of a session as CSV, one row per option. Admin, or a trainer. */
+    get: operations['InteractionController_pollsCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sessions/{sessionId}/interaction/questions.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The Q&A of a session as CSV (asker named, also when anonymous). Admin, or a trainer. */
+    get: operations['InteractionController_questionsCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/users': {
     parameters: {
       query?: never;
@@ -1337,6 +1423,8 @@ export interface components {
       at: string;
       /** @description Unique per event (UUID); makes retries idempotent */
       eventId: string;
+      /** @description For a leave: the eventId of the join that opened the interval (the interval is reached by it) */
+      joinEventId?: string;
       /** @example disconnected */
       reason?: string;
       sessionId: string;
@@ -1636,6 +1724,29 @@ export interface components {
       trainerIds?: string[];
       /** @enum {string} */
       type: 'pelatihan' | 'sosialisasi';
+    };
+    CreatePollDto: {
+      /**
+       * @description Voters may change their vote until the poll closes
+       * @default true
+       */
+      allowChange?: boolean;
+      /**
+       * @description Voters may choose several options
+       * @default false
+       */
+      multiple?: boolean;
+      /**
+       * @description 2-10 options, each 1-100 characters
+       * @example [
+       *       "Sudah",
+       *       "Belum",
+       *       "Sebagian"
+       *     ]
+       */
+      options: string[];
+      /** @example Sudah paham cara mengurus PIRT? */
+      question: string;
     };
     CreateQuestionDto: {
       /** @description https URL, a /api/materials/<id>/download path, or a /api/question-images/<id> path (upload with POST .../image) */
@@ -2125,6 +2236,25 @@ export interface components {
       /** Format: email */
       email: string;
     };
+    PollDto: {
+      allowChange: boolean;
+      /** Format: date-time */
+      closedAt: string | null;
+      /** @description Votes per option (same order as options); null while hidden from you */
+      counts: number[] | null;
+      id: string;
+      multiple: boolean;
+      /** Format: date-time */
+      openedAt: string | null;
+      options: string[];
+      question: string;
+      /** @description The host showed the results to everyone */
+      revealed: boolean;
+      /** @enum {string} */
+      status: 'prepared' | 'open' | 'closed';
+      /** @description People who voted; null while hidden from you */
+      voters: number | null;
+    };
     QuestionFileDto: {
       /**
        * Format: binary
@@ -2313,6 +2443,29 @@ export interface components {
       percent: number;
       scheduledMinutes: number;
       userId: string;
+    };
+    SessionInteractionDto: {
+      courseId: string;
+      /** @description Polls launched in the session, newest first */
+      polls: components['schemas']['PollDto'][];
+      /** @description Sorted by upvotes, then time */
+      questions: components['schemas']['SessionQuestionDto'][];
+      sessionId: string;
+    };
+    SessionQuestionDto: {
+      anonymous: boolean;
+      /** @description The typed answer; null when answered live or not answered */
+      answer: string | null;
+      /** Format: date-time */
+      askedAt: string;
+      /** @description null for an anonymous question when you are a participant */
+      authorName: string | null;
+      id: string;
+      pinned: boolean;
+      /** @enum {string} */
+      status: 'open' | 'answered' | 'dismissed';
+      text: string;
+      upvotes: number;
     };
     SessionResponseDto: {
       courseId: string;
@@ -5505,6 +5658,231 @@ export interface operations {
       };
     };
   };
+  InteractionController_listPrepared: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PollDto'][];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  InteractionController_createPrepared: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePollDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PollDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unsupported file type or body encoding */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  InteractionController_deletePrepared: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+        pollId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   QuestionsController_list: {
     parameters: {
       query?: never;
@@ -8555,6 +8933,212 @@ export interface operations {
       };
       /** @description Unsupported file type or body encoding */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  InteractionController_report: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionInteractionDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  InteractionController_pollsCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV, UTF-8, with a header row */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  InteractionController_questionsCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV, UTF-8, with a header row */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };
