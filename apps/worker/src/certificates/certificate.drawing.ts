@@ -29,25 +29,71 @@ export interface CertificateSettings {
   signatoryNip: string;
 }
 
+/** The fonts the page names: 'Regular' and 'Bold'. */
+export type CertificateFontName = 'Regular' | 'Bold';
+
+/**
+ * Draws the certificate with pdfkit from scratch: the fonts are parsed, shaped and subset for this one
+ * document. The worker draws through CertificateTemplate (certificate.template.ts), which does the
+ * same page with fonts prepared once per thread; this is the reference it is compared with.
+ */
 export function drawCertificate(
   data: CertificateDocumentData,
   settings: CertificateSettings,
   assets: CertificateAssets,
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const doc = newCertificateDocument(data, settings, { defaultFont: true });
+  const done = collectPdf(doc);
+  doc.registerFont('Regular', Buffer.from(assets.regular));
+  doc.registerFont('Bold', Buffer.from(assets.bold));
+  drawPage(doc, data, settings, assets);
+  doc.end();
+  return done;
+}
+
+/** The document every certificate starts from: A4 landscape, no margin, its number in the title. */
+export function newCertificateDocument(
+  data: CertificateDocumentData,
+  settings: CertificateSettings,
+  o: { defaultFont?: boolean } = {},
+): PDFKit.PDFDocument {
+  return new PDFDocument({
     size: 'A4',
     layout: 'landscape',
     margin: 0,
+    // Without a default font pdfkit does not load Helvetica's metrics (unused: the page names its own).
+    ...(o.defaultFont ? {} : { font: null as unknown as string }),
     info: { Title: `Sertifikat ${data.number}`, Author: settings.issuerName },
   });
-  const done = collect(doc);
-  doc.registerFont('Regular', Buffer.from(assets.regular));
-  doc.registerFont('Bold', Buffer.from(assets.bold));
+}
+
+/** Everything on the page, in the fonts registered as 'Regular' and 'Bold'. */
+export function drawPage(
+  doc: PDFKit.PDFDocument,
+  data: CertificateDocumentData,
+  settings: CertificateSettings,
+  assets: CertificateAssets,
+): void {
   drawFrame(doc);
   drawBody(doc, data, settings, assets);
   drawFooter(doc, data, settings);
-  doc.end();
-  return done;
+}
+
+/** Every string the page prints whatever the certificate (the template shapes their glyphs once). */
+export function staticTexts(settings: CertificateSettings): Record<CertificateFontName, string[]> {
+  return {
+    Bold: [settings.issuerName.toUpperCase(), 'SERTIFIKAT', settings.signatoryName],
+    Regular: [
+      'Nomor: ',
+      'diberikan kepada',
+      'atas partisipasinya sebagai peserta pelatihan',
+      'atas partisipasinya sebagai peserta sosialisasi',
+      'yang diselenggarakan pada',
+      'Pindai untuk verifikasi:',
+      settings.signatoryTitle,
+      `NIP. ${settings.signatoryNip}`,
+    ],
+  };
 }
 
 function drawFrame(doc: PDFKit.PDFDocument): void {
@@ -174,7 +220,7 @@ function formatJp(hours: number): string {
   return Number.isInteger(hours) ? String(hours) : hours.toLocaleString('id-ID');
 }
 
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+export function collectPdf(doc: PDFKit.PDFDocument): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -5,6 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { isDuplicateKeyError } from '@balai/common';
 import { Certificate, certificateObjectId, CertificateCounter, Course, CourseSession, User } from '@balai/database';
 
 export type CertificateRecord = Certificate;
@@ -65,7 +66,8 @@ export class CertificateRepository {
       const created = await this.certificates.create({ ...certificate, _id, status: 'valid' });
       return { created: created.toObject() };
     } catch (error) {
-      if ((error as { code?: number })?.code !== 11000) throw error;
+      // MongoDB says 11000; FerretDB may say code 1 ("UNIQUE constraint failed" / "duplicate key").
+      if (!isDuplicateKeyError(error)) throw error;
       const existing = await this.findFor(certificate.courseId.toString(), certificate.userId.toString());
       return { conflict: existing ? 'pair' : 'other' };
     }
@@ -95,7 +97,7 @@ export class CertificateRepository {
           .lean();
         return counter!.seq;
       } catch (error) {
-        if ((error as { code?: number })?.code !== 11000 || attempt >= 5) throw error;
+        if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
       }
     }
   }
