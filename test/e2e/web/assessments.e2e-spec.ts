@@ -1,6 +1,7 @@
 import './support/env';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { AttendanceInterval, Certificate, Course, CourseSession, TestAnswer, TestAttempt } from '@balai/database';
 import { startApiApp, RunningApp } from '../../support/api-app';
@@ -32,6 +33,11 @@ const RIGHT: Record<string, string[]> = {
   'PIRT diperlukan untuk pangan olahan rumah tangga.': ['Benar'],
 };
 /** Pre-test answers: only the true/false one right (1 of 4 points = 25 %). */
+/** A 1x1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 const PRE: Record<string, string[]> = {
   'Apa fungsi label kemasan?': ['Hiasan'],
   'Yang wajib ada di label?': ['Nama produk'],
@@ -234,5 +240,165 @@ describe('web client: pre-test, post-test and evaluation on a phone (Chromium, r
     const csv = readFileSync((await csvDownload.path())!, 'utf8');
     expect(csv).toContain('pre_percent,post_percent,gain,normalized_gain');
     expect(csv).toMatch(/Ani Suryani,[^\r\n]*,25,100,75,1,100,true,true,/);
+  });
+
+  it('a trainer edits questions (text, points, options, an uploaded image) and an admin edits the evaluation form, at 360 px', async () => {
+    const admin = await createUser(api.app, 'admin', { name: 'Ibu Admin Form' });
+    const trainer = await createUser(api.app, 'trainer', { name: 'Pak Budi Pelatih' });
+    const participant = await createUser(api.app, 'participant', { name: 'Siti Peserta' });
+    const course = await createCourse(api.app, { trainerIds: [trainer.id], title: 'Label Halal dan PIRT' });
+    await model(api.app, CourseSession.name).create({
+      courseId: new Types.ObjectId(course.id),
+      title: 'Sesi 1',
+      startsAt: inDays(2),
+      endsAt: new Date(inDays(2).getTime() + 2 * 3600_000),
+    });
+    await enrolDirect(api.app, course.id, participant.id);
+    await createBank(api, trainer, course.id);
+    const { default: request } = await import('supertest');
+    const bankNow = async () =>
+      (await request(api.url).get(`/api/courses/${course.id}/questions`).set(trainer.auth).expect(200)).body as Array<{
+        id: string;
+        type: string;
+        text: string;
+        points: number;
+        imageUrl?: string;
+        options: Array<{ id: string; text: string; correct: boolean }>;
+      }>;
+    const before = await bankNow();
+
+    // --- The trainer, on a phone, on the course page. ---
+    const { page } = await open(PHONE);
+    const errors = trackErrors(page);
+    page.on('dialog', (d) => void d.accept());
+    await signIn(page, api.url, trainer.email);
+    await page.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
+    await page.goto(`${api.url}/#/pelatih/kursus/${course.id}`);
+    const staff = page.getByTestId('assessment-staff');
+    const single = staff.getByTestId('bank-question').filter({ hasText: 'Apa fungsi label kemasan?' });
+    await single.getByRole('button', { name: 'Ubah' }).click();
+    const edit = staff.getByTestId('question-edit-form');
+    await edit.getByLabel('Pertanyaan').fill('Apa fungsi utama label kemasan?');
+    await edit.getByLabel('Bobot').fill('3');
+    await edit.getByLabel('Pilihan B', { exact: true }).fill('Hiasan saja');
+    // Make option B the right one, and add a fourth option.
+    await edit.locator('.assess-options-edit .row').nth(1).getByLabel('Benar').check();
+    await edit.getByRole('button', { name: '+ Tambah pilihan' }).click();
+    await edit.getByLabel('Pilihan D', { exact: true }).fill('Penanda harga');
+    await edit
+      .getByLabel('Gambar soal (opsional)')
+      .setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: PNG });
+    await shot(page, shots, '08-trainer-edits-question');
+    await edit.screenshot({ path: join(shots, '08b-question-edit-form.png') });
+    expect(await noOverflow(page)).toBe(true);
+    await edit.getByRole('button', { name: 'Simpan soal' }).click();
+    const edited = staff.getByTestId('bank-question').filter({ hasText: 'Apa fungsi utama label kemasan?' });
+    await edited.getByTestId('question-image').waitFor();
+    expect(await edited.textContent()).toContain('bobot 3');
+    const after = await bankNow();
+    const q = after.find((x) => x.id === before.find((b) => b.text === 'Apa fungsi label kemasan?')!.id)!;
+    expect(q).toMatchObject({ text: 'Apa fungsi utama label kemasan?', points: 3 });
+    expect(q.imageUrl).toMatch(/^\/api\/question-images\/[0-9a-f]{24}$/);
+    expect(q.options.map((o) => [o.text, o.correct])).toEqual([
+      ['Informasi produk', false],
+      ['Hiasan saja', true],
+      ['Pemberat', false],
+      ['Penanda harga', false],
+    ]);
+    // Option ids are kept when edited (answers refer to them).
+    expect(q.options[0]!.id).toBe(before.find((b) => b.id === q.id)!.options[0]!.id);
+
+    // A new true/false question, and the multiple-answer one deleted.
+    const add = staff.getByTestId('question-add-form');
+    await add.getByLabel('Jenis soal').selectOption('truefalse');
+    await add.getByLabel('Pertanyaan').fill('Label halal wajib untuk produk pangan tertentu.');
+    await add.getByLabel('Bobot').fill('2');
+    await add.locator('.assess-options-edit .row').nth(0).getByLabel('Benar').check();
+    await add.getByRole('button', { name: 'Tambah soal' }).click();
+    await staff.getByTestId('bank-question').filter({ hasText: 'Label halal wajib' }).waitFor();
+    await staff
+      .getByTestId('bank-question')
+      .filter({ hasText: 'Yang wajib ada di label?' })
+      .getByRole('button', { name: 'Hapus' })
+      .click();
+    await staff
+      .getByTestId('bank-question')
+      .filter({ hasText: 'Yang wajib ada di label?' })
+      .waitFor({ state: 'detached' });
+    const final = await bankNow();
+    expect(final.map((x) => x.text).sort()).toEqual([
+      'Apa fungsi utama label kemasan?',
+      'Label halal wajib untuk produk pangan tertentu.',
+      'PIRT diperlukan untuk pangan olahan rumah tangga.',
+    ]);
+    expect(final.find((x) => x.type === 'truefalse' && x.text.startsWith('Label'))).toMatchObject({
+      points: 2,
+      options: [
+        { text: 'Benar', correct: true },
+        { text: 'Salah', correct: false },
+      ],
+    });
+    // The trainer sees the evaluation form but cannot change it (they are rated by it).
+    const trainerForm = staff.getByTestId('evaluation-form-editor');
+    await trainerForm.getByText('Hanya admin yang dapat mengubah formulir evaluasi').waitFor();
+    expect(await trainerForm.getByRole('button', { name: 'Simpan formulir' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+
+    // --- The admin edits the evaluation form on a phone. ---
+    const { page: adminPage } = await open(PHONE);
+    const adminErrors = trackErrors(adminPage);
+    await signIn(adminPage, api.url, admin.email);
+    await adminPage.getByRole('heading', { name: 'Administrasi' }).waitFor();
+    await adminPage.goto(`${api.url}/#/admin/kursus/${course.id}`);
+    const form = adminPage.getByTestId('evaluation-form-editor');
+    await form.getByText('Formulir ini memakai template bawaan.').waitFor();
+    await form.getByLabel('Materi, butir 1').fill('Materi label halal mudah dipahami');
+    const trainerItems = form.getByTestId('eval-category-trainer');
+    await trainerItems.getByRole('button', { name: '+ Tambah butir' }).click();
+    const added = trainerItems.locator('textarea').last();
+    await added.fill('Pelatih memberi contoh dari usaha peserta');
+    const facilities = form.getByTestId('eval-category-facilities');
+    const facilityCount = await facilities.locator('textarea').count();
+    await facilities.getByRole('button', { name: 'Hapus butir 1' }).click();
+    await shot(adminPage, shots, '09-admin-edits-evaluation-form');
+    await form.screenshot({ path: join(shots, '09b-evaluation-form-editor.png') });
+    expect(await noOverflow(adminPage)).toBe(true);
+    await form.getByRole('button', { name: 'Simpan formulir' }).click();
+    await form.getByText('Formulir ini sudah disesuaikan untuk kegiatan ini.').waitFor();
+    const stored = (await request(api.url).get(`/api/courses/${course.id}/evaluation`).set(admin.auth).expect(200))
+      .body as { isDefault: boolean; items: Array<{ category: string; text: string }> };
+    expect(stored.isDefault).toBe(false);
+    const texts = (c: string) => stored.items.filter((i) => i.category === c).map((i) => i.text);
+    expect(texts('material')[0]).toBe('Materi label halal mudah dipahami');
+    expect(texts('trainer')).toContain('Pelatih memberi contoh dari usaha peserta');
+    expect(texts('facilities')).toHaveLength(facilityCount - 1);
+    expect(adminErrors).toEqual([]);
+
+    // --- The participant sees the uploaded image on that question's screen. ---
+    const { page: phone } = await open(PHONE);
+    await signIn(phone, api.url, participant.email);
+    await phone.getByRole('heading', { name: 'Kelas saya' }).waitFor();
+    await phone.goto(`${api.url}/#/kelas/${course.id}`);
+    await phone.getByTestId('test-card-pre').getByRole('link', { name: 'Kerjakan Pre-test' }).click();
+    await phone.getByTestId('progress').filter({ hasText: 'Soal 1 dari 3' }).waitFor();
+    let seen = false;
+    for (let i = 0; i < 3 && !seen; i += 1) {
+      if ((await currentQuestion(phone)) === 'Apa fungsi utama label kemasan?') {
+        const img = phone.getByTestId('question-image');
+        await img.waitFor();
+        expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+        await shot(phone, shots, '10-question-with-image');
+        expect(await noOverflow(phone)).toBe(true);
+        seen = true;
+      } else {
+        expect(await phone.getByTestId('question-image').count()).toBe(0);
+        await phone.getByRole('button', { name: /Berikutnya/ }).click();
+        await phone
+          .getByTestId('progress')
+          .filter({ hasText: `Soal ${i + 2} dari 3` })
+          .waitFor();
+      }
+    }
+    expect(seen).toBe(true);
   });
 });

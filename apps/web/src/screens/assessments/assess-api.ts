@@ -19,17 +19,15 @@ export type AssessmentSettings = S['AssessmentSettingsDto'];
 export type UpdateSettings = S['UpdateAssessmentSettingsDto'];
 export type Question = S['QuestionResponseDto'];
 export type CreateQuestion = S['CreateQuestionDto'];
+export type UpdateQuestion = S['UpdateQuestionDto'];
+export type EvaluationItem = S['EvaluationItemDto'];
 export type SavedAnswer = S['SavedAnswerDto'];
 export type TestKind = 'pre' | 'post';
 
-async function send<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  form?: FormData,
-): Promise<{ status: number; data: T }> {
+/** One authorised request (a refresh first when there is no token, one retry after a 401). */
+async function authorised(method: string, path: string, body?: unknown, form?: FormData): Promise<Response> {
   const once = async () => {
-    const headers: Record<string, string> = { 'Accept-Language': langStore.get(), Accept: 'application/json' };
+    const headers: Record<string, string> = { 'Accept-Language': langStore.get(), Accept: 'application/json, */*' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = getAccessToken();
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -46,6 +44,16 @@ async function send<T>(
   if (!getAccessToken()) await refreshTokens();
   let res = await once();
   if (res.status === 401 && (await refreshTokens())) res = await once();
+  return res;
+}
+
+async function send<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  form?: FormData,
+): Promise<{ status: number; data: T }> {
+  const res = await authorised(method, path, body, form);
   const text = res.status === 204 ? '' : await res.text().catch(() => '');
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
@@ -79,6 +87,19 @@ export const assessApi = {
   questions: (courseId: string) => json<Question[]>('GET', `/courses/${courseId}/questions`),
   addQuestion: (courseId: string, body: CreateQuestion) =>
     json<Question>('POST', `/courses/${courseId}/questions`, body),
+  updateQuestion: (courseId: string, questionId: string, body: UpdateQuestion) =>
+    json<Question>('PATCH', `/courses/${courseId}/questions/${questionId}`, body),
+  uploadImage: async (courseId: string, questionId: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    return (await send<Question>('POST', `/courses/${courseId}/questions/${questionId}/image`, undefined, form)).data;
+  },
+  clearImage: (courseId: string, questionId: string) =>
+    json<Question>('DELETE', `/courses/${courseId}/questions/${questionId}/image`),
+  updateEvaluationForm: (courseId: string, items: EvaluationItem[]) =>
+    json<EvaluationForm>('PUT', `/courses/${courseId}/evaluation/form`, {
+      items,
+    } satisfies S['UpdateEvaluationFormDto']),
   deleteQuestion: (courseId: string, questionId: string) =>
     json<void>('DELETE', `/courses/${courseId}/questions/${questionId}`),
   importQuestions: async (courseId: string, file: File) => {
@@ -95,3 +116,10 @@ export const assessApi = {
   evaluationReport: (courseId: string) => json<EvaluationReport>('GET', `/courses/${courseId}/evaluation/report`),
   evaluationCsv: (courseId: string) => download(`/courses/${courseId}/evaluation/report/csv`, 'evaluasi.csv'),
 };
+
+/** An image behind the API's access checks (question images, course materials), as a blob for <img>. */
+export async function imageBlob(url: string): Promise<Blob> {
+  const res = await authorised('GET', url.replace(/^\/api/, ''));
+  if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText);
+  return res.blob();
+}

@@ -5,12 +5,23 @@
  * evaluation results.
  */
 import { useState } from 'preact/hooks';
+import { meStore } from '../../api/client';
 import { errorMessage } from '../../errors';
 import { useLang } from '../../i18n';
+import { useStore } from '../../store';
 import { formatDateTime } from '../../time';
 import { DataTable } from '../../table';
 import { Alert, Field, Loaded, useLoad } from '../../ui';
-import { AssessmentReport, assessApi, AssessmentSettings, CreateQuestion } from './assess-api';
+import {
+  AssessmentReport,
+  assessApi,
+  AssessmentSettings,
+  CreateQuestion,
+  EvaluationForm,
+  EvaluationItem,
+  Question,
+} from './assess-api';
+import { AuthImage } from './auth-image';
 import { AssessKey, ta } from './i18n';
 import './assessments.css';
 
@@ -161,48 +172,80 @@ function SettingsForm({
 
 const LETTERS = 'ABCDEF';
 
-function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {
-  const [type, setType] = useState<CreateQuestion['type']>('single');
-  const [options, setOptions] = useState<Array<{ text: string; correct: boolean }>>([
-    { text: '', correct: true },
-    { text: '', correct: false },
-  ]);
+type OptionDraft = { id?: string; text: string; correct: boolean };
+const blankOptions = (): OptionDraft[] => [
+  { text: '', correct: true },
+  { text: '', correct: false },
+];
+const isUploaded = (url?: string) => !!url && url.startsWith('/api/');
+
+/** Adds a question, or edits one (`question` given): type, text, points, options, an image by upload or https URL. */
+function QuestionForm({
+  courseId,
+  question,
+  onDone,
+  onCancel,
+}: {
+  courseId: string;
+  question?: Question;
+  onDone: () => void;
+  onCancel?: () => void;
+}) {
+  const editing = !!question;
+  const [type, setType] = useState<CreateQuestion['type']>(question?.type ?? 'single');
+  const [options, setOptions] = useState<OptionDraft[]>(
+    question ? question.options.map((o) => ({ id: o.id, text: o.text, correct: o.correct })) : blankOptions(),
+  );
   const [msg, setMsg] = useState<Msg>(null);
-  const shown =
+  const [busy, setBusy] = useState(false);
+  const shown: OptionDraft[] =
     type === 'truefalse'
       ? [
-          { text: ta('trueLabel'), correct: options[0]?.correct ?? true },
-          { text: ta('falseLabel'), correct: !(options[0]?.correct ?? true) },
+          { id: options[0]?.id, text: ta('trueLabel'), correct: options[0]?.correct ?? true },
+          { id: options[1]?.id, text: ta('falseLabel'), correct: !(options[0]?.correct ?? true) },
         ]
       : options;
+  const prefix = editing ? `q-${question.id}` : 'q-new';
   return (
     <form
+      class="assess-qform"
+      data-testid={editing ? 'question-edit-form' : 'question-add-form'}
       onSubmit={async (e) => {
         e.preventDefault();
         const form = e.currentTarget as HTMLFormElement;
         const f = new FormData(form);
+        const fileInput = form.elements.namedItem('image') as HTMLInputElement | null;
+        const file = fileInput?.files?.[0];
+        const url = field(f, 'imageUrl').trim();
         setMsg(null);
+        setBusy(true);
         try {
-          await assessApi.addQuestion(courseId, {
+          const body = {
             type,
             text: field(f, 'text'),
             points: num(field(f, 'points')),
-            imageUrl: field(f, 'imageUrl').trim() || undefined,
-            options: shown.map((o) => ({ text: o.text, correct: o.correct })),
-          });
-          form.reset();
-          setOptions([
-            { text: '', correct: true },
-            { text: '', correct: false },
-          ]);
-          setMsg({ kind: 'success', text: ta('questionAdded') });
-          onAdded();
+            ...(url ? { imageUrl: url } : {}),
+            options: shown.map((o) => ({ ...(o.id ? { id: o.id } : {}), text: o.text, correct: o.correct })),
+          };
+          const saved = editing
+            ? await assessApi.updateQuestion(courseId, question.id, body)
+            : await assessApi.addQuestion(courseId, body);
+          if (file) await assessApi.uploadImage(courseId, saved.id, file);
+          else if (f.get('removeImage') === 'on') await assessApi.clearImage(courseId, saved.id);
+          if (!editing) {
+            form.reset();
+            setOptions(blankOptions());
+          }
+          setMsg({ kind: 'success', text: ta(editing ? 'questionSaved' : 'questionAdded') });
+          onDone();
         } catch (err) {
           setMsg({ kind: 'error', text: errorMessage(err) });
+        } finally {
+          setBusy(false);
         }
       }}
     >
-      <h4>{ta('addQuestion')}</h4>
+      <h4>{editing ? ta('editQuestion') : ta('addQuestion')}</h4>
       <Field label={ta('questionType')}>
         {({ id }) => (
           <select
@@ -219,17 +262,48 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
         )}
       </Field>
       <Field label={ta('questionText')}>
-        {({ id }) => <textarea id={id} name="text" rows={2} required minLength={3} maxLength={2000} />}
+        {({ id }) => (
+          <textarea
+            id={id}
+            name="text"
+            rows={2}
+            required
+            minLength={3}
+            maxLength={2000}
+            defaultValue={question?.text ?? ''}
+          />
+        )}
       </Field>
       <div class="row">
         <Field label={ta('points')}>
-          {({ id }) => <input id={id} name="points" type="number" min={1} max={100} defaultValue="1" />}
+          {({ id }) => (
+            <input id={id} name="points" type="number" min={1} max={100} defaultValue={String(question?.points ?? 1)} />
+          )}
         </Field>
-        <div class="grow">
-          <Field label={ta('imageUrl')}>
-            {({ id }) => <input id={id} name="imageUrl" type="url" pattern="https://.*" />}
-          </Field>
-        </div>
+      </div>
+      <div class="assess-image-edit">
+        {question?.imageUrl && (
+          <div class="row">
+            <AuthImage class="assess-img-thumb" src={question.imageUrl} />
+            <label class="check">
+              <input type="checkbox" name="removeImage" /> {ta('removeImage')}
+            </label>
+          </div>
+        )}
+        <Field label={ta('imageFile')} hint={ta('imageHint')}>
+          {({ id }) => <input id={id} name="image" type="file" accept="image/png,image/jpeg,image/webp" />}
+        </Field>
+        <Field label={ta('imageUrl')}>
+          {({ id }) => (
+            <input
+              id={id}
+              name="imageUrl"
+              type="url"
+              pattern="https://.*"
+              defaultValue={question?.imageUrl && !isUploaded(question.imageUrl) ? question.imageUrl : ''}
+            />
+          )}
+        </Field>
       </div>
       <div class="assess-options-edit">
         {shown.map((o, i) => (
@@ -240,6 +314,7 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
               value={o.text}
               readOnly={type === 'truefalse'}
               required
+              maxLength={1000}
               onInput={(e) =>
                 setOptions(
                   options.map((x, j) => (j === i ? { ...x, text: (e.currentTarget as HTMLInputElement).value } : x)),
@@ -249,14 +324,14 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
             <label class="check">
               <input
                 type={type === 'multiple' ? 'checkbox' : 'radio'}
-                name="correct"
+                name={`${prefix}-correct`}
                 checked={o.correct}
                 onChange={() =>
                   setOptions(
                     type === 'truefalse'
                       ? [
-                          { text: '', correct: i === 0 },
-                          { text: '', correct: i !== 0 },
+                          { id: options[0]?.id, text: '', correct: i === 0 },
+                          { id: options[1]?.id, text: '', correct: i !== 0 },
                         ]
                       : options.map((x, j) =>
                           type === 'multiple'
@@ -270,6 +345,16 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
               />
               {ta('correct')}
             </label>
+            {type !== 'truefalse' && options.length > 2 && (
+              <button
+                type="button"
+                class="link"
+                aria-label={ta('removeOption', { l: LETTERS[i]! })}
+                onClick={() => setOptions(options.filter((_, j) => j !== i))}
+              >
+                ✕
+              </button>
+            )}
           </div>
         ))}
       </div>
@@ -280,9 +365,14 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
       )}
       {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
       <div class="row">
-        <button type="submit" class="btn btn-primary">
-          {ta('addQuestion')}
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {editing ? ta('saveQuestion') : ta('addQuestion')}
         </button>
+        {onCancel && (
+          <button type="button" class="btn" onClick={onCancel}>
+            {ta('cancel')}
+          </button>
+        )}
       </div>
     </form>
   );
@@ -291,6 +381,7 @@ function QuestionForm({ courseId, onAdded }: { courseId: string; onAdded: () => 
 function QuestionBank({ courseId }: { courseId: string }) {
   const state = useLoad(() => assessApi.questions(courseId), [courseId]);
   const [msg, setMsg] = useState<Msg>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const act = (work: () => Promise<unknown>) =>
     work().catch((e: unknown) => setMsg({ kind: 'error', text: errorMessage(e) }));
   return (
@@ -339,38 +430,59 @@ function QuestionBank({ courseId }: { courseId: string }) {
         {(questions) =>
           questions.length ? (
             <ol>
-              {questions.map((q) => (
-                <li key={q.id}>
-                  <strong>{q.text}</strong>{' '}
-                  <span class="muted">
-                    ({ta(`type_${q.type}` as AssessKey)}, {q.points})
-                  </span>
-                  <ul class="plain">
-                    {q.options.map((o) => (
-                      <li key={o.id}>{o.correct ? `✓ ${o.text}` : o.text}</li>
-                    ))}
-                  </ul>
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() =>
-                      act(async () => {
-                        await assessApi.deleteQuestion(courseId, q.id);
+              {questions.map((q) =>
+                editing === q.id ? (
+                  <li key={q.id}>
+                    <QuestionForm
+                      courseId={courseId}
+                      question={q}
+                      onDone={() => {
+                        setEditing(null);
                         state.reload();
-                      })
-                    }
-                  >
-                    {ta('delete')}
-                  </button>
-                </li>
-              ))}
+                      }}
+                      onCancel={() => setEditing(null)}
+                    />
+                  </li>
+                ) : (
+                  <li key={q.id} data-testid="bank-question">
+                    <strong>{q.text}</strong>{' '}
+                    <span class="muted">
+                      ({ta(`type_${q.type}` as AssessKey)}, {ta('pointsN', { n: q.points })})
+                    </span>
+                    {q.imageUrl && <AuthImage class="assess-img-thumb" src={q.imageUrl} />}
+                    <ul class="plain">
+                      {q.options.map((o) => (
+                        <li key={o.id}>{o.correct ? `✓ ${o.text}` : o.text}</li>
+                      ))}
+                    </ul>
+                    <div class="row">
+                      <button type="button" class="btn" onClick={() => setEditing(q.id)}>
+                        {ta('edit')}
+                      </button>
+                      <button
+                        type="button"
+                        class="btn"
+                        onClick={() => {
+                          if (!window.confirm(ta('deleteConfirm'))) return;
+                          void act(async () => {
+                            await assessApi.deleteQuestion(courseId, q.id);
+                            state.reload();
+                          });
+                        }}
+                      >
+                        {ta('delete')}
+                      </button>
+                    </div>
+                  </li>
+                ),
+              )}
             </ol>
           ) : (
             <p class="muted">{ta('noQuestions')}</p>
           )
         }
       </Loaded>
-      <QuestionForm courseId={courseId} onAdded={state.reload} />
+      <QuestionForm courseId={courseId} onDone={state.reload} />
     </section>
   );
 }
@@ -519,6 +631,127 @@ function ReportSection({ courseId }: { courseId: string }) {
   );
 }
 
+const CATEGORIES = ['material', 'trainer', 'organisation', 'facilities'] as const;
+const newItemId = (category: string) => `${category}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** The course's evaluation form: Likert items per category (the free-text field always closes the form). */
+function EvaluationFormEditor({ courseId, canEdit }: { courseId: string; canEdit: boolean }) {
+  const state = useLoad(() => assessApi.evaluation(courseId), [courseId]);
+  return (
+    <section data-testid="evaluation-form-editor">
+      <h3>{ta('evalForm')}</h3>
+      <Loaded state={state}>
+        {(form) => (
+          <EvaluationItems
+            key={form.items.map((i) => i.id).join()}
+            courseId={courseId}
+            form={form}
+            canEdit={canEdit}
+            onSaved={state.reload}
+          />
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+function EvaluationItems({
+  courseId,
+  form,
+  canEdit,
+  onSaved,
+}: {
+  courseId: string;
+  form: EvaluationForm;
+  canEdit: boolean;
+  onSaved: () => void;
+}) {
+  const [items, setItems] = useState<EvaluationItem[]>(form.items);
+  const [msg, setMsg] = useState<Msg>(null);
+  const [busy, setBusy] = useState(false);
+  const locked = form.responses > 0;
+  const editable = canEdit && !locked;
+  const setText = (id: string, text: string) => setItems(items.map((i) => (i.id === id ? { ...i, text } : i)));
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setMsg(null);
+        setBusy(true);
+        try {
+          await assessApi.updateEvaluationForm(
+            courseId,
+            items.map((i) => ({ ...i, text: i.text.trim() })),
+          );
+          setMsg({ kind: 'success', text: ta('formSaved') });
+          onSaved();
+        } catch (err) {
+          setMsg({ kind: 'error', text: errorMessage(err) });
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <p class="hint">
+        {form.isDefault ? ta('formDefault') : ta('formCustom')} {ta('freeTextNote')}
+      </p>
+      {locked && <Alert kind="info">{ta('formLocked', { n: form.responses })}</Alert>}
+      {!canEdit && <p class="hint">{ta('formAdminOnly')}</p>}
+      {CATEGORIES.map((category) => {
+        const inCategory = items.filter((i) => i.category === category);
+        return (
+          <fieldset class="assess-eval-cat" key={category} data-testid={`eval-category-${category}`}>
+            <legend>{ta(`cat_${category}` as AssessKey)}</legend>
+            {inCategory.length === 0 && <p class="muted">{ta('noItems')}</p>}
+            {inCategory.map((item, n) => (
+              <div class="row" key={item.id}>
+                <textarea
+                  class="grow"
+                  aria-label={ta('itemN', { c: ta(`cat_${category}` as AssessKey), n: n + 1 })}
+                  value={item.text}
+                  readOnly={!editable}
+                  required
+                  minLength={3}
+                  maxLength={500}
+                  rows={2}
+                  onInput={(e) => setText(item.id, (e.currentTarget as HTMLTextAreaElement).value)}
+                />
+                {editable && items.length > 1 && (
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={ta('removeItem', { n: n + 1 })}
+                    onClick={() => setItems(items.filter((i) => i.id !== item.id))}
+                  >
+                    ✕
+                  </button>
+                )}
+              </div>
+            ))}
+            {editable && items.length < 40 && (
+              <button
+                type="button"
+                class="link"
+                onClick={() => setItems([...items, { id: newItemId(category), category, text: '' }])}
+              >
+                + {ta('addItem')}
+              </button>
+            )}
+          </fieldset>
+        );
+      })}
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      {editable && (
+        <div class="row">
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {ta('saveForm')}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
 function EvaluationResults({ courseId }: { courseId: string }) {
   const state = useLoad(() => assessApi.evaluationReport(courseId), [courseId]);
   const [msg, setMsg] = useState<Msg>(null);
@@ -530,6 +763,11 @@ function EvaluationResults({ courseId }: { courseId: string }) {
         {(r) => (
           <>
             <p>{ta('responses', { r: r.responses, e: r.enrolled })}</p>
+            {r.withheld && (
+              <Alert kind="info">
+                <span data-testid="evaluation-withheld">{ta('evalWithheld', { m: r.minResponses })}</span>
+              </Alert>
+            )}
             <DataTable
               rows={r.items}
               rowKey={(i) => i.id}
@@ -578,6 +816,7 @@ function EvaluationResults({ courseId }: { courseId: string }) {
 
 export function AssessmentStaffPanel({ courseId }: { courseId: string }) {
   useLang();
+  const me = useStore(meStore);
   const settings = useLoad(() => assessApi.settings(courseId), [courseId]);
   return (
     <section aria-labelledby="assess-staff-h" class="assess" data-testid="assessment-staff">
@@ -586,6 +825,7 @@ export function AssessmentStaffPanel({ courseId }: { courseId: string }) {
         {(s) => <SettingsForm courseId={courseId} settings={s} onSaved={settings.reload} />}
       </Loaded>
       <QuestionBank courseId={courseId} />
+      <EvaluationFormEditor courseId={courseId} canEdit={me?.role === 'admin'} />
       <ReportSection courseId={courseId} />
       <EvaluationResults courseId={courseId} />
     </section>

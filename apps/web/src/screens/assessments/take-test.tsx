@@ -13,6 +13,7 @@ import { useLang } from '../../i18n';
 import { Alert, PageTitle, Spinner } from '../../ui';
 import { assessApi, AttemptView, TestKind } from './assess-api';
 import { ta } from './i18n';
+import { AuthImage } from './auth-image';
 import './assessments.css';
 
 type Pending = Record<string, string[]>;
@@ -216,7 +217,7 @@ export function TakeTest({ id, kind }: Record<string, string>) {
           </span>
           <span class="hint">{multiple ? ta('chooseMany') : ta('chooseOne')}</span>
         </legend>
-        {q.imageUrl && <img class="assess-img" src={q.imageUrl} alt="" loading="lazy" />}
+        {q.imageUrl && <AuthImage class="assess-img" src={q.imageUrl} />}
         {q.options.map((o) => {
           const on = (selected[q.id] ?? []).includes(o.id);
           return (
