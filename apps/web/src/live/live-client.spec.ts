@@ -58,6 +58,8 @@ class FakeMedia implements MediaSessionPort {
   closed = false;
   readonly published: string[] = [];
   readonly closedProducers: string[] = [];
+  /** Errors the next publishes of a source throw, in order (then they succeed). */
+  readonly failNext = new Map<string, LiveError[]>();
   private n = 0;
   constructor(readonly events: MediaSessionEvents) {}
   async start(): Promise<void> {
@@ -70,6 +72,8 @@ class FakeMedia implements MediaSessionPort {
   dropProducer(): void {}
   removeConsumer(): void {}
   async publish(source: string): Promise<string> {
+    const failure = this.failNext.get(source)?.shift();
+    if (failure) throw new LiveRequestError(failure);
     this.published.push(source);
     return `${source}-producer-${++this.n}`;
   }
@@ -224,5 +228,74 @@ describe('LiveClient', () => {
     await sut.leave();
     expect(acked).toBe(true);
     expect(signalling.closed).toBe(true);
+  });
+
+  it('a re-publish after media:restart that fails for a passing reason is retried until the microphone is sent again', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', joinResult());
+    const mic = track();
+    sut.setInitialTracks({ getAudioTracks: () => [mic], getVideoTracks: () => [] } as unknown as MediaStream);
+    signalling.connect();
+    await connected;
+    await flush();
+    expect(sut.state.get().sending.mic).toBe(true);
+
+    const realStart = FakeMedia.prototype.start;
+    jest.spyOn(FakeMedia.prototype, 'start').mockImplementation(async function (this: FakeMedia) {
+      // The new session's first two produces are refused (the transport being replaced, mediasoup refusing during the rebuild).
+      this.failNext.set('mic', [
+        { code: 'NOT_FOUND', message: 'unknown transport' },
+        { code: 'MEDIA_ERROR', message: 'producing failed' },
+      ]);
+      return realStart.call(this);
+    });
+    signalling.notify({
+      event: 'media:restart',
+      payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } },
+    });
+    await flush(20);
+    expect(sut.state.get().sending.mic).toBe(false);
+    await jest.advanceTimersByTimeAsync(250);
+    expect(sut.state.get().sending.mic).toBe(false);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(media[1]!.published).toEqual(['mic']);
+    expect(sut.state.get()).toMatchObject({ sending: { mic: true }, local: { mic }, mutedByHost: false });
+    expect(mic.stop).not.toHaveBeenCalled();
+    jest.restoreAllMocks();
+    sut.close(false);
+  });
+
+  it('a re-publish the server refuses (no right to speak any more) releases the microphone without retrying', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', joinResult());
+    const mic = track();
+    sut.setInitialTracks({ getAudioTracks: () => [mic], getVideoTracks: () => [] } as unknown as MediaStream);
+    const realStart = FakeMedia.prototype.start;
+    jest.spyOn(FakeMedia.prototype, 'start').mockImplementation(async function (this: FakeMedia) {
+      this.failNext.set('mic', [{ code: 'FORBIDDEN', message: 'no' }]);
+      return realStart.call(this);
+    });
+    signalling.connect();
+    await connected;
+    await flush();
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(media[0]!.published).toEqual([]);
+    expect(sut.state.get()).toMatchObject({ sending: { mic: false }, local: { mic: null } });
+    expect(mic.stop).toHaveBeenCalled();
+    jest.restoreAllMocks();
+    sut.close(false);
+  });
+
+  it('a microphone whose track ended before the re-publish reads as off, not as waiting', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', joinResult());
+    const mic = { ...track(), readyState: 'ended' } as unknown as MediaStreamTrack;
+    sut.setInitialTracks({ getAudioTracks: () => [mic], getVideoTracks: () => [] } as unknown as MediaStream);
+    signalling.connect();
+    await connected;
+    await flush();
+    expect(media[0]!.published).toEqual([]);
+    expect(sut.state.get()).toMatchObject({ sending: { mic: false }, local: { mic: null } });
+    sut.close(false);
   });
 });

@@ -69,6 +69,16 @@ export function joinBackoffMs(attempt: number, random = Math.random()): number {
   return Math.round(base * (0.75 + random * 0.5));
 }
 
+/** Publish attempts before giving up (0.25 s, 0.5 s, 1 s, 2 s apart: about 4 s in all). */
+export const PUBLISH_ATTEMPTS = 5;
+export const publishBackoffMs = (attempt: number): number => Math.min(2000, 250 * 2 ** (attempt - 1));
+
+/** The server will not let us publish this (no right to speak): retrying cannot help. */
+const isRefusal = (e: unknown): boolean => {
+  const code = e instanceof LiveRequestError ? e.error.code : null;
+  return code === LiveErrorCode.Forbidden || code === LiveErrorCode.NotAllowed;
+};
+
 /** The parts of the signalling and media layers the client uses (unit tests pass fakes). */
 export type SignallingPort = Pick<
   Signalling,
@@ -310,14 +320,16 @@ export class LiveClient {
       .map((p) => this.consume(p));
     // Re-publish what the user was sending before a reconnect or a media restart.
     const publishing = (Object.entries(s.local) as Array<[MediaSource, MediaStreamTrack | null]>)
-      .filter(([, track]) => track && track.readyState === 'live')
-      .map(([source, track]) =>
-        this.publish(source, track!).catch((e: unknown) => {
+      .filter(([, track]) => !!track)
+      .map(([source, track]) => {
+        // A device that went away meanwhile (unplugged, the OS took it) cannot be sent: say the source is off.
+        if (track!.readyState !== 'live') return this.unpublish(source);
+        return this.publish(source, track!).catch((e: unknown) => {
           // No longer allowed after the re-join (the invitation to speak did not survive): release the device.
-          const code = e instanceof LiveRequestError ? e.error.code : null;
-          if (code === LiveErrorCode.Forbidden || code === LiveErrorCode.NotAllowed) void this.unpublish(source);
-        }),
-      );
+          if (isRefusal(e)) void this.unpublish(source);
+          // Anything else was retried by publish(); the button keeps saying "menunggu koneksi".
+        });
+      });
     await Promise.all([...consuming, ...publishing]);
     this.monitor.start();
     this.armWatchdog();
@@ -409,6 +421,12 @@ export class LiveClient {
 
   // ---------- publishing ----------
 
+  /**
+   * Publish a track (or replace the one sent). A failure retrying can fix (a
+   * timeout, the transport being replaced, a refused produce during a media
+   * rebuild) is retried with backoff while this is still the wish and this
+   * media session is current; a newer session re-publishes the wish itself.
+   */
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
     // Remember the wish first: if media is not up yet (or is being rebuilt) it is published when it is.
     this.patch((s) => ({
@@ -418,9 +436,23 @@ export class LiveClient {
     }));
     const session = this.media;
     if (!session?.ready || !this.state.get().self) return;
-    const producerId = await session.publish(source, track);
-    if (session !== this.media) return;
-    this.patch((s) => published(s, source, producerId, track));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const producerId = await session.publish(source, track);
+        if (session !== this.media) return;
+        this.patch((s) => published(s, source, producerId, track));
+        return;
+      } catch (e) {
+        const stillWanted =
+          !this.closed &&
+          session === this.media &&
+          this.state.get().local[source] === track &&
+          track.readyState === 'live';
+        if (!stillWanted) return;
+        if (isRefusal(e) || attempt >= PUBLISH_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, publishBackoffMs(attempt)));
+      }
+    }
   }
 
   async unpublish(source: MediaSource): Promise<void> {

@@ -50,6 +50,10 @@ export class MediaSession {
   private recvTransport: ms.Transport | null = null;
   private readonly consumers = new Map<string, ms.Consumer>();
   private readonly producers = new Map<MediaSource, ms.Producer>();
+  /** The send transport being created (one request for all publishes that wait for it). */
+  private sendTransportPending: Promise<ms.Transport> | null = null;
+  /** Publishes run one after another (see publish()). */
+  private publishQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -174,16 +178,34 @@ export class MediaSession {
     this.events.consumerRemoved(consumerId);
   }
 
-  /** Publish (or replace the track of) one source; resolves with the producer id. */
-  async publish(source: MediaSource, track: MediaStreamTrack): Promise<string> {
+  /**
+   * Publish (or replace the track of) one source; resolves with the producer id.
+   *
+   * Publishes are serialised (#10): the microphone and the camera re-published
+   * together after a media restart used to create two send transports at once,
+   * and the server, which keeps one send transport per peer, closed the first
+   * (usually the microphone's) while it was still connecting, so that producer
+   * failed with "unknown transport" and nobody heard the trainer. One at a time,
+   * each publish sees the transport and the producers the previous one left.
+   */
+  publish(source: MediaSource, track: MediaStreamTrack): Promise<string> {
+    const run = this.publishQueue.then(
+      () => this.publishNow(source, track),
+      () => this.publishNow(source, track),
+    );
+    this.publishQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async publishNow(source: MediaSource, track: MediaStreamTrack): Promise<string> {
     if (!this.device || this.closed) throw new Error('media not ready');
-    if (!this.sendTransport) this.sendTransport = await this.createTransport('send', []);
     const old = this.producers.get(source);
     if (old && !old.closed) {
       await old.replaceTrack({ track });
       return old.id;
     }
-    const producer = await this.sendTransport.produce({
+    const transport = await this.ensureSendTransport();
+    const producer = await transport.produce({
       track,
       encodings: source === 'camera' ? CAMERA_ENCODINGS : undefined,
       codecOptions: source === 'mic' ? { opusDtx: true, opusFec: true } : { videoGoogleStartBitrate: 800 },
@@ -197,6 +219,25 @@ export class MediaSession {
     this.producers.set(source, producer);
     producer.on('trackended', () => this.events.producerEnded(source));
     return producer.id;
+  }
+
+  /** The open send transport, created once; a closed one (failed DTLS, replaced) is created afresh. */
+  private async ensureSendTransport(): Promise<ms.Transport> {
+    if (this.sendTransport && !this.sendTransport.closed) return this.sendTransport;
+    if (!this.sendTransportPending) {
+      this.sendTransportPending = this.createTransport('send', []).then(
+        (t) => {
+          this.sendTransport = t;
+          this.sendTransportPending = null;
+          return t;
+        },
+        (e: unknown) => {
+          this.sendTransportPending = null;
+          throw e;
+        },
+      );
+    }
+    return this.sendTransportPending;
   }
 
   /** Close our producer of `source` locally; returns its id so the server can be told. */
