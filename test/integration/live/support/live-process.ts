@@ -5,79 +5,21 @@
  * factories writing straight to the test database (no in-process app, which
  * would itself be a live node).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Types } from 'mongoose';
 import type { Db } from '../../../support/db-factories';
+import { ServiceProcess } from '../../../support/service-process';
 import { accessToken } from '../../../support/tokens';
-import { sleep } from '../../../support/wait';
 
-const ROOT = resolve(__dirname, '../../../..');
-
-export class LiveProcess {
-  private child?: ChildProcess;
-  private output = '';
-  exitCode: number | null = null;
-  exitSignal: NodeJS.Signals | null = null;
-
+export class LiveProcess extends ServiceProcess {
   constructor(
     readonly port: number,
-    private readonly env: Record<string, string>,
-  ) {}
+    env: Record<string, string>,
+  ) {
+    super('live', { LIVE_HOST: '127.0.0.1', LIVE_PORT: String(port), ...env });
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  get running(): boolean {
-    return !!this.child && this.exitCode === null && this.exitSignal === null;
-  }
-
-  /** Resolves once the process listens (Nest logged that the application started). */
-  async start(timeoutMs = 60_000): Promise<void> {
-    this.output = '';
-    this.exitCode = null;
-    this.exitSignal = null;
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/live/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', LIVE_HOST: '127.0.0.1', LIVE_PORT: String(this.port), ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const onData = (chunk: Buffer) => {
-      this.output += chunk.toString();
-      if (this.output.length > 2_000_000) this.output = this.output.slice(-1_000_000);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code, signal) => {
-      this.exitCode = code;
-      this.exitSignal = signal;
-    });
-    const started = Date.now();
-    while (!this.output.includes('Nest application successfully started')) {
-      if (!this.running) throw new Error(`live exited during start-up:\n${this.output.slice(-4000)}`);
-      if (Date.now() - started > timeoutMs)
-        throw new Error(`live did not start in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
-      await sleep(50);
-    }
-  }
-
-  /** Sends `signal` and waits for the exit; returns how long the process took to go. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<number> {
-    const child = this.child;
-    if (!child || !this.running) return 0;
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const sentAt = Date.now();
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
-    return Date.now() - sentAt;
   }
 }
 
