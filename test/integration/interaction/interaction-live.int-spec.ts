@@ -8,6 +8,7 @@
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Types } from 'mongoose';
+import { RedisClient } from '@balai/common';
 import { LivePoll, PollVote } from '@balai/database';
 import { LiveErrorCode, PollInfo, ServerNotifications } from '@balai/live-contract';
 import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from '../../support/live-app';
@@ -271,6 +272,12 @@ describe('interaction in the live room', () => {
       expect(acks.filter((a) => a.ok)).toHaveLength(1);
       expect(acks.filter((a) => !a.ok).every((a) => !a.ok && a.error.code === LiveErrorCode.BadState)).toBe(true);
       await q.client.ok('poll:vote', { pollId: poll.id, choices: [2] });
+      // Even if the live counts lose a vote (Redis keys gone), the stored vote's derived id refuses a second one.
+      await live.app.get(RedisClient).client.del(`poll:${poll.id}:votes`);
+      expect(await q.client.request('poll:vote', { pollId: poll.id, choices: [0] })).toMatchObject({
+        ok: false,
+        error: { code: LiveErrorCode.BadState },
+      });
       const closed = await host.ok('poll:close', { pollId: poll.id });
       expect(closed.voters).toBe(2);
       expect(closed.counts!.reduce((a, b) => a + b, 0)).toBe(2);

@@ -11,6 +11,7 @@ import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '@balai/common';
 import { LivePoll, LiveQuestion, pollVoteId, PollVote, QuestionUpvote, questionUpvoteId } from '@balai/database';
 import type { PollStatus, QuestionStatus } from '@balai/live-contract';
+import { BatchedWriter } from './vote-writer';
 
 export interface QuestionRecord {
   id: string;
@@ -100,7 +101,13 @@ export class InteractionRepository {
     @InjectModel(QuestionUpvote.name) private readonly upvotes: Model<QuestionUpvote>,
     @InjectModel(LivePoll.name) private readonly polls: Model<LivePoll>,
     @InjectModel(PollVote.name) private readonly votes: Model<PollVote>,
-  ) {}
+  ) {
+    this.voteWriter = new BatchedWriter(votes);
+    this.upvoteWriter = new BatchedWriter(upvotes);
+  }
+
+  private readonly voteWriter: BatchedWriter<PollVote>;
+  private readonly upvoteWriter: BatchedWriter<QuestionUpvote>;
 
   // ---- questions ----
 
@@ -147,24 +154,21 @@ export class InteractionRepository {
   }
 
   /** Upvote stored; false when this person's upvote was already there. */
-  async addUpvote(sessionId: string, questionId: string, userId: string): Promise<boolean> {
-    try {
-      await this.upvotes.create({
-        _id: questionUpvoteId(questionId, userId),
-        sessionId: new Types.ObjectId(sessionId),
-        questionId: new Types.ObjectId(questionId),
-        userId: new Types.ObjectId(userId),
-      });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  addUpvote(sessionId: string, questionId: string, userId: string): Promise<boolean> {
+    return this.upvoteWriter.write({
+      insertOne: {
+        document: {
+          _id: questionUpvoteId(questionId, userId),
+          sessionId: new Types.ObjectId(sessionId),
+          questionId: new Types.ObjectId(questionId),
+          userId: new Types.ObjectId(userId),
+        } as QuestionUpvote,
+      },
+    });
   }
 
-  async removeUpvote(questionId: string, userId: string): Promise<boolean> {
-    const result = await this.upvotes.deleteOne({ _id: questionUpvoteId(questionId, userId) });
-    return result.deletedCount === 1;
+  removeUpvote(questionId: string, userId: string): Promise<boolean> {
+    return this.upvoteWriter.write({ deleteOne: { filter: { _id: questionUpvoteId(questionId, userId) } } });
   }
 
   /** Upvotes per question and who upvoted what (for rebuilding counts and the API). */
@@ -233,35 +237,25 @@ export class InteractionRepository {
   }
 
   /**
-   * Stores a person's vote. `allowChange: false` inserts only (the primary key
-   * refuses a second vote: returns false); otherwise the vote is replaced.
+   * Stores a person's vote (batched with others arriving meanwhile, see
+   * BatchedWriter). A first vote is an insert under the derived id, so the
+   * primary key refuses a second one (false); a changed vote (`replace`, only
+   * where the poll allows changes) replaces the person's earlier one.
    */
-  async putVote(poll: PollRecord, userId: string, choices: number[], allowChange: boolean): Promise<boolean> {
+  async putVote(poll: PollRecord, userId: string, choices: number[], replace: boolean): Promise<boolean> {
     const _id = pollVoteId(poll.id, userId);
+    const now = new Date();
     const doc = {
       _id,
       pollId: new Types.ObjectId(poll.id),
       sessionId: new Types.ObjectId(poll.sessionId!),
       userId: new Types.ObjectId(userId),
       choices,
-    };
-    if (!allowChange) {
-      try {
-        await this.votes.create(doc);
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
-    }
-    try {
-      await this.votes.replaceOne({ _id }, doc, { upsert: true });
-    } catch (error) {
-      // Two upserts of one new id at once: the loser's insert hits the primary key; replace again.
-      if (!isDuplicateKeyError(error)) throw error;
-      await this.votes.replaceOne({ _id }, doc);
-    }
-    return true;
+      createdAt: now,
+      updatedAt: now,
+    } as PollVote;
+    if (!replace) return this.voteWriter.write({ insertOne: { document: doc } });
+    return this.voteWriter.write({ replaceOne: { filter: { _id }, replacement: doc, upsert: true } });
   }
 
   async removeVote(pollId: string, userId: string): Promise<void> {

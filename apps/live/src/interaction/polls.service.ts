@@ -88,7 +88,10 @@ export class PollsService {
         if (outcome.result === 'same') return { pollId, choices: sorted };
         let stored: boolean;
         try {
-          stored = await this.repository.putVote(poll, peer.userId, sorted, poll.allowChange);
+          // A first vote (as far as the live counts know) is an insert the primary key guards;
+          // if the store already holds one (the live counts had lost it), a changeable poll replaces it.
+          stored = await this.repository.putVote(poll, peer.userId, sorted, outcome.previous !== null);
+          if (!stored && poll.allowChange) stored = await this.repository.putVote(poll, peer.userId, sorted, true);
         } catch (error) {
           await this.counts.undoVote(pollId, peer.userId, sorted, outcome.previous).catch(() => undefined);
           throw error;
