@@ -11,6 +11,7 @@ import type { Job, Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { RedisClient } from '@balai/common';
 import { NOTIFICATION_JOBS, reminderJobId } from '@balai/queue';
+import { MailTransport } from '../../../apps/worker/src/mail/mail.transport';
 import { Notifier } from '../../../apps/worker/src/notifications/notifier.service';
 import { addParticipants, connectDb, Db } from '../../support/db-factories';
 import { mailText, messageId, SmtpSink } from '../../support/smtp-sink';
@@ -205,6 +206,99 @@ describe('notifications', () => {
       await worker
         .get(RedisClient)
         .client.set(`sent:${key}:email:${to.userId}`, 'sending:gone-host-1-abcdef:x', 'EX', 120);
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
+      expect(smtp.to(to.email)).toHaveLength(1);
+    });
+    it('a claim committed by a worker that is gone (it died after the end of DATA) is recorded sent, not sent again', async () => {
+      const notifier = worker.get(Notifier);
+      const to = await recipient();
+      const key = `committed-${Date.now()}`;
+      const redis = worker.get(RedisClient).client;
+      await redis.set(`sent:${key}:email:${to.userId}`, 'committed:gone-host-1-abcdef:x', 'EX', 120);
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 0, skipped: 1, failed: [] });
+      expect(smtp.to(to.email)).toHaveLength(0);
+      expect(await redis.get(`sent:${key}:email:${to.userId}`)).toBe('1');
+    });
+
+    it('the end of DATA waits for the commit; a refused commit leaves the server nothing', async () => {
+      const mail = worker.get(MailTransport);
+      const to = await recipient();
+      let release!: () => void;
+      const committed = new Promise<void>((resolve) => (release = resolve));
+      let asked = false;
+      const sending = mail.send({
+        to: to.email,
+        subject: 'Tunggu komit',
+        text: 'Pesan uji',
+        commit: () => {
+          asked = true;
+          return committed;
+        },
+      });
+      await waitFor(async () => asked, 10_000, 'the commit hook');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.to(to.email)).toHaveLength(0);
+      release();
+      await sending;
+      expect(smtp.to(to.email)).toHaveLength(1);
+
+      const other = await recipient();
+      await expect(
+        mail.send({ to: other.email, subject: 'Ditolak', text: 'x', commit: () => Promise.reject(new Error('no')) }),
+      ).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.to(other.email)).toHaveLength(0);
+    });
+
+    it('a notice recorded sent in the database is not sent again when Redis lost its marker', async () => {
+      const notifier = worker.get(Notifier);
+      const to = await recipient();
+      const key = `durable-${Date.now()}`;
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
+      // A flushed or replaced Redis: the fast marker is gone, the database still knows.
+      await worker.get(RedisClient).client.del(`sent:${key}:email:${to.userId}`);
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 0, skipped: 1, failed: [] });
+      expect(smtp.to(to.email)).toHaveLength(1);
+      const record = await db.connection.db!.collection('notification_deliveries').findOne({
+        _id: `${key}.email.${to.userId}` as never,
+      });
+      expect(record).toMatchObject({ state: 'sent', attempts: 1 });
+      expect(record!.sentAt).toBeInstanceOf(Date);
+    });
+
+    it('a "sent" marker write that fails after the delivery (Redis away) is retried, and no retry sends again', async () => {
+      const notifier = worker.get(Notifier);
+      const redis = worker.get(RedisClient).client;
+      const to = await recipient();
+      const key = `marker-${Date.now()}`;
+      const realSet = redis.set.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+      let refused = 0;
+      const spy = jest.spyOn(redis, 'set').mockImplementation(((...args: unknown[]) => {
+        if (args[0] === `sent:${key}:email:${to.userId}` && args[1] === '1' && refused < 3) {
+          refused += 1;
+          return Promise.reject(new Error('Connection is closed.'));
+        }
+        return realSet(...args);
+      }) as never);
+      try {
+        // Before the fix the failed write counted as a failed delivery: the claim was released and the retry resent.
+        expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(refused).toBe(3);
+      expect(await redis.get(`sent:${key}:email:${to.userId}`)).toBe('1');
+      expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 0, skipped: 1 });
+      expect(smtp.to(to.email)).toHaveLength(1);
+    });
+
+    it('a claim of this process that no attempt holds any more (its release was lost) does not block the notice', async () => {
+      const notifier = worker.get(Notifier);
+      const to = await recipient();
+      const key = `leftover-${Date.now()}`;
+      const { QueueWorkerRunner } = await import('../../../apps/worker/src/queue/queue-worker.runner');
+      const self = worker.get(QueueWorkerRunner).workerName;
+      await worker.get(RedisClient).client.set(`sent:${key}:email:${to.userId}`, `sending:${self}:lost`, 'EX', 120);
       expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
       expect(smtp.to(to.email)).toHaveLength(1);
     });

@@ -12,7 +12,17 @@ export class EmailChannel implements NotificationChannel {
     return /.+@.+/.test(recipient.email);
   }
 
-  async deliver(recipient: Recipient, message: NotificationMessage, deliveryId: string): Promise<void> {
-    await this.mail.send({ to: `"${recipient.name.replace(/"/g, '')}" <${recipient.email}>`, ...message, deliveryId });
+  async deliver(
+    recipient: Recipient,
+    message: NotificationMessage,
+    deliveryId: string,
+    commit?: () => Promise<void>,
+  ): Promise<void> {
+    await this.mail.send({
+      to: `"${recipient.name.replace(/"/g, '')}" <${recipient.email}>`,
+      ...message,
+      deliveryId,
+      commit,
+    });
   }
 }

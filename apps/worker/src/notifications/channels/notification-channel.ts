@@ -20,8 +20,17 @@ export interface NotificationChannel {
   readonly name: string;
   /** Whether this channel has an address for the recipient. */
   canReach(recipient: Recipient): boolean;
-  /** `deliveryId` is the same on every attempt of one message to one person (email: its Message-ID). */
-  deliver(recipient: Recipient, message: NotificationMessage, deliveryId: string): Promise<void>;
+  /**
+   * `deliveryId` is the same on every attempt of one message to one person (email: its Message-ID).
+   * `commit` is called right before the point of no return (email: the end of DATA) and resolves
+   * once the attempt is recorded as committed; a channel must not pass that point if it rejects.
+   */
+  deliver(
+    recipient: Recipient,
+    message: NotificationMessage,
+    deliveryId: string,
+    commit?: () => Promise<void>,
+  ): Promise<void>;
 }
 
 export const NOTIFICATION_CHANNELS = Symbol('NOTIFICATION_CHANNELS');
