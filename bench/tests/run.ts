@@ -12,12 +12,17 @@
  * doing; BENCH_MONGODB_URI=mongodb://... uses that server instead (a real
  * MongoDB, or the shared FerretDB). Its own database and Redis prefix either
  * way, removed at the end.
+ * BENCH_DB_BACKEND=postgresql gives that private FerretDB a private PostgreSQL 15
+ * cluster (Debian's postgresql) instead of SQLite.
+ * Besides the latencies it prints the CPU seconds the API process and the
+ * database processes spent during the minute (where the time goes).
  * Env: BENCH_PARTICIPANTS (500), BENCH_QUESTIONS (20), BENCH_WINDOW_S (60),
- *      BENCH_CHANGE_SHARE (0.1: share of answers changed once more later), BENCH_MONGODB_URI.
+ *      BENCH_CHANGE_SHARE (0.1: share of answers changed once more later), BENCH_MONGODB_URI,
+ *      BENCH_DB_BACKEND (sqlite | postgresql).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -54,18 +59,90 @@ const tag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const REDIS_PREFIX = `bench_tests_${tag}`;
 const FERRETDB_BIN = join(homedir(), '.cache/balai/ferretdb-v1.24.2/ferretdb');
 
-/** A private FerretDB on a free port (SQLite in a temporary directory), or null to use BENCH_MONGODB_URI. */
-async function privateFerret(): Promise<{ uri: string; stop: () => void; label: string } | null> {
+const BACKEND = (process.env.BENCH_DB_BACKEND ?? 'sqlite') as 'sqlite' | 'postgresql';
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+interface PrivateDb {
+  uri: string;
+  stop: () => void;
+  label: string;
+  /** Processes whose CPU time counts as the database's (FerretDB, and PostgreSQL's server processes). */
+  pids: () => number[];
+}
+
+/** Runs a PostgreSQL program as its cluster's owner (PostgreSQL refuses root; Debian's package creates `postgres`). */
+function asPgOwner(cmd: string, args: string[]): { ok: boolean; out: string } {
+  const root = process.getuid?.() === 0;
+  const r = spawnSync(root ? 'runuser' : cmd, root ? ['-u', 'postgres', '--', cmd, ...args] : args, {
+    encoding: 'utf8',
+  });
+  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * A private PostgreSQL cluster (Debian's postgresql 15, in a temporary
+ * directory, loopback only, trust auth on 127.0.0.1 since nothing else can
+ * reach it and it is deleted afterwards) for FerretDB's PostgreSQL backend.
+ */
+async function privatePostgres(dir: string): Promise<{ url: string; stop: () => void; pids: () => number[] }> {
+  const data = join(dir, 'pg');
+  mkdirSync(data, { recursive: true });
+  if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
+  const init = asPgOwner(join(PG_BIN, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'bench',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]);
+  if (!init.ok) throw new Error(`initdb failed: ${init.out.slice(-500)}`);
+  const port = await freePort();
+  const started = asPgOwner(join(PG_BIN, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'pg.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`,
+    'start',
+  ]);
+  if (!started.ok) throw new Error(`PostgreSQL did not start: ${started.out.slice(-500)}`);
+  const created = spawnSync(
+    join(PG_BIN, 'createdb'),
+    ['-h', '127.0.0.1', '-p', String(port), '-U', 'bench', 'ferretdb'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (created.status !== 0) throw new Error(`createdb failed: ${created.stderr}`);
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return {
+    url: `postgres://bench@127.0.0.1:${port}/ferretdb`,
+    stop: () => void asPgOwner(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
+    pids: () => [postmaster, ...childrenOf(postmaster)],
+  };
+}
+
+/** A private FerretDB on a free port (SQLite in a temporary directory, or a private PostgreSQL), or null to use BENCH_MONGODB_URI. */
+async function privateFerret(): Promise<PrivateDb | null> {
   if (process.env.BENCH_MONGODB_URI) return null;
   if (!existsSync(FERRETDB_BIN))
     throw new Error(`no FerretDB binary at ${FERRETDB_BIN} (run infra/balai services once) and no BENCH_MONGODB_URI`);
   const dir = mkdtempSync(join(tmpdir(), 'balai-bench-tests-'));
+  const pg = BACKEND === 'postgresql' ? await privatePostgres(dir) : null;
   const port = await freePort();
   const proc = spawn(
     FERRETDB_BIN,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
+      ...(pg
+        ? ['--handler=postgresql', `--postgresql-url=${pg.url}`]
+        : ['--handler=sqlite', `--sqlite-url=file:${dir}/`]),
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dir}`,
       '--telemetry=disable',
@@ -88,12 +165,48 @@ async function privateFerret(): Promise<{ uri: string; stop: () => void; label: 
   }
   return {
     uri,
-    label: `private FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}`,
+    label: pg
+      ? `private FerretDB v1.24.2 (PostgreSQL 15 backend, private cluster) on 127.0.0.1:${port}`
+      : `private FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}`,
+    pids: () => [proc.pid!, ...(pg?.pids() ?? [])],
     stop: () => {
       proc.kill('SIGTERM');
+      pg?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Direct children of a process (PostgreSQL's backends of its postmaster). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** CPU seconds (user + system, including reaped children) of these processes so far. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 14-17 of stat (utime, stime, cutime, cstime), counted from field 3 here.
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
 }
 
 async function freePort(): Promise<number> {
@@ -285,6 +398,7 @@ async function main(): Promise<void> {
     let failed = 0;
     const statuses = new Map<number, number>();
     const finalChoice: Array<Map<string, string>> = views.map(() => new Map<string, string>());
+    const cpuBefore = { api: cpuSeconds([child.pid!]), db: ferret ? cpuSeconds(ferret.pids()) : NaN };
     const began = performance.now();
     await Promise.all(
       views.map(async (view, i) => {
@@ -331,6 +445,10 @@ async function main(): Promise<void> {
     );
     const elapsed = performance.now() - began;
     const load = loadavg();
+    const cpu = {
+      api: cpuSeconds([child.pid!]) - cpuBefore.api,
+      db: ferret ? cpuSeconds(ferret.pids()) - cpuBefore.db : NaN,
+    };
 
     log(`answers done in ${(elapsed / 1000).toFixed(1)} s`);
     // --- Submit everyone; then check the stored answers and scores. ---
@@ -348,8 +466,12 @@ async function main(): Promise<void> {
     let lost = 0;
     let doubled = 0;
     let wrongScore = 0;
+    // One read of the course's answers (a filter per attempt would scan the collection 500 times on FerretDB).
+    const allRows = await models.answers.find({ courseId: course._id }).lean();
+    const rowsOf = new Map<string, typeof allRows>();
+    for (const r of allRows) rowsOf.set(String(r.attemptId), [...(rowsOf.get(String(r.attemptId)) ?? []), r]);
     for (const [i, view] of views.entries()) {
-      const rows = await models.answers.find({ attemptId: new Types.ObjectId(view.id) }).lean();
+      const rows = rowsOf.get(view.id) ?? [];
       const byQuestion = new Map<string, number>();
       for (const r of rows) byQuestion.set(r.questionId, (byQuestion.get(r.questionId) ?? 0) + 1);
       for (const [qid, option] of finalChoice[i]!) {
@@ -372,6 +494,7 @@ async function main(): Promise<void> {
         `save latency             p50 ${ms(pct(sorted, 50))}  p95 ${ms(pct(sorted, 95))}  p99 ${ms(pct(sorted, 99))}  max ${ms(sorted.at(-1) ?? NaN)}`,
         `start attempt latency    p50 ${ms(pct(s, 50))}  p95 ${ms(pct(s, 95))}`,
         `submit latency           p50 ${ms(pct(sub, 50))}  p95 ${ms(pct(sub, 95))}`,
+        `CPU during the minute    API process ${cpu.api.toFixed(1)} s, database processes ${Number.isNaN(cpu.db) ? 'n/a' : `${cpu.db.toFixed(1)} s`} (${((1000 * cpu.api) / Math.max(1, saves - failed)).toFixed(2)} / ${((1000 * cpu.db) / Math.max(1, saves - failed)).toFixed(2)} ms per answer)`,
         `HTTP statuses            ${[...statuses.entries()].map(([k, v]) => `${k || 'network'}: ${v}`).join(', ')}`,
         `failed saves             ${failed}`,
         `lost answers             ${lost}`,

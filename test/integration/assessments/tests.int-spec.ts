@@ -250,6 +250,37 @@ describe('pre-test and post-test', () => {
     process.stdout.write(`rounds where the submit overtook some saves: ${raced} of 4\n`);
   });
 
+  it('answers from many participants at once (gathered into shared inserts) keep each one latest answer, never two', async () => {
+    const course = await createCourse(sut.app, { trainerIds: [trainer.id] });
+    await createSession(sut.app, course.id, inDays(2), 120, [trainer.id]);
+    const bank = await createBank(sut, trainer, course.id);
+    const people = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const p = await createUser(sut.app, 'participant');
+        await enrolDirect(sut.app, course.id, p.id);
+        return p;
+      }),
+    );
+    const attempts = await Promise.all(people.map(async (p) => (await start(sut, p, course.id, 'pre', 201)).body));
+    // Everyone answers everything wrong at once, then changes the first question to right, also at once
+    // (the changes meet other participants' first answers in the same batch).
+    await Promise.all(
+      people.map(async (p, i) => {
+        for (const q of bank) await save(sut, p, attempts[i].id, q.id, wrongIds(q)).expect(200);
+        await save(sut, p, attempts[i].id, bank[0]!.id, correctIds(bank[0]!)).expect(200);
+      }),
+    );
+    for (const [i, a] of attempts.entries()) {
+      const rows = await model<TestAnswer>(sut.app, TestAnswer.name)
+        .find({ attemptId: new Types.ObjectId(a.id) })
+        .lean();
+      expect(rows).toHaveLength(bank.length);
+      expect(rows.find((r) => r.questionId === bank[0]!.id)!.optionIds).toEqual(correctIds(bank[0]!));
+      const result = (await submit(sut, people[i]!, a.id).expect(200)).body;
+      expect(result.score).toBe(bank[0]!.points);
+    }
+  });
+
   it('hides correct answers until the test closes, then shows them for review', async () => {
     const { courseId, participant, bank } = await upcomingCourse();
     const attempt = (await start(sut, participant, courseId, 'pre', 201)).body;

@@ -12,6 +12,35 @@ export const MAX_ATTEMPT_NUMBER = 10;
 
 /** Attempts kept in memory for the save path (a few KB each). */
 const CACHE_SIZE = 5_000;
+/** Answer inserts are gathered for at most this long, or this many, before one insertMany. */
+const BATCH_WAIT_MS = 4;
+const BATCH_MAX = 200;
+
+type NewAnswer = Pick<AnswerRecord, '_id' | 'attemptId' | 'courseId' | 'questionId' | 'optionIds' | 'savedAt'>;
+
+/** The per-document errors of an unordered insertMany (null when the whole command failed). */
+function bulkWriteErrors(
+  error: unknown,
+): Array<{ index: number; code?: number; errmsg?: string; message?: string }> | null {
+  const e = error as { writeErrors?: unknown; result?: { getWriteErrors?: () => unknown[] } };
+  const raw = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : null;
+  if (!raw) return null;
+  return raw.map((w) => {
+    const x = w as {
+      index: number;
+      code?: number;
+      errmsg?: string;
+      err?: { index: number; code?: number; errmsg?: string };
+    };
+    const inner = x.err ?? x;
+    return {
+      index: inner.index ?? x.index,
+      code: inner.code ?? x.code,
+      errmsg: inner.errmsg ?? x.errmsg,
+      message: inner.errmsg ?? x.errmsg,
+    };
+  });
+}
 
 /** MongoDB says 11000; FerretDB 1.x says code 1 "UNIQUE constraint failed" on updates. */
 export function isDuplicate(error: unknown): boolean {
@@ -116,19 +145,57 @@ export class AttemptRepository {
   /**
    * Saves (or replaces) one answer. Idempotent: the id is (attempt, question).
    * Most saves are a question's first answer, so this inserts and falls back
-   * to an update when the primary key says it exists: on FerretDB an insert
-   * costs a fraction of an upsert (which reads, then writes), and on MongoDB
-   * both are one round trip.
+   * to an update when the primary key says it exists (no read before the
+   * write). Inserts arriving together (many participants answering at once)
+   * are sent as one unordered insertMany: one round trip and, on FerretDB,
+   * one transaction instead of one per answer. The caller waits for its own
+   * insert's outcome, so a 200 still means "stored".
    */
   async saveAnswer(attempt: AttemptRecord, questionId: string, optionIds: string[], savedAt: Date): Promise<void> {
     const _id = testAnswerId(attempt._id, questionId);
-    const doc = { attemptId: attempt._id, courseId: attempt.courseId, questionId, optionIds, savedAt };
+    const doc = { _id, attemptId: attempt._id, courseId: attempt.courseId, questionId, optionIds, savedAt };
+    if (await this.insertBatched(doc)) return;
+    // Changed their mind (or a retry): replace only with a newer answer, so a late retry never undoes a later one.
+    await this.answers.updateOne({ _id, savedAt: { $lte: savedAt } }, { $set: { optionIds, savedAt } }).exec();
+  }
+
+  private pending: Array<{ doc: NewAnswer; done: (inserted: boolean) => void; fail: (e: unknown) => void }> = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  /** True when inserted, false when an answer with that id exists. */
+  private insertBatched(doc: NewAnswer): Promise<boolean> {
+    return new Promise<boolean>((done, fail) => {
+      this.pending.push({ doc, done, fail });
+      if (this.pending.length >= BATCH_MAX) void this.flush();
+      else this.flushTimer ??= setTimeout(() => void this.flush(), BATCH_WAIT_MS);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (!batch.length) return;
     try {
-      await this.answers.collection.insertOne({ _id, ...doc });
+      await this.answers.collection.insertMany(
+        batch.map((b) => b.doc),
+        { ordered: false },
+      );
+      for (const b of batch) b.done(true);
     } catch (error) {
-      if (!isDuplicate(error)) throw error;
-      // Changed their mind (or a retry): replace only with a newer answer, so a late retry never undoes a later one.
-      await this.answers.updateOne({ _id, savedAt: { $lte: savedAt } }, { $set: { optionIds, savedAt } }).exec();
+      const writeErrors = bulkWriteErrors(error);
+      if (!writeErrors) {
+        for (const b of batch) b.fail(error);
+        return;
+      }
+      const failed = new Map(writeErrors.map((w) => [w.index, w]));
+      batch.forEach((b, i) => {
+        const w = failed.get(i);
+        if (!w) b.done(true);
+        else if (isDuplicate(w)) b.done(false);
+        else b.fail(new Error(`answer insert failed: ${w.errmsg ?? w.code}`));
+      });
     }
   }
 
