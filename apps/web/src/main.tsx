@@ -47,6 +47,9 @@ const TrainerCourse = lazy(() => import('./screens/trainer').then((m) => m.Train
 const Admin = lazy(() => import('./screens/admin').then((m) => m.AdminHome as ComponentType<Props>));
 const AdminCourse = lazy(() => import('./screens/admin').then((m) => m.AdminCourse as ComponentType<Props>));
 const TakeTest = lazy(() => import('./screens/assessments').then((m) => m.TakeTest as ComponentType<Props>));
+const SessionReport = lazy(() =>
+  import('./live/interaction/session-report').then((m) => m.SessionReport as ComponentType<Props>),
+);
 const Evaluation = lazy(() => import('./screens/assessments').then((m) => m.EvaluationScreen as ComponentType<Props>));
 
 const ROUTES: Array<[string, ComponentType<Props>, ('participant' | 'trainer' | 'admin' | 'any')?]> = [
@@ -65,6 +68,7 @@ const ROUTES: Array<[string, ComponentType<Props>, ('participant' | 'trainer' | 
   ['/kelas/:id/evaluasi', Evaluation, 'participant'],
   ['/sertifikat', Certificates as ComponentType<Props>, 'any'],
   ['/sesi/:sessionId', LiveRoom, 'any'],
+  ['/laporan-sesi/:sessionId', SessionReport, 'any'],
   ['/pelatih', Trainer, 'trainer'],
   ['/pelatih/kursus/:id', TrainerCourse, 'trainer'],
   ['/admin', Admin, 'admin'],

@@ -13,6 +13,9 @@ import { formatDateTime } from '../../time';
 import { testHooksEnabled } from '../dev-flag';
 import { resolveLiveEndpoint } from '../endpoint';
 import { joinBackoffMs, LiveClient } from '../live-client';
+import { QnaPanel } from '../interaction/qna-panel';
+import { StageInteraction } from '../interaction/stage-interaction';
+import { useInteractionSync } from '../interaction/use-interaction';
 import { cachedRoomInfo, loadRoomInfo, RoomInfo } from '../room-info';
 import { Chat } from './chat';
 import { Controls } from './controls';
@@ -53,8 +56,9 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
   );
   const s = useStore(client.state);
   const [info, setInfo] = useState<RoomInfo | null>(() => cachedRoomInfo(sessionId));
-  const [tab, setTab] = useState<'chat' | 'people'>('chat');
+  const [tab, setTab] = useState<'chat' | 'qna' | 'people'>('chat');
   const [notice, setNotice] = useState<string | null>(null);
+  useInteractionSync(client, s);
 
   useEffect(() => {
     let cancelled = false;
@@ -139,6 +143,7 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
             <Notices s={s} client={client} notice={notice} setNotice={setNotice} />
             <AudioOnlyOffer s={s} client={client} />
           </div>
+          <StageInteraction s={s} client={client} />
           <Tiles s={s} client={client} />
           <Controls s={s} client={client} onError={setNotice} />
         </div>
@@ -147,11 +152,20 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
             <button type="button" role="tab" aria-selected={tab === 'chat'} onClick={() => setTab('chat')}>
               {t('chat')} ({s.chat.length})
             </button>
+            <button type="button" role="tab" aria-selected={tab === 'qna'} onClick={() => setTab('qna')}>
+              {t('qnaTab')} ({Object.values(s.interaction.questions).filter((q) => q.status !== 'dismissed').length})
+            </button>
             <button type="button" role="tab" aria-selected={tab === 'people'} onClick={() => setTab('people')}>
               {t('participants')} ({Object.keys(s.peers).length}){s.hands.length ? ` ✋${s.hands.length}` : ''}
             </button>
           </div>
-          {tab === 'chat' ? <Chat s={s} client={client} /> : <People s={s} client={client} />}
+          {tab === 'chat' ? (
+            <Chat s={s} client={client} />
+          ) : tab === 'qna' ? (
+            <QnaPanel s={s} client={client} />
+          ) : (
+            <People s={s} client={client} />
+          )}
         </aside>
       </div>
       {Object.values(s.media)
