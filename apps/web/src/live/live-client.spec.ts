@@ -84,6 +84,7 @@ class FakeMedia implements MediaSessionPort {
   async inbound() {
     return { streams: [], rttMs: null };
   }
+  setAudioPlayoutDelay(): void {}
   close(): void {
     this.closed = true;
   }

@@ -27,7 +27,7 @@ import type {
 import { createStore } from '../store';
 import { MediaSession } from './media-session';
 import type { MediaSessionEvents } from './media-session';
-import { QualityMonitor } from './quality-monitor';
+import { audioPlayoutDelayMs, QualityMonitor } from './quality-monitor';
 import type { QualityReport } from './quality-monitor';
 import {
   ConnectionCause,
@@ -95,6 +95,7 @@ export type MediaSessionPort = Pick<
   | 'publish'
   | 'closeProducer'
   | 'inbound'
+  | 'setAudioPlayoutDelay'
   | 'close'
 >;
 
@@ -130,6 +131,8 @@ export class LiveClient {
   /** The last receiver report sent (diagnostics and the development test hooks). */
   lastNetworkReport: ClientRequest<'media:report-network'> | null = null;
   private firstJoin: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** The audio jitter buffer target chosen from the receiver's measurements (quality-monitor.ts). */
+  private playout = { delayMs: 0, cleanSamples: 0 };
 
   constructor(private readonly opts: LiveClientOptions) {
     this.monitor = new QualityMonitor(
@@ -302,9 +305,11 @@ export class LiveClient {
       ? this.opts.makeMediaSession(this.signalling!, events)
       : new MediaSession(this.signalling!, events);
     this.media = session;
+    if (this.playout.delayMs) session.setAudioPlayoutDelay(this.playout.delayMs);
     this.setProblem(null);
+    const willPublish = Object.values(this.state.get().local).some((t) => t?.readyState === 'live');
     try {
-      await session.start(caps, this.iceServers);
+      await session.start(caps, this.iceServers, willPublish);
     } catch (e) {
       if (session !== this.media) return;
       const name = e instanceof Error ? e.name : '';
@@ -392,6 +397,9 @@ export class LiveClient {
       offerAudioOnly: st.offerAudioOnly || (r.offerAudioOnly && !st.audioOnly && !st.offerDeclined),
     }));
     const m = r.measures;
+    const playout = audioPlayoutDelayMs(m, this.playout.delayMs, this.playout.cleanSamples);
+    if (playout.delayMs !== this.playout.delayMs) this.media?.setAudioPlayoutDelay(playout.delayMs);
+    this.playout = playout;
     const report: ClientRequest<'media:report-network'> = {
       quality: r.quality,
       ...(r.availableBitrate !== undefined ? { availableBitrate: r.availableBitrate } : {}),

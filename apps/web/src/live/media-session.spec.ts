@@ -165,4 +165,15 @@ describe('MediaSession publishing', () => {
     expect(server.count('transport:create', 'send')).toBe(1);
     session.close();
   });
+
+  it('start() with something to publish opens the send transport alongside the receive one, and publish uses it', async () => {
+    const server = new FakeServer();
+    const session = new MediaSession(server, events());
+    await session.start({ codecs: [] }, [], true);
+    expect(server.count('transport:create', 'send')).toBe(1);
+    expect(server.count('transport:create', 'recv')).toBe(1);
+    await session.publish('mic', track('audio'));
+    expect(server.count('transport:create', 'send')).toBe(1);
+    session.close();
+  });
 });

@@ -44,6 +44,18 @@ export interface InboundSample {
   totalSamplesReceived?: number;
 }
 
+/** RTCRtpReceiver.jitterBufferTarget (ms, Chromium 123+), else the older playoutDelayHint (seconds). */
+function applyPlayoutDelay(consumer: ms.Consumer, ms: number): void {
+  const receiver = consumer.rtpReceiver as RTCRtpReceiver | undefined;
+  if (!receiver) return;
+  try {
+    if ('jitterBufferTarget' in receiver) receiver.jitterBufferTarget = ms || null;
+    else (receiver as { playoutDelayHint?: number | null }).playoutDelayHint = ms ? ms / 1000 : null;
+  } catch {
+    /* not supported here: the default buffer stays */
+  }
+}
+
 export class MediaSession {
   private device: Device | null = null;
   private sendTransport: ms.Transport | null = null;
@@ -55,6 +67,8 @@ export class MediaSession {
   /** Publishes run one after another (see publish()). */
   private publishQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The jitter buffer target for audio consumers (ms; 0: the browser's default). */
+  private audioPlayoutDelayMs = 0;
 
   constructor(
     private readonly signalling: Pick<Signalling, 'request' | 'connected'>,
@@ -66,13 +80,19 @@ export class MediaSession {
     return !this.closed && !!this.device && !!this.recvTransport;
   }
 
-  /** Loads the Device (throws mediasoup-client's UnsupportedError on a browser without WebRTC) and opens the receive transport. */
-  async start(routerRtpCapabilities: RtpCapabilities, iceServers: IceServer[]): Promise<void> {
+  /**
+   * Loads the Device (throws mediasoup-client's UnsupportedError on a browser without WebRTC) and opens
+   * the receive transport; with `willPublish` the send transport too, at the same time (one round trip
+   * less before a re-publish after a media restart).
+   */
+  async start(routerRtpCapabilities: RtpCapabilities, iceServers: IceServer[], willPublish = false): Promise<void> {
     const device = new Device();
     await device.load({ routerRtpCapabilities });
     if (this.closed) return;
     this.device = device;
+    const sending = willPublish ? this.ensureSendTransport().catch(() => undefined) : undefined;
     this.recvTransport = await this.createTransport('recv', iceServers);
+    await sending;
   }
 
   recvConnectionState(): ms.ConnectionState | null {
@@ -151,6 +171,7 @@ export class MediaSession {
       appData: { peerId: r.peerId, source: r.source },
     });
     this.consumers.set(consumer.id, consumer);
+    if (consumer.kind === 'audio' && this.audioPlayoutDelayMs) applyPlayoutDelay(consumer, this.audioPlayoutDelayMs);
     consumer.on('trackended', () => this.removeConsumer(consumer.id));
     consumer.on('transportclose', () => this.removeConsumer(consumer.id));
     this.events.consumerAdded({
@@ -163,6 +184,12 @@ export class MediaSession {
       paused: p.paused,
     });
     await this.signalling.request(ClientEvent.ConsumerResume, { consumerId: consumer.id });
+  }
+
+  /** Set the audio jitter buffer target of every audio consumer, now and later (quality-monitor.ts). */
+  setAudioPlayoutDelay(ms: number): void {
+    this.audioPlayoutDelayMs = ms;
+    for (const c of this.consumers.values()) if (c.kind === 'audio' && !c.closed) applyPlayoutDelay(c, ms);
   }
 
   /** Close the consumers of one producer (it went away on the server). */

@@ -1,5 +1,5 @@
 import type { InboundSample } from './media-session';
-import { classify, measure, shouldOfferAudioOnly, Snapshot } from './quality-monitor';
+import { audioPlayoutDelayMs, classify, measure, shouldOfferAudioOnly, Snapshot } from './quality-monitor';
 
 const stream = (over: Partial<InboundSample>): InboundSample => ({
   consumerId: 'c-video',
@@ -47,5 +47,29 @@ describe('receiver quality measurements', () => {
     expect(shouldOfferAudioOnly(['poor', 'poor'])).toBe(false);
     expect(shouldOfferAudioOnly(['poor', 'good', 'poor', 'bad'])).toBe(false);
     expect(shouldOfferAudioOnly(['good', 'poor', 'bad', 'poor'])).toBe(true);
+  });
+
+  it('holds audio about one round trip longer on a lossy link (so resent packets play), back to the default after a clean stretch', () => {
+    const m = (lossPercent: number, rttMs: number, jitterMs = 5) => ({
+      lossPercent,
+      rttMs,
+      jitterMs,
+      framesPerSecond: 15,
+      freezesPerMinute: 0,
+    });
+    // A clean link keeps the browser's default buffer.
+    expect(audioPlayoutDelayMs(m(0, 40), 0, 0)).toEqual({ delayMs: 0, cleanSamples: 1 });
+    // 3% loss at 150 ms: 150 * 1.3 + 2 * 5 + 40 = 245 ms.
+    let p = audioPlayoutDelayMs(m(3, 150), 0, 0);
+    expect(p.delayMs).toBe(245);
+    // Small changes do not reset the buffer; a larger round trip raises it at once, capped.
+    expect(audioPlayoutDelayMs(m(3, 140), p.delayMs, 0).delayMs).toBe(245);
+    expect(audioPlayoutDelayMs(m(5, 600), p.delayMs, 0).delayMs).toBe(400);
+    // Clean samples: kept until five in a row, then the default.
+    for (let i = 0; i < 4; i++) {
+      p = audioPlayoutDelayMs(m(0, 150), p.delayMs, p.cleanSamples);
+      expect(p.delayMs).toBe(245);
+    }
+    expect(audioPlayoutDelayMs(m(0, 150), p.delayMs, p.cleanSamples).delayMs).toBe(0);
   });
 });

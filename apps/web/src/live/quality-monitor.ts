@@ -86,6 +86,39 @@ export function shouldOfferAudioOnly(recent: NetworkQuality[]): boolean {
   return recent.slice(-POOR_SAMPLES_BEFORE_OFFER).every((q) => q === 'poor' || q === 'bad');
 }
 
+/**
+ * Audio playout delay (the receiver's jitter buffer target, ms) for what the
+ * link shows (#10). On a lossy link the lost Opus packets are asked again
+ * (NACK, negotiated for audio) and mediasoup resends them one round trip
+ * later; with Chromium's default buffer of a few tens of milliseconds they
+ * arrive after their playout time and the gap is concealed anyway. Holding
+ * about one round trip more lets them arrive in time, at the price of that
+ * much delay, which a lesson tolerates better than holes in the voice. Back
+ * to the browser's default (0) only after a clean stretch; changes only in
+ * steps of 40 ms or more, so the buffer is not reset every sample.
+ */
+export const PLAYOUT_DELAY_MIN_MS = 150;
+export const PLAYOUT_DELAY_MAX_MS = 400;
+export const CLEAN_SAMPLES_BEFORE_DEFAULT = 5;
+
+export function audioPlayoutDelayMs(
+  m: ReceiverMeasures,
+  current: number,
+  cleanSamples: number,
+): { delayMs: number; cleanSamples: number } {
+  if (m.lossPercent < 0.3) {
+    const clean = cleanSamples + 1;
+    return { delayMs: current && clean >= CLEAN_SAMPLES_BEFORE_DEFAULT ? 0 : current, cleanSamples: clean };
+  }
+  const wanted = Math.min(
+    PLAYOUT_DELAY_MAX_MS,
+    Math.max(PLAYOUT_DELAY_MIN_MS, Math.round(m.rttMs * 1.3 + 2 * m.jitterMs + 40)),
+  );
+  // Up at once, down only by a clear step.
+  const delayMs = wanted > current || current - wanted >= 40 ? wanted : current;
+  return { delayMs, cleanSamples: 0 };
+}
+
 export interface QualitySource {
   inbound(): Promise<{ streams: InboundSample[]; rttMs: number | null; availableBitrate?: number }>;
 }
