@@ -65,6 +65,28 @@ const videoStats = (page: Page): Promise<VideoStat[]> =>
       (window as unknown as { __balaiLive?: { videoStats(): Promise<VideoStat[]> } }).__balaiLive?.videoStats() ?? [],
   );
 
+type AudioStat = { consumerId: string; peerId: string; packetsReceived: number };
+const audioStats = (page: Page): Promise<AudioStat[]> =>
+  page.evaluate(
+    async () =>
+      (window as unknown as { __balaiLive?: { audioStats(): Promise<AudioStat[]> } }).__balaiLive?.audioStats() ?? [],
+  );
+
+/**
+ * Polls until the page receives the trainer's microphone on a consumer not in `old`
+ * (packets counted on that consumer's own SSRC); returns when it did.
+ */
+async function hearsNewAudio(page: Page, old: Set<string>, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await audioStats(page).catch(() => [] as AudioStat[]);
+    if (stats.some((s) => s.packetsReceived > 0 && !old.has(s.consumerId))) return Date.now();
+    if (Date.now() > deadline)
+      throw new Error(`no new audio received within ${timeoutMs} ms: ${JSON.stringify(stats)}`);
+    await sleep(100);
+  }
+}
+
 /** Polls until the page decodes camera frames on a consumer not in `old`; returns when it did. */
 async function decodesNewVideo(page: Page, old: Set<string>, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -165,6 +187,8 @@ describe('web client through live faults (Chromium, real API + live process + me
     await phone.getByRole('link', { name: 'Masuk kelas' }).click();
     await phone.locator('.live[data-status="live"]').waitFor();
     await decodesNewVideo(phone, new Set(), 20_000);
+    // The microphone too: the first publish of camera and microphone together once lost the microphone.
+    await hearsNewAudio(phone, new Set(), 20_000);
     return {
       trainer,
       participant,
@@ -180,6 +204,7 @@ describe('web client through live faults (Chromium, real API + live process + me
     await c.phone.getByTestId('room-course').filter({ hasText: 'Pemasaran Digital UMKM' }).waitFor();
     await shot(c.phone, shots, '01-room-phone-header');
     const before = new Set((await videoStats(c.phone)).map((s) => s.consumerId));
+    const audioBefore = new Set((await audioStats(c.phone)).map((s) => s.consumerId));
     const [workerPid] = mediasoupWorkersOfLive(LIVE_TEST_PORT);
     expect(workerPid).toBeDefined();
     const killedAt = Date.now();
@@ -189,12 +214,19 @@ describe('web client through live faults (Chromium, real API + live process + me
     process.stdout.write(
       `worker SIGKILL: participant decoding the re-published camera ${recoveryMs} ms after the kill\n`,
     );
+    // And hears the re-published microphone (it used to be lost when both were re-published at once).
+    const heardAt = await hearsNewAudio(c.phone, audioBefore, 20_000);
+    const audioMs = heardAt - killedAt;
+    process.stdout.write(
+      `worker SIGKILL: participant receiving the re-published microphone ${audioMs} ms after the kill\n`,
+    );
     expect(recoveryMs).toBeLessThan(WORKER_RECOVERY_MS);
+    expect(audioMs).toBeLessThan(WORKER_RECOVERY_MS);
     // The trainer kept camera and microphone on, by itself, and was never told they were muted.
     await c.host
       .locator('[data-testid="toggle-mic"][data-sending="true"]')
       .filter({ hasText: 'Mikrofon menyala' })
-      .waitFor({ timeout: 5000 });
+      .waitFor({ timeout: 2000 });
     await c.host
       .locator('[data-testid="toggle-cam"][data-sending="true"]')
       .filter({ hasText: 'Kamera menyala' })
