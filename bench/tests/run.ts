@@ -343,7 +343,9 @@ async function main(): Promise<void> {
     // --- The API, production code path, on this bench's database and prefix. ---
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    // BENCH_API_NODE_ARGS: extra node flags for the API (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', 'apps/api/src/main.ts'], {
       env: {
         ...process.env,
         MONGODB_URI,

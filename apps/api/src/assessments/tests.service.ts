@@ -125,7 +125,8 @@ export class TestsService {
     // A concurrent start (double tap, two tabs) inserted the same attempt first: resume that one.
     const attempt = inserted ?? (await this.attempts.findById(id));
     if (!attempt) throw notFound(ATTEMPT_NOT_FOUND);
-    return { created: inserted !== null, view: await this.view(ctx, attempt, now) };
+    // A new attempt has no answers yet: no need to look them up.
+    return { created: inserted !== null, view: await this.view(ctx, attempt, now, inserted ? new Map() : undefined) };
   }
 
   async get(actor: AuthUser, attemptId: string, now = new Date()): Promise<AttemptViewDto> {
@@ -232,8 +233,13 @@ export class TestsService {
     return (await this.attempts.findById(attempt._id)) ?? { ...attempt, ...set };
   }
 
-  private async view(ctx: AssessmentCourse, attempt: AttemptRecord, now: Date): Promise<AttemptViewDto> {
-    const saved = await this.attempts.answersOf(attempt);
+  private async view(
+    ctx: AssessmentCourse,
+    attempt: AttemptRecord,
+    now: Date,
+    known?: Map<string, AnswerRecord>,
+  ): Promise<AttemptViewDto> {
+    const saved = known ?? (await this.attempts.answersOf(attempt));
     const reveal = ctx.staff || ctx.phase(attempt.kind, now) === 'closed';
     const selected = (qid: string): string[] => (saved.get(qid) as AnswerRecord | undefined)?.optionIds ?? [];
     const answered = attempt.questions.map((q) => selected(q.id).length > 0);
