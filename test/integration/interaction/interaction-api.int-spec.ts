@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { RunningApp, startApiApp } from '../../support/api-app';
 import { LiveClient, RunningLive, startLiveApp, TestCourse, TestUser } from '../../support/live-app';
+import { eventually } from '../../support/wait';
 
 jest.setTimeout(120_000);
 
@@ -117,10 +118,14 @@ describe('interaction REST: prepared polls, session results, CSV', () => {
     await host.ok('qna:dismiss', { questionId: dismissed.id });
     questionIds = { anon: anon.id, named: named.id, dismissed: dismissed.id };
 
-    const staff = await request(api.url)
-      .get(`/api/sessions/${course.sessionId}/interaction`)
-      .set(auth(course.trainer))
-      .expect(200);
+    // Votes and upvotes are stored right after their acks (batched): read until they are all in.
+    const staff = await eventually(
+      () => request(api.url).get(`/api/sessions/${course.sessionId}/interaction`).set(auth(course.trainer)),
+      (r) =>
+        r.status === 200 &&
+        (r.body as { questions: Array<{ upvotes: number }> }).questions[0]?.upvotes === 2 &&
+        (r.body as { polls: Array<{ voters: number | null }> }).polls.every((p) => p.voters !== null && p.voters > 0),
+    );
     expect(staff.body.questions.map((q: { id: string }) => q.id)).toEqual([anon.id, named.id, dismissed.id]);
     expect(staff.body.questions[0]).toMatchObject({
       authorName: asker.name,

@@ -22,6 +22,7 @@ for i = 1, 3 do redis.call('pexpire', KEYS[i], ARGV[4]) end
 return {changed, tonumber(redis.call('hget', KEYS[1], ARGV[2]) or '0')}`;
 
 const VOTE = `
+if redis.call('hexists', KEYS[2], 'live') == 0 then return {'missing', ''} end
 local old = redis.call('hget', KEYS[1], ARGV[1])
 if old then
   if ARGV[3] ~= '1' then return {'locked', old} end
@@ -59,12 +60,15 @@ for i = 1, #ARGV, 2 do
   for c in string.gmatch(ARGV[i + 1], '[^,]+') do redis.call('hincrby', KEYS[2], c, 1) end
 end
 redis.call('hset', KEYS[2], 'voters', n)
+redis.call('hset', KEYS[2], 'live', 1)
 redis.call('pexpire', KEYS[1], ${TTL_MS})
 redis.call('pexpire', KEYS[2], ${TTL_MS})
 return n`;
 
 export type VoteOutcome =
-  { result: 'ok'; previous: number[] | null } | { result: 'locked' | 'same'; previous: number[] };
+  | { result: 'ok'; previous: number[] | null }
+  | { result: 'locked' | 'same'; previous: number[] }
+  | { result: 'missing' };
 
 const csv = (choices: number[]) => [...choices].sort((a, b) => a - b).join(',');
 const parse = (value: string): number[] => (value ? value.split(',').map(Number) : []);
@@ -126,6 +130,7 @@ export class InteractionCountsStore {
       String(TTL_MS),
     )) as [string, string];
     if (result === 'ok') return { result, previous: previous ? parse(previous) : null };
+    if (result === 'missing') return { result };
     return { result: result as 'locked' | 'same', previous: parse(previous) };
   }
 
@@ -139,6 +144,20 @@ export class InteractionCountsStore {
       csv(choices),
       previous ? csv(previous) : '',
     );
+  }
+
+  /** Every person's vote as the live counts hold it; null when the poll's live state is gone (Redis lost it). */
+  async allVotes(pollId: string): Promise<Map<string, number[]> | null> {
+    const [live, votes] = await Promise.all([
+      this.redis.client.hexists(this.countKey(pollId), 'live'),
+      this.redis.client.hgetall(this.voteKey(pollId)),
+    ]);
+    if (!live) return null;
+    return new Map(Object.entries(votes).map(([userId, v]) => [userId, parse(v)]));
+  }
+
+  async hasPoll(pollId: string): Promise<boolean> {
+    return (await this.redis.client.hexists(this.countKey(pollId), 'live')) === 1;
   }
 
   async myVote(pollId: string, userId: string): Promise<number[] | null> {

@@ -8,6 +8,15 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  /** Resolves once nothing is queued for keys starting with `prefix`. */
+  async idle(prefix: string): Promise<void> {
+    for (;;) {
+      const tails = [...this.tails].filter(([key]) => key.startsWith(prefix)).map(([, tail]) => tail);
+      if (!tails.length) return;
+      await Promise.all(tails);
+    }
+  }
+
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next = previous.then(task, task);

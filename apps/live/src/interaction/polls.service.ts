@@ -20,13 +20,17 @@ import { pollView } from './interaction-views';
 import { KeyedQueue } from './keyed-queue';
 
 /** How long closing waits for votes already being applied on this node. */
-const CLOSE_SETTLE_MS = 2000;
+const CLOSE_SETTLE_MS = 3000;
+/** Tries of one vote's database write before closing is left to write it. */
+const PERSIST_ATTEMPTS = 5;
 
 @Injectable()
 export class PollsService {
   private readonly logger = new Logger(PollsService.name);
   private readonly queue = new KeyedQueue();
-  private readonly inFlight = new Map<string, number>();
+  private readonly persistQueue = new KeyedQueue();
+  /** Database writes of votes not yet done, per poll. */
+  private readonly pending = new Map<string, Set<Promise<void>>>();
 
   constructor(
     private readonly repository: InteractionRepository,
@@ -68,6 +72,12 @@ export class PollsService {
     return this.opened(room, poll);
   }
 
+  /**
+   * Acknowledged once the live counts (Redis, atomic, one per person across
+   * nodes) took the vote; the database write follows at once in the next
+   * batch, in order per person (see persistVote), and closing the poll waits
+   * for it and writes anything the live counts hold that the store lacks.
+   */
   async vote(
     room: Room,
     peer: Peer,
@@ -79,34 +89,70 @@ export class PollsService {
     if (choices.some((c) => c >= poll.options.length)) throw badState('no such option');
     if (!poll.multiple && choices.length > 1) throw badState('this poll takes one choice');
     const sorted = [...choices].sort((a, b) => a - b);
-    this.inFlight.set(pollId, (this.inFlight.get(pollId) ?? 0) + 1);
-    try {
-      return await this.queue.run(`${pollId}:${peer.userId}`, async () => {
-        if (poll.status !== 'open') throw badState('this poll is not open');
-        const outcome = await this.counts.vote(pollId, peer.userId, sorted, poll.allowChange);
-        if (outcome.result === 'locked') throw badState('you have already voted in this poll');
-        if (outcome.result === 'same') return { pollId, choices: sorted };
-        let stored: boolean;
+    return this.queue.run(`${pollId}:${peer.userId}`, async () => {
+      if (poll.status !== 'open') throw badState('this poll is not open');
+      let outcome = await this.counts.vote(pollId, peer.userId, sorted, poll.allowChange);
+      if (outcome.result === 'missing') {
+        await this.rebuild(poll);
+        outcome = await this.counts.vote(pollId, peer.userId, sorted, poll.allowChange);
+      }
+      if (outcome.result === 'missing') throw badState('this poll is not open');
+      if (outcome.result === 'locked') throw badState('you have already voted in this poll');
+      if (outcome.result === 'same') return { pollId, choices: sorted };
+      this.persistVote(poll, peer.userId, sorted, outcome.previous !== null);
+      this.broadcaster.pollChanged(room.sessionId, pollId);
+      return { pollId, choices: sorted };
+    });
+  }
+
+  /**
+   * Stores a vote the live counts took, after this person's earlier writes of
+   * this poll (so a change never lands before the vote it changes). A first
+   * vote is an insert under the derived id `<pollId>:<userId>`: should the
+   * store already hold one, the stored vote stands for a poll without changes
+   * and the live counts are put back to it.
+   */
+  private persistVote(poll: PollRecord, userId: string, choices: number[], replace: boolean): void {
+    const write = this.persistQueue.run(`${poll.id}:${userId}`, async () => {
+      for (let attempt = 1; ; attempt++) {
         try {
-          // A first vote (as far as the live counts know) is an insert the primary key guards;
-          // if the store already holds one (the live counts had lost it), a changeable poll replaces it.
-          stored = await this.repository.putVote(poll, peer.userId, sorted, outcome.previous !== null);
-          if (!stored && poll.allowChange) stored = await this.repository.putVote(poll, peer.userId, sorted, true);
+          let stored = await this.repository.putVote(poll, userId, choices, replace);
+          if (!stored && poll.allowChange) stored = await this.repository.putVote(poll, userId, choices, true);
+          if (!stored) {
+            this.logger.warn({ pollId: poll.id, userId }, 'a second vote was refused by the store; the first stands');
+            await this.counts.undoVote(poll.id, userId, choices, null);
+          }
+          return;
         } catch (error) {
-          await this.counts.undoVote(pollId, peer.userId, sorted, outcome.previous).catch(() => undefined);
-          throw error;
+          if (attempt >= PERSIST_ATTEMPTS) {
+            // Still in the live counts: closing the poll writes it (reconcile).
+            this.logger.error({ err: error, pollId: poll.id, userId }, 'could not store a vote; closing will');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 200 * attempt));
         }
-        if (!stored) {
-          // The store already holds this person's vote (the live counts had lost it): the stored one stands.
-          await this.counts.undoVote(pollId, peer.userId, sorted, outcome.previous).catch(() => undefined);
-          throw badState('you have already voted in this poll');
-        }
-        this.broadcaster.pollChanged(room.sessionId, pollId);
-        return { pollId, choices: sorted };
-      });
-    } finally {
-      this.inFlight.set(pollId, (this.inFlight.get(pollId) ?? 1) - 1);
-    }
+      }
+    });
+    const pending = this.pending.get(poll.id) ?? new Set<Promise<void>>();
+    pending.add(write);
+    this.pending.set(poll.id, pending);
+    void write.finally(() => pending.delete(write));
+  }
+
+  /** The live counts of a poll were lost (Redis restarted empty): rebuilt from the stored votes. */
+  private async rebuild(poll: PollRecord): Promise<void> {
+    await Promise.allSettled([...(this.pending.get(poll.id) ?? [])]);
+    await this.counts.resetPoll(poll.id, await this.repository.pollVotes(poll.id));
+    this.logger.warn({ pollId: poll.id }, 'live poll counts rebuilt from the stored votes');
+  }
+
+  private async reconcile(poll: PollRecord): Promise<void> {
+    const live = await this.counts.allVotes(poll.id).catch(() => null);
+    if (!live) return;
+    const stored = new Map((await this.repository.pollVotes(poll.id)).map((v) => [v.userId, v.choices.join(',')]));
+    const missing = [...live].filter(([userId, choices]) => stored.get(userId) !== choices.join(','));
+    for (const [userId, choices] of missing) await this.repository.putVote(poll, userId, choices, true);
+    if (missing.length) this.logger.warn({ pollId: poll.id, written: missing.length }, 'votes written at close');
   }
 
   async reveal(room: Room, peer: Peer, pollId: string, revealed: boolean): Promise<PollInfo> {
@@ -125,9 +171,12 @@ export class PollsService {
     poll.status = 'closed';
     poll.closedAt = at;
     await this.repository.updatePoll(pollId, { status: 'closed', closedAt: at });
-    const settleUntil = Date.now() + CLOSE_SETTLE_MS;
-    while ((this.inFlight.get(pollId) ?? 0) > 0 && Date.now() < settleUntil)
-      await new Promise((r) => setTimeout(r, 20));
+    // Votes being taken or stored on this node finish first (bounded), then whatever the live
+    // counts hold that the store lacks (a write that failed) is written.
+    const settle = new Promise((r) => setTimeout(r, CLOSE_SETTLE_MS));
+    await Promise.race([this.queue.idle(pollId), settle]);
+    await Promise.race([Promise.allSettled([...(this.pending.get(pollId) ?? [])]), settle]);
+    await this.reconcile(poll);
     // The result kept with the session is counted from the stored votes, one per person by their ids.
     const votes = await this.repository.pollVotes(pollId);
     const counts = poll.options.map(() => 0);
@@ -155,6 +204,7 @@ export class PollsService {
     const polls: PollInfo[] = [];
     const myVotes: Record<string, number[]> = {};
     for (const p of state.polls.values()) {
+      if (p.status === 'open' && !(await this.counts.hasPoll(p.id))) await this.rebuild(p);
       const live = p.status === 'open' ? await this.counts.pollCounts(p.id, p.options.length) : null;
       polls.push(pollView(p, live, audience));
       const mine = await this.counts.myVote(p.id, peer.userId);
@@ -183,6 +233,7 @@ export class PollsService {
   }
 
   private async opened(room: Room, poll: PollRecord): Promise<PollInfo> {
+    await this.counts.resetPoll(poll.id, await this.repository.pollVotes(poll.id));
     (await this.cache.get(room.sessionId)).polls.set(poll.id, poll);
     return this.announce(room, poll);
   }

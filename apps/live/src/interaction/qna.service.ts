@@ -4,7 +4,7 @@
  * and the staff's answer / dismiss / pin. Questions are stored before anyone
  * is told, so they survive reconnects and live process restarts.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LiveErrorCode, QuestionInfo } from '@balai/live-contract';
 import type { Peer } from '../rooms/peer';
 import type { Room } from '../rooms/room';
@@ -20,7 +20,9 @@ import { KeyedQueue } from './keyed-queue';
 
 @Injectable()
 export class QnaService {
+  private readonly logger = new Logger(QnaService.name);
   private readonly queue = new KeyedQueue();
+  private readonly persistQueue = new KeyedQueue();
 
   constructor(
     private readonly repository: InteractionRepository,
@@ -60,17 +62,34 @@ export class QnaService {
     return this.queue.run(`${questionId}:${peer.userId}`, async () => {
       const { changed } = await this.counts.upvote(room.sessionId, questionId, peer.userId, up);
       if (changed) {
-        try {
-          if (up) await this.repository.addUpvote(room.sessionId, questionId, peer.userId);
-          else await this.repository.removeUpvote(questionId, peer.userId);
-        } catch (error) {
-          // Not stored: put the live count back, so the room never shows a vote the store lacks.
-          await this.counts.upvote(room.sessionId, questionId, peer.userId, !up).catch(() => undefined);
-          throw error;
-        }
+        this.persistUpvote(room.sessionId, questionId, peer.userId, up);
         this.broadcaster.questionChanged(room.sessionId, questionId);
       }
       return { questionId, upvoted: up };
+    });
+  }
+
+  /**
+   * The upvote is acknowledged once the live counts (Redis, atomic, one per
+   * person) took it; the database follows in the next batch, in order per
+   * person and question (an upvote taken back right away is deleted after it
+   * was inserted, never before).
+   */
+  private persistUpvote(sessionId: string, questionId: string, userId: string, up: boolean): void {
+    void this.persistQueue.run(`${questionId}:${userId}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (up) await this.repository.addUpvote(sessionId, questionId, userId);
+          else await this.repository.removeUpvote(questionId, userId);
+          return;
+        } catch (error) {
+          if (attempt >= 5) {
+            this.logger.error({ err: error, questionId, userId, up }, 'could not store an upvote');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
+      }
     });
   }
 
