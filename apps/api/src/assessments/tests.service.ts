@@ -172,14 +172,18 @@ export class TestsService {
     const { ctx, attempt } = await this.load(actor, attemptId);
     if (attempt.userId.toHexString() !== actor.id) throw forbidden();
     let closedNow = false;
+    let saved: Map<string, AnswerRecord> | undefined;
     const closed = await this.gate.close(attemptId, keepClosedMs(attempt, now), async () => {
       const current = await this.attempts.findById(attempt._id);
       if (!current || current.submittedAt) return current ?? attempt;
       closedNow = true;
-      return this.finalize(current, now);
+      const done = await this.finalize(current, now);
+      saved = done.saved;
+      return done.record;
     });
     if (closedNow && closed.kind === 'post') await this.requirements.recheck(ctx.course, actor.id);
-    return this.view(ctx, closed, now);
+    // The answers just scored are the ones to show (no save can follow a close).
+    return this.view(ctx, closed, now, saved);
   }
 
   private async load(actor: AuthUser, attemptId: string): Promise<{ ctx: AssessmentCourse; attempt: AttemptRecord }> {
@@ -203,7 +207,7 @@ export class TestsService {
           await this.gate.close(a._id.toHexString(), keepClosedMs(a, now), async () => {
             const current = await this.attempts.findById(a._id);
             if (!current || current.submittedAt) return current ?? a;
-            const closed = await this.finalize(current, now);
+            const closed = (await this.finalize(current, now)).record;
             if (closed.kind === 'post')
               await this.requirements.recheck(
                 await this.courses.load(closed.courseId.toHexString()),
@@ -216,7 +220,11 @@ export class TestsService {
     return out;
   }
 
-  private async finalize(attempt: AttemptRecord, now: Date): Promise<AttemptRecord> {
+  /** Scores and closes (under the attempt's lock); returns the closed record and the answers it scored. */
+  private async finalize(
+    attempt: AttemptRecord,
+    now: Date,
+  ): Promise<{ record: AttemptRecord; saved: Map<string, AnswerRecord> }> {
     const late = now.getTime() >= attempt.deadlineAt.getTime();
     const saved = await this.attempts.answersOf(attempt);
     const inTime = new Map<string, string[]>();
@@ -230,7 +238,8 @@ export class TestsService {
       percent: result.percent,
     };
     await this.attempts.close(attempt._id, set);
-    return (await this.attempts.findById(attempt._id)) ?? { ...attempt, ...set };
+    // Under the lock and checked unsubmitted just before: the stored record is this one.
+    return { record: { ...attempt, ...set }, saved };
   }
 
   private async view(
