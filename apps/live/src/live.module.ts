@@ -11,6 +11,7 @@ import { InteractionModule } from './interaction/interaction.module';
 import { MediaSignallingModule } from './media/media-signalling.module';
 import { MediaModule } from './media/media.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { RecordingModule } from './recording/recording.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { SignallingWiringCheck } from './signalling/wiring-check';
 import { checkTurnEnv } from './turn/turn.config';
@@ -39,6 +40,7 @@ import { TurnModule } from './turn/turn.module';
     MediaSignallingModule,
     ChatModule,
     ModerationModule,
+    RecordingModule,
     InteractionModule,
   ],
   providers: [SignallingWiringCheck],

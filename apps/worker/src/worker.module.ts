@@ -7,11 +7,13 @@ import { CertificatesModule } from './certificates/certificates.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
+import { recordingWorkerEnvShape } from './recordings/recording.config';
+import { RecordingsModule } from './recordings/recordings.module';
 
 /** The BullMQ processors (certificates, notifications) and a health endpoint. */
 @Module({
   imports: [
-    BalaiConfigModule.forApp(workerEnvSchema),
+    BalaiConfigModule.forApp(workerEnvSchema.extend(recordingWorkerEnvShape)),
     LoggingModule.forService('worker'),
     DatabaseModule.forRoot(),
     QueueModule.forRoot(),
@@ -19,6 +21,7 @@ import { QueueWorkerModule } from './queue/queue-worker.module';
     QueueWorkerModule,
     CertificatesModule,
     NotificationsModule,
+    RecordingsModule,
     HealthModule,
   ],
 })

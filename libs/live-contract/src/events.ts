@@ -5,6 +5,7 @@
  * server -> client events are plain notifications.
  */
 import { InteractionClientEvent, InteractionServerEvent } from './interaction';
+import { RecordingClientEvent, RecordingServerEvent } from './recording';
 
 export const ClientEvent = {
   RoomJoin: 'room:join',
@@ -29,6 +30,7 @@ export const ClientEvent = {
   ModerationMute: 'moderation:mute',
   ModerationStopCamera: 'moderation:stop-camera',
   ModerationRemove: 'moderation:remove',
+  ...RecordingClientEvent,
   ...InteractionClientEvent,
 } as const;
 export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];
@@ -58,6 +60,7 @@ export const ServerEvent = {
   SessionEnded: 'session:ended',
   /** This live node is shutting down: reconnect and join again (see ServerShutdownNotice). */
   ServerShutdown: 'server:shutdown',
+  ...RecordingServerEvent,
   ...InteractionServerEvent,
 } as const;
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ClientEvent, ClientEventName } from './events';
+import { RECORDING_PAYLOAD_SCHEMAS, RecordingAckData, RecordingNotifications } from './recording';
 import { INTERACTION_PAYLOAD_SCHEMAS, InteractionAckData, InteractionNotifications } from './interaction';
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './media-params';
 
@@ -138,6 +139,7 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   [ClientEvent.ModerationMute]: ModerationMuteSchema,
   [ClientEvent.ModerationStopCamera]: ModerationStopCameraSchema,
   [ClientEvent.ModerationRemove]: ModerationRemoveSchema,
+  ...RECORDING_PAYLOAD_SCHEMAS,
   ...INTERACTION_PAYLOAD_SCHEMAS,
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
@@ -261,7 +263,7 @@ export interface SpeakGrantedNotice {
   camera: boolean;
 }
 
-export interface ServerNotifications extends InteractionNotifications {
+export interface ServerNotifications extends RecordingNotifications, InteractionNotifications {
   'peer:joined': PeerInfo;
   'peer:left': { peerId: string };
   'peer:updated': PeerInfo;
@@ -284,7 +286,7 @@ export interface ServerNotifications extends InteractionNotifications {
 }
 
 /** What each client event acknowledges with on success. */
-export interface ClientAckData extends InteractionAckData {
+export interface ClientAckData extends RecordingAckData, InteractionAckData {
   'room:join': RoomJoinResult;
   'room:leave': Record<string, never>;
   'session:end': Record<string, never>;

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { SharedEnv } from '@balai/config';
 import { CertificateProducer } from './certificates/certificate.producer';
 import { NotificationProducer } from './notifications/notification.producer';
+import { RecordingProducer } from './recordings/recording.producer';
 import { QUEUES } from './queues';
 
 /**
@@ -42,10 +43,14 @@ export class QueueModule {
             };
           },
         }),
-        BullModule.registerQueue({ name: QUEUES.certificates }, { name: QUEUES.notifications }),
+        BullModule.registerQueue(
+          { name: QUEUES.certificates },
+          { name: QUEUES.notifications },
+          { name: QUEUES.recordings },
+        ),
       ],
-      providers: [CertificateProducer, NotificationProducer],
-      exports: [BullModule, CertificateProducer, NotificationProducer],
+      providers: [CertificateProducer, NotificationProducer, RecordingProducer],
+      exports: [BullModule, CertificateProducer, NotificationProducer, RecordingProducer],
     };
   }
 }

@@ -5,6 +5,7 @@
 export const QUEUES = {
   certificates: 'certificates',
   notifications: 'notifications',
+  recordings: 'recordings',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -90,6 +91,8 @@ export const REMINDER_LEAD_MINUTES = [24 * 60, 60] as const;
 
 /** GridFS bucket holding certificate PDFs (written by the worker, read by the API). */
 export const CERTIFICATE_PDF_BUCKET = 'certificate_pdfs';
+/** GridFS bucket holding composed recordings (written by the worker, read by the API). */
+export const RECORDING_BUCKET = 'recordings';
 
 /** One certificate-issued notice per certificate. */
 export function certificateIssuedJobId(certificateId: string): string {

@@ -38,6 +38,9 @@ const VALID: Record<ClientEventName, unknown> = {
   'moderation:mute': { peerId: UNKNOWN },
   'moderation:stop-camera': { peerId: UNKNOWN },
   'moderation:remove': { peerId: UNKNOWN },
+  'recording:start': {},
+  'recording:stop': {},
+  'recording:query': { sessionId: UNKNOWN },
   'interaction:sync': {},
   'qna:ask': { text: 'Bagaimana cara daftar PIRT?' },
   'qna:upvote': { questionId: UNKNOWN, up: true },
@@ -75,6 +78,9 @@ const WRONG_TYPE: Record<ClientEventName, unknown> = {
   'moderation:mute': { peerId: '' },
   'moderation:stop-camera': { peerId: false },
   'moderation:remove': { peerId: UNKNOWN, reason: 'r'.repeat(201) },
+  'recording:start': { now: true },
+  'recording:stop': [1],
+  'recording:query': { sessionId: 'nope' },
   'interaction:sync': { all: true },
   'qna:ask': { text: 'x'.repeat(301) },
   'qna:upvote': { questionId: UNKNOWN, up: 'yes' },
@@ -107,6 +113,7 @@ const MISSING: Partial<Record<ClientEventName, unknown>> = {
   'moderation:mute': {},
   'moderation:stop-camera': {},
   'moderation:remove': {},
+  'recording:query': {},
   'qna:ask': {},
   'qna:upvote': { questionId: UNKNOWN },
   'qna:answer': {},
@@ -129,6 +136,8 @@ const PARTICIPANT_REFUSED: Partial<Record<ClientEventName, LiveErrorCode>> = {
   'moderation:mute': LiveErrorCode.Forbidden,
   'moderation:stop-camera': LiveErrorCode.Forbidden,
   'moderation:remove': LiveErrorCode.Forbidden,
+  'recording:start': LiveErrorCode.Forbidden,
+  'recording:stop': LiveErrorCode.Forbidden,
   'qna:answer': LiveErrorCode.Forbidden,
   'qna:dismiss': LiveErrorCode.Forbidden,
   'qna:pin': LiveErrorCode.Forbidden,
@@ -216,7 +225,8 @@ describe('live signalling: bad input for every event', () => {
       });
     });
 
-    if (event !== ClientEvent.RoomJoin) {
+    // recording:query is meant for before the join (a participant is told the session is recorded).
+    if (event !== ClientEvent.RoomJoin && event !== ClientEvent.RecordingQuery) {
       it('refuses the event before room:join', async () => {
         expect(await stranger.request(event, VALID[event])).toMatchObject({
           ok: false,

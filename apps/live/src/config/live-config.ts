@@ -6,10 +6,12 @@
  */
 import { z } from 'zod';
 import { env, liveEnvSchema } from '@balai/config';
+import { recordingLiveEnvShape } from '../recording/recording.config';
 import { turnEnvShape } from '../turn/turn.config';
 
 export const liveAppEnvSchema = liveEnvSchema.extend({
   ...turnEnvShape,
+  ...recordingLiveEnvShape,
   /** A reconnect within this many seconds continues the same attendance interval. */
   LIVE_RECONNECT_GRACE_SECONDS: env.int(30, 0, 3600),
   /** A transport whose ICE stays disconnected this long (after mediasoup's consent timeout) counts as a drop. */

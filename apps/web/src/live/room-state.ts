@@ -16,6 +16,7 @@ import type {
   RoomJoinResult,
 } from '@balai/live-contract/payloads';
 import type { ServerNotification } from '@balai/live-contract/socket';
+import type { RecordingNotice, RecordingStatus } from '@balai/live-contract/recording';
 import { initialInteractionState, InteractionState, reduceInteraction } from './interaction/interaction-state';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'removed' | 'error';
@@ -80,6 +81,9 @@ export interface LiveState {
   mediaProblem: MediaProblem | null;
   /** Q&A and polls (issue 12; interaction/interaction-state.ts). */
   interaction: InteractionState;
+  /** Recording of the session (issue 13): "● Merekam" while `recording`; notices reach the staff only. */
+  recording: RecordingStatus | null;
+  recordingNotice: RecordingNotice | null;
 }
 
 export const initialLiveState = (): LiveState => ({
@@ -108,6 +112,8 @@ export const initialLiveState = (): LiveState => ({
   endReason: null,
   mediaProblem: null,
   interaction: initialInteractionState(),
+  recording: null,
+  recordingNotice: null,
 });
 
 const CHAT_KEPT = 300;
@@ -248,6 +254,10 @@ export function reduce(s: LiveState, n: ServerNotification): LiveState {
     case 'poll:updated':
     case 'poll:counts':
       return { ...s, interaction: reduceInteraction(s.interaction, n) };
+    case 'recording:status':
+      return { ...s, recording: n.payload };
+    case 'recording:notice':
+      return { ...s, recordingNotice: n.payload };
   }
 }
 

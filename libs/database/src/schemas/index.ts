@@ -18,6 +18,7 @@ import {
   QuestionUpvote,
   QuestionUpvoteSchema,
 } from './interaction.schema';
+import { Recording, RecordingSchema } from './recording.schema';
 import {
   AssessmentSettings,
   AssessmentSettingsSchema,
@@ -49,6 +50,7 @@ export * from './chat-message.schema';
 export * from './assessment.schema';
 export * from './evaluation.schema';
 export * from './interaction.schema';
+export * from './recording.schema';
 
 /** Every model of the platform; registered once by DatabaseModule. */
 export const ALL_MODELS: ModelDefinition[] = [
@@ -74,4 +76,5 @@ export const ALL_MODELS: ModelDefinition[] = [
   { name: QuestionUpvote.name, schema: QuestionUpvoteSchema },
   { name: LivePoll.name, schema: LivePollSchema },
   { name: PollVote.name, schema: PollVoteSchema },
+  { name: Recording.name, schema: RecordingSchema },
 ];

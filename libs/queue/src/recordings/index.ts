@@ -1,0 +1,2 @@
+export * from './recording-manifest';
+export * from './recording.producer';
