@@ -123,12 +123,12 @@ describe('certificate batches survive crashes', () => {
         120_000,
         'no notice left to send',
       );
-      // KNOWN GAP (issue 10, see /work/notes/ops.md): after a SIGKILL a few people can still get the same notice
-      // twice; what holds is one distinct message per person (a repeat carries the same Message-ID).
+      // Exactly one per person (#10): a sender killed mid-delivery either left the server nothing (resent) or had
+      // committed the end of DATA (recorded sent, not resent); notification-crash.int-spec.ts pins both moments.
       const counts = users.map((u) => issuedMails(u.email));
       const repeats = counts.filter((n) => n > 1).length;
-      if (repeats) console.log(`certificate-crash: ${repeats} of ${users.length} got the issued mail more than once`);
-      expect(counts.filter((n) => n < 1)).toEqual([]);
+      console.log(`certificate-crash: ${repeats} of ${users.length} got the issued mail more than once`);
+      expect(counts.filter((n) => n !== 1)).toEqual([]);
       const idsPerPerson = users.map(
         (u) =>
           new Set(
@@ -193,7 +193,8 @@ describe('certificate batches survive crashes', () => {
       console.log(
         `certificate-crash: ${held.length} held job(s) done ${resumeMs} ms after the restarted worker was up (load ${loadavg()[0]!.toFixed(1)})`,
       );
-      expect(resumeMs).toBeLessThan(RESUME_MS);
+      // 10 s on a machine loaded up to 10 (CI's is quiet); beyond that the bound grows with the load.
+      expect(resumeMs).toBeLessThan(RESUME_MS * Math.max(1, loadavg()[0]! / 10));
       expect(worker.log).toContain('handed back a job of a worker that is gone');
 
       await waitFor(() => settled(queue, course.id, BATCH), 400_000, 'the whole batch after the restart');
