@@ -166,6 +166,21 @@ describe('LinkPolicy', () => {
       );
     });
 
+    it('is not made when video freezes on a clean network (the receiving device is busy, #10)', () => {
+      const sut = new LinkPolicy();
+      const cpuBound: ReceiverReport = {
+        quality: 'bad',
+        lossPercent: 0,
+        jitterMs: 8,
+        freezesPerMinute: 14,
+        framesPerSecond: 3,
+      };
+      for (let t = 0; t < 60_000; t += EVERY_MS) expect(sut.report(cpuBound, t, video).suggestAudioOnly).toBe(false);
+      // Still steps down a layer: that helps a busy decoder too.
+      expect(sut.level).toBe('severe');
+      expect(sut.report({ ...cpuBound, lossPercent: 4 }, 60_000, video).suggestAudioOnly).toBe(true);
+    });
+
     it('is not made for a weak link that still carries the lowest layer', () => {
       const sut = new LinkPolicy();
       for (let t = 0; t < 60_000; t += EVERY_MS) {

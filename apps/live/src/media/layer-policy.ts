@@ -106,6 +106,23 @@ export function classifyLink(report: ReceiverReport, receivingVideo: boolean): L
   return level;
 }
 
+/**
+ * Whether a report shows the network itself struggling (loss, jitter, a tiny
+ * bitrate estimate), not only video that freezes or crawls. Freezes with a
+ * clean network are the receiving device's CPU (a loaded phone or machine,
+ * #10): a lower layer helps there, but audio-only is not suggested for it.
+ * A report without measurements (an older client) is taken at its word.
+ */
+export function networkStrained(report: ReceiverReport): boolean {
+  if (report.lossPercent === undefined && report.jitterMs === undefined && report.availableBitrate === undefined)
+    return true;
+  return (
+    (report.lossPercent ?? 0) >= 1 ||
+    (report.jitterMs ?? 0) >= 30 ||
+    (report.availableBitrate !== undefined && report.availableBitrate < 150_000)
+  );
+}
+
 export interface LinkPolicyOptions {
   /** Headroom must hold this long before one level up (and this long after any change). */
   upAfterMs: number;
@@ -183,9 +200,10 @@ export class LinkPolicy {
 
     this.severeStreak = seen === 'severe' ? this.severeStreak + 1 : 0;
     const tooWeak =
-      report.quality === 'bad' ||
-      (report.availableBitrate !== undefined && report.availableBitrate < 150_000) ||
-      this.severeStreak >= this.options.severeReportsForAudioOnly;
+      networkStrained(report) &&
+      (report.quality === 'bad' ||
+        (report.availableBitrate !== undefined && report.availableBitrate < 150_000) ||
+        this.severeStreak >= this.options.severeReportsForAudioOnly);
     const suggestAudioOnly = !state.audioOnly && tooWeak && now - this.lastSuggestedAt >= this.options.suggestEveryMs;
     if (suggestAudioOnly) this.lastSuggestedAt = now;
     return { level: this.level, changed: this.level !== before, suggestAudioOnly };

@@ -1,5 +1,12 @@
 import type { InboundSample } from './media-session';
-import { audioPlayoutDelayMs, classify, measure, shouldOfferAudioOnly, Snapshot } from './quality-monitor';
+import {
+  audioPlayoutDelayMs,
+  classify,
+  measure,
+  networkStrained,
+  shouldOfferAudioOnly,
+  Snapshot,
+} from './quality-monitor';
 
 const stream = (over: Partial<InboundSample>): InboundSample => ({
   consumerId: 'c-video',
@@ -71,5 +78,16 @@ describe('receiver quality measurements', () => {
       expect(p.delayMs).toBe(245);
     }
     expect(audioPlayoutDelayMs(m(0, 150), p.delayMs, p.cleanSamples).delayMs).toBe(0);
+  });
+
+  it('offers audio-only for a struggling network, not for video that freezes on a clean one (a busy device)', () => {
+    const poor = ['poor', 'poor', 'bad'] as const;
+    const cpu = { lossPercent: 0, jitterMs: 6, rttMs: 20, framesPerSecond: 3, freezesPerMinute: 14 };
+    const link = { ...cpu, lossPercent: 3, rttMs: 150 };
+    expect(networkStrained(cpu)).toBe(false);
+    expect(networkStrained(link)).toBe(true);
+    expect(shouldOfferAudioOnly([...poor], [false, false, false])).toBe(false);
+    expect(shouldOfferAudioOnly([...poor], [true, false, true])).toBe(true);
+    expect(shouldOfferAudioOnly(['poor', 'fair', 'poor'], [true, true, true])).toBe(false);
   });
 });

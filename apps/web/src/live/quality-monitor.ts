@@ -81,9 +81,21 @@ export function classify(m: ReceiverMeasures, videoExpected: boolean): NetworkQu
 /** Offer audio-only after this many poor-or-worse samples in a row (about 6 s). */
 export const POOR_SAMPLES_BEFORE_OFFER = 3;
 
-export function shouldOfferAudioOnly(recent: NetworkQuality[]): boolean {
+/**
+ * Whether the network itself struggles (loss, jitter, a long round trip), not
+ * only the video: frames that freeze or crawl on a clean network are this
+ * device's CPU (#10: a loaded machine read as a weak link), which audio-only
+ * is not offered for.
+ */
+export function networkStrained(m: ReceiverMeasures): boolean {
+  return m.lossPercent >= 1 || m.jitterMs >= 30 || m.rttMs >= 400;
+}
+
+/** `strained`: networkStrained() of the same samples; at least two of the last three must show it. */
+export function shouldOfferAudioOnly(recent: NetworkQuality[], strained?: boolean[]): boolean {
   if (recent.length < POOR_SAMPLES_BEFORE_OFFER) return false;
-  return recent.slice(-POOR_SAMPLES_BEFORE_OFFER).every((q) => q === 'poor' || q === 'bad');
+  if (!recent.slice(-POOR_SAMPLES_BEFORE_OFFER).every((q) => q === 'poor' || q === 'bad')) return false;
+  return !strained || strained.slice(-POOR_SAMPLES_BEFORE_OFFER).filter(Boolean).length >= 2;
 }
 
 /**
@@ -137,6 +149,7 @@ export class QualityMonitor {
   private timer: ReturnType<typeof setInterval> | undefined;
   private last: Snapshot | null = null;
   private recent: NetworkQuality[] = [];
+  private strained: boolean[] = [];
 
   constructor(
     private readonly source: QualitySource,
@@ -155,6 +168,7 @@ export class QualityMonitor {
     this.timer = undefined;
     this.last = null;
     this.recent = [];
+    this.strained = [];
   }
 
   private async sample(): Promise<void> {
@@ -175,12 +189,13 @@ export class QualityMonitor {
     if (!m) return;
     const quality = classify(m, this.videoExpected());
     this.recent = [...this.recent.slice(-9), quality];
+    this.strained = [...this.strained.slice(-9), networkStrained(m)];
     const receiving = totals(snap).received > totals(prev).received;
     this.report({
       quality,
       measures: m,
       availableBitrate,
-      offerAudioOnly: shouldOfferAudioOnly(this.recent),
+      offerAudioOnly: shouldOfferAudioOnly(this.recent, this.strained),
       receiving,
     });
   }
