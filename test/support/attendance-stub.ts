@@ -1,6 +1,7 @@
-/** A stand-in for the API's internal attendance endpoint: records what the live service POSTs. */
+/** A stand-in for the API's internal attendance endpoints (single and batch): records what the live service POSTs. */
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { ATTENDANCE_EVENTS_BATCH_PATH, ATTENDANCE_EVENTS_PATH } from '@balai/domain';
 import type { AttendanceEvent } from '@balai/domain';
 
 export interface AttendanceStub {
@@ -10,11 +11,13 @@ export interface AttendanceStub {
   down: boolean;
   /** Requests answered 503 while down: proof the sender tried (and retried) without sleeping. */
   refused: number;
+  /** Batches received (the live service delivers in batches). */
+  batches: number;
   close(): Promise<void>;
 }
 
 export async function startAttendanceStub(): Promise<AttendanceStub> {
-  const stub = { events: [], down: false, refused: 0 } as unknown as AttendanceStub;
+  const stub = { events: [], down: false, refused: 0, batches: 0 } as unknown as AttendanceStub;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -24,12 +27,22 @@ export async function startAttendanceStub(): Promise<AttendanceStub> {
         res.writeHead(503).end();
         return;
       }
-      const event = JSON.parse(body) as AttendanceEvent;
       const header = req.headers['x-internal-token'];
-      if (!stub.events.some((e) => e.eventId === event.eventId)) {
-        stub.events.push({ ...event, token: typeof header === 'string' ? header : undefined });
+      const store = (event: AttendanceEvent) => {
+        if (!stub.events.some((e) => e.eventId === event.eventId)) {
+          stub.events.push({ ...event, token: typeof header === 'string' ? header : undefined });
+        }
+      };
+      if (req.url === ATTENDANCE_EVENTS_BATCH_PATH) {
+        const { events } = JSON.parse(body) as { events: AttendanceEvent[] };
+        stub.batches += 1;
+        events.forEach(store);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ results: events.map((e) => ({ eventId: e.eventId, result: 'recorded' })) }));
+        return;
       }
-      res.writeHead(req.url === '/api/internal/attendance/events' ? 202 : 404).end();
+      store(JSON.parse(body) as AttendanceEvent);
+      res.writeHead(req.url === ATTENDANCE_EVENTS_PATH ? 202 : 404).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -11,6 +11,7 @@ import { Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { Course, CourseSession, Enrollment, enrollmentId, User } from '@balai/database';
 import type { CourseStatus, CourseType, Role } from '@balai/domain';
+import { announceAdmissionChange } from './admission-changes';
 
 export const TEST_PASSWORD = 'Rahasia123';
 let cachedHash: Promise<string> | null = null;
@@ -150,6 +151,7 @@ export async function enrolDirect(app: INestApplication, courseId: string, userI
     status: 'enrolled',
     seq: course!.enrollmentSeq,
   });
+  await announceAdmissionChange({ courseId });
 }
 
 export const inDays = (days: number, hourUtc = 2) => {

@@ -13,9 +13,10 @@ import { Test } from '@nestjs/testing';
 import type { Model } from 'mongoose';
 import { Types } from 'mongoose';
 import { io, Socket } from 'socket.io-client';
-import { Course, CourseSession, Enrollment, User } from '@balai/database';
+import { Course, CourseSession, Enrollment, enrollmentId, User } from '@balai/database';
 import type { Role } from '@balai/domain';
 import { Ack, ClientAckData, ClientEventName, ServerNotifications } from '@balai/live-contract';
+import { announceAdmissionChange } from './admission-changes';
 
 export interface RunningLive {
   app: INestApplication;
@@ -128,11 +129,13 @@ export class LiveFactory {
   ): Promise<TestUser> {
     const user = await this.user('participant');
     await this.enrollments.create({
+      _id: enrollmentId(course.courseId, user.id),
       courseId: new Types.ObjectId(course.courseId),
       userId: new Types.ObjectId(user.id),
       status,
       seq: ++counter,
     });
+    await announceAdmissionChange({ courseId: course.courseId });
     return user;
   }
 }

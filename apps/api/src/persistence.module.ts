@@ -4,6 +4,7 @@ import { CourseRepository } from './courses/course.repository';
 import { EnrollmentRepository } from './enrollments/enrollment.repository';
 import { WaitlistService } from './enrollments/waitlist.service';
 import { SessionRepository } from './sessions/session.repository';
+import { AdmissionNotifier } from './common/admission-notifier';
 import { RedisMutex } from './common/redis-mutex';
 import { SeatCounter } from './enrollments/seat-counter';
 
@@ -22,6 +23,7 @@ import { SeatCounter } from './enrollments/seat-counter';
     WaitlistService,
     RedisMutex,
     SeatCounter,
+    AdmissionNotifier,
   ],
   exports: [
     CourseRepository,
@@ -31,6 +33,7 @@ import { SeatCounter } from './enrollments/seat-counter';
     WaitlistService,
     RedisMutex,
     SeatCounter,
+    AdmissionNotifier,
   ],
 })
 export class PersistenceModule {}

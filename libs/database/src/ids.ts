@@ -22,3 +22,8 @@ export function certificateObjectId(
 ): Types.ObjectId {
   return derive(`certificate:${String(courseId)}:${String(userId)}`);
 }
+
+/** The attendance interval opened by a join event (its leave names the same join, so both reach it by `_id`). */
+export function attendanceIntervalId(joinEventId: string): Types.ObjectId {
+  return derive(`attendance:${joinEventId}`);
+}

@@ -15,7 +15,27 @@ export interface AttendanceEvent {
   at: string;
   /** For `leave`: 'left' | 'disconnected' | 'removed' | 'session-ended' | ... */
   reason?: string;
+  /**
+   * For `leave`: the `eventId` of the join that opened the interval. The API
+   * keys each interval by its join (derived `_id`), so a leave naming it is
+   * stored by primary key; without it (older live nodes) the API searches.
+   */
+  joinEventId?: string;
 }
 
 export const ATTENDANCE_EVENTS_PATH = '/api/internal/attendance/events';
+
+/**
+ * Batched delivery: POST `{ events: AttendanceEvent[] }` (at most
+ * ATTENDANCE_BATCH_MAX) to this path; the API answers 200 with one result per
+ * event, in order. `retry` means that event was not stored (a transient
+ * failure): send it again; every other result is final. A 404 means an API
+ * without batches: send the events one by one to ATTENDANCE_EVENTS_PATH.
+ */
+export const ATTENDANCE_EVENTS_BATCH_PATH = '/api/internal/attendance/events/batch';
+export const ATTENDANCE_BATCH_MAX = 250;
+export type AttendanceEventOutcome = 'recorded' | 'duplicate' | 'ignored' | 'rejected' | 'retry';
+export interface AttendanceBatchResult {
+  results: Array<{ eventId: string; result: AttendanceEventOutcome; code?: string }>;
+}
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';

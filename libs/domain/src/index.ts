@@ -5,3 +5,4 @@ export * from './time';
 export * from './attendance-events';
 export * from './attendance-math';
 export * from './certificate-rules';
+export * from './admission-changes';

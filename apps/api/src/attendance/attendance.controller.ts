@@ -8,6 +8,8 @@ import { toCsv } from '../common/csv';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
 import { AttendanceService } from './attendance.service';
 import {
+  AttendanceBatchResultDto,
+  AttendanceEventBatchDto,
   AttendanceEventDto,
   AttendanceEventResultDto,
   CourseAttendanceDto,
@@ -32,6 +34,22 @@ export class AttendanceController {
   @ApiOkResponse({ type: AttendanceEventResultDto })
   record(@Body() event: AttendanceEventDto) {
     return this.attendance.record(event);
+  }
+
+  @Post('internal/attendance/events/batch')
+  @Public()
+  @UseGuards(InternalTokenGuard)
+  @HttpCode(HttpStatus.OK)
+  @ApiHeader({ name: INTERNAL_TOKEN_HEADER, required: true, description: 'INTERNAL_API_TOKEN' })
+  @ApiOperation({
+    summary:
+      'Live service reports joins/leaves in a batch. One result per event, in order; `retry` ones are sent again. ' +
+      'Idempotent by eventId. Internal token only.',
+  })
+  @ApiErrors(400, 401)
+  @ApiOkResponse({ type: AttendanceBatchResultDto })
+  recordBatch(@Body() batch: AttendanceEventBatchDto) {
+    return this.attendance.recordBatch(batch.events);
   }
 
   @Get('sessions/:id/attendance')

@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { AppException, AuthUser } from '@balai/common';
+import { AppException, AuthUser, RedisClient } from '@balai/common';
 import {
   certificateRules,
   groupIntervals,
@@ -8,17 +8,25 @@ import {
   meetsAttendanceThreshold,
   summarizeAttendance,
 } from '@balai/domain';
+import { attendanceIntervalId } from '@balai/database';
 import { badRequest, notFound } from '../common/errors';
-import { isDuplicateKey } from '../common/errors';
 import { RedisMutex } from '../common/redis-mutex';
 import { CourseAccess } from '../courses/course-access';
 import type { CourseRecord } from '../courses/course.repository';
 import { EnrollmentRepository } from '../enrollments/enrollment.repository';
-import { SessionRepository, sessionTimes } from '../sessions/session.repository';
+import { SessionRecord, SessionRepository, sessionTimes } from '../sessions/session.repository';
 import { UserRepository } from '../users/user.repository';
 import { AttendanceCalculator } from './attendance.calculator';
-import { AttendanceRepository, isOrphanLeave, ORPHAN_PREFIX } from './attendance.repository';
 import {
+  AttendanceRepository,
+  IntervalKeys,
+  isOrphanLeave,
+  ORPHAN_PREFIX,
+  StoreOutcome,
+} from './attendance.repository';
+import {
+  AttendanceBatchItemResultDto,
+  AttendanceBatchResultDto,
   AttendanceEventDto,
   AttendanceEventResultDto,
   CourseAttendanceDto,
@@ -27,9 +35,16 @@ import {
 } from './dto/attendance.dto';
 
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
+/** Intervals of one batch written at the same time (each interval's own events stay in order). */
+const BATCH_CONCURRENCY = 8;
+/** Kept as long as a live node keeps a presence record (2 days). */
+const LEGACY_ORPHAN_TTL_S = 2 * 24 * 3600;
+const legacyOrphanKey = (sessionId: string, userId: string) => `attendance:legacy-orphan:${sessionId}:${userId}`;
 
 @Injectable()
 export class AttendanceService {
+  private readonly logger = new Logger(AttendanceService.name);
+
   constructor(
     private readonly intervals: AttendanceRepository,
     private readonly sessions: SessionRepository,
@@ -38,67 +53,155 @@ export class AttendanceService {
     private readonly access: CourseAccess,
     private readonly calculator: AttendanceCalculator,
     private readonly mutex: RedisMutex,
+    private readonly redis: RedisClient,
   ) {}
 
   /**
-   * Stores one live-room event. A join opens an interval keyed by its eventId
-   * (unique index: a retried join is a no-op); a leave closes the latest open
-   * interval of that user in that session. Reconnections simply open a new
-   * interval; overlaps and gaps are resolved by merging when minutes are counted.
+   * Stores one live-room event (the single-event route; older live nodes).
+   * The same rules as a batch of one, with 400/404 for a refused event.
    */
   async record(event: AttendanceEventDto): Promise<AttendanceEventResultDto> {
-    const at = new Date(event.at);
-    if (at.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
+    this.checkTime(event);
+    const session = await this.sessions.findById(event.sessionId);
+    if (!session) throw sessionNotFound();
+    return { result: await this.apply(event, session) };
+  }
+
+  /**
+   * Stores a batch of live-room events and answers for each, in order:
+   * recorded / duplicate / ignored, `rejected` (with its code; retrying cannot
+   * help) or `retry` (not stored this time, e.g. the database failed; the live
+   * service sends it again). An interval's events are applied in the order
+   * sent, and once one of them fails the rest of that interval's wait for the
+   * retry; other intervals go on (BATCH_CONCURRENCY at a time). When nothing
+   * could be stored the error itself is answered (503 when the database is
+   * down). Every write reaches its document by primary key, except for events
+   * of older live nodes (a leave without `joinEventId`).
+   */
+  async recordBatch(events: AttendanceEventDto[]): Promise<AttendanceBatchResultDto> {
+    const results: AttendanceBatchItemResultDto[] = events.map((e) => ({ eventId: e.eventId, result: 'retry' }));
+    const sessions = new Map<string, Promise<SessionRecord | null>>();
+    const sessionOf = (id: string) => {
+      let found = sessions.get(id);
+      if (!found) {
+        found = this.sessions.findById(id);
+        sessions.set(id, found);
+      }
+      return found;
+    };
+    const groups = new Map<string, number[]>();
+    events.forEach((event, index) => {
+      const key = intervalKey(event);
+      const group = groups.get(key);
+      if (group) group.push(index);
+      else groups.set(key, [index]);
+    });
+    let firstError: unknown;
+    const runGroup = async (indexes: number[]) => {
+      for (const index of indexes) {
+        const event = events[index];
+        try {
+          this.checkTime(event);
+          const session = await sessionOf(event.sessionId);
+          if (!session) throw sessionNotFound();
+          results[index] = { eventId: event.eventId, result: await this.apply(event, session) };
+        } catch (error) {
+          if (error instanceof AppException && error.getStatus() < 500) {
+            results[index] = { eventId: event.eventId, result: 'rejected', code: error.code };
+            continue;
+          }
+          firstError ??= error;
+          this.logger.warn({ err: error, eventId: event.eventId }, 'attendance event not stored; the sender retries');
+          return; // this interval's later events wait (they stay `retry`)
+        }
+      }
+    };
+    const queue = [...groups.values()];
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH_CONCURRENCY, queue.length) }, async () => {
+        for (let group = queue.shift(); group; group = queue.shift()) await runGroup(group);
+      }),
+    );
+    if (firstError !== undefined && results.every((r) => r.result === 'retry')) {
+      throw firstError instanceof Error ? firstError : new Error('attendance batch not stored', { cause: firstError });
+    }
+    return { results };
+  }
+
+  private checkTime(event: AttendanceEventDto): void {
+    if (new Date(event.at).getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
       throw badRequest('EVENT_IN_FUTURE', {
         id: 'Waktu kejadian ada di masa depan.',
         en: 'The event time is in the future.',
       });
     }
-    const session = await this.sessions.findById(event.sessionId);
-    if (!session) throw notFound({ id: 'Sesi tidak ditemukan.', en: 'Session not found.' });
-    const userId = new Types.ObjectId(event.userId);
-    // One user's events in one session are applied one at a time (no transactions on FerretDB).
-    return this.mutex.withLock(`attendance:${event.sessionId}:${event.userId}`, async () => {
-      if (event.type === 'join') {
-        let opened;
-        try {
-          opened = await this.intervals.open({
-            sessionId: session._id,
-            courseId: session.courseId,
-            userId,
-            joinEventId: event.eventId,
-            joinedAt: at,
-          });
-        } catch (error) {
-          if (isDuplicateKey(error)) return { result: 'duplicate' };
-          throw error;
-        }
-        const early = await this.intervals.earliestOrphanLeave(session._id, userId, at);
-        if (early?.leftAt) {
-          await this.intervals.close(opened._id, early.leftAt, `${early.leaveEventId ?? ''}:matched`, 'late-join');
-          await this.intervals.markMatched(early._id);
-        }
-        return { result: 'recorded' };
+  }
+
+  /**
+   * A join opens an interval under an id derived from its eventId (a retried
+   * join is a no-op); a leave naming its join closes that interval by the same
+   * id (or, arriving first, leaves a zero-length record the late join
+   * completes). Reconnections simply open a new interval; overlaps and gaps are
+   * resolved by merging when minutes are counted. A leave without a join id
+   * (older live nodes) closes the latest open interval of that user in that
+   * session, found by searching, under the user's lock.
+   */
+  private async apply(event: AttendanceEventDto, session: SessionRecord): Promise<StoreOutcome> {
+    const at = new Date(event.at);
+    const keys: IntervalKeys = {
+      sessionId: session._id,
+      courseId: session.courseId,
+      userId: new Types.ObjectId(event.userId),
+    };
+    const lock = `attendance:${event.sessionId}:${event.userId}`;
+    if (event.type === 'join') {
+      const outcome = await this.intervals.storeJoin(keys, event.eventId, at);
+      // Only a user who had an early leave without a join id (a Redis mark) is searched for one.
+      if (outcome === 'recorded' && (await this.redis.client.exists(legacyOrphanKey(event.sessionId, event.userId)))) {
+        await this.mutex.withLock(lock, () => this.matchLegacyOrphan(keys, event.eventId, at));
       }
-      if (await this.intervals.findByLeaveEvent(event.eventId)) return { result: 'duplicate' };
-      const open = await this.intervals.latestOpen(session._id, userId, at);
-      if (!open) {
-        // Its join has not arrived yet: remember the leave (zero length, counts nothing).
-        await this.intervals.open({
-          sessionId: session._id,
-          courseId: session.courseId,
-          userId,
-          joinEventId: `${ORPHAN_PREFIX}${event.eventId}`,
-          joinedAt: at,
-          leftAt: at,
-          leaveEventId: event.eventId,
-          leaveReason: event.reason,
-        });
-        return { result: 'recorded' };
-      }
+      return outcome;
+    }
+    const leave = { leaveEventId: event.eventId, leftAt: at, reason: event.reason };
+    if (event.joinEventId) {
+      const outcome = await this.intervals.storeLeave(keys, event.joinEventId, leave);
+      return outcome === 'legacy' ? this.intervals.closeLegacy(event.joinEventId, leave) : outcome;
+    }
+    return this.mutex.withLock(lock, () => this.legacyLeave(keys, event, at));
+  }
+
+  /** A join whose early leave (without a join id) is waiting: closed at that leave's time. */
+  private async matchLegacyOrphan(keys: IntervalKeys, joinEventId: string, at: Date): Promise<void> {
+    const early = await this.intervals.earliestOrphanLeave(keys.sessionId, keys.userId, at);
+    if (!early?.leftAt) return;
+    await this.intervals.close(
+      attendanceIntervalId(joinEventId),
+      early.leftAt,
+      `${early.leaveEventId ?? ''}:matched`,
+      'late-join',
+    );
+    await this.intervals.markMatched(early._id);
+  }
+
+  private async legacyLeave(keys: IntervalKeys, event: AttendanceEventDto, at: Date): Promise<StoreOutcome> {
+    if (await this.intervals.findByLeaveEvent(event.eventId)) return 'duplicate';
+    const open = await this.intervals.latestOpen(keys.sessionId, keys.userId, at);
+    if (open) {
       await this.intervals.close(open._id, at, event.eventId, event.reason);
-      return { result: 'recorded' };
+      return 'recorded';
+    }
+    // Its join has not arrived yet: remember the leave (zero length, counts nothing), and mark the user so
+    // that their joins look for it (marked first: a failure leaves nothing half done, the event is retried).
+    await this.redis.client.set(legacyOrphanKey(event.sessionId, event.userId), '1', 'EX', LEGACY_ORPHAN_TTL_S);
+    await this.intervals.open({
+      ...keys,
+      joinEventId: `${ORPHAN_PREFIX}${event.eventId}`,
+      joinedAt: at,
+      leftAt: at,
+      leaveEventId: event.eventId,
+      leaveReason: event.reason,
     });
+    return 'recorded';
   }
 
   /**
@@ -215,4 +318,13 @@ export class AttendanceService {
       rows,
     };
   }
+}
+
+const sessionNotFound = () => notFound({ id: 'Sesi tidak ditemukan.', en: 'Session not found.' });
+
+/** Events of the same interval share a key (a join and the leave naming it; a user's join-less leaves). */
+function intervalKey(event: AttendanceEventDto): string {
+  if (event.type === 'join') return `join:${event.eventId}`;
+  if (event.joinEventId) return `join:${event.joinEventId}`;
+  return `user:${event.sessionId}:${event.userId}`;
 }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { Enrollment, enrollmentId } from '@balai/database';
 import type { EnrollmentStatus } from '@balai/domain';
+import { AdmissionNotifier } from '../common/admission-notifier';
 
 export type EnrollmentRecord = Enrollment;
 
@@ -16,7 +17,10 @@ const toId = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Type
  */
 @Injectable()
 export class EnrollmentRepository {
-  constructor(@InjectModel(Enrollment.name) private readonly model: Model<Enrollment>) {}
+  constructor(
+    @InjectModel(Enrollment.name) private readonly model: Model<Enrollment>,
+    private readonly admission: AdmissionNotifier,
+  ) {}
 
   async findOne(courseId: Types.ObjectId | string, userId: Types.ObjectId | string): Promise<EnrollmentRecord | null> {
     const byId = await this.model.findById(enrollmentId(courseId, userId)).lean<EnrollmentRecord>().exec();
@@ -35,17 +39,21 @@ export class EnrollmentRepository {
     status: EnrollmentStatus,
     seq: number,
   ): Promise<EnrollmentRecord> {
-    return (await this.model.create({ _id: enrollmentId(courseId, userId), courseId, userId, status, seq })).toObject();
+    const record = (
+      await this.model.create({ _id: enrollmentId(courseId, userId), courseId, userId, status, seq })
+    ).toObject();
+    await this.admission.enrolmentsChanged(courseId);
+    return record;
   }
 
   /** Re-activates a cancelled/removed enrolment with a new place in line; null if it was active meanwhile. */
-  reactivate(
+  async reactivate(
     id: Types.ObjectId,
     from: EnrollmentStatus,
     status: EnrollmentStatus,
     seq: number,
   ): Promise<EnrollmentRecord | null> {
-    return this.model
+    const record = await this.model
       .findOneAndUpdate(
         { _id: id, status: from },
         { $set: { status, seq }, $unset: { cancelledAt: 1, promotedAt: 1 } },
@@ -53,19 +61,23 @@ export class EnrollmentRepository {
       )
       .lean<EnrollmentRecord>()
       .exec();
+    if (record) await this.admission.enrolmentsChanged(record.courseId);
+    return record;
   }
 
   /** Conditional status change: wins once under concurrency. */
-  transition(
+  async transition(
     id: Types.ObjectId,
     from: EnrollmentStatus,
     to: EnrollmentStatus,
     set: Partial<Enrollment> = {},
   ): Promise<EnrollmentRecord | null> {
-    return this.model
+    const record = await this.model
       .findOneAndUpdate({ _id: id, status: from }, { $set: { status: to, ...set } }, { new: true })
       .lean<EnrollmentRecord>()
       .exec();
+    if (record) await this.admission.enrolmentsChanged(record.courseId);
+    return record;
   }
 
   firstWaitlisted(courseId: Types.ObjectId, skip = 0): Promise<EnrollmentRecord | null> {
@@ -122,5 +134,6 @@ export class EnrollmentRepository {
 
   async deleteByCourse(courseId: Types.ObjectId): Promise<void> {
     await this.model.deleteMany({ courseId }).exec();
+    await this.admission.enrolmentsChanged(courseId);
   }
 }

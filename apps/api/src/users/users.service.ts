@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '@balai/common';
+import { AdmissionNotifier } from '../common/admission-notifier';
 import { conflict, forbidden, notFound } from '../common/errors';
 import { isDuplicateKey } from '../common/errors';
 import { pageOf, Page } from '../common/pagination';
@@ -18,6 +19,7 @@ export class UsersService {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
+    private readonly admission: AdmissionNotifier,
   ) {}
 
   async registerParticipant(dto: RegisterDto): Promise<UserRecord> {
@@ -83,6 +85,7 @@ export class UsersService {
   async setActive(id: string, active: boolean): Promise<UserResponseDto> {
     const user = await this.users.update(id, { active });
     if (!user) throw notFound();
+    await this.admission.accountChanged(id);
     return toUserResponse(user);
   }
 }

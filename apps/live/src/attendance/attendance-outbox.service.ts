@@ -1,9 +1,16 @@
 /**
  * Durable delivery of attendance events to the API. Events are appended to a
  * Redis list first (so a crash or an API outage loses nothing) and a drain loop
- * POSTs them in order, removing each only after a 2xx (or a 4xx, which retrying
- * cannot fix: logged and dropped). The API is idempotent by `eventId`, so
- * at-least-once delivery here records each event exactly once there.
+ * POSTs them in order, in batches of what has queued up meanwhile (at most
+ * BATCH_SIZE), removing each event only once the API has answered for it: stored
+ * (or a duplicate), or refused for good (a 4xx, which retrying cannot fix:
+ * logged and dropped). Events the API could not store this time (`retry`, a
+ * 5xx, a timeout) stay at the head and go again after ATTENDANCE_RETRY_MS, so a
+ * partial failure redelivers only what is missing. The API is idempotent by
+ * `eventId`, so at-least-once delivery here records each event exactly once
+ * there. An API without the batch route (404) gets the events one by one, as
+ * does a batch the API refuses as malformed (400), so one bad event is dropped
+ * alone.
  * While Redis is unreachable, events wait in a bounded in-process buffer and
  * are delivered from there (their `at` is the person's action, not the time
  * Redis came back).
@@ -11,7 +18,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { RedisClient } from '@balai/common';
-import { ATTENDANCE_EVENTS_PATH, AttendanceEvent, INTERNAL_TOKEN_HEADER } from '@balai/domain';
+import {
+  ATTENDANCE_BATCH_MAX,
+  ATTENDANCE_EVENTS_BATCH_PATH,
+  ATTENDANCE_EVENTS_PATH,
+  AttendanceBatchResult,
+  INTERNAL_TOKEN_HEADER,
+} from '@balai/domain';
+import type { AttendanceEvent } from '@balai/domain';
 import type { LiveAppEnv } from '../config/live-config';
 
 const OUTBOX_KEY = 'attendance:outbox';
@@ -19,11 +33,16 @@ const OUTBOX_KEY = 'attendance:outbox';
 const LOCAL_LIMIT = 50_000;
 /** How long a clean stop waits for queued events to reach the API before leaving them to the next node. */
 const SHUTDOWN_DRAIN_MS = 3_000;
+/** Events per POST: whatever queued while the previous batch was in flight, up to this. */
+const BATCH_SIZE = Math.min(200, ATTENDANCE_BATCH_MAX);
+/** A batch waits this long for the API (one event: 5 s). */
+const BATCH_TIMEOUT_MS = 15_000;
 
 @Injectable()
 export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AttendanceOutbox.name);
   private readonly url: string;
+  private readonly batchUrl: string;
   private readonly token: string;
   private readonly retryMs: number;
   private timer?: NodeJS.Timeout;
@@ -38,6 +57,7 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
     config: ConfigService<LiveAppEnv, true>,
   ) {
     this.url = new URL(ATTENDANCE_EVENTS_PATH, config.get('API_INTERNAL_URL', { infer: true })).toString();
+    this.batchUrl = new URL(ATTENDANCE_EVENTS_BATCH_PATH, config.get('API_INTERNAL_URL', { infer: true })).toString();
     this.token = config.get('INTERNAL_API_TOKEN', { infer: true });
     this.retryMs = config.get('ATTENDANCE_RETRY_MS', { infer: true });
   }
@@ -105,22 +125,29 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
 
   private async drain(): Promise<void> {
     while (this.local.length && !this.stopped) {
-      if (!(await this.deliver(this.local[0]))) return this.retryLater();
-      this.local.shift();
+      const batch = this.local.slice(0, BATCH_SIZE);
+      const done = await this.deliverBatch(batch);
+      for (let i = this.local.length - 1; i >= 0; i -= 1) if (done.has(this.local[i])) this.local.splice(i, 1);
+      if (done.size < batch.length) return this.retryLater();
     }
     for (;;) {
       if (this.stopped) return;
-      let head: string | null;
+      let batch: string[];
       try {
-        head = await this.redis.client.lindex(OUTBOX_KEY, 0);
+        batch = await this.redis.client.lrange(OUTBOX_KEY, 0, BATCH_SIZE - 1);
       } catch {
         return this.retryLater(); // Redis is down: look again once it may be back
       }
-      if (head === null) return;
-      const delivered = await this.deliver(head);
-      if (!delivered) return this.retryLater();
-      // Remove exactly the entry we sent (another node may drain the same list).
-      await this.redis.client.lrem(OUTBOX_KEY, 1, head).catch(() => undefined);
+      if (batch.length === 0) return;
+      const done = await this.deliverBatch(batch);
+      if (done.size) {
+        // Remove exactly the entries that are done (another node may drain the same list); if Redis fails
+        // here they are sent again, which the API answers as duplicates.
+        const removal = this.redis.client.multi();
+        for (const raw of done) removal.lrem(OUTBOX_KEY, 1, raw);
+        await removal.exec().catch(() => undefined);
+      }
+      if (done.size < batch.length) return this.retryLater();
     }
   }
 
@@ -129,7 +156,79 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
-  /** true = done with this entry (stored, or permanently refused); false = retry later. */
+  /** The entries of `batch` the API is done with (stored, duplicate, or refused for good). */
+  private async deliverBatch(batch: string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    const events: AttendanceEvent[] = [];
+    const raws: string[] = [];
+    for (const raw of batch) {
+      try {
+        events.push(JSON.parse(raw) as AttendanceEvent);
+        raws.push(raw);
+      } catch {
+        this.logger.error({ event: raw }, 'unreadable attendance event in the outbox; dropped');
+        done.add(raw);
+      }
+    }
+    if (!events.length) return done;
+    let response: Response;
+    try {
+      response = await fetch(this.batchUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_TOKEN_HEADER]: this.token },
+        body: JSON.stringify({ events }),
+        signal: AbortSignal.timeout(BATCH_TIMEOUT_MS),
+      });
+    } catch (error) {
+      this.logger.warn(
+        { err: error, url: this.batchUrl, events: events.length },
+        'attendance API unreachable; will retry',
+      );
+      return done;
+    }
+    if (response.status === 200) {
+      let body: AttendanceBatchResult | undefined;
+      try {
+        body = (await response.json()) as AttendanceBatchResult;
+      } catch {
+        body = undefined;
+      }
+      const results = Array.isArray(body?.results) ? body.results : [];
+      raws.forEach((raw, i) => {
+        const result = results[i];
+        if (!result || result.eventId !== events[i].eventId || result.result === 'retry') return;
+        if (result.result === 'rejected') {
+          this.logger.error({ code: result.code, event: raw }, 'attendance event refused by the API; dropped');
+        }
+        done.add(raw);
+      });
+      if (done.size < batch.length)
+        this.logger.warn({ missing: batch.length - done.size }, 'attendance events not stored yet; will retry');
+      return done;
+    }
+    if (response.status === 404 || response.status === 400 || response.status === 413) {
+      // An API without batches, or a batch it refuses as a whole: one by one, so a bad event goes alone.
+      await response.body?.cancel().catch(() => undefined);
+      for (const raw of raws) {
+        if (this.stopped || !(await this.deliver(raw))) break;
+        done.add(raw);
+      }
+      return done;
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (isFinal(response.status)) {
+      this.logger.error(
+        { status: response.status, events: raws.length },
+        'attendance batch refused by the API; dropped',
+      );
+      for (const raw of raws) done.add(raw);
+      return done;
+    }
+    this.logger.warn({ status: response.status }, 'attendance API error; will retry');
+    return done;
+  }
+
+  /** One event on the single-event route. true = done with this entry (stored, or permanently refused); false = retry later. */
   private async deliver(raw: string): Promise<boolean> {
     let response: Response;
     try {
@@ -143,12 +242,18 @@ export class AttendanceOutbox implements OnApplicationBootstrap, OnApplicationSh
       this.logger.warn({ err: error, url: this.url }, 'attendance API unreachable; will retry');
       return false;
     }
+    await response.body?.cancel().catch(() => undefined);
     if (response.ok) return true;
-    if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+    if (isFinal(response.status)) {
       this.logger.error({ status: response.status, event: raw }, 'attendance event refused by the API; dropped');
       return true;
     }
     this.logger.warn({ status: response.status }, 'attendance API error; will retry');
     return false;
   }
+}
+
+/** A 4xx that retrying cannot fix (not a timeout or a rate limit). */
+function isFinal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

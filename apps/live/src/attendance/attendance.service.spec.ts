@@ -3,7 +3,7 @@ import type { AttendanceEvent } from '@balai/domain';
 import type { LiveAppEnv } from '../config/live-config';
 import type { AttendanceOutbox } from './attendance-outbox.service';
 import { AttendanceService } from './attendance.service';
-import type { PresenceStore } from './presence.store';
+import type { OpenInterval, OpenOutcome, PresenceStore } from './presence.store';
 
 class FakeOutbox {
   readonly events: AttendanceEvent[] = [];
@@ -12,27 +12,27 @@ class FakeOutbox {
   }
 }
 
-/** The store's rules (one owner per person and session, compare-and-delete) in memory. */
+/** The store's rules (one owner per person and session, compare-and-delete, the join id kept) in memory. */
 class FakePresenceStore {
-  readonly owners = new Map<string, string>();
+  readonly owners = new Map<string, { nodeId: string; joinEventId: string }>();
   down = false;
   private check(): void {
     if (this.down) throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
   }
-  async open(nodeId: string, sessionId: string, userId: string): Promise<'opened' | 'continued'> {
+  async open(nodeId: string, sessionId: string, userId: string, _at: Date, joinEventId: string): Promise<OpenOutcome> {
     this.check();
     const key = `${sessionId}:${userId}`;
-    const had = this.owners.has(key);
-    this.owners.set(key, nodeId);
-    return had ? 'continued' : 'opened';
+    const had = this.owners.get(key);
+    this.owners.set(key, { nodeId, joinEventId: had?.joinEventId ?? joinEventId });
+    return had ? { outcome: 'continued', joinEventId: had.joinEventId } : { outcome: 'opened' };
   }
-  async close(nodeId: string | null, sessionId: string, userId: string): Promise<boolean> {
+  async close(nodeId: string | null, sessionId: string, userId: string): Promise<OpenInterval | null> {
     this.check();
     const key = `${sessionId}:${userId}`;
     const owner = this.owners.get(key);
-    if (!owner || (nodeId !== null && owner !== nodeId)) return false;
+    if (!owner || (nodeId !== null && owner.nodeId !== nodeId)) return null;
     this.owners.delete(key);
-    return true;
+    return { sessionId, userId, joinEventId: owner.joinEventId };
   }
 }
 
@@ -96,6 +96,27 @@ describe('AttendanceService', () => {
     expect(new Set(outbox.events.map((e) => e.eventId)).size).toBe(3);
   });
 
+  it('names the join that opened the interval in its leave (the API reaches the interval by it)', async () => {
+    await sut.entered('s', 'u');
+    sut.dropped('s', 'u');
+    await sut.entered('s', 'u'); // back within the grace: same interval
+    await sut.left('s', 'u', 'left');
+    await sut.entered('s', 'u');
+    await sut.leftExplicitly('s', 'u');
+    const [join1, leave1, join2, leave2] = outbox.events;
+    expect([join1.type, leave1.type, join2.type, leave2.type]).toEqual(['join', 'leave', 'join', 'leave']);
+    expect(leave1.joinEventId).toBe(join1.eventId);
+    expect(leave2.joinEventId).toBe(join2.eventId);
+    expect(join1.joinEventId).toBeUndefined();
+  });
+
+  it('a leave names the join even when the store is unreachable at the leave', async () => {
+    await sut.entered('s', 'u');
+    store.down = true;
+    await sut.left('s', 'u', 'left');
+    expect(outbox.events[1]).toMatchObject({ type: 'leave', joinEventId: outbox.events[0].eventId });
+  });
+
   it('closes every interval of a session when it ends', async () => {
     await sut.entered('s', 'a');
     await sut.entered('s', 'b');
@@ -134,7 +155,7 @@ describe('AttendanceService', () => {
   });
 
   it('continues an interval another node (or a previous run) left open, without a second join', async () => {
-    store.owners.set('s:u', 'dead-node');
+    store.owners.set('s:u', { nodeId: 'dead-node', joinEventId: 'join-s:u' });
     await sut.entered('s', 'u');
     await sut.left('s', 'u', 'left');
     expect(types()).toEqual(['leave:left']);
@@ -142,7 +163,7 @@ describe('AttendanceService', () => {
 
   describe('after a crash', () => {
     it("closes an adopted interval at the previous run's last heartbeat when nobody returns", async () => {
-      store.owners.set('s:u', 'node-1');
+      store.owners.set('s:u', { nodeId: 'node-1', joinEventId: 'join-s:u' });
       const stoppedAt = new Date(Date.now() - 10_000);
       sut.adopt([{ sessionId: 's', userId: 'u' }], stoppedAt);
       jest.advanceTimersByTime(20_000);
@@ -153,7 +174,7 @@ describe('AttendanceService', () => {
     });
 
     it('continues an adopted interval when the person is back within the grace', async () => {
-      store.owners.set('s:u', 'node-1');
+      store.owners.set('s:u', { nodeId: 'node-1', joinEventId: 'join-s:u' });
       sut.adopt([{ sessionId: 's', userId: 'u' }], new Date());
       jest.advanceTimersByTime(5_000);
       await sut.entered('s', 'u');
@@ -163,8 +184,8 @@ describe('AttendanceService', () => {
     });
 
     it("closes a silent node's intervals once, at the time it stopped, skipping those taken over", async () => {
-      store.owners.set('s:a', 'dead');
-      store.owners.set('s:b', 'dead');
+      store.owners.set('s:a', { nodeId: 'dead', joinEventId: 'join-s:a' });
+      store.owners.set('s:b', { nodeId: 'dead', joinEventId: 'join-s:b' });
       await sut.entered('s', 'b'); // b rejoined here first: the interval moved to this node
       const stoppedAt = new Date(Date.now() - 7_000);
       const intervals = [
@@ -178,7 +199,7 @@ describe('AttendanceService', () => {
   });
 
   it('records "Keluar kelas" from a connection that is not in the room', async () => {
-    store.owners.set('s:u', 'node-1');
+    store.owners.set('s:u', { nodeId: 'node-1', joinEventId: 'join-s:u' });
     await sut.leftExplicitly('s', 'u');
     await sut.leftExplicitly('s', 'u');
     expect(types()).toEqual(['leave:left']);

@@ -12,6 +12,9 @@
  * heartbeat) and a surviving node closes those of a node that stopped
  * answering, at the time it stopped. A rejoin on any node continues the open
  * interval. Times are those of the person's action, never of a late Redis.
+ * Each leave names the join that opened its interval (`joinEventId`, kept in
+ * memory and in the presence record), so the API reaches the interval by its
+ * derived id instead of searching for it.
  */
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -26,6 +29,8 @@ export type LeaveReason = 'left' | 'disconnected' | 'removed' | 'session-ended' 
 interface Presence {
   sessionId: string;
   userId: string;
+  /** The join that opened this interval, when known. */
+  joinEventId?: string;
   graceTimer?: NodeJS.Timeout;
   droppedAt?: Date;
 }
@@ -69,10 +74,14 @@ export class AttendanceService implements OnModuleDestroy {
     }
     // A leave reported while Redis was down must be settled first, or this stay would "continue" it.
     await this.settleOne(key);
-    const outcome = await this.store.open(this.nodeId, sessionId, userId, at);
-    this.present.set(key, { sessionId, userId });
-    if (outcome === 'opened') {
-      await this.outbox.enqueue({ eventId: randomUUID(), type: 'join', sessionId, userId, at: at.toISOString() });
+    const eventId = randomUUID();
+    const opened = await this.store.open(this.nodeId, sessionId, userId, at, eventId);
+    // A continued interval keeps the id of the join that opened it (unknown if the record predates it).
+    const joinEventId =
+      opened.outcome === 'opened' ? eventId : opened.joinEventId === eventId ? undefined : opened.joinEventId;
+    this.present.set(key, { sessionId, userId, joinEventId });
+    if (opened.outcome === 'opened') {
+      await this.outbox.enqueue({ eventId, type: 'join', sessionId, userId, at: at.toISOString() });
     }
   }
 
@@ -95,7 +104,12 @@ export class AttendanceService implements OnModuleDestroy {
     if (!presence) return;
     this.present.delete(key);
     clearTimeout(presence.graceTimer);
-    await this.closeAndReport(this.nodeId, { sessionId, userId }, reason, presence.droppedAt ?? at);
+    await this.closeAndReport(
+      this.nodeId,
+      { sessionId, userId, joinEventId: presence.joinEventId },
+      reason,
+      presence.droppedAt ?? at,
+    );
   }
 
   /**
@@ -119,10 +133,10 @@ export class AttendanceService implements OnModuleDestroy {
    * others are closed at that instant.
    */
   adopt(intervals: OpenInterval[], droppedAt: Date): void {
-    for (const { sessionId, userId } of intervals) {
+    for (const { sessionId, userId, joinEventId } of intervals) {
       const key = this.key(sessionId, userId);
       if (this.present.has(key)) continue;
-      const presence: Presence = { sessionId, userId, droppedAt };
+      const presence: Presence = { sessionId, userId, joinEventId, droppedAt };
       this.present.set(key, presence);
       this.startGrace(presence, Math.max(0, this.graceMs - (Date.now() - droppedAt.getTime())));
     }
@@ -161,15 +175,16 @@ export class AttendanceService implements OnModuleDestroy {
     at: Date,
   ): Promise<boolean> {
     const { sessionId, userId } = interval;
-    let closed: boolean;
+    let closed: OpenInterval | null;
     try {
       closed = await this.store.close(owner, sessionId, userId);
     } catch (error) {
       this.logger.warn({ err: error, sessionId, userId }, 'presence store unreachable; reporting the leave anyway');
       if (owner === this.nodeId || owner === null) this.unsettled.set(this.key(sessionId, userId), { interval, owner });
-      closed = true;
+      closed = interval;
     }
     if (closed) {
+      const joinEventId = closed.joinEventId ?? interval.joinEventId;
       await this.outbox.enqueue({
         eventId: randomUUID(),
         type: 'leave',
@@ -177,9 +192,10 @@ export class AttendanceService implements OnModuleDestroy {
         userId,
         at: at.toISOString(),
         reason,
+        ...(joinEventId ? { joinEventId } : {}),
       });
     }
-    return closed;
+    return !!closed;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -2,7 +2,8 @@
  * Who has an open attendance interval, and which live node answers for it, in
  * Redis (so it outlives the process that opened it):
  *   presence-owner:<sessionId>:<userId> = node id   (at most one open interval per person and session)
- *   presence:<nodeId>  hash  <sessionId>:<userId> -> opened-at ISO
+ *   presence:<nodeId>  hash  <sessionId>:<userId> -> "<opened-at ISO>|<join event id>"
+ *                      (records written before the join id was kept hold the ISO instant alone)
  *   node-beat          zset  node id -> last heartbeat (ms); node-lease:<nodeId> expires when it stops
  * A rejoin on any node continues the open interval (taking it over) instead of
  * opening a second one; closing is compare-and-delete on the owner, so an
@@ -25,7 +26,7 @@ if owner then
   else
     redis.call('hsetnx', KEYS[2], ARGV[2], ARGV[3])
   end
-  return 0
+  return redis.call('hget', KEYS[2], ARGV[2])
 end
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[5])
 redis.call('hset', KEYS[2], ARGV[2], ARGV[3])
@@ -35,14 +36,26 @@ const CLOSE = `
 local owner = redis.call('get', KEYS[1])
 if not owner then return 0 end
 if ARGV[1] ~= '' and owner ~= ARGV[1] then return 0 end
+local record = redis.call('hget', ARGV[3] .. 'presence:' .. owner, ARGV[2])
 redis.call('del', KEYS[1])
 redis.call('hdel', ARGV[3] .. 'presence:' .. owner, ARGV[2])
-return 1`;
+return record or ''`;
 
 export interface OpenInterval {
   sessionId: string;
   userId: string;
+  /** The join event that opened it (the API's interval is keyed by it); unknown for older records. */
+  joinEventId?: string;
 }
+
+/** The join event id kept in a presence record ("<ISO>|<id>"), or undefined for an older record. */
+export function joinEventIdOf(record: string | null | undefined): string | undefined {
+  if (!record) return undefined;
+  const bar = record.indexOf('|');
+  return bar === -1 ? undefined : record.slice(bar + 1) || undefined;
+}
+
+export type OpenOutcome = { outcome: 'opened' } | { outcome: 'continued'; joinEventId?: string };
 
 @Injectable()
 export class PresenceStore {
@@ -60,8 +73,11 @@ export class PresenceStore {
     return `presence:${nodeId}`;
   }
 
-  /** 'opened' when this is a new interval (report a join), 'continued' when one was open (on any node). */
-  async open(nodeId: string, sessionId: string, userId: string, at: Date): Promise<'opened' | 'continued'> {
+  /**
+   * 'opened' when this is a new interval (report a join with `joinEventId`),
+   * 'continued' when one was open (on any node), with the id of the join that opened it.
+   */
+  async open(nodeId: string, sessionId: string, userId: string, at: Date, joinEventId: string): Promise<OpenOutcome> {
     const result = await this.redis.client.eval(
       OPEN,
       2,
@@ -69,15 +85,20 @@ export class PresenceStore {
       this.nodeKey(nodeId),
       nodeId,
       `${sessionId}:${userId}`,
-      at.toISOString(),
+      `${at.toISOString()}|${joinEventId}`,
       this.prefix,
       String(OWNER_TTL_MS),
     );
-    return result === 1 ? 'opened' : 'continued';
+    if (result === 1) return { outcome: 'opened' };
+    return { outcome: 'continued', joinEventId: joinEventIdOf(typeof result === 'string' ? result : null) };
   }
 
-  /** Closes the open interval if `nodeId` (or, with null, anyone) answers for it; true when this call closed it. */
-  async close(nodeId: string | null, sessionId: string, userId: string): Promise<boolean> {
+  /**
+   * Closes the open interval if `nodeId` (or, with null, anyone) answers for
+   * it. null when this call did not close it; else the interval, with the join
+   * event id when the record kept it.
+   */
+  async close(nodeId: string | null, sessionId: string, userId: string): Promise<OpenInterval | null> {
     const result = await this.redis.client.eval(
       CLOSE,
       1,
@@ -86,14 +107,15 @@ export class PresenceStore {
       `${sessionId}:${userId}`,
       this.prefix,
     );
-    return result === 1;
+    if (result === 0 || result === null) return null;
+    return { sessionId, userId, joinEventId: joinEventIdOf(typeof result === 'string' ? result : null) };
   }
 
   async openOn(nodeId: string): Promise<OpenInterval[]> {
-    const fields = await this.redis.client.hkeys(this.nodeKey(nodeId));
-    return fields.map((field) => {
+    const records = await this.redis.client.hgetall(this.nodeKey(nodeId));
+    return Object.entries(records).map(([field, record]) => {
       const [sessionId, userId] = field.split(':');
-      return { sessionId, userId };
+      return { sessionId, userId, joinEventId: joinEventIdOf(record) };
     });
   }
 

@@ -2,8 +2,14 @@
  * Who may enter a session's room, and as what: admins (moderator), the
  * course's or session's trainers (host), and enrolled participants, only from
  * ROOM_EARLY_ENTRY_MINUTES before the start until ROOM_GRACE_MINUTES after the
- * end, never after the session ended or was cancelled, never after removal.
- * Reads the API's collections directly (read-only).
+ * end, never after the session ended or was cancelled, never after removal,
+ * never with a blocked (deactivated) account.
+ * Reads the API's collections directly (read-only). Who is enrolled in the
+ * course and which accounts are blocked come from AdmissionCache (one read per
+ * course, dropped by the API's change messages), so a join storm costs no
+ * database read per person; the removal set is in Redis. Without the cache
+ * (its subscription down) each join reads the enrolment by its derived id and
+ * the account by its id.
  */
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -12,6 +18,7 @@ import type { AuthUser } from '@balai/common';
 import { LiveErrorCode, RoomRole } from '@balai/live-contract';
 import type { LiveAppEnv } from '../config/live-config';
 import { LiveException } from '../signalling/live.exception';
+import { AdmissionCache } from './admission-cache.service';
 import { RemovalStore } from './removal.store';
 import type { SessionFacts } from './room';
 import { SessionAndCourse, SessionRepository } from './session.repository';
@@ -30,6 +37,7 @@ export class AdmissionService {
   constructor(
     private readonly repository: SessionRepository,
     private readonly removals: RemovalStore,
+    private readonly people: AdmissionCache,
     private readonly config: ConfigService<LiveAppEnv, true>,
   ) {}
 
@@ -44,11 +52,13 @@ export class AdmissionService {
     const { session, course } = found;
     const staff =
       user.role === 'admin' || [...session.trainerIds, ...course.trainerIds].some((id) => String(id) === user.id);
-    // Per-user reads in parallel; staff need no enrolment read.
-    const [enrolled, removed] = await Promise.all([
+    // Per-user reads in parallel, each by key; staff need no enrolment read.
+    const [enrolled, removed, blocked] = await Promise.all([
       staff ? Promise.resolve(false) : this.isEnrolled(user, session.courseId),
       this.removals.isRemoved(String(session._id), user.id),
+      this.isBlocked(user.id),
     ]);
+    if (blocked) throw new LiveException(LiveErrorCode.NotAllowed, 'this account is blocked');
 
     const role = this.roleOf(user, session.trainerIds, course.trainerIds, enrolled);
     if (!role) throw new LiveException(LiveErrorCode.NotAllowed, 'you are not enrolled in this course');
@@ -112,6 +122,12 @@ export class AdmissionService {
 
   private async isEnrolled(user: AuthUser, courseId: Types.ObjectId): Promise<boolean> {
     if (user.role === 'admin') return false;
-    return this.repository.isEnrolled(courseId, user.id);
+    const enrolled = this.people.enrolledIn(String(courseId));
+    return enrolled ? (await enrolled).has(user.id) : this.repository.isEnrolled(courseId, user.id);
+  }
+
+  private async isBlocked(userId: string): Promise<boolean> {
+    const blocked = this.people.blockedUsers();
+    return blocked ? (await blocked).has(userId) : !(await this.repository.isActiveUser(userId));
   }
 }

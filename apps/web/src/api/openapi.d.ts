@@ -761,6 +761,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/courses/{courseId}/recordings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recordings of a course ("Rekaman"). Admin, its trainers, its enrolled participants. */
+    get: operations['RecordingsController_listForCourse'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/courses/{courseId}/roster': {
     parameters: {
       query?: never;
@@ -935,6 +952,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/internal/attendance/events/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Live service reports joins/leaves in a batch. One result per event, in order; `retry` ones are sent again. Idempotent by eventId. Internal token only. */
+    post: operations['AttendanceController_recordBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/live/config': {
     parameters: {
       query?: never;
@@ -1047,6 +1081,41 @@ export interface paths {
     };
     /** A question image. Admin, the course’s trainers, its enrolled participants. */
     get: operations['QuestionImagesController_image'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/recordings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One recording with its composing progress, gaps and playback URLs. Same access. */
+    get: operations['RecordingsController_get'];
+    put?: never;
+    post?: never;
+    /** Delete a recording and its files. Admins only. */
+    delete: operations['RecordingsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/recordings/{id}/media/{variant}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stream (HTTP Range, 206) or download (download=1) an MP4 variant. Authorised by the signed `access` token of a playback URL from the listing (a <video> element cannot send a bearer header). */
+    get: operations['RecordingsController_media'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1277,6 +1346,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sessions/{sessionId}/recordings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recordings of a session (several if stopped and started again). Same access. */
+    get: operations['RecordingsController_listForSession'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/users': {
     parameters: {
       query?: never;
@@ -1417,6 +1503,23 @@ export interface components {
       status: 'in_progress' | 'submitted';
       /** Format: date-time */
       submittedAt?: string;
+    };
+    AttendanceBatchItemResultDto: {
+      /** @description For rejected: the error code (e.g. NOT_FOUND, EVENT_IN_FUTURE) */
+      code?: string;
+      eventId: string;
+      /**
+       * @description retry: not stored this time (a transient failure), send it again; every other result is final
+       * @enum {string}
+       */
+      result: 'recorded' | 'duplicate' | 'ignored' | 'rejected' | 'retry';
+    };
+    AttendanceBatchResultDto: {
+      /** @description One per event, in the order sent */
+      results: components['schemas']['AttendanceBatchItemResultDto'][];
+    };
+    AttendanceEventBatchDto: {
+      events: components['schemas']['AttendanceEventDto'][];
     };
     AttendanceEventDto: {
       /** @example 2026-12-01T02:03:04.000Z */
@@ -2303,6 +2406,45 @@ export interface components {
     RatingInputDto: {
       itemId: string;
       value: number;
+    };
+    RecordingGapDto: {
+      /** Format: date-time */
+      from: string;
+      /** @enum {string} */
+      reason: 'recorder-died' | 'worker-died';
+      /** @description Which stream was cut: 'stage' or 'audio:<peerId>' */
+      stream: string;
+      /** Format: date-time */
+      to: string;
+    };
+    RecordingResponseDto: {
+      courseId: string;
+      durationSeconds?: number;
+      /** @description Why composing failed (the job is retried) */
+      error?: string;
+      gaps: components['schemas']['RecordingGapDto'][];
+      id: string;
+      /** @description Composing progress, 0-100 */
+      progress: number;
+      sessionId: string;
+      /** Format: date-time */
+      startedAt: string;
+      /** @enum {string} */
+      status: 'recording' | 'recorded' | 'composing' | 'ready' | 'failed';
+      /** Format: date-time */
+      stoppedAt?: string;
+      /** @description Empty until ready */
+      variants: components['schemas']['RecordingVariantDto'][];
+    };
+    RecordingVariantDto: {
+      height: number;
+      /** @enum {string} */
+      name: '720p' | '360p';
+      /** @description Bytes */
+      size: number;
+      /** @description Path to stream it (HTTP Range supported), signed for this user for a few hours; add `download=1` for a download */
+      url: string;
+      width: number;
     };
     RefreshDto: {
       /** @description The refresh token from login or the last refresh */
@@ -6518,6 +6660,74 @@ export interface operations {
       };
     };
   };
+  RecordingsController_listForCourse: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        courseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordingResponseDto'][];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   EnrollmentsController_roster: {
     parameters: {
       query?: never;
@@ -7690,6 +7900,79 @@ export interface operations {
       };
     };
   };
+  AttendanceController_recordBatch: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description INTERNAL_API_TOKEN */
+        'x-internal-token': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AttendanceEventBatchDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttendanceBatchResultDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Body or file too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unsupported file type or body encoding */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   LiveConfigController_get: {
     parameters: {
       query?: never;
@@ -8133,6 +8416,226 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  RecordingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordingResponseDto'];
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  RecordingsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  RecordingsController_media: {
+    parameters: {
+      query: {
+        /** @description Token of the playback URL */
+        access: unknown;
+        download?: '1';
+      };
+      header?: {
+        /** @description bytes=start-end (one range) */
+        Range?: string;
+      };
+      path: {
+        id: string;
+        variant: '720p' | '360p';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The whole file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'video/mp4': string;
+        };
+      };
+      /** @description The requested byte range */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'video/mp4': string;
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Error */
+      416: {
         headers: {
           [name: string]: unknown;
         };
@@ -9108,6 +9611,74 @@ export interface operations {
         };
         content: {
           'text/csv': string;
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  RecordingsController_listForSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordingResponseDto'][];
         };
       };
       /** @description Invalid input (validation failed, malformed id, bad enum or date) */

@@ -4,7 +4,9 @@ import { HydratedDocument, Types } from 'mongoose';
 /**
  * One presence interval of a user in a session's live room, as reported by the
  * live service. `eventId` (from the live service) makes each report idempotent:
- * a retried join/leave never creates a second interval.
+ * a retried join/leave never creates a second interval. Intervals opened since
+ * issue 15 have `_id = attendanceIntervalId(joinEventId)`, so a join and the
+ * leave that names it reach the document by primary key.
  */
 @Schema({ collection: 'attendance_intervals', timestamps: true })
 export class AttendanceInterval {
@@ -18,6 +20,11 @@ export class AttendanceInterval {
   @Prop() leftAt?: Date;
   @Prop() leaveEventId?: string;
   @Prop() leaveReason?: string;
+  /**
+   * Its leave arrived before its join: a zero-length record at the leave's
+   * instant (counts nothing) until the join sets `joinedAt` and clears this.
+   */
+  @Prop() joinPending?: boolean;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -8,6 +8,7 @@
 import { Types } from 'mongoose';
 import type { Db } from '../../../support/db-factories';
 import { ServiceProcess } from '../../../support/service-process';
+import { announceAdmissionChange } from '../../../support/admission-changes';
 import { accessToken } from '../../../support/tokens';
 
 export class LiveProcess extends ServiceProcess {
@@ -84,6 +85,7 @@ export async function seedParticipant(db: Db, course: ProcessCourse): Promise<{ 
     status: 'enrolled',
     seq: ++counter,
   });
+  await announceAdmissionChange({ courseId: course.courseId });
   const id = String(user._id);
   return { id, token: accessToken(id, 'participant', user.name) };
 }

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsMongoId, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsMongoId,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ATTENDANCE_BATCH_MAX } from '@balai/domain';
 import { ApiDateTime, ApiNullableDateTime } from '../../common/dto/openapi-fields';
 import { OptionalNotNull } from '../../common/dto/optional-fields';
 import { IsInstant } from '../../common/instant.validator';
@@ -16,10 +28,43 @@ export class AttendanceEventDto {
   @ApiProperty() @IsMongoId() userId!: string;
   @ApiProperty({ example: '2026-12-01T02:03:04.000Z' }) @IsInstant() at!: string;
   @ApiPropertyOptional({ example: 'disconnected' }) @OptionalNotNull() @IsString() @MaxLength(60) reason?: string;
+  @ApiPropertyOptional({
+    description: 'For a leave: the eventId of the join that opened the interval (the interval is reached by it)',
+  })
+  @OptionalNotNull()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{8,100}$/)
+  joinEventId?: string;
 }
 
 export class AttendanceEventResultDto {
   @ApiProperty({ enum: ['recorded', 'duplicate', 'ignored'] }) result!: 'recorded' | 'duplicate' | 'ignored';
+}
+
+export class AttendanceEventBatchDto {
+  @ApiProperty({ type: [AttendanceEventDto], minItems: 1, maxItems: ATTENDANCE_BATCH_MAX })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ATTENDANCE_BATCH_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => AttendanceEventDto)
+  events!: AttendanceEventDto[];
+}
+
+export class AttendanceBatchItemResultDto {
+  @ApiProperty() eventId!: string;
+  @ApiProperty({
+    enum: ['recorded', 'duplicate', 'ignored', 'rejected', 'retry'],
+    description: 'retry: not stored this time (a transient failure), send it again; every other result is final',
+  })
+  result!: 'recorded' | 'duplicate' | 'ignored' | 'rejected' | 'retry';
+  @ApiPropertyOptional({ description: 'For rejected: the error code (e.g. NOT_FOUND, EVENT_IN_FUTURE)' })
+  code?: string;
+}
+
+export class AttendanceBatchResultDto {
+  @ApiProperty({ type: [AttendanceBatchItemResultDto], description: 'One per event, in the order sent' })
+  results!: AttendanceBatchItemResultDto[];
 }
 
 export class SessionAttendanceRowDto {
