@@ -7,7 +7,9 @@
  *
  *   npm run bench:certificates -- [count] [concurrency]
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -19,7 +21,40 @@ import { sleep } from '../../test/support/wait';
 import { WorkerProcess } from '../../test/support/worker-process';
 
 const count = Number(process.argv[2] ?? 1000);
-const concurrency = process.argv[3] ?? '4';
+const TICK = 100; // clock ticks per second (USER_HZ) on Linux
+
+/** CPU seconds (user + system, all threads) of a process, or of every process with that name. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICK;
+  } catch {
+    return 0;
+  }
+}
+function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+/** The process listening on a loopback port (the MongoDB-protocol server), if this user can see it. */
+function listenerPid(port: number): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`]).toString();
+    const match = /pid=(\d+)/.exec(out);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const concurrency = process.argv[3] ?? '8';
 
 async function main(): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
@@ -65,6 +100,14 @@ async function main(): Promise<void> {
         opts: { jobId: certificateJobId(course.id, userId) },
       })),
     );
+    const dbPid = listenerPid(Number(mongo.port || 27017));
+    const cpu = () => ({
+      worker: cpuSeconds(worker.pid),
+      db: dbPid ? cpuSeconds(dbPid) : 0,
+      // FerretDB's PostgreSQL backend: the server's backends are processes of their own.
+      postgres: pidsNamed('postgres').reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    });
+    const cpuStart = cpu();
     const started = Date.now();
     let peakRss = baseRss ?? 0;
     for (;;) {
@@ -78,6 +121,7 @@ async function main(): Promise<void> {
         );
       await sleep(1000);
     }
+    const cpuEnd = cpu();
     const jobs = await queue.getJobs(['completed', 'failed'], 0, count);
     const first = Math.min(...jobs.map((j) => j.processedOn ?? Infinity));
     const last = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
@@ -86,6 +130,17 @@ async function main(): Promise<void> {
     const issued = await db.certificates.countDocuments({ courseId: new Types.ObjectId(course.id) });
     const failed = jobs.filter((j) => j.failedReason).length;
     const reasons = [...new Set(jobs.filter((j) => j.failedReason).map((j) => j.failedReason))];
+    // Flat as stored certificates grow? Jobs in the order they finished, in tenths: rate and p50 of each.
+    const byFinish = [...jobs].sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0));
+    const tenth = Math.max(1, Math.floor(byFinish.length / 10));
+    const deciles: string[] = [];
+    for (let i = 0; i + tenth <= byFinish.length; i += tenth) {
+      const part = byFinish.slice(i, i + tenth);
+      const span = ((part.at(-1)!.finishedOn ?? 0) - (byFinish[Math.max(0, i - 1)]!.finishedOn ?? first)) / 1000;
+      const d = part.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0)).sort((a, b) => a - b);
+      deciles.push(`${(part.length / Math.max(span, 0.001)).toFixed(0)}/s p50 ${d[Math.floor(d.length / 2)]} ms`);
+    }
+    const perCert = (seconds: number) => `${((seconds * 1000) / Math.max(issued, 1)).toFixed(1)} ms`;
     process.stdout.write('\n');
     process.stdout.write(
       [
@@ -95,6 +150,8 @@ async function main(): Promise<void> {
         `throughput:                 ${(issued / ((last - first) / 1000)).toFixed(2)} certificates/s`,
         `time per certificate:       p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${durations[durations.length - 1]} ms`,
         `worker peak RSS (VmHWM):    ${peakRss.toFixed(0)} MiB (after start-up: ${(baseRss ?? 0).toFixed(0)} MiB)`,
+        `CPU per certificate:        worker ${perCert(cpuEnd.worker - cpuStart.worker)}, MongoDB-protocol server ${dbPid ? perCert(cpuEnd.db - cpuStart.db) : 'n/a (not visible)'}, postgres processes ${perCert(cpuEnd.postgres - cpuStart.postgres)}`,
+        `by tenths of the batch:     ${deciles.join(' | ')}`,
         `emails received by SMTP:    ${smtp.messages.length}`,
         ...(reasons.length ? [`failure reasons:            ${reasons.join(' | ')}`] : []),
         `host: ${cpus().length} CPUs, load average ${loadavg()

@@ -16,6 +16,9 @@ import type { CertificateDocumentData } from './certificate-document';
 import type { CertificateAssets, CertificateSettings } from './certificate.drawing';
 import type { RenderReply, RenderRequest } from './certificate-render.thread';
 
+/** Old-generation heap of a render thread (the template, fonts and layout caches live there). */
+const RENDER_THREAD_OLD_SPACE_MB = 96;
+
 interface Pending {
   resolve(pdf: Buffer): void;
   reject(error: Error): void;
@@ -82,7 +85,13 @@ export class CertificateRenderer implements OnModuleInit, OnApplicationShutdown 
     // From TypeScript sources (development, tests) the thread compiles itself as the main process does.
     const file = join(__dirname, `certificate-render.thread${extname(__filename)}`);
     const execArgv = extname(__filename) === '.ts' ? ['-r', '@swc-node/register'] : [];
-    const worker = new Worker(file, { workerData: this.assets, execArgv });
+    // A bounded heap: V8 would otherwise let a busy thread's garbage grow for long before collecting it
+    // (the worker's RSS budget is 300 MiB). A template needs a few MiB; a render a few hundred KiB.
+    const worker = new Worker(file, {
+      workerData: this.assets,
+      execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: RENDER_THREAD_OLD_SPACE_MB, maxYoungGenerationSizeMb: 8 },
+    });
     worker.unref();
     const thread: RenderThread = { worker, pending: new Map() };
     worker.on('message', (reply: RenderReply) => {

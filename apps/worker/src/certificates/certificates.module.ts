@@ -5,6 +5,7 @@ import { CertificatePdfStore } from './certificate-pdf.store';
 import { CertificateProcessor } from './certificate.processor';
 import { CertificateRenderer } from './certificate.renderer';
 import { CertificateRepository } from './certificate.repository';
+import { CertificateWriteBatcher } from './certificate-write.batcher';
 import { EligibilityCache } from './eligibility.cache';
 
 @Module({
@@ -13,6 +14,7 @@ import { EligibilityCache } from './eligibility.cache';
     EligibilityCache,
     CertificateRepository,
     CertificatePdfStore,
+    CertificateWriteBatcher,
     CertificateRenderer,
     CertificateIssuer,
     CertificateProcessor,

@@ -55,8 +55,12 @@ export class NotificationRepository {
     return this.recipients(rows.map((r) => r.userId.toString()));
   }
 
+  /** By primary key: FerretDB does not push `$in` on _id down (it scans users), and this runs once per certificate. */
   async recipient(userId: string): Promise<Recipient | null> {
-    return (await this.recipients([userId]))[0] ?? null;
+    if (!Types.ObjectId.isValid(userId)) return null;
+    const u = await this.users.findById(userId, { name: 1, email: 1, active: 1, 'ikm.whatsapp': 1 }).lean();
+    if (!u || u.active === false) return null;
+    return { userId: u._id.toString(), name: u.name, email: u.email, whatsapp: u.ikm?.whatsapp };
   }
 
   async recipients(userIds: string[]): Promise<Recipient[]> {
