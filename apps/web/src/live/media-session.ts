@@ -8,7 +8,13 @@
 import { Device } from 'mediasoup-client';
 import type { types as ms } from 'mediasoup-client';
 import { ClientEvent } from '@balai/live-contract/events';
-import type { IceServer, MediaSource, ProducerInfo, RtpCapabilities } from '@balai/live-contract';
+import type {
+  IceServer,
+  MediaSource,
+  ProducerInfo,
+  RtpCapabilities,
+  TransportCreateResult,
+} from '@balai/live-contract';
 import type { Signalling } from './signalling';
 import type { RemoteMedia } from './room-state';
 
@@ -86,12 +92,15 @@ export class MediaSession {
    * less before a re-publish after a media restart).
    */
   async start(routerRtpCapabilities: RtpCapabilities, iceServers: IceServer[], willPublish = false): Promise<void> {
+    // The receive transport is asked for while the Device loads (a slow phone's CPU and the round trip overlap).
+    const recvInfo = this.signalling.request(ClientEvent.TransportCreate, { direction: 'recv' });
+    recvInfo.catch(() => undefined);
     const device = new Device();
     await device.load({ routerRtpCapabilities });
     if (this.closed) return;
     this.device = device;
     const sending = willPublish ? this.ensureSendTransport().catch(() => undefined) : undefined;
-    this.recvTransport = await this.createTransport('recv', iceServers);
+    this.recvTransport = await this.createTransport('recv', iceServers, recvInfo);
     await sending;
   }
 
@@ -103,8 +112,12 @@ export class MediaSession {
     return this.consumers.size > 0;
   }
 
-  private async createTransport(direction: 'send' | 'recv', iceServers: IceServer[]): Promise<ms.Transport> {
-    const info = await this.signalling.request(ClientEvent.TransportCreate, { direction });
+  private async createTransport(
+    direction: 'send' | 'recv',
+    iceServers: IceServer[],
+    asked?: Promise<TransportCreateResult>,
+  ): Promise<ms.Transport> {
+    const info = await (asked ?? this.signalling.request(ClientEvent.TransportCreate, { direction }));
     const options: ms.TransportOptions = {
       id: info.id,
       iceParameters: info.iceParameters,
