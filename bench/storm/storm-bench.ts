@@ -441,6 +441,14 @@ async function main(): Promise<void> {
           .filter((p) => p.ppid === live)
           .map((p) => p.pid),
         ferretdb: ferretPid ? [ferretPid] : [],
+        // FerretDB on PostgreSQL: its server processes (all of this machine's PostgreSQL, whoever uses it).
+        ...(ferret
+          ? {}
+          : {
+              postgresql: allProcesses()
+                .filter((p) => /(^|\/)postgres(: |\s)/.test(p.cmdline))
+                .map((p) => p.pid),
+            }),
         redis: redisPid ? [redisPid] : [],
         'bench (clients)': [process.pid],
       };
