@@ -127,6 +127,29 @@ describe('interaction in the live room', () => {
       );
     });
 
+    it('rebuilds the live upvote counts from the stored upvotes when Redis lost them; still one per person', async () => {
+      const [asker, voter] = await participants(2);
+      const q = await asker.client.ok('qna:ask', { text: 'Setelah Redis kosong?' });
+      await voter.client.ok('qna:upvote', { questionId: q.id, up: true });
+      await asker.client.ok('qna:upvote', { questionId: q.id, up: true });
+      const upvotes = live.app.get<Model<{ _id: string }>>(getModelToken('QuestionUpvote'));
+      await eventually(
+        () => upvotes.countDocuments({ questionId: new Types.ObjectId(q.id) }),
+        (n) => n === 2,
+      );
+      const redis = live.app.get(RedisClient).client;
+      await redis.del(
+        `qna:${course.sessionId}:up`,
+        `qna:q:${q.id}:voters`,
+        `qna:${course.sessionId}:mine:${voter.user.id}`,
+      );
+      const s = await voter.client.ok('interaction:sync', {});
+      expect(s.questions[0]).toMatchObject({ id: q.id, upvotes: 2 });
+      expect(s.myUpvotes).toEqual([q.id]);
+      await voter.client.ok('qna:upvote', { questionId: q.id, up: true });
+      expect((await host.ok('interaction:sync', {})).questions[0].upvotes).toBe(2);
+    });
+
     it('sorts by upvotes, then time', async () => {
       const [a, b, c] = await participants(3);
       const first = await a.client.ok('qna:ask', { text: 'Pertama' });

@@ -12,6 +12,7 @@ import { RedisClient } from '@balai/common';
 const TTL_MS = 2 * 86_400_000;
 
 const UPVOTE = `
+if redis.call('hexists', KEYS[1], '_live') == 0 then return {-1, 0} end
 local changed
 if ARGV[3] == '1' then changed = redis.call('sadd', KEYS[2], ARGV[1]) else changed = redis.call('srem', KEYS[2], ARGV[1]) end
 if changed == 1 then
@@ -89,7 +90,7 @@ export class InteractionCountsStore {
     questionId: string,
     userId: string,
     up: boolean,
-  ): Promise<{ changed: boolean; count: number }> {
+  ): Promise<{ changed: boolean; count: number; missing: boolean }> {
     const [changed, count] = (await this.redis.client.eval(
       UPVOTE,
       3,
@@ -101,7 +102,41 @@ export class InteractionCountsStore {
       up ? '1' : '0',
       String(TTL_MS),
     )) as [number, number];
-    return { changed: changed === 1, count };
+    return { changed: changed === 1, count, missing: changed === -1 };
+  }
+
+  /** false when Redis lost the session's upvote state (it restarted empty, or none was made yet). */
+  async hasQna(sessionId: string): Promise<boolean> {
+    return (await this.redis.client.hexists(this.upKey(sessionId), '_live')) === 1;
+  }
+
+  /** Replaces the session's live upvote state with the stored upvotes, in one MULTI. */
+  async resetQna(
+    sessionId: string,
+    questionIds: string[],
+    upvotes: Array<{ questionId: string; userId: string }>,
+  ): Promise<void> {
+    const byQuestion = new Map<string, string[]>();
+    const byUser = new Map<string, string[]>();
+    for (const { questionId, userId } of upvotes) {
+      byQuestion.set(questionId, [...(byQuestion.get(questionId) ?? []), userId]);
+      byUser.set(userId, [...(byUser.get(userId) ?? []), questionId]);
+    }
+    const questions = [...new Set([...questionIds, ...byQuestion.keys()])];
+    const m = this.redis.client.multi();
+    m.del(
+      this.upKey(sessionId),
+      ...questions.map((q) => this.votersKey(q)),
+      ...[...byUser.keys()].map((u) => this.mineKey(sessionId, u)),
+    );
+    const counts: Record<string, number> = { _live: 1 };
+    for (const [q, users] of byQuestion) {
+      counts[q] = users.length;
+      m.sadd(this.votersKey(q), ...users).pexpire(this.votersKey(q), TTL_MS);
+    }
+    for (const [u, qs] of byUser) m.sadd(this.mineKey(sessionId, u), ...qs).pexpire(this.mineKey(sessionId, u), TTL_MS);
+    m.hset(this.upKey(sessionId), counts).pexpire(this.upKey(sessionId), TTL_MS);
+    await m.exec();
   }
 
   async upvoteCounts(sessionId: string, questionIds?: string[]): Promise<Record<string, number>> {
@@ -111,7 +146,11 @@ export class InteractionCountsStore {
       return Object.fromEntries(questionIds.map((id, i) => [id, Number(values[i] ?? 0)]));
     }
     const all = await this.redis.client.hgetall(this.upKey(sessionId));
-    return Object.fromEntries(Object.entries(all).map(([id, n]) => [id, Number(n)]));
+    return Object.fromEntries(
+      Object.entries(all)
+        .filter(([id]) => id !== '_live')
+        .map(([id, n]) => [id, Number(n)]),
+    );
   }
 
   async myUpvotes(sessionId: string, userId: string): Promise<string[]> {

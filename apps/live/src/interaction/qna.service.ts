@@ -23,6 +23,9 @@ export class QnaService {
   private readonly logger = new Logger(QnaService.name);
   private readonly queue = new KeyedQueue();
   private readonly persistQueue = new KeyedQueue();
+  /** Database writes of upvotes not yet done, per session. */
+  private readonly pending = new Map<string, Set<Promise<void>>>();
+  private readonly rebuilding = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repository: InteractionRepository,
@@ -47,6 +50,8 @@ export class QnaService {
       at,
     );
     state.questions.set(q.id, q);
+    // The session's live upvote state exists before anyone can upvote (no rebuild on the first upvotes).
+    if (!(await this.counts.hasQna(room.sessionId))) await this.rebuild(room);
     this.announce(room.sessionId, q, 0);
     return questionView(q, 0, peer.isStaff ? 'staff' : 'participant');
   }
@@ -60,8 +65,13 @@ export class QnaService {
     const q = await this.question(room, questionId);
     if (up && q.status === 'dismissed') throw badState('this question was dismissed');
     return this.queue.run(`${questionId}:${peer.userId}`, async () => {
-      const { changed } = await this.counts.upvote(room.sessionId, questionId, peer.userId, up);
-      if (changed) {
+      let result = await this.counts.upvote(room.sessionId, questionId, peer.userId, up);
+      if (result.missing) {
+        await this.rebuild(room);
+        result = await this.counts.upvote(room.sessionId, questionId, peer.userId, up);
+      }
+      if (result.missing) throw new LiveException(LiveErrorCode.Unavailable, 'please try again');
+      if (result.changed) {
         this.persistUpvote(room.sessionId, questionId, peer.userId, up);
         this.broadcaster.questionChanged(room.sessionId, questionId);
       }
@@ -76,7 +86,7 @@ export class QnaService {
    * was inserted, never before).
    */
   private persistUpvote(sessionId: string, questionId: string, userId: string, up: boolean): void {
-    void this.persistQueue.run(`${questionId}:${userId}`, async () => {
+    const write = this.persistQueue.run(`${questionId}:${userId}`, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           if (up) await this.repository.addUpvote(sessionId, questionId, userId);
@@ -91,6 +101,29 @@ export class QnaService {
         }
       }
     });
+    const pending = this.pending.get(sessionId) ?? new Set<Promise<void>>();
+    pending.add(write);
+    this.pending.set(sessionId, pending);
+    void write.finally(() => pending.delete(write));
+  }
+
+  /**
+   * The session's live upvote state is missing (its first upvote, or Redis
+   * restarted empty): built from the stored upvotes, once at a time per session.
+   */
+  private rebuild(room: Room): Promise<void> {
+    let running = this.rebuilding.get(room.sessionId);
+    if (!running) {
+      running = (async () => {
+        if (await this.counts.hasQna(room.sessionId)) return;
+        await Promise.allSettled([...(this.pending.get(room.sessionId) ?? [])]);
+        const state = await this.cache.get(room.sessionId);
+        const upvotes = await this.repository.sessionUpvotes(room.sessionId);
+        await this.counts.resetQna(room.sessionId, [...state.questions.keys()], upvotes);
+      })().finally(() => this.rebuilding.delete(room.sessionId));
+      this.rebuilding.set(room.sessionId, running);
+    }
+    return running;
   }
 
   async answer(room: Room, peer: Peer, questionId: string, answer: string | undefined): Promise<QuestionInfo> {
@@ -156,6 +189,7 @@ export class QnaService {
     myQuestions: string[];
   }> {
     const state = await this.cache.get(room.sessionId);
+    if (state.questions.size && !(await this.counts.hasQna(room.sessionId))) await this.rebuild(room);
     const [counts, myUpvotes] = await Promise.all([
       this.counts.upvoteCounts(room.sessionId),
       this.counts.myUpvotes(room.sessionId, peer.userId),
