@@ -521,9 +521,14 @@ async function main(): Promise<void> {
     const sid = session._id;
     const waitStored = async (done: (rows: Array<Pick<AttendanceInterval, 'leftAt'>>) => boolean) => {
       const deadline = performance.now() + STORE_TIMEOUT_MS;
+      let said = performance.now();
       for (;;) {
         const rows = await models.intervals.find({ sessionId: sid }, { leftAt: 1 }).lean();
         if (done(rows)) return performance.now();
+        if (performance.now() - said > 5000) {
+          said = performance.now();
+          log(`  stored so far: ${rows.length} intervals, ${rows.filter((r) => r.leftAt).length} closed`);
+        }
         if (performance.now() > deadline) return NaN;
         await sleep(POLL_MS);
       }
