@@ -23,11 +23,15 @@ import { WorkerProcess } from '../../test/support/worker-process';
 const count = Number(process.argv[2] ?? 1000);
 const TICK = 100; // clock ticks per second (USER_HZ) on Linux
 
-/** CPU seconds (user + system, all threads) of a process, or of every process with that name. */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system, all threads) of a process; with `children`, plus those of its children
+ * that ended and were waited for (PostgreSQL's backends, reaped by the postmaster, stay counted).
+ */
+function cpuSeconds(pid: number, children = false): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICK;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / TICK;
   } catch {
     return 0;
   }
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
       worker: cpuSeconds(worker.pid),
       db: dbPid ? cpuSeconds(dbPid) : 0,
       // FerretDB's PostgreSQL backend: the server's backends are processes of their own.
-      postgres: pidsNamed('postgres').reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      postgres: pidsNamed('postgres').reduce((sum, pid) => sum + cpuSeconds(pid, true), 0),
     });
     const cpuStart = cpu();
     const started = Date.now();
