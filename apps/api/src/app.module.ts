@@ -19,6 +19,7 @@ import { WebModule } from './web/web.module';
 import { AssessmentsModule } from './assessments/assessments.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { InteractionModule } from './interaction/interaction.module';
+import { RecordingsModule } from './recordings/recordings.module';
 
 @Module({
   imports: [
@@ -42,6 +43,7 @@ import { InteractionModule } from './interaction/interaction.module';
     AssessmentsModule,
     EvaluationsModule,
     InteractionModule,
+    RecordingsModule,
     WebModule,
   ],
 })

@@ -9,6 +9,7 @@ import { formatDate, formatRange, formatTime } from '../time';
 import { Alert, Badge, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList } from './catalogue';
 import { AssessmentPanelLazy } from './assessments/lazy-panels';
+import { RecordingsPanelLazy } from './recordings/lazy';
 import { prefetchLiveRoom } from '../live/prefetch';
 
 /** How early the room opens; the live service is authoritative (ROOM_EARLY_ENTRY_MINUTES). */
@@ -203,6 +204,7 @@ export function MyCourse({ id }: Record<string, string>) {
             <p class="muted">{t('none')}</p>
           )}
           <AssessmentPanelLazy courseId={id!} />
+          <RecordingsPanelLazy courseId={id!} />
           <h2>{t('materials')}</h2>
           {msg && <Alert kind="error">{msg}</Alert>}
           {materials && materials.length ? (

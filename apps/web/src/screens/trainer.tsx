@@ -9,6 +9,7 @@ import { Alert, Badge, Field, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList, typeLabel } from './catalogue';
 import { EARLY_ENTRY_MS, joinWindow, useNow } from './participant';
 import { AssessmentStaffPanelLazy } from './assessments/lazy-panels';
+import { RecordingsPanelLazy } from './recordings/lazy';
 import { CoursePollsPanelLazy } from '../live/interaction/lazy';
 import { prefetchLiveRoom } from '../live/prefetch';
 
@@ -164,6 +165,7 @@ export function TrainerCourse({ id }: Record<string, string>) {
           <SessionList sessions={sessions} action={(s) => <GoLiveButton s={s} now={now} />} />
           <MaterialsPanel courseId={course.id} canUpload />
           <AssessmentStaffPanelLazy courseId={course.id} />
+          <RecordingsPanelLazy courseId={course.id} />
           <CoursePollsPanelLazy courseId={course.id} sessions={sessions} />
         </>
       )}

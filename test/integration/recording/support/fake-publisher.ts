@@ -28,6 +28,7 @@ export async function publishFake(
   peer: Peer,
   source: 'camera' | 'screen' | 'mic',
   colour = '0x2040ff',
+  size = '320x180',
 ): Promise<FakeSource> {
   const transport = await room.router.createPlainTransport({
     listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
@@ -52,7 +53,7 @@ export async function publishFake(
   const target = `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`;
   // Sent as-is from a file encoded beforehand: encoding while sending fell behind real time at load 30.
   const args = [
-    ...['-re', '-i', prepareFakeMedia(video ? colour : 'tone'), '-c', 'copy'],
+    ...['-re', '-i', prepareFakeMedia(video ? colour : 'tone', size), '-c', 'copy'],
     ...['-ssrc', String(ssrc), '-payload_type', video ? '101' : '100', '-f', 'rtp', target],
   ];
   const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { stdio: 'ignore' });
@@ -71,14 +72,14 @@ export async function publishFake(
  * A 30 s VP8 clip of one colour (a key frame every half second: ffmpeg does not answer a PLI as a
  * browser does) or an Opus tone, encoded once per run and cached in the temp directory.
  */
-export function prepareFakeMedia(what: string): string {
-  const path = join(tmpdir(), `balai-fake-${what}.mkv`);
+export function prepareFakeMedia(what: string, size = '320x180'): string {
+  const path = join(tmpdir(), `balai-fake-${what}${what === 'tone' ? '' : `-${size}`}.mkv`);
   if (existsSync(path)) return path;
   const args =
     what === 'tone'
       ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-ac', '2', '-c:a', 'libopus', '-b:a', '32k']
       : [
-          ...['-f', 'lavfi', '-i', `color=c=${what}:s=320x180:r=15`, '-c:v', 'libvpx'],
+          ...['-f', 'lavfi', '-i', `color=c=${what}:s=${size}:r=15`, '-c:v', 'libvpx'],
           ...['-deadline', 'realtime', '-cpu-used', '8', '-b:v', '100k'],
           ...['-force_key_frames', 'expr:gte(t,n_forced*0.5)'],
         ];

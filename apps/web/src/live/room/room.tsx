@@ -22,6 +22,7 @@ import { Controls } from './controls';
 import { Audio } from './media-elements';
 import { AudioOnlyOffer, Notices } from './notices';
 import { People } from './people';
+import { RecordingControl } from './recording-control';
 import { RoomHeader } from './room-header';
 import { Stage, Tiles } from './stage';
 import './room.css';
@@ -145,6 +146,7 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
           </div>
           <StageInteraction s={s} client={client} />
           <Tiles s={s} client={client} />
+          <RecordingControl s={s} client={client} sessionId={sessionId} />
           <Controls s={s} client={client} onError={setNotice} />
         </div>
         <aside class="live-side">

@@ -7,6 +7,7 @@ import { Alert, Badge, Loaded, PageTitle, useLoad } from '../../ui';
 import { typeLabel } from '../catalogue';
 import { MaterialsPanel } from '../trainer';
 import { AssessmentStaffPanelLazy } from '../assessments/lazy-panels';
+import { RecordingsPanelLazy } from '../recordings/lazy';
 import { CoursePollsPanelLazy } from '../../live/interaction/lazy';
 import { AttendancePanel } from './attendance-panel';
 import { CertificatesPanel } from './certificates-panel';
@@ -93,6 +94,7 @@ export function AdminCourse({ id }: Record<string, string>) {
           <CertificatesPanel courseId={course.id} />
           <MaterialsPanel courseId={course.id} canUpload />
           <AssessmentStaffPanelLazy courseId={course.id} />
+          <RecordingsPanelLazy courseId={course.id} />
           <CoursePollsPanelLazy courseId={course.id} sessions={sessions} />
         </>
       )}
