@@ -24,7 +24,7 @@ DEFAULT_DB_BACKEND="sqlite"
 # Runtime and build packages from Debian (never a browser or binary download).
 APT_RUNTIME=(build-essential python3 redis-server chromium fonts-noto-core fonts-dejavu-core poppler-utils
   libssl3 libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 python3 procps iproute2 curl ca-certificates
-  coturn openssl iptables libnetfilter-queue-dev postgresql)  # TURN tests and demo; bench:field (NFQUEUE delay/loss)
+  coturn openssl iptables libnetfilter-queue-dev postgresql ffmpeg)  # TURN tests and demo; bench:field (NFQUEUE delay/loss); ffmpeg: recordings
 MEDIASOUP_BUILD_APT=(build-essential meson ninja-build pkg-config libssl-dev libuv1-dev libsrtp2-dev
   libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler)
 
