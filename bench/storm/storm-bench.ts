@@ -582,7 +582,7 @@ async function main(): Promise<void> {
     const cpuLine = (label: string, cpu: Record<string, { avg: number; peak: number; cpuSeconds: number }>) =>
       `  ${label.padEnd(22)} ` +
       Object.entries(cpu)
-        .map(([k, v]) => `${k} ${v.avg.toFixed(0)}% (peak ${v.peak.toFixed(0)}%)`)
+        .map(([k, v]) => `${k} ${v.avg.toFixed(0)}% (peak ${v.peak.toFixed(0)}%, ${v.cpuSeconds.toFixed(1)} CPU-s)`)
         .join(', ');
     const lines = [
       `Balai bench:storm — ${JOINS} simulated participants joining one session over ${WINDOW_MS / 1000} s (socket.io, no media), ` +
@@ -599,7 +599,7 @@ async function main(): Promise<void> {
       `join stored after action  ${summary(joinLag)}`,
       `leave stored after action ${summary(leaveLag)}`,
       `intervals                 ${perUser.size} people with an interval, ${missing} missing, ${doubled} with more than one`,
-      `CPU (average over the phase, peak 0.5 s window; 100% = one core):`,
+      `CPU (average over the phase, peak 0.5 s window, CPU seconds used in the phase; 100% = one core):`,
       cpuLine('joins', joinCpu),
       cpuLine('until joins stored', storeJoinCpu),
       cpuLine('leaves', leaveCpu),
