@@ -74,18 +74,6 @@ export class CertificatePdfStore {
     return ids;
   }
 
-  async upload(filename: string, pdf: Buffer, metadata: Record<string, unknown>): Promise<Types.ObjectId> {
-    const upload = this.bucket().openUploadStream(filename, {
-      metadata: { contentType: 'application/pdf', ...metadata },
-    });
-    await new Promise<void>((resolve, reject) => {
-      upload.once('finish', () => resolve());
-      upload.once('error', reject);
-      upload.end(pdf);
-    });
-    return upload.id as Types.ObjectId;
-  }
-
   async delete(fileId: Types.ObjectId): Promise<void> {
     try {
       await this.bucket().delete(fileId);
