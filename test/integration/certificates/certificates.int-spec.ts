@@ -286,6 +286,10 @@ describe('certificates: issue, PDF, email, verification, admin', () => {
     });
     expect(ok.status).toBe(200);
     const board = (await ok.json()) as { queues: Array<{ name: string }> };
-    expect(board.queues.map((q) => q.name).sort()).toEqual([QUEUES.certificates, QUEUES.notifications]);
+    expect(board.queues.map((q) => q.name).sort()).toEqual([
+      QUEUES.certificates,
+      QUEUES.notifications,
+      QUEUES.recordings,
+    ]);
   });
 });

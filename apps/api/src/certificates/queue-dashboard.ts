@@ -27,6 +27,7 @@ export class QueueDashboard implements OnModuleInit {
     private readonly jwt: JwtService,
     @InjectQueue(QUEUES.certificates) private readonly certificates: Queue,
     @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+    @InjectQueue(QUEUES.recordings) private readonly recordings: Queue,
   ) {}
 
   onModuleInit(): void {
@@ -35,7 +36,12 @@ export class QueueDashboard implements OnModuleInit {
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
-      queues: [new BullMQAdapter(this.certificates), new BullMQAdapter(this.notifications)],
+      // Recordings: composing progress per job, failed jobs with their reason and attempts (issue 13).
+      queues: [
+        new BullMQAdapter(this.certificates),
+        new BullMQAdapter(this.notifications),
+        new BullMQAdapter(this.recordings),
+      ],
       serverAdapter,
       options: { uiConfig: { boardTitle: 'Balai queues' } },
     });
