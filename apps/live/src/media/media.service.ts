@@ -31,16 +31,6 @@ import { WorkerPoolService } from './worker-pool.service';
 const failureLogger = new Logger('MediaService');
 /** mediasoup's lowest allowed outgoing cap (TransportCongestionControlMinOutgoingBitrate). */
 const AUDIO_ONLY_MAX_OUTGOING_BITRATE = 30_000;
-/**
- * Where mediasoup's estimate of what a viewer can take starts (#10): at
- * 300 kbit/s a new viewer gets the lowest layer (about 150 kbit/s) plus audio
- * first and climbs as the estimate grows (mediasoup probes; an unshaped link
- * reaches 640x360 within seconds), instead of being sent about 1 Mbit/s down a
- * 500 kbit/s phone link, which froze the first seconds and the first layer
- * switches. A send transport carries only RTCP outwards.
- */
-const RECV_INITIAL_OUTGOING_BITRATE = 300_000;
-const SEND_INITIAL_OUTGOING_BITRATE = 1_000_000;
 
 /**
  * mediasoup rejects bad parameters by throwing; the client hears MEDIA_ERROR
@@ -97,8 +87,7 @@ export class MediaService {
         enableUdp: !input.forceTcp,
         enableTcp: true,
         preferUdp: true,
-        initialAvailableOutgoingBitrate:
-          input.direction === 'recv' ? RECV_INITIAL_OUTGOING_BITRATE : SEND_INITIAL_OUTGOING_BITRATE,
+        initialAvailableOutgoingBitrate: 1_000_000,
         appData: { peerId: peer.peerId, direction: input.direction },
       }),
     );
