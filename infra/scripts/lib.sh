@@ -19,7 +19,7 @@ LOCAL_REDIS_PORT="${BALAI_REDIS_PORT:-6390}"
 LOCAL_MONGO_PORT="${BALAI_MONGO_PORT:-27027}"
 LOCAL_PG_PORT="${BALAI_PG_PORT:-5490}"
 # FerretDB's backend when no MONGODB_URI is set (BALAI_DB_BACKEND overrides; see services.sh).
-DEFAULT_DB_BACKEND="sqlite"
+DEFAULT_DB_BACKEND="postgresql"
 
 # Runtime and build packages from Debian (never a browser or binary download).
 APT_RUNTIME=(build-essential python3 redis-server chromium fonts-noto-core fonts-dejavu-core poppler-utils
