@@ -132,11 +132,13 @@ describe('web client: the whole journey (Chromium, real API + live + worker)', (
     await adminPage.getByRole('heading', { name: title }).waitFor();
     const courseId = /#\/admin\/kursus\/([a-f0-9]{24})/.exec(adminPage.url())![1]!;
 
-    const start = new Date(Date.now() + 2 * 3600_000);
+    // Tomorrow 10:00-11:00 WIB: in the future, and never across midnight whatever the hour of the run
+    // (now + 2 h made a session ending "00:30" before its "23:30" start between 21:00 and 22:00 WIB).
+    // It is moved to now below, before the class.
     await adminPage.fill('input[name=sessionTitle]', 'Sesi 1: Jualan lewat WhatsApp');
-    await adminPage.fill('input[name=sessionDate]', wib(start).slice(0, 10));
-    await adminPage.fill('input[name=sessionStart]', wib(start).slice(11, 16));
-    await adminPage.fill('input[name=sessionEnd]', wib(new Date(start.getTime() + 3600_000)).slice(11, 16));
+    await adminPage.fill('input[name=sessionDate]', wib(new Date(Date.now() + 86_400_000)).slice(0, 10));
+    await adminPage.fill('input[name=sessionStart]', '10:00');
+    await adminPage.fill('input[name=sessionEnd]', '11:00');
     await adminPage.getByTestId('add-session').click();
     await adminPage.getByText('Sesi 1: Jualan lewat WhatsApp', { exact: true }).waitFor();
     await adminPage.getByTestId('publish').click();
