@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { RECORDING_MANIFEST_FILE, RecordingManifest } from '@balai/queue';
 import type { MediaService as MediaServiceType } from '../../../apps/live/src/media/media.service';
 import type { WorkerPoolService as WorkerPoolType } from '../../../apps/live/src/media/worker-pool.service';
+import type { RecordingService as RecordingServiceType } from '../../../apps/live/src/recording/recording.service';
 import type { RoomRegistry as RoomRegistryType } from '../../../apps/live/src/rooms/room-registry.service';
 import { LiveClient, RunningLive, startLiveApp, TestCourse } from '../../support/live-app';
 import { FakeSource, prepareFakeMedia, publishFake } from './support/fake-publisher';
@@ -45,7 +46,23 @@ describe('recording across a mediasoup worker death', () => {
     const { RoomRegistry } = await import('../../../apps/live/src/rooms/room-registry.service');
     const media = live.app.get<MediaServiceType>(MediaService);
     const pool = live.app.get<WorkerPoolType>(WorkerPoolService);
+    const { RecordingService } = await import('../../../apps/live/src/recording/recording.service');
     const room = live.app.get<RoomRegistryType>(RoomRegistry).get(course.sessionId)!;
+    const recordings = live.app.get<RecordingServiceType>(RecordingService);
+    // Until `count` tracks are recorded and each has had its first packet (ffmpeg's start-up varies
+    // with the machine's load, so a fixed sleep would kill the worker before some track began).
+    const tracksReceiving = async (count: number) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const tracks = recordings.recorderOf(course.sessionId)?.manifest.tracks ?? [];
+        if (tracks.length >= count && tracks.every((t) => t.firstPacketAt !== null)) return;
+        if (Date.now() > deadline)
+          throw new Error(
+            `tracks not all receiving after 30 s: ${JSON.stringify(tracks.map((t) => [t.file, t.firstPacketAt]))}`,
+          );
+        await sleep(100);
+      }
+    };
     const publish = async () => {
       const peer = room.peers.get(course.trainer.id)!;
       fakes.push(await publishFake(media, room, peer, 'camera'));
@@ -54,7 +71,8 @@ describe('recording across a mediasoup worker death', () => {
     await publish();
     await sleep(1000);
     const started = await host.ok('recording:start', {});
-    await sleep(5000);
+    await tracksReceiving(2);
+    await sleep(2000);
 
     const deadPid = room.workerPid!;
     process.kill(deadPid, 'SIGKILL');
@@ -63,7 +81,8 @@ describe('recording across a mediasoup worker death', () => {
     expect(pool.pids()).not.toContain(deadPid);
     for (const fake of fakes.splice(0)) fake.stop();
     await publish(); // what a browser does on media:restart
-    await sleep(10_000);
+    await tracksReceiving(4);
+    await sleep(3000);
     await host.ok('recording:stop', {});
 
     const manifest = JSON.parse(
