@@ -1,8 +1,8 @@
 /**
- * Ids derived from natural keys, so hot lookups are by primary key (FerretDB
- * answers `_id` lookups from its index and scans for other fields) and a second
- * document for the same key is refused by the primary key as well as by the
- * unique index. The ObjectId "timestamp" of a derived id is meaningless.
+ * Ids derived from natural keys, so hot lookups are by primary key (MongoDB and
+ * FerretDB over PostgreSQL answer them from the index; FerretDB over SQLite
+ * scans even for `_id`, only its inserts use the index) and a second document
+ * for the same key is refused by the primary key as well as by the unique index. The ObjectId "timestamp" of a derived id is meaningless.
  * Changing a derivation is a data migration.
  */
 import { createHash } from 'node:crypto';
