@@ -15,19 +15,18 @@
  *
  * Usage: npm run bench:storm -- [--joins 300] [--window 2] [--prefill 20000]
  *          [--other-enrolments 5000] [--stay 3] [--store-timeout 180] [--no-worker]
- * Env: BENCH_MONGODB_URI (a server to use instead of a private FerretDB, e.g.
- *      FerretDB on PostgreSQL), BENCH_FERRETDB_BIN.
+ * Env: BENCH_MONGODB_URI (a server to use instead of a private FerretDB),
+ *      BENCH_DB_BACKEND (postgresql | sqlite, the private FerretDB's backend), BENCH_FERRETDB_BIN.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { homedir, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { JwtService } from '@nestjs/jwt';
 import mongoose, { Types } from 'mongoose';
 import { io, Socket } from 'socket.io-client';
 import { apiEnvSchema, parseEnv } from '@balai/config';
+import { freePort, privateFerret } from '../support/private-db';
 import {
   AttendanceInterval,
   AttendanceIntervalSchema,
@@ -60,7 +59,6 @@ const POLL_MS = 500;
 const base = parseEnv(apiEnvSchema, process.env);
 const tag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const REDIS_PREFIX = `bench_storm_${tag}`;
-const FERRETDB_BIN = process.env.BENCH_FERRETDB_BIN ?? join(homedir(), '.cache/balai/ferretdb-v1.24.2/ferretdb');
 const INTERNAL_API_TOKEN = `bench-storm-${randomBytes(12).toString('hex')}`;
 
 const log = (msg: string) => process.stderr.write(`[bench:storm ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -74,60 +72,6 @@ const pct = (values: number[], p: number) => {
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 const summary = (values: number[]) =>
   `p50 ${ms(pct(values, 50))}  p95 ${ms(pct(values, 95))}  max ${ms(pct(values, 100))}  (n=${values.length})`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** A private FerretDB on a free port (SQLite in a temporary directory), or null to use BENCH_MONGODB_URI. */
-async function privateFerret(): Promise<{ uri: string; pid: number; stop: () => void; label: string } | null> {
-  if (process.env.BENCH_MONGODB_URI) return null;
-  if (!existsSync(FERRETDB_BIN))
-    throw new Error(`no FerretDB binary at ${FERRETDB_BIN} (run infra/balai services once) and no BENCH_MONGODB_URI`);
-  const dir = mkdtempSync(join(tmpdir(), 'balai-bench-storm-'));
-  const port = await freePort();
-  const proc = spawn(
-    FERRETDB_BIN,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${dir}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
-    { stdio: 'ignore' },
-  );
-  const uri = `mongodb://127.0.0.1:${port}/balai_bench_storm`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const probe = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 500 }).asPromise();
-      await probe.close();
-      break;
-    } catch {
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error('private FerretDB did not start');
-      await sleep(300);
-    }
-  }
-  return {
-    uri,
-    pid: proc.pid!,
-    label: `private FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}`,
-    stop: () => {
-      proc.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // ---------- CPU per process from /proc ----------
 
@@ -282,7 +226,7 @@ async function request(socket: Socket, event: string, payload: unknown): Promise
 }
 
 async function main(): Promise<void> {
-  const ferret = await privateFerret();
+  const ferret = await privateFerret('storm');
   const mongoUrl = new URL(ferret?.uri ?? process.env.BENCH_MONGODB_URI!);
   mongoUrl.pathname = `/balai_bench_storm_${tag}`;
   const MONGODB_URI = mongoUrl.toString();
@@ -441,14 +385,13 @@ async function main(): Promise<void> {
           .filter((p) => p.ppid === live)
           .map((p) => p.pid),
         ferretdb: ferretPid ? [ferretPid] : [],
-        // FerretDB on PostgreSQL: its server processes (all of this machine's PostgreSQL, whoever uses it).
-        ...(ferret
-          ? {}
-          : {
-              postgresql: allProcesses()
-                .filter((p) => /(^|\/)postgres(: |\s)/.test(p.cmdline))
-                .map((p) => p.pid),
-            }),
+        // FerretDB on PostgreSQL: the private cluster's server processes, or (BENCH_MONGODB_URI) all of
+        // this machine's PostgreSQL, whoever uses it.
+        postgresql: ferret
+          ? ferret.pids().filter((pid) => pid !== ferret.pid)
+          : allProcesses()
+              .filter((p) => /(^|\/)postgres(: |\s)/.test(p.cmdline))
+              .map((p) => p.pid),
         redis: redisPid ? [redisPid] : [],
         'bench (clients)': [process.pid],
       };

@@ -12,23 +12,22 @@
  * doing; BENCH_MONGODB_URI=mongodb://... uses that server instead (a real
  * MongoDB, or the shared FerretDB). Its own database and Redis prefix either
  * way, removed at the end.
- * BENCH_DB_BACKEND=postgresql gives that private FerretDB a private PostgreSQL 15
- * cluster (Debian's postgresql) instead of SQLite.
+ * The private FerretDB runs over a private PostgreSQL 15 cluster (the project's
+ * default) or, with BENCH_DB_BACKEND=sqlite, over SQLite (bench/support/private-db.ts).
  * Besides the latencies it prints the CPU seconds the API process and the
  * database processes spent during the minute (where the time goes).
  * Env: BENCH_PARTICIPANTS (500), BENCH_QUESTIONS (20), BENCH_WINDOW_S (60),
  *      BENCH_CHANGE_SHARE (0.1: share of answers changed once more later), BENCH_MONGODB_URI,
- *      BENCH_DB_BACKEND (sqlite | postgresql).
+ *      BENCH_DB_BACKEND (postgresql | sqlite).
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import mongoose, { Types } from 'mongoose';
 import { apiEnvSchema, parseEnv } from '@balai/config';
+import { freePort, privateFerret } from '../support/private-db';
 import {
   AssessmentSettings,
   AssessmentSettingsSchema,
@@ -57,141 +56,6 @@ const CHANGE_SHARE = Number(process.env.BENCH_CHANGE_SHARE ?? 0.1);
 const base = parseEnv(apiEnvSchema, process.env);
 const tag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const REDIS_PREFIX = `bench_tests_${tag}`;
-const FERRETDB_BIN = join(homedir(), '.cache/balai/ferretdb-v1.24.2/ferretdb');
-
-const BACKEND = (process.env.BENCH_DB_BACKEND ?? 'sqlite') as 'sqlite' | 'postgresql';
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-interface PrivateDb {
-  uri: string;
-  stop: () => void;
-  label: string;
-  /** Processes whose CPU time counts as the database's (FerretDB, and PostgreSQL's server processes). */
-  pids: () => number[];
-}
-
-/** Runs a PostgreSQL program as its cluster's owner (PostgreSQL refuses root; Debian's package creates `postgres`). */
-function asPgOwner(cmd: string, args: string[]): { ok: boolean; out: string } {
-  const root = process.getuid?.() === 0;
-  const r = spawnSync(root ? 'runuser' : cmd, root ? ['-u', 'postgres', '--', cmd, ...args] : args, {
-    encoding: 'utf8',
-  });
-  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
-}
-
-/**
- * A private PostgreSQL cluster (Debian's postgresql 15, in a temporary
- * directory, loopback only, trust auth on 127.0.0.1 since nothing else can
- * reach it and it is deleted afterwards) for FerretDB's PostgreSQL backend.
- */
-async function privatePostgres(dir: string): Promise<{ url: string; stop: () => void; pids: () => number[] }> {
-  const data = join(dir, 'pg');
-  mkdirSync(data, { recursive: true });
-  if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
-  const init = asPgOwner(join(PG_BIN, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'bench',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--locale=C.UTF-8',
-  ]);
-  if (!init.ok) throw new Error(`initdb failed: ${init.out.slice(-500)}`);
-  const port = await freePort();
-  const started = asPgOwner(join(PG_BIN, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'pg.log'),
-    '-w',
-    '-t',
-    '60',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200`,
-    'start',
-  ]);
-  if (!started.ok) throw new Error(`PostgreSQL did not start: ${started.out.slice(-500)}`);
-  const created = spawnSync(
-    join(PG_BIN, 'createdb'),
-    ['-h', '127.0.0.1', '-p', String(port), '-U', 'bench', 'ferretdb'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (created.status !== 0) throw new Error(`createdb failed: ${created.stderr}`);
-  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return {
-    url: `postgres://bench@127.0.0.1:${port}/ferretdb`,
-    stop: () => void asPgOwner(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
-    pids: () => [postmaster, ...childrenOf(postmaster)],
-  };
-}
-
-/** A private FerretDB on a free port (SQLite in a temporary directory, or a private PostgreSQL), or null to use BENCH_MONGODB_URI. */
-async function privateFerret(): Promise<PrivateDb | null> {
-  if (process.env.BENCH_MONGODB_URI) return null;
-  if (!existsSync(FERRETDB_BIN))
-    throw new Error(`no FerretDB binary at ${FERRETDB_BIN} (run infra/balai services once) and no BENCH_MONGODB_URI`);
-  const dir = mkdtempSync(join(tmpdir(), 'balai-bench-tests-'));
-  const pg = BACKEND === 'postgresql' ? await privatePostgres(dir) : null;
-  const port = await freePort();
-  const proc = spawn(
-    FERRETDB_BIN,
-    [
-      ...(pg
-        ? ['--handler=postgresql', `--postgresql-url=${pg.url}`]
-        : ['--handler=sqlite', `--sqlite-url=file:${dir}/`]),
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${dir}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
-    { stdio: 'ignore' },
-  );
-  const uri = `mongodb://127.0.0.1:${port}/balai_bench_tests`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const probe = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 500 }).asPromise();
-      await probe.close();
-      break;
-    } catch {
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error('private FerretDB did not start');
-      await sleep(300);
-    }
-  }
-  return {
-    uri,
-    label: pg
-      ? `private FerretDB v1.24.2 (PostgreSQL 15 backend, private cluster) on 127.0.0.1:${port}`
-      : `private FerretDB v1.24.2 (SQLite) on 127.0.0.1:${port}`,
-    pids: () => [proc.pid!, ...(pg?.pids() ?? [])],
-    stop: () => {
-      proc.kill('SIGTERM');
-      pg?.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Direct children of a process (PostgreSQL's backends of its postmaster). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
 
 /** CPU seconds (user + system, including reaped children) of these processes so far. */
 function cpuSeconds(pids: number[]): number {
@@ -207,17 +71,6 @@ function cpuSeconds(pids: number[]): number {
     }
   }
   return ticks / 100;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
@@ -247,7 +100,7 @@ interface AttemptView {
 }
 
 async function main(): Promise<void> {
-  const ferret = await privateFerret();
+  const ferret = await privateFerret('tests');
   const mongoUrl = new URL(ferret?.uri ?? process.env.BENCH_MONGODB_URI!);
   mongoUrl.pathname = `/balai_bench_tests_${tag}`;
   const MONGODB_URI = mongoUrl.toString();
