@@ -49,6 +49,7 @@ export function toCourseResponse(
     lessonHours: course.lessonHours,
     certificate: certificateRules(course.certificate),
     location: course.location,
+    autoRecord: course.autoRecord === true,
     startsAt: course.startsAt ? course.startsAt.toISOString() : null,
     endsAt: course.endsAt ? course.endsAt.toISOString() : null,
     nextSessionAt: next ? next.startsAt.toISOString() : null,

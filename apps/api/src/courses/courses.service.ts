@@ -59,6 +59,7 @@ export class CoursesService {
         lessonHours: dto.lessonHours,
         certificate: newCourseCertificateRules(dto.type, dto.certificate),
         location: dto.location,
+        autoRecord: dto.autoRecord ?? false,
       });
       this.invalidate();
       return this.toResponse(course);
@@ -88,6 +89,7 @@ export class CoursesService {
     if (dto.lessonHours !== undefined) set.lessonHours = dto.lessonHours;
     if (dto.location !== undefined) set.location = dto.location;
     if (dto.code !== undefined) set.code = dto.code;
+    if (dto.autoRecord !== undefined) set.autoRecord = dto.autoRecord;
     if (dto.certificate !== undefined) set.certificate = { ...current.certificate, ...dto.certificate };
     if (dto.trainerIds !== undefined) {
       await this.assertTrainers(dto.trainerIds);

@@ -1706,6 +1706,8 @@ export interface components {
     CourseResponseDto: {
       /** @description Lifecycle steps POST /courses/{id}/status accepts now */
       allowedTransitions: ('draft' | 'published' | 'ongoing' | 'completed' | 'cancelled')[];
+      /** @description Every session is recorded automatically once a host is in the room */
+      autoRecord: boolean;
       capacity: number;
       category: string;
       certificate: components['schemas']['CertificateRulesResponseDto'];
@@ -1798,6 +1800,11 @@ export interface components {
       waitlisted: number;
     };
     CreateCourseDto: {
+      /**
+       * @description Record every session automatically: the live service starts recording when a host is in the room (not nullable)
+       * @default false
+       */
+      autoRecord?: boolean;
       capacity: number;
       /** @example Pemasaran */
       category: string;
@@ -2711,6 +2718,11 @@ export interface components {
       requireEvaluation?: boolean;
     };
     UpdateCourseDto: {
+      /**
+       * @description Record every session automatically: the live service starts recording when a host is in the room (not nullable)
+       * @default false
+       */
+      autoRecord?: boolean;
       capacity?: number;
       /** @example Pemasaran */
       category?: string;

@@ -38,6 +38,8 @@ export class Course {
   @Prop({ required: true, min: 0, max: 1000 }) lessonHours!: number;
   @Prop({ type: CertificateRulesSchema, default: () => ({}) }) certificate!: CertificateRules;
   @Prop() location?: string;
+  /** Every session of the course is recorded from the moment its room opens with a host (issue 13). */
+  @Prop({ default: false }) autoRecord!: boolean;
   /** Start of the first and end of the last non-cancelled session (kept by the API; for date filters). */
   @Prop() startsAt?: Date;
   @Prop() endsAt?: Date;

@@ -108,6 +108,15 @@ export class CreateCourseDto {
   @IsString()
   @MaxLength(200)
   location?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Record every session automatically: the live service starts recording when a host is in the room (not nullable)',
+  })
+  @OptionalNotNull()
+  @IsBoolean()
+  autoRecord?: boolean;
 }
 
 /** Absent fields stay as they are; `null` is a 400 except where the field says it clears (see OptionalNotNull). */
@@ -194,6 +203,8 @@ export class CourseResponseDto {
   @ApiProperty() lessonHours!: number;
   @ApiProperty({ type: CertificateRulesResponseDto }) certificate!: CertificateRulesResponseDto;
   @ApiPropertyOptional() location?: string;
+  @ApiProperty({ description: 'Every session is recorded automatically once a host is in the room' })
+  autoRecord!: boolean;
   @ApiNullableDateTime({ description: 'First session start, UTC; null without sessions' }) startsAt!: string | null;
   @ApiNullableDateTime({ description: 'Last session end, UTC; null without sessions' }) endsAt!: string | null;
   @ApiNullableDateTime({

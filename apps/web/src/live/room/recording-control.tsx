@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordingStatus } from '@balai/live-contract/recording';
-import { tr } from '../../screens/recordings/i18n';
+import { t } from '../../i18n';
 import type { LiveClient } from '../live-client';
 import type { LiveState } from '../room-state';
 
@@ -43,26 +43,26 @@ export function RecordingControl({ s, client, sessionId }: { s: LiveState; clien
     <div class="recording-bar">
       {status?.recording && (
         <span class="recording-on" role="status" data-testid="recording-indicator">
-          {tr('recordingNow')}
+          {t('recRecordingNow')}
         </span>
       )}
-      {status?.recording && !staff && <span class="muted">{tr('recordedNotice')}</span>}
+      {status?.recording && !staff && <span class="muted">{t('recRecordedNotice')}</span>}
       {staff && (
         <button
           type="button"
           class="btn"
           data-testid="record-button"
           disabled={busy || !status || !status.available}
-          title={status && !status.available ? tr('recordUnavailable') : undefined}
+          title={status && !status.available ? t('recRecordUnavailable') : undefined}
           onClick={() => void toggle()}
         >
-          {status?.recording ? tr('recordStop') : tr('recordStart')}
+          {status?.recording ? t('recRecordStop') : t('recRecordStart')}
         </button>
       )}
-      {staff && status && !status.available && <span class="muted">{tr('recordUnavailable')}</span>}
-      {failed && <span role="alert">{tr('recordFailed')}</span>}
+      {staff && status && !status.available && <span class="muted">{t('recRecordUnavailable')}</span>}
+      {failed && <span role="alert">{t('recRecordFailed')}</span>}
       {notice && (
-        <span role="alert">{notice.reason === 'disk-full' ? tr('recordDiskFull') : tr('recordRestarted')}</span>
+        <span role="alert">{notice.reason === 'disk-full' ? t('recRecordDiskFull') : t('recRecordRestarted')}</span>
       )}
     </div>
   );

@@ -1,4 +1,4 @@
-/** Create or edit a course (title, type, seats, registration window, attendance rule, trainers). */
+/** Create or edit a course (title, type, seats, registration window, attendance rule, recording, trainers). */
 import { useState } from 'preact/hooks';
 import { DEFAULT_MIN_ATTENDANCE_PERCENT } from '@balai/domain';
 import { api, Course, CreateCourse } from '../../api/client';
@@ -26,6 +26,7 @@ export function CourseForm({ course, onSaved }: { course?: Course; onSaved: (c: 
     minAttendance: String(course?.certificate.minAttendancePercent ?? DEFAULT_MIN_ATTENDANCE_PERCENT),
     location: course?.location ?? 'Daring (Balai)',
     trainerIds: course?.trainers.map((x) => x.id) ?? ([] as string[]),
+    autoRecord: course?.autoRecord ?? false,
   });
   const [msg, setMsg] = useState<Msg>(null);
   const [details, setDetails] = useState<Record<string, string[]>>({});
@@ -52,6 +53,7 @@ export function CourseForm({ course, onSaved }: { course?: Course; onSaved: (c: 
           certificate: { minAttendancePercent: Number(f.minAttendance) },
           location: f.location.trim() || undefined,
           trainerIds: f.trainerIds,
+          autoRecord: f.autoRecord,
         };
         try {
           const saved = course ? await api.updateCourse(course.id, body) : await api.createCourse(body);
@@ -131,6 +133,15 @@ export function CourseForm({ course, onSaved }: { course?: Course; onSaved: (c: 
       <Field label={t('location')}>
         {({ id }) => <input id={id} name="location" value={f.location} onInput={set('location')} />}
       </Field>
+      <label class="check">
+        <input
+          type="checkbox"
+          name="autoRecord"
+          checked={f.autoRecord}
+          onChange={(e) => setF({ ...f, autoRecord: e.currentTarget.checked })}
+        />
+        {t('recAutoRecord')}
+      </label>
       <fieldset>
         <legend>{t('trainers')}</legend>
         <Loaded state={trainers}>

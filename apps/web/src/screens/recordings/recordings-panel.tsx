@@ -10,7 +10,7 @@ import { errorMessage } from '../../errors';
 import { useStore } from '../../store';
 import { formatDateTime } from '../../time';
 import { Alert, Loaded, useLoad } from '../../ui';
-import { tr } from './i18n';
+import { t } from '../../i18n';
 import { preferredVariant, Recording, recordingsApi } from './recordings-api';
 import './recordings.css';
 
@@ -31,12 +31,12 @@ function Player({ recording }: { recording: Recording }) {
         playsInline
         preload="metadata"
         onError={() => setFailed(true)}
-        aria-label={tr('recordings')}
+        aria-label={t('recRecordings')}
       />
-      {failed && <Alert kind="error">{tr('playError')}</Alert>}
+      {failed && <Alert kind="error">{t('recPlayError')}</Alert>}
       <div class="recording-actions">
         <label>
-          {tr('quality')}{' '}
+          {t('recQuality')}{' '}
           <select
             value={variant}
             onChange={(e) => {
@@ -46,13 +46,13 @@ function Player({ recording }: { recording: Recording }) {
           >
             {recording.variants.map((v) => (
               <option key={v.name} value={v.name}>
-                {v.name === '360p' ? tr('quality360') : tr('quality720')}
+                {v.name === '360p' ? t('recQuality360') : t('recQuality720')}
               </option>
             ))}
           </select>
         </label>
         <a class="button" href={`${current.url}&download=1`} download>
-          {tr('download')} ({Math.max(1, Math.round(current.size / 1e6))} MB)
+          {t('recDownload')} ({Math.max(1, Math.round(current.size / 1e6))} MB)
         </a>
       </div>
     </div>
@@ -60,12 +60,16 @@ function Player({ recording }: { recording: Recording }) {
 }
 
 function statusLine(r: Recording, staff: boolean): string | null {
-  if (r.status === 'recording') return tr('statusRecording');
-  if (r.status === 'composing') return tr('statusComposing', { p: r.progress });
+  if (r.status === 'recording') return t('recStatusRecording');
+  if (r.status === 'composing') return t('recStatusComposing', { p: r.progress });
   if (r.status === 'recorded')
-    return staff && r.error ? `${tr('statusRecorded')} · ${tr('failedReason', { r: r.error })}` : tr('statusRecorded');
+    return staff && r.error
+      ? `${t('recStatusRecorded')} · ${t('recFailedReason', { r: r.error })}`
+      : t('recStatusRecorded');
   if (r.status === 'failed')
-    return staff && r.error ? `${tr('statusFailed')} · ${tr('failedReason', { r: r.error })}` : tr('statusFailed');
+    return staff && r.error
+      ? `${t('recStatusFailed')} · ${t('recFailedReason', { r: r.error })}`
+      : t('recStatusFailed');
   return null;
 }
 
@@ -78,7 +82,7 @@ export function RecordingsPanel(props: { courseId?: string; sessionId?: string }
   );
   const [msg, setMsg] = useState<string | null>(null);
   const remove = async (id: string) => {
-    if (!confirm(tr('deleteConfirm'))) return;
+    if (!confirm(t('recDeleteConfirm'))) return;
     try {
       await recordingsApi.remove(id);
       state.reload();
@@ -88,12 +92,12 @@ export function RecordingsPanel(props: { courseId?: string; sessionId?: string }
   };
   return (
     <section class="recordings" aria-labelledby="recordings-title">
-      <h2 id="recordings-title">{tr('recordings')}</h2>
+      <h2 id="recordings-title">{t('recRecordings')}</h2>
       {msg && <Alert kind="error">{msg}</Alert>}
       <Loaded state={state}>
         {(list) =>
           list.length === 0 ? (
-            <p class="muted">{tr('noRecordings')}</p>
+            <p class="muted">{t('recNoRecordings')}</p>
           ) : (
             <ul class="plain recordings-list">
               {list.map((r) => {
@@ -102,15 +106,15 @@ export function RecordingsPanel(props: { courseId?: string; sessionId?: string }
                 return (
                   <li key={r.id} class="recording-item">
                     <p>
-                      <strong>{tr('recordedAt', { t: formatDateTime(r.startedAt) })}</strong>
-                      {seconds > 0 && ` · ${tr('duration', { m: Math.floor(seconds / 60), s: seconds % 60 })}`}
+                      <strong>{t('recRecordedAt', { t: formatDateTime(r.startedAt) })}</strong>
+                      {seconds > 0 && ` · ${t('recDuration', { m: Math.floor(seconds / 60), s: seconds % 60 })}`}
                     </p>
                     {status && <p class="muted">{status}</p>}
-                    {r.gaps.length > 0 && <p class="muted">{tr('gaps', { n: r.gaps.length })}</p>}
+                    {r.gaps.length > 0 && <p class="muted">{t('recGaps', { n: r.gaps.length })}</p>}
                     {r.status === 'ready' && <Player recording={r} />}
                     {me?.role === 'admin' && (
                       <button type="button" class="link danger" onClick={() => void remove(r.id)}>
-                        {tr('deleteRecording')}
+                        {t('recDeleteRecording')}
                       </button>
                     )}
                   </li>
