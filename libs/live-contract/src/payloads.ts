@@ -95,6 +95,11 @@ export const ReportNetworkSchema = z
     framesPerSecond: z.number().min(0).max(240).optional(),
     /** Video freezes per minute (Chromium's freezeCount, normalised). */
     freezesPerMinute: z.number().min(0).max(600).optional(),
+    /**
+     * The receiver's own CPU is the bottleneck (slow decoding, its stats sampled late): its jitter and
+     * freezes are then not the network's, and audio-only is not suggested for them (#10).
+     */
+    deviceBusy: z.boolean().optional(),
   })
   .strict();
 export const SetAudioOnlySchema = z.object({ enabled: z.boolean() }).strict();

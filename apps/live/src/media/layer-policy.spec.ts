@@ -181,6 +181,22 @@ describe('LinkPolicy', () => {
       expect(sut.report({ ...cpuBound, lossPercent: 4 }, 60_000, video).suggestAudioOnly).toBe(true);
     });
 
+    it('is not made for a busy device whose jitter rose with its CPU load (#10), but is for heavy loss on one', () => {
+      const sut = new LinkPolicy();
+      const loaded: ReceiverReport = {
+        quality: 'bad',
+        lossPercent: 1.5,
+        jitterMs: 45,
+        freezesPerMinute: 12,
+        framesPerSecond: 4,
+        deviceBusy: true,
+      };
+      for (let t = 0; t < 60_000; t += EVERY_MS) expect(sut.report(loaded, t, video).suggestAudioOnly).toBe(false);
+      // The same figures from a device that is not busy are the network's.
+      expect(new LinkPolicy().report({ ...loaded, deviceBusy: false }, 0, video).suggestAudioOnly).toBe(true);
+      expect(sut.report({ ...loaded, lossPercent: 4 }, 60_000, video).suggestAudioOnly).toBe(true);
+    });
+
     it('is not made for a weak link that still carries the lowest layer', () => {
       const sut = new LinkPolicy();
       for (let t = 0; t < 60_000; t += EVERY_MS) {

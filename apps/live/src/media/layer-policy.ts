@@ -63,6 +63,8 @@ export interface ReceiverReport {
   jitterMs?: number;
   framesPerSecond?: number;
   freezesPerMinute?: number;
+  /** The receiver says its CPU is the bottleneck (apps/web quality-monitor.ts deviceBusy). */
+  deviceBusy?: boolean;
 }
 
 const FROM_QUALITY: Record<NetworkQuality, LinkLevel> = { good: 'good', fair: 'fair', poor: 'weak', bad: 'severe' };
@@ -116,6 +118,8 @@ export function classifyLink(report: ReceiverReport, receivingVideo: boolean): L
 export function networkStrained(report: ReceiverReport): boolean {
   if (report.lossPercent === undefined && report.jitterMs === undefined && report.availableBitrate === undefined)
     return true;
+  // A starved CPU reads its own jitter late and drops packets it could not read in time: only heavy loss counts.
+  if (report.deviceBusy) return (report.lossPercent ?? 0) >= 3;
   return (
     (report.lossPercent ?? 0) >= 1 ||
     (report.jitterMs ?? 0) >= 30 ||

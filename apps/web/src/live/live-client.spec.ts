@@ -85,6 +85,7 @@ class FakeMedia implements MediaSessionPort {
     return { streams: [], rttMs: null };
   }
   setAudioPlayoutDelay(): void {}
+  setVideoPlayoutDelay(): void {}
   close(): void {
     this.closed = true;
   }

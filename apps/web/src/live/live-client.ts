@@ -27,7 +27,7 @@ import type {
 import { createStore } from '../store';
 import { MediaSession } from './media-session';
 import type { MediaSessionEvents } from './media-session';
-import { audioPlayoutDelayMs, QualityMonitor } from './quality-monitor';
+import { audioPlayoutDelayMs, deviceBusy, QualityMonitor, videoPlayoutDelayMs } from './quality-monitor';
 import type { QualityReport } from './quality-monitor';
 import {
   ConnectionCause,
@@ -96,6 +96,7 @@ export type MediaSessionPort = Pick<
   | 'closeProducer'
   | 'inbound'
   | 'setAudioPlayoutDelay'
+  | 'setVideoPlayoutDelay'
   | 'close'
 >;
 
@@ -133,6 +134,8 @@ export class LiveClient {
   private firstJoin: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   /** The audio jitter buffer target chosen from the receiver's measurements (quality-monitor.ts). */
   private playout = { delayMs: 0, cleanSamples: 0 };
+  /** The video jitter buffer target, likewise. */
+  private videoPlayout = { delayMs: 0, cleanSamples: 0 };
 
   constructor(private readonly opts: LiveClientOptions) {
     this.monitor = new QualityMonitor(
@@ -306,6 +309,7 @@ export class LiveClient {
       : new MediaSession(this.signalling!, events);
     this.media = session;
     if (this.playout.delayMs) session.setAudioPlayoutDelay(this.playout.delayMs);
+    if (this.videoPlayout.delayMs) session.setVideoPlayoutDelay(this.videoPlayout.delayMs);
     this.setProblem(null);
     const willPublish = Object.values(this.state.get().local).some((t) => t?.readyState === 'live');
     try {
@@ -400,6 +404,9 @@ export class LiveClient {
     const playout = audioPlayoutDelayMs(m, this.playout.delayMs, this.playout.cleanSamples);
     if (playout.delayMs !== this.playout.delayMs) this.media?.setAudioPlayoutDelay(playout.delayMs);
     this.playout = playout;
+    const videoPlayout = videoPlayoutDelayMs(m, this.videoPlayout.delayMs, this.videoPlayout.cleanSamples);
+    if (videoPlayout.delayMs !== this.videoPlayout.delayMs) this.media?.setVideoPlayoutDelay(videoPlayout.delayMs);
+    this.videoPlayout = videoPlayout;
     const report: ClientRequest<'media:report-network'> = {
       quality: r.quality,
       ...(r.availableBitrate !== undefined ? { availableBitrate: r.availableBitrate } : {}),
@@ -407,6 +414,7 @@ export class LiveClient {
       jitterMs: Math.min(60_000, Math.round(m.jitterMs)),
       framesPerSecond: Math.min(240, Math.round(m.framesPerSecond * 10) / 10),
       freezesPerMinute: Math.min(600, Math.round(m.freezesPerMinute * 10) / 10),
+      deviceBusy: deviceBusy(m),
     };
     this.lastNetworkReport = report;
     void this.request(ClientEvent.ReportNetwork, report).then(

@@ -50,6 +50,27 @@ class FakeTransport {
     })) as { id: string };
     return new FakeProducer(id, options.track);
   }
+  async consume(o: { id: string; producerId: string; kind: string; appData: unknown }): Promise<FakeConsumer> {
+    return new FakeConsumer(o.id, o.producerId, o.kind, o.appData);
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** A consumer with the RTCRtpReceiver field the playout delay sets. */
+class FakeConsumer {
+  closed = false;
+  readonly rtpReceiver = { jitterBufferTarget: null as number | null };
+  readonly rtpParameters = { encodings: [] };
+  readonly track = {};
+  constructor(
+    readonly id: string,
+    readonly producerId: string,
+    readonly kind: string,
+    readonly appData: unknown,
+  ) {}
+  on(): void {}
   close(): void {
     this.closed = true;
   }
@@ -101,6 +122,19 @@ class FakeServer {
       case 'transport:connect':
         if (!this.open.has(p.transportId as string)) throw new LiveRequestError(unknownTransport);
         return {} as never;
+      case 'media:consume': {
+        const kind = String(p.producerId).startsWith('audio') ? 'audio' : 'video';
+        const source = kind === 'audio' ? 'mic' : 'camera';
+        return {
+          consumerId: `consumer-${String(p.producerId)}`,
+          producerId: p.producerId,
+          peerId: 'host',
+          kind,
+          source,
+          rtpParameters: {},
+          paused: true,
+        } as never;
+      }
       case 'media:produce':
         if (!this.open.has(p.transportId as string)) throw new LiveRequestError(unknownTransport);
         this.producers.push({ transportId: p.transportId as string, source: p.source as string });
@@ -174,6 +208,35 @@ describe('MediaSession publishing', () => {
     expect(server.count('transport:create', 'recv')).toBe(1);
     await session.publish('mic', track('audio'));
     expect(server.count('transport:create', 'send')).toBe(1);
+    session.close();
+  });
+});
+
+describe('MediaSession playout delay (#10)', () => {
+  const receivers = (session: MediaSession) =>
+    new Map(
+      [...(session as unknown as { consumers: Map<string, FakeConsumer> }).consumers.values()].map((c) => [
+        c.kind,
+        c.rtpReceiver,
+      ]),
+    );
+
+  it('holds video consumers by the video target and audio consumers by the audio one, now and for later consumers', async () => {
+    const server = new FakeServer();
+    const session = new MediaSession(server, events());
+    await session.start({ codecs: [] }, []);
+    session.setVideoPlayoutDelay(350);
+    await session.consume({ producerId: 'video-1', peerId: 'host', kind: 'video', source: 'camera', paused: false });
+    await session.consume({ producerId: 'audio-1', peerId: 'host', kind: 'audio', source: 'mic', paused: false });
+    expect(receivers(session).get('video')!.jitterBufferTarget).toBe(350);
+    expect(receivers(session).get('audio')!.jitterBufferTarget).toBeNull();
+
+    session.setAudioPlayoutDelay(245);
+    expect(receivers(session).get('audio')!.jitterBufferTarget).toBe(245);
+    expect(receivers(session).get('video')!.jitterBufferTarget).toBe(350);
+    // Back to the browser's default on a clean link.
+    session.setVideoPlayoutDelay(0);
+    expect(receivers(session).get('video')!.jitterBufferTarget).toBeNull();
     session.close();
   });
 });

@@ -43,6 +43,8 @@ export interface InboundSample {
   packetsLost: number;
   jitter: number;
   framesDecoded: number;
+  /** Seconds spent decoding framesDecoded frames (video). */
+  totalDecodeTime?: number;
   framesPerSecond?: number;
   freezeCount: number;
   frameWidth?: number;
@@ -75,6 +77,8 @@ export class MediaSession {
   private closed = false;
   /** The jitter buffer target for audio consumers (ms; 0: the browser's default). */
   private audioPlayoutDelayMs = 0;
+  /** The same for video consumers (quality-monitor.ts videoPlayoutDelayMs). */
+  private videoPlayoutDelayMs = 0;
 
   constructor(
     private readonly signalling: Pick<Signalling, 'request' | 'connected'>,
@@ -184,7 +188,8 @@ export class MediaSession {
       appData: { peerId: r.peerId, source: r.source },
     });
     this.consumers.set(consumer.id, consumer);
-    if (consumer.kind === 'audio' && this.audioPlayoutDelayMs) applyPlayoutDelay(consumer, this.audioPlayoutDelayMs);
+    const delay = consumer.kind === 'audio' ? this.audioPlayoutDelayMs : this.videoPlayoutDelayMs;
+    if (delay) applyPlayoutDelay(consumer, delay);
     consumer.on('trackended', () => this.removeConsumer(consumer.id));
     consumer.on('transportclose', () => this.removeConsumer(consumer.id));
     this.events.consumerAdded({
@@ -203,6 +208,12 @@ export class MediaSession {
   setAudioPlayoutDelay(ms: number): void {
     this.audioPlayoutDelayMs = ms;
     for (const c of this.consumers.values()) if (c.kind === 'audio' && !c.closed) applyPlayoutDelay(c, ms);
+  }
+
+  /** Set the video jitter buffer target of every video consumer, now and later (a lossy link: #10 freezes). */
+  setVideoPlayoutDelay(ms: number): void {
+    this.videoPlayoutDelayMs = ms;
+    for (const c of this.consumers.values()) if (c.kind === 'video' && !c.closed) applyPlayoutDelay(c, ms);
   }
 
   /** Close the consumers of one producer (it went away on the server). */
@@ -320,6 +331,7 @@ export class MediaSession {
           sample.packetsLost = Math.max(0, Number(s.packetsLost ?? 0));
           sample.jitter = Number(s.jitter ?? 0);
           sample.framesDecoded = Number(s.framesDecoded ?? 0);
+          sample.totalDecodeTime = typeof s.totalDecodeTime === 'number' ? s.totalDecodeTime : undefined;
           sample.framesPerSecond = typeof s.framesPerSecond === 'number' ? s.framesPerSecond : undefined;
           sample.freezeCount = Number(s.freezeCount ?? 0);
           sample.frameWidth = typeof s.frameWidth === 'number' ? s.frameWidth : undefined;

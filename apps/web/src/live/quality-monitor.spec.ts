@@ -2,10 +2,12 @@ import type { InboundSample } from './media-session';
 import {
   audioPlayoutDelayMs,
   classify,
+  deviceBusy,
   measure,
   networkStrained,
   shouldOfferAudioOnly,
   Snapshot,
+  videoPlayoutDelayMs,
 } from './quality-monitor';
 
 const stream = (over: Partial<InboundSample>): InboundSample => ({
@@ -89,5 +91,64 @@ describe('receiver quality measurements', () => {
     expect(shouldOfferAudioOnly([...poor], [false, false, false])).toBe(false);
     expect(shouldOfferAudioOnly([...poor], [true, false, true])).toBe(true);
     expect(shouldOfferAudioOnly(['poor', 'fair', 'poor'], [true, true, true])).toBe(false);
+  });
+
+  it('holds video long enough for a NACKed packet to arrive before its frame is due on a lossy link (#10 freezes)', () => {
+    const m = (lossPercent: number, rttMs: number, framesPerSecond = 10, jitterMs = 10) => ({
+      lossPercent,
+      rttMs,
+      jitterMs,
+      framesPerSecond,
+      freezesPerMinute: 0,
+    });
+    expect(videoPlayoutDelayMs(m(0, 40), 0, 0)).toEqual({ delayMs: 0, cleanSamples: 1 });
+    // 3% loss at 150 ms RTT, 10 fps: 1.5 * 150 + 2 * 10 + 100 + 30 = 375 ms (more than one round trip + a frame).
+    let p = videoPlayoutDelayMs(m(3, 150), 0, 0);
+    expect(p.delayMs).toBe(375);
+    // A little less wanted: kept (no buffer reset every sample); much more: raised at once, capped.
+    expect(videoPlayoutDelayMs(m(3, 130), p.delayMs, 0).delayMs).toBe(375);
+    expect(videoPlayoutDelayMs(m(5, 600, 5), p.delayMs, 0).delayMs).toBe(700);
+    // A short round trip still gets the floor; the default again after five clean samples.
+    expect(videoPlayoutDelayMs(m(1, 20, 20), 0, 0).delayMs).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      p = videoPlayoutDelayMs(m(0, 150), p.delayMs, p.cleanSamples);
+      expect(p.delayMs).toBe(375);
+    }
+    expect(videoPlayoutDelayMs(m(0, 150), p.delayMs, p.cleanSamples).delayMs).toBe(0);
+  });
+
+  it('tells a busy CPU from a weak link (#10): slow decoding or late samples veto jitter and RTT as network evidence', () => {
+    const base = { lossPercent: 0.2, jitterMs: 45, rttMs: 60, framesPerSecond: 4, freezesPerMinute: 12 };
+    // Jitter 45 ms on a device that decodes in 2 ms and samples on time: the network.
+    const idle = { ...base, decodeMsPerFrame: 2, lagMs: 20 };
+    expect(deviceBusy(idle)).toBe(false);
+    expect(networkStrained(idle)).toBe(true);
+    // The same readings while decoding takes 25 ms a frame, or the 2 s sample came 400 ms late: the CPU.
+    for (const busy of [
+      { ...base, decodeMsPerFrame: 25, lagMs: 20 },
+      { ...base, decodeMsPerFrame: 2, lagMs: 400 },
+    ]) {
+      expect(deviceBusy(busy)).toBe(true);
+      expect(networkStrained(busy)).toBe(false);
+      expect(networkStrained({ ...busy, rttMs: 500 })).toBe(false);
+      // A real mobile link on a busy phone: heavy loss on a long round trip still counts.
+      expect(networkStrained({ ...busy, lossPercent: 4, rttMs: 150 })).toBe(true);
+    }
+    // So three poor samples on a loaded machine with a clean link offer nothing.
+    const poor = ['poor', 'bad', 'poor'] as const;
+    const loaded = { ...base, decodeMsPerFrame: 30 };
+    expect(shouldOfferAudioOnly([...poor], [loaded, loaded, loaded].map(networkStrained))).toBe(false);
+  });
+
+  it('measures decode time per frame of the main video and the sample lag', () => {
+    const a = snap(0, [stream({ packetsReceived: 100, framesDecoded: 100, totalDecodeTime: 0.2 })]);
+    const b: Snapshot = {
+      ...snap(2000, [stream({ packetsReceived: 300, framesDecoded: 140, totalDecodeTime: 1.2 })]),
+      lagMs: 320,
+    };
+    const sut = measure(a, b)!;
+    expect(sut.decodeMsPerFrame).toBeCloseTo(25, 5); // 1 s of decoding over 40 frames
+    expect(sut.lagMs).toBe(320);
+    expect(deviceBusy(sut)).toBe(true);
   });
 });

@@ -19,22 +19,26 @@ interface Totals {
   received: number;
   frames: Record<string, number>;
   freezes: Record<string, number>;
+  decode: Record<string, number | undefined>;
 }
 
 export interface Snapshot {
   at: number;
   streams: InboundSample[];
   rttMs: number | null;
+  /** How late this sample was taken (QualityMonitor: timer lateness + getStats time, ms). */
+  lagMs?: number;
 }
 
 function totals(s: Snapshot): Totals {
-  const t: Totals = { at: s.at, lost: 0, received: 0, frames: {}, freezes: {} };
+  const t: Totals = { at: s.at, lost: 0, received: 0, frames: {}, freezes: {}, decode: {} };
   for (const x of s.streams) {
     t.lost += x.packetsLost;
     t.received += x.packetsReceived;
     if (x.kind === 'video') {
       t.frames[x.consumerId] = x.framesDecoded;
       t.freezes[x.consumerId] = x.freezeCount;
+      t.decode[x.consumerId] = x.totalDecodeTime;
     }
   }
   return t;
@@ -54,9 +58,16 @@ export function measure(prev: Snapshot, curr: Snapshot): ReceiverMeasures | null
   // The main video is the one decoding the most frames (the stage); freezes are summed over all.
   let framesPerSecond = 0;
   let freezes = 0;
+  let decodeMsPerFrame: number | undefined;
   for (const id of Object.keys(b.frames)) {
     if (!(id in a.frames)) continue;
-    framesPerSecond = Math.max(framesPerSecond, Math.max(0, b.frames[id]! - a.frames[id]!) / seconds);
+    const frames = Math.max(0, b.frames[id]! - a.frames[id]!);
+    if (frames / seconds >= framesPerSecond && frames > 0) {
+      const da = a.decode[id];
+      const db = b.decode[id];
+      decodeMsPerFrame = da !== undefined && db !== undefined ? (Math.max(0, db - da) * 1000) / frames : undefined;
+    }
+    framesPerSecond = Math.max(framesPerSecond, frames / seconds);
     freezes += Math.max(0, b.freezes[id]! - (a.freezes[id] ?? 0));
   }
   const jitterMs = Math.max(0, ...curr.streams.map((x) => x.jitter * 1000));
@@ -66,6 +77,8 @@ export function measure(prev: Snapshot, curr: Snapshot): ReceiverMeasures | null
     framesPerSecond,
     freezesPerMinute: (freezes * 60) / seconds,
     rttMs: curr.rttMs ?? 0,
+    ...(decodeMsPerFrame !== undefined ? { decodeMsPerFrame } : {}),
+    ...(curr.lagMs !== undefined ? { lagMs: curr.lagMs } : {}),
   };
 }
 
@@ -81,13 +94,30 @@ export function classify(m: ReceiverMeasures, videoExpected: boolean): NetworkQu
 /** Offer audio-only after this many poor-or-worse samples in a row (about 6 s). */
 export const POOR_SAMPLES_BEFORE_OFFER = 3;
 
+/** Decoding a frame takes this long (ms) only on a starved CPU: 320-640 px VP8 decodes in 1-3 ms. */
+export const BUSY_DECODE_MS = 12;
+/** The 2 s sample came this late (timer + getStats, ms): the page's threads wait for a CPU. */
+export const BUSY_LAG_MS = 150;
+
+/**
+ * Whether this device's CPU is the bottleneck (#10: a loaded machine read as a
+ * weak link). A starved CPU decodes slowly and runs its timers and getStats
+ * late; a weak link does neither (it only delays and drops packets).
+ */
+export function deviceBusy(m: ReceiverMeasures): boolean {
+  return (m.decodeMsPerFrame ?? 0) >= BUSY_DECODE_MS || (m.lagMs ?? 0) >= BUSY_LAG_MS;
+}
+
 /**
  * Whether the network itself struggles (loss, jitter, a long round trip), not
  * only the video: frames that freeze or crawl on a clean network are this
- * device's CPU (#10: a loaded machine read as a weak link), which audio-only
- * is not offered for.
+ * device's CPU, which audio-only is not offered for. On a busy device jitter
+ * and round trip are read late (the receive timestamps wait for the CPU too)
+ * and packets it could not read in time count as lost, so then only heavy
+ * loss on a long round trip (a real mobile link) counts.
  */
 export function networkStrained(m: ReceiverMeasures): boolean {
+  if (deviceBusy(m)) return m.lossPercent >= 3 && m.rttMs >= 100;
   return m.lossPercent >= 1 || m.jitterMs >= 30 || m.rttMs >= 400;
 }
 
@@ -131,6 +161,41 @@ export function audioPlayoutDelayMs(
   return { delayMs, cleanSamples: 0 };
 }
 
+/**
+ * Video playout delay (the video receivers' jitter buffer target, ms) for a
+ * lossy link (#10 freezes). Chromium counts a freeze when a frame comes more
+ * than max(3 frame intervals, 150 ms + one interval) after the previous one.
+ * A lost video packet is noticed when the next one arrives (up to a frame
+ * interval later), NACKed, and resent by mediasoup one round trip later: with
+ * the default (near zero) buffer the frame, and every frame after it, is that
+ * late, so at 150 ms RTT nearly every recovered loss was a freeze. Holding
+ * video by about 1.5 round trips plus a frame interval lets the resent packet
+ * arrive before its frame is due. Audio of the same publisher follows the
+ * video's delay (lip sync), which on such a link it mostly holds already (see
+ * audioPlayoutDelayMs). Same hysteresis: up at once, down only by a clear
+ * step, back to the default after a clean stretch.
+ */
+export const VIDEO_DELAY_MIN_MS = 200;
+export const VIDEO_DELAY_MAX_MS = 700;
+
+export function videoPlayoutDelayMs(
+  m: ReceiverMeasures,
+  current: number,
+  cleanSamples: number,
+): { delayMs: number; cleanSamples: number } {
+  if (m.lossPercent < 0.3) {
+    const clean = cleanSamples + 1;
+    return { delayMs: current && clean >= CLEAN_SAMPLES_BEFORE_DEFAULT ? 0 : current, cleanSamples: clean };
+  }
+  const frameInterval = m.framesPerSecond > 0 ? Math.min(200, 1000 / m.framesPerSecond) : 100;
+  const wanted = Math.min(
+    VIDEO_DELAY_MAX_MS,
+    Math.max(VIDEO_DELAY_MIN_MS, Math.round(m.rttMs * 1.5 + 2 * m.jitterMs + frameInterval + 30)),
+  );
+  const delayMs = wanted > current || current - wanted >= 60 ? wanted : current;
+  return { delayMs, cleanSamples: 0 };
+}
+
 export interface QualitySource {
   inbound(): Promise<{ streams: InboundSample[]; rttMs: number | null; availableBitrate?: number }>;
 }
@@ -150,6 +215,7 @@ export class QualityMonitor {
   private last: Snapshot | null = null;
   private recent: NetworkQuality[] = [];
   private strained: boolean[] = [];
+  private lastStartedAt: number | null = null;
 
   constructor(
     private readonly source: QualitySource,
@@ -169,14 +235,19 @@ export class QualityMonitor {
     this.last = null;
     this.recent = [];
     this.strained = [];
+    this.lastStartedAt = null;
   }
 
   private async sample(): Promise<void> {
     let snap: Snapshot;
     let availableBitrate: number | undefined;
+    const startedAt = Date.now();
+    const late = this.lastStartedAt === null ? 0 : Math.max(0, startedAt - this.lastStartedAt - SAMPLE_INTERVAL_MS);
+    this.lastStartedAt = startedAt;
     try {
       const r = await this.source.inbound();
-      snap = { at: Date.now(), streams: r.streams, rttMs: r.rttMs };
+      const at = Date.now();
+      snap = { at, streams: r.streams, rttMs: r.rttMs, lagMs: late + (at - startedAt) };
       availableBitrate = r.availableBitrate;
     } catch {
       return;

@@ -44,6 +44,10 @@ export interface ReceiverMeasures {
   framesPerSecond: number;
   freezesPerMinute: number;
   rttMs: number;
+  /** Decode time per frame of the main video (ms): a busy CPU shows here, a weak link does not. */
+  decodeMsPerFrame?: number;
+  /** How late the sample came (timer lateness + time getStats took, ms): the page's own CPU starvation. */
+  lagMs?: number;
 }
 
 type Sources<T> = Record<MediaSource, T>;
