@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { apiEnvSchema, BalaiConfigModule } from '@balai/config';
 import { LoggingModule, RedisModule } from '@balai/common';
 import { DatabaseModule } from '@balai/database';
-import { QueueModule } from '@balai/queue';
+import { QueueModule, recordingStorageEnvShape } from '@balai/queue';
 import { AuthModule } from './auth/auth.module';
 import { CertificatesModule } from './certificates/certificates.module';
 import { CertificateSettingsModule } from './certificate-settings/certificate-settings.module';
@@ -23,7 +23,7 @@ import { RecordingsModule } from './recordings/recordings.module';
 
 @Module({
   imports: [
-    BalaiConfigModule.forApp(apiEnvSchema),
+    BalaiConfigModule.forApp(apiEnvSchema.extend(recordingStorageEnvShape)),
     LoggingModule.forService('api'),
     DatabaseModule.forRoot(),
     QueueModule.forRoot(),

@@ -22,6 +22,15 @@ export class RecordingRepository {
       .exec();
   }
 
+  /** The session's recording a live node is writing now (heartbeat since `freshSince`), if any. */
+  runningOf(sessionId: string, freshSince: Date): Promise<RecordingRecord | null> {
+    return this.model
+      .findOne({ sessionId: new Types.ObjectId(sessionId), status: 'recording', heartbeatAt: { $gte: freshSince } })
+      .sort({ startedAt: -1 })
+      .lean<RecordingRecord>()
+      .exec();
+  }
+
   byCourse(courseId: Types.ObjectId): Promise<RecordingRecord[]> {
     return this.model.find({ courseId }).sort({ startedAt: 1, _id: 1 }).lean<RecordingRecord[]>().exec();
   }

@@ -1,29 +1,31 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Connection, mongo, Types } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { Readable } from 'node:stream';
-import { RECORDING_BUCKET } from '@balai/queue';
+import { RecordingFiles, StoredFile } from '@balai/queue';
 
-/** Composed recordings in the GridFS bucket `recordings` (written by the worker). */
+/**
+ * Composed recordings, written by the worker to GridFS (bucket `recordings`) or to
+ * RECORDING_STORE_DIR; each variant says which (see libs/queue RecordingFiles).
+ */
 @Injectable()
 export class RecordingStore {
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  private readonly files: RecordingFiles;
 
-  private bucket(): mongo.GridFSBucket {
-    return new mongo.GridFSBucket(this.connection.db!, { bucketName: RECORDING_BUCKET });
+  constructor(
+    @InjectConnection() connection: Connection,
+    config: ConfigService<{ RECORDING_STORE_DIR: string }, true>,
+  ) {
+    this.files = new RecordingFiles(() => connection.db!, config.get('RECORDING_STORE_DIR', { infer: true }));
   }
 
   /** Bytes [start, end] inclusive (HTTP Range semantics). */
-  open(fileId: string, range?: { start: number; end: number }): Readable {
-    return this.bucket().openDownloadStream(
-      new Types.ObjectId(fileId),
-      range ? { start: range.start, end: range.end + 1 } : undefined,
-    );
+  open(file: StoredFile, range?: { start: number; end: number }): Readable {
+    return this.files.open(file, range);
   }
 
-  async remove(fileId: string): Promise<void> {
-    await this.bucket()
-      .delete(new Types.ObjectId(fileId))
-      .catch(() => undefined);
+  remove(file: StoredFile): Promise<void> {
+    return this.files.remove(file);
   }
 }

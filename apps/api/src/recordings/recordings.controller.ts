@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, HttpStatus, Logger, Param, Query, Res } from '@nestjs/common';
 import {
   ApiHeader,
   ApiNoContentResponse,
@@ -15,13 +15,15 @@ import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrorResponses, ApiFileResponse } from '../common/api-docs';
 import { badRequest } from '../common/errors';
 import { ParseObjectIdPipe } from '../common/parse-object-id.pipe';
-import { RecordingResponseDto } from './dto/recording.dto';
+import { RecordingEntryStatusDto, RecordingResponseDto } from './dto/recording.dto';
 import { rangeNotSatisfiable, RecordingsService } from './recordings.service';
 import { parseRange } from './range';
 
 @ApiTags('recordings')
 @Controller()
 export class RecordingsController {
+  private readonly logger = new Logger(RecordingsController.name);
+
   constructor(private readonly recordings: RecordingsService) {}
 
   @Get('courses/:courseId/recordings')
@@ -38,6 +40,18 @@ export class RecordingsController {
   @ApiOkResponse({ type: [RecordingResponseDto] })
   listForSession(@CurrentUser() user: AuthUser, @Param('sessionId', ParseObjectIdPipe) sessionId: string) {
     return this.recordings.listForSession(user, sessionId);
+  }
+
+  @Get('sessions/:sessionId/recording-status')
+  @ApiOperation({
+    summary:
+      'Whether the session is being recorded now and whether its course records every session, for the ' +
+      'screen before entering the room. Admin, the trainers, enrolled participants.',
+  })
+  @ApiAuth(400, 404)
+  @ApiOkResponse({ type: RecordingEntryStatusDto })
+  entryStatus(@CurrentUser() user: AuthUser, @Param('sessionId', ParseObjectIdPipe) sessionId: string) {
+    return this.recordings.entryStatus(user, sessionId);
   }
 
   @Get('recordings/:id')
@@ -92,7 +106,10 @@ export class RecordingsController {
       res.setHeader('Content-Length', String(media.size));
     }
     const stream = media.open(range ?? undefined);
-    stream.on('error', () => res.destroy());
+    stream.on('error', (error) => {
+      this.logger.warn({ err: error, recordingId: id, variant }, 'recording media stream failed');
+      res.destroy();
+    });
     stream.pipe(res);
   }
 

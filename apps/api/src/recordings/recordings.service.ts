@@ -13,11 +13,13 @@ import type { RecordingVariantName } from '@balai/database';
 import { forbidden, notFound } from '../common/errors';
 import { CourseAccess } from '../courses/course-access';
 import { SessionRepository } from '../sessions/session.repository';
-import { RecordingResponseDto } from './dto/recording.dto';
+import { RecordingEntryStatusDto, RecordingResponseDto } from './dto/recording.dto';
 import { RecordingRecord, RecordingRepository } from './recording.repository';
 import { RecordingStore } from './recording.store';
 
 const PLAYBACK_TTL_SECONDS = 4 * 3600;
+/** A running recording's heartbeat is written every 5 s by its live node; older than this, the node is gone. */
+const LIVE_HEARTBEAT_MS = 30_000;
 const RECORDING_NOT_FOUND = { id: 'Rekaman tidak ditemukan.', en: 'Recording not found.' };
 
 interface PlaybackClaims {
@@ -87,6 +89,22 @@ export class RecordingsService {
     return (await this.recordings.bySession(sessionId)).map((r) => this.toResponse(actor, r));
   }
 
+  /**
+   * For the screen before entering a session: is it being recorded now (a live node is writing a
+   * recording of it and its heartbeat is fresh), and does the course record every session.
+   */
+  async entryStatus(actor: AuthUser, sessionId: string): Promise<RecordingEntryStatusDto> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session) throw notFound({ id: 'Sesi tidak ditemukan.', en: 'Session not found.' });
+    const course = await this.access.forMember(actor, String(session.courseId), true);
+    const running = await this.recordings.runningOf(sessionId, new Date(Date.now() - LIVE_HEARTBEAT_MS));
+    return {
+      recording: !!running,
+      startedAt: running?.startedAt.toISOString(),
+      autoRecord: course.autoRecord === true,
+    };
+  }
+
   async get(actor: AuthUser, id: string): Promise<RecordingResponseDto> {
     const recording = await this.load(id);
     await this.access.forMember(actor, String(recording.courseId), true);
@@ -115,14 +133,15 @@ export class RecordingsService {
     return {
       size: found.size,
       filename: `rekaman-${day}-${variant}.mp4`,
-      open: (range) => this.store.open(found.storageKey, range),
+      open: (range) => this.store.open({ store: found.store ?? 'gridfs', storageKey: found.storageKey }, range),
     };
   }
 
   /** Admins only (the controller's role check); files first, then the record. */
   async remove(id: string): Promise<void> {
     const recording = await this.load(id);
-    for (const variant of recording.variants ?? []) await this.store.remove(variant.storageKey);
+    for (const variant of recording.variants ?? [])
+      await this.store.remove({ store: variant.store ?? 'gridfs', storageKey: variant.storageKey });
     await this.recordings.delete(new Types.ObjectId(id));
   }
 }

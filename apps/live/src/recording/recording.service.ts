@@ -5,6 +5,9 @@
  * stopped while running with a notice to the staff only, never the room.
  * The raw tracks go to RECORDING_SPOOL_DIR/<recordingId>; on stop the
  * recording is marked recorded and the worker's compose job is queued.
+ * A course with autoRecord is recorded without anyone pressing the button
+ * (see autoStart); every running recording's heartbeat is written so that a
+ * node that dies leaves recordings the worker's sweep can close.
  */
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -27,6 +30,10 @@ import { SessionRecorder } from './session-recorder';
 
 /** How often each recording is brought in step with its room (producer changes, a rebuilt router). */
 const RECONCILE_MS = 500;
+/** How often a running recording's heartbeat is written (the worker's sweep waits far longer). */
+export const HEARTBEAT_MS = 5000;
+/** How long a course's autoRecord is trusted before it is read again. */
+const AUTO_RECORD_CACHE_MS = 10_000;
 
 @Injectable()
 export class RecordingService implements OnModuleInit, OnModuleDestroy {
@@ -35,6 +42,12 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
   private ffmpegMissing = false;
   private timer?: NodeJS.Timeout;
   private lastDiskCheck = 0;
+  private lastHeartbeat = 0;
+  private destroyed = false;
+  /** Rooms whose staff stopped the recording by hand (autoRecord does not restart it there). */
+  private readonly stoppedByStaff = new WeakSet<Room>();
+  private readonly autoStarting = new Set<string>();
+  private readonly autoRecordCache = new Map<string, { expires: number; value: Promise<boolean> }>();
   private readonly onWorkerDied = () => setTimeout(() => void this.tick(), 50);
 
   constructor(
@@ -56,6 +69,7 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.destroyed = true;
     this.pool.off('worker-died', this.onWorkerDied);
     clearInterval(this.timer);
     for (const recorder of [...this.active.values()]) await this.finish(recorder);
@@ -111,12 +125,18 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
     if (this.ffmpegMissing) throw badState('recording is unavailable on this server (ffmpeg-missing)');
     if (this.active.has(room.sessionId)) return this.status(room.sessionId);
     if (await this.diskFull()) throw badState('not enough disk space to record (disk-full)');
+    this.stoppedByStaff.delete(room);
+    return this.begin(room, peer.userId, false);
+  }
+
+  private async begin(room: Room, by: string, auto: boolean): Promise<RecordingStatus> {
     const startedAt = new Date();
     const recordingId = await this.repository.create({
       sessionId: room.sessionId,
       courseId: room.session.courseId,
-      startedBy: peer.userId,
+      startedBy: by,
       startedAt,
+      auto,
     });
     if (this.active.has(room.sessionId)) return this.status(room.sessionId);
     const recorder = new SessionRecorder(
@@ -142,16 +162,67 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
     recorder.markStarted(Date.now());
     // Not awaited: each track's recorder process takes a moment to start (key frames are asked then).
     void recorder.reconcile();
-    this.logger.log({ sessionId: room.sessionId, recordingId, by: peer.userId }, 'recording started');
+    this.logger.log({ sessionId: room.sessionId, recordingId, by, auto }, 'recording started');
     const status = this.status(room.sessionId);
     this.notifier.toRoom(room.sessionId, ServerEvent.RecordingStatus, status);
     return status;
+  }
+
+  /**
+   * A course with autoRecord records each of its rooms from the moment a host (or moderator) is in
+   * it, including after a rebuild, unless the staff stopped it by hand in this room.
+   */
+  private async autoStart(): Promise<void> {
+    if (this.ffmpegMissing || this.destroyed) return;
+    for (const room of this.registry.all()) {
+      if (room.closed || this.active.has(room.sessionId) || this.stoppedByStaff.has(room)) continue;
+      if (this.autoStarting.has(room.sessionId)) continue;
+      const host = [...room.peers.values()].find((p) => p.isStaff);
+      if (!host) continue;
+      this.autoStarting.add(room.sessionId);
+      try {
+        if (!(await this.courseAutoRecords(room.session.courseId))) continue;
+        if (await this.diskFull()) continue;
+        if (room.closed || this.active.has(room.sessionId) || this.registry.get(room.sessionId) !== room) continue;
+        await this.begin(room, host.userId, true);
+      } catch (error) {
+        this.logger.warn({ err: error, sessionId: room.sessionId }, 'automatic recording did not start');
+      } finally {
+        this.autoStarting.delete(room.sessionId);
+      }
+    }
+  }
+
+  /** The course's autoRecord, read at most every AUTO_RECORD_CACHE_MS per course. */
+  private courseAutoRecords(courseId: string): Promise<boolean> {
+    const cached = this.autoRecordCache.get(courseId);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const value = this.repository.courseAutoRecords(courseId);
+    this.autoRecordCache.set(courseId, { expires: Date.now() + AUTO_RECORD_CACHE_MS, value });
+    value.catch(() => this.autoRecordCache.delete(courseId));
+    if (this.autoRecordCache.size > 1000) {
+      for (const [key, entry] of this.autoRecordCache)
+        if (entry.expires <= Date.now()) this.autoRecordCache.delete(key);
+    }
+    return value;
+  }
+
+  /** The live node is alive: the worker's sweep closes recordings whose heartbeat is old. */
+  private async heartbeat(): Promise<void> {
+    if (Date.now() - this.lastHeartbeat < HEARTBEAT_MS || this.active.size === 0) return;
+    this.lastHeartbeat = Date.now();
+    const ids = [...this.active.values()].map((r) => r.recordingId);
+    await this.repository.heartbeat(ids, new Date()).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'recording heartbeat not written');
+    });
   }
 
   async stop(room: Room, peer: Peer): Promise<RecordingStatus> {
     if (!peer.isStaff) throw forbidden('only the host or a moderator may stop recording');
     const recorder = this.active.get(room.sessionId);
     if (!recorder) throw badState('the session is not being recorded');
+    // An autoRecord course does not start again in this room once its staff stopped by hand.
+    this.stoppedByStaff.add(room);
     await this.finish(recorder);
     return this.status(room.sessionId);
   }
@@ -216,5 +287,7 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn({ err: error, sessionId }, 'recording check failed');
       }
     }
+    await this.heartbeat();
+    await this.autoStart();
   }
 }

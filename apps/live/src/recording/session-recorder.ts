@@ -81,6 +81,11 @@ export class SessionRecorder {
       .map((r) => ({ stream: r.stream, pid: r.pid as number }));
   }
 
+  /** Start-up timing of each running track (see TrackRecorder.startup), for tests and the bench. */
+  startupTimings(): Array<{ stream: string; listenMs: number; resumeMs: number; firstPacketMs: number }> {
+    return [...this.recorders.values()].flatMap((r) => (r.startup ? [{ stream: r.stream, ...r.startup }] : []));
+  }
+
   get gaps(): RecordedGap[] {
     return this.manifest.gaps;
   }

@@ -61,11 +61,19 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
-/** True once some process listens on UDP `port` (read from /proc/net/udp). */
-async function isListening(port: number): Promise<boolean> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  const table = await readFile('/proc/net/udp', 'utf8').catch(() => '');
-  return table.split('\n').some((line) => line.split(/\s+/)[2]?.endsWith(hex.trim()) ?? false);
+/**
+ * True once some process listens on UDP `port` (read from /proc/net/udp and udp6). A row starts with
+ * its hash slot, right-aligned in 5 columns: slots of 10000 and more have no leading space, so the
+ * row is trimmed before it is split (reading column 2 of the untrimmed row missed about a third of
+ * the ports, and each such recorder waited BIND_WAIT_MS, 5 s, before its consumer was resumed).
+ */
+export async function isListening(port: number): Promise<boolean> {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    if (text.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix) ?? false)) return true;
+  }
+  return false;
 }
 
 export class TrackRecorder {
@@ -78,11 +86,16 @@ export class TrackRecorder {
   private stopping = false;
   private ended = false;
   private stderrTail = '';
+  /** Start-up timing of the current segment, epoch ms (the recording's start latency, logged once it receives). */
+  private timing: { spawned: number; listening?: number; resumed?: number } = { spawned: 0 };
 
   constructor(
     private readonly options: TrackRecorderOptions,
     private readonly events: TrackRecorderEvents,
   ) {}
+
+  /** How long the current segment took from ffmpeg's spawn to listening, to resume, to its first packet. */
+  startup?: { listenMs: number; resumeMs: number; firstPacketMs: number };
 
   get producerId(): string {
     return this.options.producer.id;
@@ -142,6 +155,7 @@ export class TrackRecorder {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.process = child;
+    this.timing = { spawned: Date.now() };
     this.stderrTail = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000);
@@ -165,10 +179,12 @@ export class TrackRecorder {
     while (!(await isListening(this.port)) && Date.now() < deadline && child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    this.timing.listening = Date.now();
     if (this.stopping) child.kill('SIGINT');
     if (consumer.closed || this.process !== child || child.exitCode !== null) return;
     await consumer.enableTraceEvent(['rtp']);
     await consumer.resume();
+    this.timing.resumed = Date.now();
     await this.requestKeyFrame();
   }
 
@@ -181,7 +197,15 @@ export class TrackRecorder {
   private onTrace(trace: types.ConsumerTraceEventData): void {
     if (trace.type !== 'rtp') return;
     const track = this.tracks[this.tracks.length - 1];
-    if (track && track.firstPacketAt === null) track.firstPacketAt = Date.now();
+    if (track && track.firstPacketAt === null) {
+      track.firstPacketAt = Date.now();
+      const { spawned, listening, resumed } = this.timing;
+      this.startup = {
+        listenMs: (listening ?? spawned) - spawned,
+        resumeMs: (resumed ?? spawned) - spawned,
+        firstPacketMs: track.firstPacketAt - spawned,
+      };
+    }
     void this.consumer?.enableTraceEvent([]).catch(() => undefined);
   }
 

@@ -1346,6 +1346,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sessions/{sessionId}/recording-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the session is being recorded now and whether its course records every session, for the screen before entering the room. Admin, the trainers, enrolled participants. */
+    get: operations['RecordingsController_entryStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/sessions/{sessionId}/recordings': {
     parameters: {
       query?: never;
@@ -2414,12 +2431,23 @@ export interface components {
       itemId: string;
       value: number;
     };
+    RecordingEntryStatusDto: {
+      /** @description The course records every session automatically (its hosts' arrival starts it) */
+      autoRecord: boolean;
+      /** @description A live node is recording the session now */
+      recording: boolean;
+      /**
+       * Format: date-time
+       * @description When the running recording started
+       */
+      startedAt?: string;
+    };
     RecordingGapDto: {
       /** Format: date-time */
       from: string;
       /** @enum {string} */
-      reason: 'recorder-died' | 'worker-died';
-      /** @description Which stream was cut: 'stage' or 'audio:<peerId>' */
+      reason: 'recorder-died' | 'worker-died' | 'live-node-died';
+      /** @description Which stream was cut: 'stage', 'audio:<peerId>', or 'all' (the live node died) */
       stream: string;
       /** Format: date-time */
       to: string;
@@ -9623,6 +9651,74 @@ export interface operations {
         };
         content: {
           'text/csv': string;
+        };
+      };
+      /** @description Invalid input (validation failed, malformed id, bad enum or date) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not signed in or token invalid */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Signed in but this role/ownership is not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The database or Redis is unreachable right now; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait (usually 3) */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  RecordingsController_entryStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordingEntryStatusDto'];
         };
       };
       /** @description Invalid input (validation failed, malformed id, bad enum or date) */

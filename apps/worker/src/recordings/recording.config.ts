@@ -1,6 +1,7 @@
 /** Recording settings of the worker (merged into its environment schema in worker.module.ts). */
 import { z } from 'zod';
 import { env } from '@balai/config';
+import { recordingStorageEnvShape } from '@balai/queue';
 
 export const recordingWorkerEnvShape = {
   /** The live nodes' spool directory (a shared volume): raw tracks and their manifest per recording. */
@@ -10,6 +11,11 @@ export const recordingWorkerEnvShape = {
   RECORDING_COMPOSE_THREADS: env.int(2, 1, 32),
   /** Days a composed recording is kept (0 = for ever); sets its expiresAt. */
   RECORDING_RETENTION_DAYS: env.int(365, 0, 36_500),
+  /** How often expired recordings are deleted and recordings of dead live nodes are closed. */
+  RECORDING_SWEEP_MS: env.int(10 * 60_000, 1000, 86_400_000),
+  /** A `recording` whose live node has not written its heartbeat for this long is closed by the sweep. */
+  RECORDING_STALE_MS: env.int(60_000, 10_000, 86_400_000),
+  ...recordingStorageEnvShape,
 };
 export const recordingWorkerEnvSchema = z.object(recordingWorkerEnvShape);
 export type RecordingWorkerEnv = z.infer<typeof recordingWorkerEnvSchema>;

@@ -1,6 +1,7 @@
 /**
  * The recordings queue: composes a stopped recording's MP4 variants from its
- * spooled tracks, stores them in GridFS and marks the recording ready.
+ * spooled tracks, stores them (GridFS or a directory, RECORDING_STORAGE) and
+ * marks the recording ready.
  * Progress is written to the recording (and the job) as ffmpeg reports it; a
  * failure's reason is kept on the recording and the job is retried (BullMQ
  * backoff, see RecordingProducer); after the last attempt it is `failed`.
@@ -73,8 +74,8 @@ export class RecordingProcessor implements OnModuleInit {
       for (const spec of VARIANTS) {
         const path = result.outputs[spec.name];
         const size = (await stat(path)).size;
-        const storageKey = await this.store.putFile(path, `recording-${id}-${spec.name}.mp4`);
-        variants.push({ name: spec.name, storageKey, size, width: spec.width, height: spec.height });
+        const stored = await this.store.putFile(path, `recording-${id}-${spec.name}.mp4`);
+        variants.push({ name: spec.name, ...stored, size, width: spec.width, height: spec.height });
       }
       const days = this.config.get('RECORDING_RETENTION_DAYS', { infer: true });
       await this.recordings.ready(id, {

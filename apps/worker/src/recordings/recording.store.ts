@@ -1,22 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Connection, mongo } from 'mongoose';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { RECORDING_BUCKET } from '@balai/queue';
+import type { Connection } from 'mongoose';
+import { RecordingFiles, StoredFile } from '@balai/queue';
+import type { RecordingWorkerEnv } from './recording.config';
 
-/** Composed MP4s into the GridFS bucket `recordings` (read by the API). */
+/** Composed MP4s into the configured store (GridFS or RECORDING_STORE_DIR; read by the API). */
 @Injectable()
 export class RecordingStore {
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  private readonly files: RecordingFiles;
 
-  private bucket(): mongo.GridFSBucket {
-    return new mongo.GridFSBucket(this.connection.db!, { bucketName: RECORDING_BUCKET });
+  constructor(
+    @InjectConnection() connection: Connection,
+    private readonly config: ConfigService<RecordingWorkerEnv, true>,
+  ) {
+    this.files = new RecordingFiles(() => connection.db!, config.get('RECORDING_STORE_DIR', { infer: true }));
   }
 
-  async putFile(path: string, filename: string): Promise<string> {
-    const upload = this.bucket().openUploadStream(filename, { metadata: { contentType: 'video/mp4' } });
-    await pipeline(createReadStream(path), upload);
-    return upload.id.toString();
+  putFile(path: string, filename: string): Promise<StoredFile> {
+    return this.files.put(this.config.get('RECORDING_STORAGE', { infer: true }), path, filename);
+  }
+
+  remove(file: StoredFile): Promise<void> {
+    return this.files.remove(file);
   }
 }

@@ -12,7 +12,7 @@ export const RECORDING_VARIANTS = ['720p', '360p'] as const;
 export type RecordingVariantName = (typeof RECORDING_VARIANTS)[number];
 
 export class RecordingGap {
-  /** Which stream stopped ('audio:<peer>' / 'video'), and why (recorder died, worker died). */
+  /** Which stream stopped ('audio:<peer>' / 'stage' / 'all'), and why (recorder died, worker died, live node died). */
   @Prop({ required: true }) stream!: string;
   @Prop({ required: true }) reason!: string;
   @Prop({ required: true }) from!: Date;
@@ -21,7 +21,9 @@ export class RecordingGap {
 
 export class RecordingVariant {
   @Prop({ type: String, required: true, enum: RECORDING_VARIANTS }) name!: RecordingVariantName;
-  /** GridFS file id (bucket `recordings`), or a path relative to RECORDING_STORE_DIR. */
+  /** Where the file is: GridFS (bucket `recordings`) or a directory (RECORDING_STORE_DIR). */
+  @Prop({ type: String, enum: ['gridfs', 'directory'], default: 'gridfs' }) store!: 'gridfs' | 'directory';
+  /** GridFS file id, or a file name inside RECORDING_STORE_DIR. */
   @Prop({ required: true }) storageKey!: string;
   @Prop({ required: true }) size!: number;
   @Prop({ required: true }) width!: number;
@@ -41,6 +43,13 @@ export class Recording {
   @Prop({ type: Types.ObjectId, ref: 'User', required: true }) startedBy!: Types.ObjectId;
   @Prop({ type: String, required: true, enum: RECORDING_STATUSES }) status!: RecordingState;
   @Prop({ required: true }) startedAt!: Date;
+  /** Started by the course's autoRecord setting (startedBy is then the host whose arrival started it). */
+  @Prop({ default: false }) auto!: boolean;
+  /**
+   * Written every few seconds by the live node while it records; a `recording` whose heartbeat is
+   * old belongs to a node that died, and the worker's sweep closes it (see recording-sweep).
+   */
+  @Prop() heartbeatAt?: Date;
   @Prop() stoppedAt?: Date;
   /** Seconds of the composed video. */
   @Prop() durationSeconds?: number;
@@ -60,3 +69,5 @@ export type RecordingDocument = HydratedDocument<Recording>;
 export const RecordingSchema = SchemaFactory.createForClass(Recording);
 RecordingSchema.index({ sessionId: 1, startedAt: 1 });
 RecordingSchema.index({ courseId: 1, startedAt: 1 });
+RecordingSchema.index({ status: 1 });
+RecordingSchema.index({ expiresAt: 1 });

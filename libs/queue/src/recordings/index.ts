@@ -1,2 +1,3 @@
 export * from './recording-manifest';
 export * from './recording.producer';
+export * from './recording-files';

@@ -22,7 +22,8 @@ export interface RecordedTrack {
 
 export interface RecordedGap {
   stream: string;
-  reason: 'recorder-died' | 'worker-died';
+  /** live-node-died: the live node stopped heartbeating; the sweep closed the recording at its last data. */
+  reason: 'recorder-died' | 'worker-died' | 'live-node-died';
   from: number;
   to: number;
 }

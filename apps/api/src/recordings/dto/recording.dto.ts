@@ -3,8 +3,9 @@ import { RECORDING_STATUSES, RECORDING_VARIANTS, RecordingState, RecordingVarian
 import { INSTANT_PATTERN } from '../../common/api-docs';
 
 export class RecordingGapDto {
-  @ApiProperty({ description: "Which stream was cut: 'stage' or 'audio:<peerId>'" }) stream!: string;
-  @ApiProperty({ enum: ['recorder-died', 'worker-died'] }) reason!: string;
+  @ApiProperty({ description: "Which stream was cut: 'stage', 'audio:<peerId>', or 'all' (the live node died)" })
+  stream!: string;
+  @ApiProperty({ enum: ['recorder-died', 'worker-died', 'live-node-died'] }) reason!: string;
   @ApiProperty({ type: String, format: 'date-time', pattern: INSTANT_PATTERN }) from!: string;
   @ApiProperty({ type: String, format: 'date-time', pattern: INSTANT_PATTERN }) to!: string;
 }
@@ -33,4 +34,17 @@ export class RecordingResponseDto {
   @ApiPropertyOptional({ description: 'Why composing failed (the job is retried)' }) error?: string;
   @ApiProperty({ type: [RecordingGapDto] }) gaps!: RecordingGapDto[];
   @ApiProperty({ type: [RecordingVariantDto], description: 'Empty until ready' }) variants!: RecordingVariantDto[];
+}
+
+export class RecordingEntryStatusDto {
+  @ApiProperty({ description: 'A live node is recording the session now' }) recording!: boolean;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    pattern: INSTANT_PATTERN,
+    description: 'When the running recording started',
+  })
+  startedAt?: string;
+  @ApiProperty({ description: "The course records every session automatically (its hosts' arrival starts it)" })
+  autoRecord!: boolean;
 }
