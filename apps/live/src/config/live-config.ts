@@ -31,6 +31,14 @@ export const liveAppEnvSchema = liveEnvSchema.extend({
   /** socket.io heartbeat: a silent client is considered disconnected after interval + timeout. */
   SOCKET_PING_INTERVAL_MS: env.int(10_000, 500, 120_000),
   SOCKET_PING_TIMEOUT_MS: env.int(10_000, 500, 120_000),
+  /**
+   * Consumers one router of a session carries before viewers go to a fan-out
+   * router on another worker (router-cascade.ts). 500 is about 250 viewers of a
+   * host's camera and microphone: `npm run bench:sfu` measured the single-core
+   * knee at 300-320 such viewers (600-640 consumers), and the origin also
+   * carries the host's ingress and the pipes, so the default stays below it.
+   */
+  LIVE_ROUTER_CONSUMER_BUDGET: env.int(500, 2, 100_000),
   /** Opus average bitrate cap offered to publishers (bits/s): keeps audio-only under 50 kbit/s on the wire. */
   LIVE_OPUS_MAX_AVERAGE_BITRATE: env.int(20_000, 6_000, 510_000),
 });

@@ -25,6 +25,7 @@ import { RoomNotifier } from '../signalling/room-notifier.service';
 import { TurnCredentialsService } from '../turn/turn-credentials.service';
 import { chooseLayers } from './layer-policy';
 import { withAudioNack } from './media.config';
+import { closeProducerFor, closeReasonOf } from './producer-close-reason';
 import { watchTransportLiveness } from './media-liveness';
 import { WorkerPoolService } from './worker-pool.service';
 
@@ -51,8 +52,6 @@ async function media<T>(what: string, action: () => Promise<T>): Promise<T> {
 @Injectable()
 export class MediaService {
   private readonly logger = new Logger(MediaService.name);
-  /** Why the server closed a producer itself; a producer closed otherwise was closed by its owner. */
-  private readonly closeReasons = new WeakMap<types.Producer, ProducerClosedReason>();
 
   constructor(
     private readonly pool: WorkerPoolService,
@@ -81,16 +80,31 @@ export class MediaService {
         peer.transports.delete(id);
       }
     }
-    const transport = await media('creating the transport', () =>
-      room.router.createWebRtcTransport({
-        listenInfos: this.pool.listenInfos().filter((info) => !input.forceTcp || info.protocol === 'tcp'),
-        enableUdp: !input.forceTcp,
-        enableTcp: true,
-        preferUdp: true,
-        initialAvailableOutgoingBitrate: 1_000_000,
-        appData: { peerId: peer.peerId, direction: input.direction },
-      }),
-    );
+    // Sending is always into the origin; receiving goes where the cascade places the viewer.
+    const placed =
+      input.direction === 'recv'
+        ? await media('placing the viewer', () =>
+            room.cascade.placeReceiver(peer.peerId, room.expectedConsumers(peer), peer.isStaff),
+          )
+        : undefined;
+    const router = placed?.router ?? room.router;
+    let transport: types.WebRtcTransport;
+    try {
+      transport = await media('creating the transport', () =>
+        router.createWebRtcTransport({
+          listenInfos: this.pool.listenInfos().filter((info) => !input.forceTcp || info.protocol === 'tcp'),
+          enableUdp: !input.forceTcp,
+          enableTcp: true,
+          preferUdp: true,
+          initialAvailableOutgoingBitrate: 1_000_000,
+          appData: { peerId: peer.peerId, direction: input.direction, routerId: router.id },
+        }),
+      );
+    } catch (error) {
+      placed?.release();
+      throw error;
+    }
+    if (placed) transport.observer.once('close', placed.release);
     peer.transports.set(transport.id, transport);
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') transport.close();
@@ -182,7 +196,7 @@ export class MediaService {
       // A closed router means the room is closing or its worker died: the latter is
       // announced as media:restart only, so no client mistakes it for moderation.
       if (room.closed || router.closed) return;
-      const reason = this.closeReasons.get(producer) ?? 'owner';
+      const reason = closeReasonOf(producer);
       this.notifier.toRoom(room.sessionId, ServerEvent.ProducerClosed, { producerId: producer.id, reason });
     });
     if (producer.kind === 'audio') {
@@ -218,8 +232,7 @@ export class MediaService {
     const closed: string[] = [];
     for (const { producer, source } of [...peer.producers.values()]) {
       if (sources.includes(source)) {
-        this.closeReasons.set(producer, reason);
-        producer.close();
+        closeProducerFor(producer, reason);
         closed.push(producer.id);
       }
     }
@@ -248,9 +261,13 @@ export class MediaService {
     if (!owner) throw notFound('unknown producer');
     if (owner.peer === peer) throw badState('cannot consume your own producer');
     if (peer.audioOnly && owner.producer.kind === 'video') throw badState('audio-only mode: video is not sent');
+    const router = room.cascade.routerOf(transport);
+    if (!router || router.closed) throw badState('your receive transport is gone; create it again');
+    // On a fan-out the producer is piped from the origin when its first consumer there needs it.
+    await media('piping the producer', () => room.cascade.ensureProducer(router, producerId));
     const canConsume = (() => {
       try {
-        return room.router.canConsume({ producerId, rtpCapabilities });
+        return router.canConsume({ producerId, rtpCapabilities });
       } catch {
         return false;
       }
@@ -273,6 +290,8 @@ export class MediaService {
     const forget = () => peer.consumers.delete(consumer.id);
     consumer.observer.once('close', forget);
     consumer.on('producerclose', () => {
+      // Media being rebuilt after a worker death forgot it already: media:restart says it all.
+      if (peer.consumers.get(consumer.id)?.consumer !== consumer) return;
       forget();
       this.notifier.toSocket(peer.socket, ServerEvent.ConsumerClosed, { consumerId: consumer.id, producerId });
     });

@@ -1,12 +1,18 @@
 /**
- * The rooms this node hosts. Creates a room (router on the least-loaded worker
- * + active-speaker observer) at most once per session even when peers arrive
- * together, closes it, and rebuilds the media of every room whose worker died
- * (peers stay; clients are told to run their media join again).
+ * The rooms this node hosts. Creates a room (origin router on the least-loaded
+ * worker + active-speaker observer, and its router cascade) at most once per
+ * session even when peers arrive together, closes it, and rebuilds media
+ * after a worker death: every peer's when the origin's worker died, only the
+ * viewers of a fan-out router when that one's did (peers stay; the clients
+ * concerned are told to run their media join again).
  */
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { types } from 'mediasoup';
 import { LiveErrorCode, ServerEvent } from '@balai/live-contract';
+import type { LiveAppEnv } from '../config/live-config';
+import { closeProducerFor } from '../media/producer-close-reason';
+import { RouterCascade } from '../media/router-cascade';
 import { WorkerPoolService } from '../media/worker-pool.service';
 import { LiveException } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
@@ -29,6 +35,7 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     private readonly pool: WorkerPoolService,
     private readonly nodeMap: RoomNodeMap,
     private readonly notifier: RoomNotifier,
+    private readonly config: ConfigService<LiveAppEnv, true>,
   ) {}
 
   onModuleInit(): void {
@@ -101,7 +108,18 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
       });
     }
     const { router, observer } = await this.createMedia(facts.sessionId);
-    const room = new Room(facts, router, observer);
+    // The cascade's callbacks read the room it belongs to, made just below.
+    const ref: { room?: Room } = {};
+    const cascade = new RouterCascade(this.pool, router, {
+      sessionId: facts.sessionId,
+      consumerBudget: this.config.get('LIVE_ROUTER_CONSUMER_BUDGET', { infer: true }),
+      consumersOf: (peerId) => ref.room?.peers.get(peerId)?.consumers.size ?? 0,
+      onFanoutLost: (peerIds) => {
+        if (ref.room) this.restartViewers(ref.room, peerIds);
+      },
+    });
+    const room = new Room(facts, cascade, observer);
+    ref.room = room;
     this.watchSpeaker(room);
     this.rooms.set(facts.sessionId, room);
     this.logger.log({ sessionId: facts.sessionId, workerPid: room.workerPid }, 'room opened');
@@ -111,7 +129,7 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
   private async createMedia(
     sessionId: string,
   ): Promise<{ router: types.Router; observer: types.ActiveSpeakerObserver }> {
-    const router = await this.pool.createRouter({ sessionId });
+    const router = await this.pool.createRouter({ sessionId, role: 'origin' });
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     return { router, observer };
   }
@@ -131,7 +149,7 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     room.closed = true;
     for (const peer of room.peers.values()) peer.closeMedia();
     room.peers.clear();
-    if (!room.router.closed) room.router.close();
+    room.cascade.close();
     if (this.rooms.get(room.sessionId) === room) this.rooms.delete(room.sessionId);
     await this.nodeMap.release(room.sessionId);
     this.logger.log({ sessionId: room.sessionId }, 'room closed');
@@ -142,10 +160,11 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     const affected = this.all().filter((room) => room.workerPid === pid && !room.closed);
     for (const room of affected) {
       try {
-        for (const peer of room.peers.values()) peer.forgetMedia();
+        // Transports on fan-outs are still open: close them (no notices, media:restart says it all).
+        for (const peer of room.peers.values()) peer.closeMedia();
         room.activeSpeakerPeerId = null;
         const { router, observer } = await this.createMedia(room.sessionId);
-        room.router = router;
+        room.cascade.replaceOrigin(router);
         room.speakerObserver = observer;
         this.watchSpeaker(room);
         this.logger.warn(
@@ -159,6 +178,26 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
       } catch (error) {
         this.logger.error({ err: error, sessionId: room.sessionId }, 'could not rebuild a room after worker death');
       }
+    }
+  }
+
+  /**
+   * A fan-out router died with its worker: only the viewers it carried redo
+   * their media. One who also publishes (a participant invited to speak) has
+   * its producers closed as 'media-restart', so it re-publishes by itself
+   * and nobody takes it for moderation.
+   */
+  private restartViewers(room: Room, peerIds: string[]): void {
+    if (room.closed) return;
+    for (const peerId of peerIds) {
+      const peer = room.peers.get(peerId);
+      if (!peer) continue;
+      for (const { producer } of [...peer.producers.values()]) closeProducerFor(producer, 'media-restart');
+      peer.closeMedia();
+      this.notifier.toSocket(peer.socket, ServerEvent.MediaRestart, {
+        reason: 'worker-died',
+        routerRtpCapabilities: room.router.rtpCapabilities as unknown as Record<string, unknown>,
+      });
     }
   }
 }

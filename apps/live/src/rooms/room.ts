@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import type { ChatMessageInfo, PeerInfo, ProducerInfo } from '@balai/live-contract';
+import type { RouterCascade } from '../media/router-cascade';
 import { Peer } from './peer';
 
 export interface SessionFacts {
@@ -10,8 +11,10 @@ export interface SessionFacts {
 }
 
 /**
- * The live room of one course session on this node: its router, its peers and
- * the raise-hand queue. State only; services (media, chat, moderation) act on it.
+ * The live room of one course session on this node: its routers (the origin,
+ * where producers live, and fan-outs for viewers; see router-cascade.ts), its
+ * peers and the raise-hand queue. State only; services (media, chat,
+ * moderation) act on it.
  */
 export class Room {
   readonly peers = new Map<string, Peer>();
@@ -24,9 +27,22 @@ export class Room {
 
   constructor(
     readonly session: SessionFacts,
-    public router: types.Router,
+    readonly cascade: RouterCascade,
     public speakerObserver: types.ActiveSpeakerObserver,
   ) {}
+
+  /** The origin router: every producer of the session, the active-speaker observer, the recorder. */
+  get router(): types.Router {
+    return this.cascade.origin;
+  }
+
+  /** Producers of others a new viewer would consume (what its receive transport is expected to carry). */
+  expectedConsumers(peer: Peer): number {
+    let count = 0;
+    for (const other of this.peers.values()) if (other !== peer) count += other.producers.size;
+    // A webinar's viewers often arrive before the host publishes: reserve the host's camera and microphone.
+    return Math.max(2, count);
+  }
 
   get sessionId(): string {
     return this.session.sessionId;
