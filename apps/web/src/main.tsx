@@ -50,6 +50,9 @@ const TakeTest = lazy(() => import('./screens/assessments').then((m) => m.TakeTe
 const SessionReport = lazy(() =>
   import('./live/interaction/session-report').then((m) => m.SessionReport as ComponentType<Props>),
 );
+const SessionRecordings = lazy(() =>
+  import('./screens/recordings/session-recordings').then((m) => m.SessionRecordings as ComponentType<Props>),
+);
 const Evaluation = lazy(() => import('./screens/assessments').then((m) => m.EvaluationScreen as ComponentType<Props>));
 
 const ROUTES: Array<[string, ComponentType<Props>, ('participant' | 'trainer' | 'admin' | 'any')?]> = [
@@ -69,6 +72,7 @@ const ROUTES: Array<[string, ComponentType<Props>, ('participant' | 'trainer' | 
   ['/sertifikat', Certificates as ComponentType<Props>, 'any'],
   ['/sesi/:sessionId', LiveRoom, 'any'],
   ['/laporan-sesi/:sessionId', SessionReport, 'any'],
+  ['/rekaman-sesi/:sessionId', SessionRecordings, 'any'],
   ['/pelatih', Trainer, 'trainer'],
   ['/pelatih/kursus/:id', TrainerCourse, 'trainer'],
   ['/admin', Admin, 'admin'],

@@ -10,6 +10,7 @@ import { Alert, Badge, Loaded, PageTitle, useLoad } from '../ui';
 import { SessionList } from './catalogue';
 import { AssessmentPanelLazy } from './assessments/lazy-panels';
 import { RecordingsPanelLazy } from './recordings/lazy';
+import { SessionRecordingsLink } from './recordings/session-recordings';
 import { prefetchLiveRoom } from '../live/prefetch';
 
 /** How early the room opens; the live service is authoritative (ROOM_EARLY_ENTRY_MINUTES). */
@@ -36,7 +37,13 @@ export function useNow(ms = 20_000): number {
 
 export function JoinButton({ s, now }: { s: Session; now: number }) {
   const w = joinWindow(s, now);
-  if (w === 'over') return <Badge>{t(`sstatus_${s.status === 'cancelled' ? 'cancelled' : 'ended'}`)}</Badge>;
+  if (w === 'over')
+    return (
+      <div class="join">
+        <Badge>{t(`sstatus_${s.status === 'cancelled' ? 'cancelled' : 'ended'}`)}</Badge>
+        {s.status !== 'cancelled' && <SessionRecordingsLink sessionId={s.id} />}
+      </div>
+    );
   if (w === 'early')
     return (
       <div class="join">

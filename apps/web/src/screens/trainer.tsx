@@ -10,6 +10,7 @@ import { SessionList, typeLabel } from './catalogue';
 import { EARLY_ENTRY_MS, joinWindow, useNow } from './participant';
 import { AssessmentStaffPanelLazy } from './assessments/lazy-panels';
 import { RecordingsPanelLazy } from './recordings/lazy';
+import { SessionRecordingsLink } from './recordings/session-recordings';
 import { CoursePollsPanelLazy } from '../live/interaction/lazy';
 import { prefetchLiveRoom } from '../live/prefetch';
 
@@ -51,7 +52,13 @@ export function TrainerHome() {
 /** "Mulai sesi": closed until the room opens, and then it says when that is. */
 export function GoLiveButton({ s, now }: { s: Session; now: number }) {
   const w = joinWindow(s, now);
-  if (w === 'over') return <Badge>{t(`sstatus_${s.status === 'cancelled' ? 'cancelled' : 'ended'}`)}</Badge>;
+  if (w === 'over')
+    return (
+      <div class="join">
+        <Badge>{t(`sstatus_${s.status === 'cancelled' ? 'cancelled' : 'ended'}`)}</Badge>
+        {s.status !== 'cancelled' && <SessionRecordingsLink sessionId={s.id} />}
+      </div>
+    );
   const opens = new Date(Date.parse(s.startsAt) - EARLY_ENTRY_MS);
   return (
     <div class="join">

@@ -5,6 +5,7 @@ import { langStore } from '../../i18n';
 
 export type Recording = components['schemas']['RecordingResponseDto'];
 export type RecordingVariant = components['schemas']['RecordingVariantDto'];
+export type RecordingEntryStatus = components['schemas']['RecordingEntryStatusDto'];
 
 async function send<T>(method: string, path: string): Promise<T> {
   const once = async () => {
@@ -33,6 +34,7 @@ export const recordingsApi = {
   ofCourse: (courseId: string) => send<Recording[]>('GET', `/courses/${courseId}/recordings`),
   ofSession: (sessionId: string) => send<Recording[]>('GET', `/sessions/${sessionId}/recordings`),
   remove: (id: string) => send<undefined>('DELETE', `/recordings/${id}`),
+  entryStatus: (sessionId: string) => send<RecordingEntryStatus>('GET', `/sessions/${sessionId}/recording-status`),
 };
 
 /**

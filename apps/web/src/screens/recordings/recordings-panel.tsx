@@ -110,7 +110,12 @@ export function RecordingsPanel(props: { courseId?: string; sessionId?: string }
                       {seconds > 0 && ` · ${t('recDuration', { m: Math.floor(seconds / 60), s: seconds % 60 })}`}
                     </p>
                     {status && <p class="muted">{status}</p>}
-                    {r.gaps.length > 0 && <p class="muted">{t('recGaps', { n: r.gaps.length })}</p>}
+                    {r.gaps.some((g) => g.reason !== 'live-node-died') && (
+                      <p class="muted">
+                        {t('recGaps', { n: r.gaps.filter((g) => g.reason !== 'live-node-died').length })}
+                      </p>
+                    )}
+                    {r.gaps.some((g) => g.reason === 'live-node-died') && <p class="muted">{t('recGapNodeDied')}</p>}
                     {r.status === 'ready' && <Player recording={r} />}
                     {me?.role === 'admin' && (
                       <button type="button" class="link danger" onClick={() => void remove(r.id)}>
