@@ -1,5 +1,6 @@
 /**
- * npm run bench:recording (issue 13). Two figures:
+ * npm run bench:recording (issue 13). Two figures, and the start latency (recording:start to each
+ * track's first RTP packet, with the recorder ffmpeg's spawn-to-listening time):
  *  1. The recorder's CPU while a live session with one host (fake camera + microphone through the live
  *     service's own media path and a real mediasoup worker) is recorded: the ffmpeg processes that copy
  *     RTP to Matroska, summed, as a percentage of one core (goal < 5%: nothing is re-encoded).
@@ -71,9 +72,20 @@ async function main(): Promise<void> {
     await publishFake(media, room, peer, 'mic'),
   ];
   await sleep(1500);
+  const startAsked = Date.now();
   const started = await host.ok('recording:start', {});
   const recorder = live.app.get(RecordingService).recorderOf(course.sessionId)!;
-  await sleep(2000); // the recorder processes start
+  // Start latency: from recording:start to each track's first RTP packet (at most 10 s).
+  while (Date.now() - startAsked < 10_000) {
+    const tracks = recorder.manifest.tracks;
+    if (tracks.length >= 2 && tracks.every((t) => t.firstPacketAt !== null)) break;
+    await sleep(20);
+  }
+  const startLatencyMs = Object.fromEntries(
+    recorder.manifest.tracks.map((t) => [t.kind, t.firstPacketAt === null ? null : t.firstPacketAt - startAsked]),
+  );
+  const recorderStartup = recorder.startupTimings();
+  await sleep(2000); // the recorder processes settle
   const loadDuring = load();
   const first = new Map<number, number>();
   const last = new Map<number, number>();
@@ -106,6 +118,8 @@ async function main(): Promise<void> {
 
   const report = {
     recorderProcesses: first.size,
+    startLatencyMs,
+    recorderStartup,
     recorderCpuPercentOfOneCore: Number(recorderPercent.toFixed(2)),
     recordedSeconds: Number(result.durationSeconds.toFixed(1)),
     composeWallSeconds: Number(composeSeconds.toFixed(1)),
@@ -115,7 +129,9 @@ async function main(): Promise<void> {
     loadAverageAfterCompose: loadAfter,
   };
   console.log(
-    `recorder CPU: ${report.recorderCpuPercentOfOneCore}% of one core (${first.size} ffmpeg processes, goal < 5%)\n` +
+    `start latency (recording:start to first packet): ${JSON.stringify(startLatencyMs)} ms; ` +
+      `recorder start-up (spawn to listening / first packet): ${recorderStartup.map((r) => `${r.stream} ${r.listenMs}/${r.firstPacketMs} ms`).join(', ')}\n` +
+      `recorder CPU: ${report.recorderCpuPercentOfOneCore}% of one core (${first.size} ffmpeg processes, goal < 5%)\n` +
       `composing: ${report.recordedSeconds} s in ${report.composeWallSeconds} s = ${report.composeSpeedX}x real time ` +
       `(720p + 360p in one pass, veryfast, 2 threads; goal >= 4x)\n` +
       `load average while recording: ${loadDuring}; after composing: ${loadAfter}`,

@@ -12,7 +12,7 @@ export const recordingWorkerEnvShape = {
   /** Days a composed recording is kept (0 = for ever); sets its expiresAt. */
   RECORDING_RETENTION_DAYS: env.int(365, 0, 36_500),
   /** How often expired recordings are deleted and recordings of dead live nodes are closed. */
-  RECORDING_SWEEP_MS: env.int(10 * 60_000, 1000, 86_400_000),
+  RECORDING_SWEEP_MS: env.int(60_000, 1000, 86_400_000),
   /** A `recording` whose live node has not written its heartbeat for this long is closed by the sweep. */
   RECORDING_STALE_MS: env.int(60_000, 10_000, 86_400_000),
   ...recordingStorageEnvShape,
