@@ -48,7 +48,9 @@ export class CertificateRepository {
    * MongoDB-protocol server without index pushdown, like FerretDB v1, scans).
    */
   findFor(courseId: string, userId: string): Promise<CertificateRecord | null> {
-    return this.certificates.findById(certificateObjectId(courseId, userId)).lean();
+    // The driver's collection, not a mongoose query: this runs once or twice per certificate and
+    // mongoose's query building and casting cost more CPU than the lookup itself.
+    return this.certificates.collection.findOne<CertificateRecord>({ _id: certificateObjectId(courseId, userId) });
   }
 
   findById(certificateId: string): Promise<CertificateRecord | null> {
@@ -175,7 +177,11 @@ export class CertificateRepository {
 
   async participantFacts(userId: string): Promise<ParticipantFacts | null> {
     if (!Types.ObjectId.isValid(userId)) return null;
-    const user = await this.users.findById(userId, { name: 1, email: 1, 'ikm.businessName': 1 }).lean();
+    // The driver's collection (see findFor): once per certificate.
+    const user = await this.users.collection.findOne<Pick<User, 'name' | 'email' | 'ikm'> & { _id: Types.ObjectId }>(
+      { _id: new Types.ObjectId(userId) },
+      { projection: { name: 1, email: 1, 'ikm.businessName': 1 } },
+    );
     if (!user) return null;
     return { id: user._id.toString(), name: user.name, email: user.email, businessName: user.ikm?.businessName };
   }

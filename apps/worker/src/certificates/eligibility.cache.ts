@@ -24,6 +24,8 @@ interface Entry {
   at: number;
   usedAt: number;
   value?: CourseEligibility | null;
+  /** The snapshot's participants by id: one lookup per job, whatever the size of the course. */
+  byUser?: Map<string, ParticipantEligibility>;
   loading?: Promise<CourseEligibility | null>;
 }
 
@@ -35,8 +37,9 @@ export class EligibilityCache {
 
   /** Null when the course does not exist. */
   async check(courseId: string, userId: string): Promise<EligibilityVerdict | null> {
-    const snapshot = await this.snapshot(courseId);
-    const cached = snapshot?.participants.find((p) => p.userId === userId);
+    const entry = await this.snapshot(courseId);
+    const snapshot = entry.value;
+    const cached = entry.byUser?.get(userId);
     if (snapshot && cached?.eligible)
       return { minAttendancePercent: snapshot.minAttendancePercent, participant: cached };
     const fresh = await this.eligibility.forCourse(courseId, [userId]);
@@ -44,7 +47,7 @@ export class EligibilityCache {
     return { minAttendancePercent: fresh.minAttendancePercent, participant: fresh.participants[0]! };
   }
 
-  private async snapshot(courseId: string): Promise<CourseEligibility | null> {
+  private async snapshot(courseId: string): Promise<Entry> {
     const now = Date.now();
     for (const [key, entry] of this.snapshots) if (now - entry.usedAt > FORGET_MS) this.snapshots.delete(key);
     let entry = this.snapshots.get(courseId);
@@ -57,7 +60,8 @@ export class EligibilityCache {
       const current = entry;
       current.loading = this.eligibility.forCourse(courseId).then(
         (value) => {
-          Object.assign(current, { value, at: Date.now(), loading: undefined });
+          const byUser = new Map(value?.participants.map((p) => [p.userId, p]));
+          Object.assign(current, { value, byUser, at: Date.now(), loading: undefined });
           return value;
         },
         (error: unknown) => {
@@ -67,7 +71,7 @@ export class EligibilityCache {
       );
     }
     // Stale while revalidating: only the very first read of a course waits.
-    if (entry.value !== undefined) return entry.value;
-    return entry.loading!;
+    if (entry.value === undefined) await entry.loading;
+    return entry;
   }
 }
