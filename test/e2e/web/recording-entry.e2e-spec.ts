@@ -18,7 +18,8 @@ import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './s
  * enter a session being recorded is told so before the room ("Sesi ini sedang
  * direkam", with a button to enter), and told that a course with autoRecord
  * records every session; a held session's row leads to its own recordings
- * page ("Rekaman sesi") with the player.
+ * page ("Rekaman sesi") with the player; an admin ticks "Rekam setiap sesi secara
+ * otomatis" in the course form.
  * Screenshots: test-output/screenshots/web-recording-entry/.
  */
 jest.setTimeout(180_000);
@@ -147,6 +148,31 @@ describe('web client: recording notice before entering, and a session’s record
     expect(await video.getAttribute('src')).toContain('/media/360p?access=');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await shot(page, shots, 'phone-session-recordings');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets an admin set a course to record every session (course form)', async () => {
+    const admin = await createUser(api.app, 'admin');
+    const { course } = await setUp();
+    const context = await newContext(browser, { viewport: PHONE });
+    const page = await context.newPage();
+    const errors = trackErrors(page);
+    await signIn(page, api.url, admin.email);
+    await page.waitForURL(/#\/admin/);
+    await page.goto(`${api.url}/#/admin/kursus/${course.id}`);
+    await page.getByTestId('edit-course').click();
+    const box = page.getByLabel('Rekam setiap sesi secara otomatis');
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await shot(page, shots, 'phone-course-form-auto-record');
+    await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+    await page.getByTestId('edit-course').waitFor();
+    const deadline = Date.now() + 15_000;
+    while (!(await model<Course>(api.app, Course.name).findById(course.id).lean())!.autoRecord) {
+      if (Date.now() > deadline) throw new Error('autoRecord not saved');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     expect(errors).toEqual([]);
     await context.close();
   });
