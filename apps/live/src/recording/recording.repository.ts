@@ -46,6 +46,11 @@ export class RecordingRepository {
     );
   }
 
+  /** A recording created by a start that lost the race to another one (nothing was recorded). */
+  async discard(recordingId: string): Promise<void> {
+    await this.recordings.deleteOne({ _id: new Types.ObjectId(recordingId), status: 'recording' });
+  }
+
   async courseAutoRecords(courseId: string): Promise<boolean> {
     const course = await this.courses.findById(courseId, { autoRecord: 1 }).lean();
     return course?.autoRecord === true;

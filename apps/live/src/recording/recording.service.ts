@@ -34,6 +34,8 @@ const RECONCILE_MS = 500;
 export const HEARTBEAT_MS = 5000;
 /** How long a course's autoRecord is trusted before it is read again. */
 const AUTO_RECORD_CACHE_MS = 10_000;
+/** After an automatic start failed, the pause before the next try. */
+const AUTO_RETRY_MS = 10_000;
 
 @Injectable()
 export class RecordingService implements OnModuleInit, OnModuleDestroy {
@@ -47,6 +49,7 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
   /** Rooms whose staff stopped the recording by hand (autoRecord does not restart it there). */
   private readonly stoppedByStaff = new WeakSet<Room>();
   private readonly autoStarting = new Set<string>();
+  private readonly autoFailedAt = new WeakMap<Room, number>();
   private readonly autoRecordCache = new Map<string, { expires: number; value: Promise<boolean> }>();
   private readonly onWorkerDied = () => setTimeout(() => void this.tick(), 50);
 
@@ -138,7 +141,11 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
       startedAt,
       auto,
     });
-    if (this.active.has(room.sessionId)) return this.status(room.sessionId);
+    if (this.active.has(room.sessionId)) {
+      // Another start (a host's, or the automatic one) won the race: this document is not needed.
+      await this.repository.discard(recordingId);
+      return this.status(room.sessionId);
+    }
     const recorder = new SessionRecorder(
       room,
       recordingId,
@@ -177,6 +184,7 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
     for (const room of this.registry.all()) {
       if (room.closed || this.active.has(room.sessionId) || this.stoppedByStaff.has(room)) continue;
       if (this.autoStarting.has(room.sessionId)) continue;
+      if (Date.now() - (this.autoFailedAt.get(room) ?? 0) < AUTO_RETRY_MS) continue;
       const host = [...room.peers.values()].find((p) => p.isStaff);
       if (!host) continue;
       this.autoStarting.add(room.sessionId);
@@ -186,6 +194,8 @@ export class RecordingService implements OnModuleInit, OnModuleDestroy {
         if (room.closed || this.active.has(room.sessionId) || this.registry.get(room.sessionId) !== room) continue;
         await this.begin(room, host.userId, true);
       } catch (error) {
+        // Tried again after a pause, not on every tick (a database that is down would flood the log).
+        this.autoFailedAt.set(room, Date.now());
         this.logger.warn({ err: error, sessionId: room.sessionId }, 'automatic recording did not start');
       } finally {
         this.autoStarting.delete(room.sessionId);
