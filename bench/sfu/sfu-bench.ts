@@ -22,15 +22,25 @@
  * rate / (sent rate x N)).
  */
 import 'reflect-metadata';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createSocket, Socket as UdpSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { types } from 'mediasoup';
+import {
+  AUDIO,
+  buildReceiver,
+  CLK_TCK,
+  cpuTicks,
+  hostAudioParameters,
+  hostVideoParameters,
+  LAYERS,
+  runDelayNs,
+  runReceiver,
+  SyntheticHost,
+  udpRcvbufErrors,
+  viewerCapabilities,
+} from './harness';
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -68,177 +78,6 @@ Object.assign(process.env, {
   MONGODB_URI: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/balai_bench',
 });
 
-// ---------- synthetic host ----------
-const VIDEO_PT = 101;
-const AUDIO_PT = 100;
-const LAYERS = [
-  { ssrc: 0x11110001, width: 320, height: 180, fps: 15, packetsPerFrame: 1, size: 500 },
-  { ssrc: 0x11110002, width: 640, height: 360, fps: 30, packetsPerFrame: 1, size: 900 },
-  { ssrc: 0x11110003, width: 1280, height: 720, fps: 30, packetsPerFrame: 3, size: 1100 },
-];
-const AUDIO = { ssrc: 0x22220001, pps: 50, size: 120 };
-
-class SyntheticHost {
-  readonly sent = new Map<number, number>();
-  private readonly seq = new Map<number, number>();
-  private readonly socket: UdpSocket = createSocket('udp4');
-  private frame = 0;
-  private pictureId = 0;
-  private keyFrameWanted = true;
-  private timers: NodeJS.Timeout[] = [];
-
-  constructor(private readonly port: number) {}
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
-    // RTCP from the worker: a PLI (206/1) or FIR (206/4) asks for a key frame.
-    this.socket.on('message', (msg) => {
-      if (msg.length >= 2 && msg[1] === 206) this.keyFrameWanted = true;
-    });
-    const videoTick = 1000 / 30;
-    this.timers.push(setInterval(() => this.sendVideoFrame(), videoTick));
-    this.timers.push(setInterval(() => this.sendAudio(), 1000 / AUDIO.pps));
-    this.timers.push(setInterval(() => (this.keyFrameWanted = true), 1000));
-  }
-
-  stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.socket.close();
-  }
-
-  private rtp(ssrc: number, pt: number, timestamp: number, marker: boolean, payload: Buffer): Buffer {
-    const seq = ((this.seq.get(ssrc) ?? Math.floor(Math.random() * 30000)) + 1) & 0xffff;
-    this.seq.set(ssrc, seq);
-    const header = Buffer.alloc(12);
-    header[0] = 0x80;
-    header[1] = (marker ? 0x80 : 0) | pt;
-    header.writeUInt16BE(seq, 2);
-    header.writeUInt32BE(timestamp >>> 0, 4);
-    header.writeUInt32BE(ssrc, 8);
-    this.sent.set(ssrc, (this.sent.get(ssrc) ?? 0) + 1);
-    return Buffer.concat([header, payload]);
-  }
-
-  private sendVideoFrame(): void {
-    this.frame += 1;
-    this.pictureId = (this.pictureId + 1) & 0x7fff;
-    const key = this.keyFrameWanted;
-    this.keyFrameWanted = false;
-    const timestamp = this.frame * 3000;
-    for (const layer of LAYERS) {
-      if (layer.fps === 15 && this.frame % 2 === 1 && !key) continue;
-      for (let i = 0; i < layer.packetsPerFrame; i += 1) {
-        const first = i === 0;
-        // VP8 payload descriptor: X=1, S on the first packet, PictureID (15 bit).
-        const descriptor = Buffer.from([
-          first ? 0x90 : 0x80,
-          0x80,
-          0x80 | (this.pictureId >> 8),
-          this.pictureId & 0xff,
-        ]);
-        const body = Buffer.alloc(layer.size - 16);
-        if (first) {
-          // VP8 frame tag: P=0 on key frames, then the key-frame start code and dimensions.
-          body[0] = key ? 0x10 : 0x11;
-          if (key) {
-            body.set([0x9d, 0x01, 0x2a], 3);
-            body.writeUInt16LE(layer.width, 6);
-            body.writeUInt16LE(layer.height, 8);
-          }
-        }
-        const packet = this.rtp(
-          layer.ssrc,
-          VIDEO_PT,
-          timestamp,
-          i === layer.packetsPerFrame - 1,
-          Buffer.concat([descriptor, body]),
-        );
-        this.socket.send(packet, this.port, '127.0.0.1');
-      }
-    }
-  }
-
-  private audioTs = 0;
-  private sendAudio(): void {
-    this.audioTs += 960;
-    this.socket.send(
-      this.rtp(AUDIO.ssrc, AUDIO_PT, this.audioTs, false, Buffer.alloc(AUDIO.size - 12, 0xf8)),
-      this.port,
-      '127.0.0.1',
-    );
-  }
-}
-
-// ---------- measuring helpers ----------
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
-}
-/** Time the process spent runnable but waiting for a CPU (ns), from /proc/<pid>/schedstat. */
-function runDelayNs(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
-}
-/** Kernel-wide UDP receive-buffer drops (any socket on this host). */
-function udpRcvbufErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('Udp:'));
-  const names = lines[0].split(/\s+/);
-  return Number(lines[1].split(/\s+/)[names.indexOf('RcvbufErrors')]);
-}
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-function buildReceiver(): string {
-  const out = join(tmpdir(), `balai-rtp-receiver-${process.pid}`);
-  execFileSync('gcc', ['-O2', '-o', out, join(__dirname, 'rtp-receiver.c')]);
-  return out;
-}
-
-interface ReceiverResult {
-  packets: number;
-  expected: number;
-  received: number;
-  starvedViewers: number;
-  worstViewerLoss: number;
-  windowMs: number;
-}
-
-function runReceiver(binary: string, count: number): { ready: Promise<void>; done: Promise<ReceiverResult> } {
-  const child = spawn('taskset', [
-    '-c',
-    DRIVER_CPU,
-    ...(RENICE ? ['nice', '-n', '-10'] : []),
-    ...(REALTIME ? ['chrt', '-f', '50'] : []),
-    binary,
-    String(RECEIVER_BASE_PORT),
-    String(count),
-    String(WARMUP_MS),
-    String(WINDOW_MS),
-  ]);
-  let out = '';
-  let readyResolve: () => void = () => undefined;
-  let readyReject: (error: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    readyResolve = resolve;
-    readyReject = reject;
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('READY')) readyResolve();
-  });
-  let err = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const done = new Promise<ReceiverResult>((resolve, reject) =>
-    child.on('exit', (code) => {
-      readyReject(new Error(`receiver exited early (${code}): ${err}`));
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (code !== 0 || !line) reject(new Error(`receiver failed (${code}): ${err}`));
-      else resolve(JSON.parse(line) as ReceiverResult);
-    }),
-  );
-  return { ready, done };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------- main ----------
@@ -256,12 +95,14 @@ async function main(): Promise<void> {
   const { RoomRegistry } = await import('../../apps/live/src/rooms/room-registry.service');
   const { RoomNotifier } = await import('../../apps/live/src/signalling/room-notifier.service');
   const { Peer } = await import('../../apps/live/src/rooms/peer');
+  const { TurnModule } = await import('../../apps/live/src/turn/turn.module');
 
   @Module({
     imports: [
       BalaiConfigModule.forApp(liveAppEnvSchema),
       DatabaseModule.forRoot(),
       RedisModule.forService('live'),
+      TurnModule,
       MediaSignallingModule,
     ],
   })
@@ -308,36 +149,21 @@ async function main(): Promise<void> {
     rtcpMux: true,
     comedia: true,
   });
-  const rtcpFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
   const video = await media.attachProducer(room, host, hostTransport, {
     kind: 'video',
     source: 'camera',
-    rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000, rtcpFeedback }],
-      encodings: LAYERS.map((layer) => ({ ssrc: layer.ssrc })),
-    },
+    rtpParameters: hostVideoParameters(),
   });
   const audio = await media.attachProducer(room, host, hostTransport, {
     kind: 'audio',
     source: 'mic',
-    rtpParameters: {
-      codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }],
-      encodings: [{ ssrc: AUDIO.ssrc }],
-    },
+    rtpParameters: hostAudioParameters(),
   });
   const sender = new SyntheticHost(hostTransport.tuple.localPort);
   await sender.start();
   await sleep(1000);
 
-  // Viewers ask for what a browser viewer without congestion feedback would: no transport-cc/REMB.
-  const caps = room.router.rtpCapabilities;
-  const viewerCaps: types.RtpCapabilities = {
-    codecs: (caps.codecs ?? []).map((codec) => ({
-      ...codec,
-      rtcpFeedback: (codec.rtcpFeedback ?? []).filter((fb) => fb.type === 'nack' || fb.type === 'ccm'),
-    })),
-    headerExtensions: [],
-  };
+  const viewerCaps = viewerCapabilities(room.router);
 
   /** What the worker received from the host on the top layer: a drop here reaches every viewer. */
   async function topLayerIngress(): Promise<{ received: number; expected: number }> {
@@ -402,7 +228,16 @@ async function main(): Promise<void> {
   for (const n of STEPS) {
     for (const mode of (COMPARE ? ['project', 'bare'] : ['project']) as Mode[]) {
       const transports = await addViewers(n, mode);
-      const { ready, done } = runReceiver(receiver, n);
+      const { ready, done } = runReceiver({
+        binary: receiver,
+        count: n,
+        basePort: RECEIVER_BASE_PORT,
+        warmupMs: WARMUP_MS,
+        windowMs: WINDOW_MS,
+        cpus: DRIVER_CPU,
+        renice: RENICE,
+        realtime: REALTIME,
+      });
       await ready;
       await sleep(WARMUP_MS);
       const cpu0 = cpuTicks(workerPid);
