@@ -24,7 +24,11 @@ export type NetworkQuality = z.infer<typeof NetworkQualitySchema>;
 
 const empty = z.object({}).strict();
 
-export const RoomJoinSchema = z.object({ sessionId: objectId }).strict();
+/**
+ * `recvTransport: true` asks for the receive transport in the ack (what `transport:create` with
+ * direction 'recv' returns): one round trip less before the first audio on a slow link (#10).
+ */
+export const RoomJoinSchema = z.object({ sessionId: objectId, recvTransport: z.boolean().optional() }).strict();
 /**
  * `sessionId` lets a connection that is not (or no longer) in the room, e.g.
  * after the live node restarted, still record the user's leave of that session.
@@ -198,6 +202,8 @@ export interface RoomJoinResult {
   routerRtpCapabilities: RtpCapabilities;
   iceServers: IceServer[];
   endsAt: string;
+  /** The receive transport, when `room:join` asked for it (absent if it could not be made: ask transport:create). */
+  recvTransport?: TransportCreateResult;
 }
 
 export interface TransportCreateResult {

@@ -111,6 +111,19 @@ describe('LinkPolicy', () => {
     expect(changes).toBe(1);
   });
 
+  it('takes the loss left after NACK recovery on that profile (about 1.3%) as weak too: the middle layer does not fit', () => {
+    const sut = new LinkPolicy();
+    const phoneTile = { width: 360, height: 203 };
+    for (let t = 0; t < 2 * 60_000; t += EVERY_MS) {
+      // What the phone measured there (bench:field): 1-1.6% residual loss, jitter 9-25 ms.
+      const lossPercent = [1.3, 1.4, 1.1, 1.6, 1.2][(t / EVERY_MS) % 5]!;
+      sut.report({ quality: 'good', lossPercent, jitterMs: 15, framesPerSecond: 15, freezesPerMinute: 0 }, t, video);
+      expect(chooseLayers(phoneTile, sut.level).spatialLayer).toBe(0);
+    }
+    // A clean link stays at the top.
+    expect(classifyLink({ quality: 'good', lossPercent: 0.2, jitterMs: 5 }, true)).toBe('good');
+  });
+
   it('on the 256 kbit/s profile (5% loss, 300 ms) it settles instead of flapping between layers', () => {
     // A link that carries the lowest layer with a little loss and chokes on anything above it.
     const sut = new LinkPolicy();

@@ -12,6 +12,7 @@ import type { Server } from 'socket.io';
 import { ClientEvent, LiveErrorCode } from '@balai/live-contract';
 import { socketAuthMiddleware } from '../auth/socket-auth.middleware';
 import type { LiveAppEnv } from '../config/live-config';
+import { MediaService } from '../media/media.service';
 import { LiveException } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import { SignalRunner } from '../signalling/signal-runner.service';
@@ -30,6 +31,7 @@ export class RoomGateway implements OnGatewayInit, OnGatewayDisconnect {
     private readonly registry: RoomRegistry,
     private readonly notifier: RoomNotifier,
     private readonly config: ConfigService<LiveAppEnv, true>,
+    private readonly media: MediaService,
   ) {}
 
   afterInit(server: Server): void {
@@ -48,9 +50,17 @@ export class RoomGateway implements OnGatewayInit, OnGatewayDisconnect {
   @SubscribeMessage(ClientEvent.RoomJoin)
   join(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown) {
     const at = new Date();
-    return this.signals.run(socket, ClientEvent.RoomJoin, body, (input) =>
-      this.membership.join(socket, input.sessionId, at),
-    );
+    return this.signals.run(socket, ClientEvent.RoomJoin, body, async (input) => {
+      const joined = await this.membership.join(socket, input.sessionId, at);
+      if (!input.recvTransport) return joined;
+      // The receive transport in the same ack: one round trip less to the first audio on a slow link (#10).
+      // If it cannot be made here the join stands; the client asks transport:create as before.
+      const member = this.registry.findMember(socket);
+      const recvTransport = member
+        ? await this.media.createTransport(member.room, member.peer, { direction: 'recv' }).catch(() => undefined)
+        : undefined;
+      return recvTransport ? { ...joined, recvTransport } : joined;
+    });
   }
 
   @SubscribeMessage(ClientEvent.RoomLeave)

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { ChatModule } from '../chat/chat.module';
+import { MediaSignallingModule } from '../media/media-signalling.module';
 import { SignallingModule } from '../signalling/signalling.module';
 import { MembershipService } from './membership.service';
 import { RoomStateModule } from './room-state.module';
 import { RoomGateway } from './room.gateway';
 
 @Module({
-  imports: [RoomStateModule, ChatModule, AttendanceModule, SignallingModule],
+  imports: [RoomStateModule, ChatModule, AttendanceModule, SignallingModule, MediaSignallingModule],
   providers: [MembershipService, RoomGateway],
   exports: [MembershipService],
 })
