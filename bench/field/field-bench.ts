@@ -15,13 +15,14 @@
  * Ethernet header, over 15 s).
  *
  * Options: --seconds 70 (time in the room per profile), --profiles 0,1,2,
+ * --cpu-hogs N (N busy loops on the host during each profile: a loaded machine),
  * --no-build (reuse a web build given by --web-dir), --timeout-minutes 20.
  * Everything it creates (namespace, delay programs, browsers, database, build
  * directory) is removed on exit, on error, on Ctrl-C and on the time limit.
  */
 import 'reflect-metadata';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ const SECONDS = Math.max(20, Number(option('seconds', '70')));
 const PROFILE_INDEXES = option('profiles', '0,1,2').split(',').map(Number);
 const TIMEOUT_MINUTES = Number(option('timeout-minutes', '20'));
 const NO_BUILD = argv.includes('--no-build');
+/** Busy-loop processes run on the host during each profile (a loaded machine: is audio-only offered wrongly?). */
+const CPU_HOGS = Math.max(0, Number(option('cpu-hogs', '0')));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 360, height: 740 };
 const DWELL_MS = 3000;
@@ -142,6 +145,18 @@ class FieldBench {
   private phoneBrowser: Browser | undefined;
   private workDir = mkdtempSync(join(tmpdir(), 'balai-field-'));
   private cleaning: Promise<void> | undefined;
+  private hogs: ChildProcess[] = [];
+
+  private startHogs(): void {
+    for (let i = 0; i < CPU_HOGS; i += 1)
+      this.hogs.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    if (CPU_HOGS) log(`  ${CPU_HOGS} busy-loop processes load the machine during this profile`);
+  }
+
+  private stopHogs(): void {
+    for (const hog of this.hogs) hog.kill('SIGKILL');
+    this.hogs = [];
+  }
 
   async run(): Promise<Result[]> {
     requireTools();
@@ -217,9 +232,11 @@ class FieldBench {
         locale: 'id-ID',
         timezoneId: 'Asia/Jakarta',
       });
+      this.startHogs();
       try {
         results.push(await this.measure(context, profile, origin, participant.email, TEST_PASSWORD, roomFiles));
       } finally {
+        this.stopHogs();
         await context.close().catch(() => undefined);
       }
       const r = results[results.length - 1];
@@ -287,6 +304,41 @@ class FieldBench {
     const end = click === null ? Infinity : click + SECONDS * 1000;
     const inRoom = state.samples.filter((s) => s.t <= end);
     const roomCode = roomCodeAfterClick(state, roomFiles);
+    if (click !== null && state.offerAt !== null) {
+      // The receiver's reports just before the offer appeared: what it saw.
+      const before = state.reports.filter((r) => r.t <= state.offerAt! && r.t >= state.offerAt! - 8000);
+      notes.push(
+        `reports before the offer: ${before.map((r) => `+${Math.round((r.t - click) / 1000)} s ${r.payload}`).join(' ')}`,
+      );
+    }
+    if (click !== null) {
+      // When the video froze (seconds after the click): at the start (bandwidth estimate) or all along?
+      const at: string[] = [];
+      const video = inRoom.filter((x) => x.video);
+      for (let i = 1; i < video.length; i += 1)
+        if (video[i]!.video!.freezeCount > video[i - 1]!.video!.freezeCount)
+          at.push(`+${Math.round((video[i]!.t - click) / 1000)} s (${video[i]!.video!.frameWidth} px)`);
+      if (at.length) notes.push(`freezes at ${at.join(', ')}`);
+    }
+    if (click !== null) {
+      // Where the time to first audio went (ms after the click; negative: done on "Kelas saya" already).
+      const marks: Array<[string, number]> = Object.entries(state.steps);
+      const config = state.resources.find((r) => r.name.includes('/api/live/config') && r.startTime >= click);
+      if (config) marks.push(['live-config-fetched', config.responseEnd]);
+      if (state.firstAudioAt !== null) marks.push(['first-audio', state.firstAudioAt]);
+      if (state.firstVideoAt !== null) marks.push(['first-video', state.firstVideoAt]);
+      marks.sort((a, b) => a[1] - b[1]);
+      const fetched = state.resources
+        .filter((r) => r.responseEnd >= click && r.startTime <= click + 5000)
+        .map(
+          (r) =>
+            `${r.name.replace(/^https?:\/\/[^/]+/, '').slice(0, 40)} ${Math.round(r.transferSize / 1024)} KB ${Math.round(r.startTime - click)}-${Math.round(r.responseEnd - click)}`,
+        );
+      if (fetched.length) notes.push(`fetched in the 5 s after the click: ${fetched.join('; ')}`);
+      notes.push(
+        `join steps (ms after the click): ${marks.map(([k, t]) => `${k} ${Math.round(t - click)}`).join(', ')}`,
+      );
+    }
     return {
       profile,
       firstAudioS: click !== null && state.firstAudioAt !== null ? (state.firstAudioAt - click) / 1000 : null,
@@ -309,6 +361,7 @@ class FieldBench {
   }
 
   private async doCleanup(): Promise<void> {
+    this.stopHogs();
     await this.phoneBrowser?.close().catch(() => undefined);
     await this.hostBrowser?.close().catch(() => undefined);
     await this.link

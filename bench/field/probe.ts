@@ -29,6 +29,10 @@ export interface ProbeState {
   firstAudioAt: number | null;
   firstVideoAt: number | null;
   offerAt: number | null;
+  /** performance.now() of the join's steps (the first of each): socket open, peer connection made, connected. */
+  steps: Record<string, number>;
+  /** The app's media:report-network payloads as sent (t, JSON), to tell why audio-only was offered. */
+  reports: Array<{ t: number; payload: string }>;
   samples: MediaSample[];
   resources: Array<{
     name: string;
@@ -50,22 +54,78 @@ export function installProbe(): void {
   const Native = window.RTCPeerConnection;
   if (!Native || window.__field) return;
   const pcs: RTCPeerConnection[] = [];
-  class Probed extends Native {
-    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-      super(...args);
-      pcs.push(this);
-    }
-  }
-  window.RTCPeerConnection = Probed;
   const state: ProbeState = {
     clickAt: null,
     firstAudioAt: null,
     firstVideoAt: null,
     offerAt: null,
+    steps: {},
+    reports: [],
     samples: [],
     resources: [],
   };
   window.__field = state;
+  const step = (name: string) => {
+    state.steps[name] ??= performance.now();
+  };
+  class Probed extends Native {
+    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+      super(...args);
+      pcs.push(this);
+      // mediasoup-client's Device.load() makes a throwaway connection without ICE servers or transports.
+      step(`pc${pcs.length}-created`);
+      const n = pcs.length;
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected') step(`pc${n}-ice-connected`);
+      });
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') step(`pc${n}-connected`);
+      });
+    }
+  }
+  window.RTCPeerConnection = Probed;
+  const timed = (name: 'createOffer' | 'createAnswer' | 'setRemoteDescription') => {
+    const proto = Native.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const original = proto[name]!;
+    (Native.prototype as unknown as Record<string, unknown>)[name] = function (
+      this: RTCPeerConnection,
+      ...a: unknown[]
+    ) {
+      const n = pcs.indexOf(this) + 1;
+      step(`pc${n}-${name}`);
+      return original.apply(this, a).finally(() => step(`pc${n}-${name}-done`));
+    };
+  };
+  timed('createOffer');
+  timed('createAnswer');
+  timed('setRemoteDescription');
+  const NativeSocket = window.WebSocket;
+  class ProbedSocket extends NativeSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      step('websocket-created');
+      this.addEventListener('open', () => step('websocket-open'));
+      // socket.io: "40..." is the namespace CONNECT, its answer "40{sid}"; "43x[...]" acks carry the join.
+      this.addEventListener('message', (e: MessageEvent) => {
+        if (typeof e.data === 'string' && e.data.startsWith('40')) step('socketio-connected');
+      });
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (typeof data === 'string') {
+        if (data.includes('"room:join"')) step('room-join-sent');
+        if (data.includes('"media:consume"')) step('consume-sent');
+        if (data.includes('"media:report-network"')) {
+          state.reports.push({
+            t: performance.now(),
+            payload: data.slice(data.indexOf('{'), data.lastIndexOf('}') + 1),
+          });
+          if (state.reports.length > 200) state.reports.shift();
+        }
+      }
+      super.send(data);
+    }
+  }
+  window.WebSocket = ProbedSocket;
 
   document.addEventListener(
     'click',

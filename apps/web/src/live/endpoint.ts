@@ -33,9 +33,9 @@ export function cachedLiveEndpoint(): LiveEndpoint | null {
   }
 }
 
-function remember(ep: LiveEndpoint): void {
+function remember(ep: LiveEndpoint, at = Date.now()): void {
   try {
-    localStorage.setItem(KEY, JSON.stringify(ep));
+    localStorage.setItem(KEY, JSON.stringify({ ...ep, at }));
   } catch {
     /* private mode: only this page load knows it */
   }
@@ -51,6 +51,22 @@ export async function fetchLiveEndpoint(): Promise<LiveEndpoint | null> {
     const ep: LiveEndpoint = { url: c.liveUrl, path: c.socketPath };
     remember(ep);
     return ep;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The API's answer of the last few minutes (the prefetch on "Kelas saya"
+ * asked), so entering the room does not wait one more round trip for it on a
+ * weak link (#10); null when there is none that recent.
+ */
+export function recentLiveEndpoint(maxAgeMs = 5 * 60_000, now = Date.now()): LiveEndpoint | null {
+  const injected = window.BALAI_CONFIG;
+  if (injected?.liveUrl) return { url: injected.liveUrl, path: injected.livePath };
+  try {
+    const at = (JSON.parse(localStorage.getItem(KEY) ?? 'null') as { at?: unknown } | null)?.at;
+    return typeof at === 'number' && now - at >= 0 && now - at <= maxAgeMs ? cachedLiveEndpoint() : null;
   } catch {
     return null;
   }

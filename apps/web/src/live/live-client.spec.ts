@@ -61,8 +61,11 @@ class FakeMedia implements MediaSessionPort {
   /** Errors the next publishes of a source throw, in order (then they succeed). */
   readonly failNext = new Map<string, LiveError[]>();
   private n = 0;
+  /** The receive transport start() was handed (the join's ack), if any. */
+  startedWith: unknown;
   constructor(readonly events: MediaSessionEvents) {}
-  async start(): Promise<void> {
+  async start(_caps?: unknown, _ice?: unknown, _willPublish?: boolean, recvTransport?: unknown): Promise<void> {
+    this.startedWith = recvTransport;
     this.ready = true;
   }
   recvConnectionState() {
@@ -174,6 +177,27 @@ describe('LiveClient', () => {
     expect(signalling.closed).toBe(true);
     await jest.advanceTimersByTimeAsync(5000);
     expect(signalling.count('room:join')).toBe(1);
+  });
+
+  it('asks for the receive transport in room:join and hands it to the media session; a media restart asks anew (#10)', async () => {
+    const { sut, signalling, media, connected } = setup();
+    const recvTransport = { id: 'recv-1', iceParameters: {}, iceCandidates: [], dtlsParameters: {}, iceServers: [] };
+    signalling.answer('room:join', { ...joinResult(), recvTransport } as unknown as RoomJoinResult);
+    signalling.connect();
+    await connected;
+    await flush();
+    expect(signalling.sent.find((s) => s.event === 'room:join')!.payload).toEqual({
+      sessionId: 's1',
+      recvTransport: true,
+    });
+    expect(media[0]!.startedWith).toBe(recvTransport);
+    signalling.notify({
+      event: 'media:restart',
+      payload: { reason: 'worker-died', routerRtpCapabilities: { codecs: [] } },
+    });
+    await flush(20);
+    expect(media[1]!.startedWith).toBeUndefined();
+    sut.close(false);
   });
 
   it('on media:restart builds a new media session and re-publishes microphone and camera by itself, with no moderation message', async () => {

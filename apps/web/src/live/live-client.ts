@@ -23,6 +23,7 @@ import type {
   ProducerInfo,
   RtpCapabilities,
   ServerNotification,
+  TransportCreateResult,
 } from '@balai/live-contract';
 import { createStore } from '../store';
 import { MediaSession } from './media-session';
@@ -278,18 +279,20 @@ export class LiveClient {
   }
 
   private async join(): Promise<void> {
-    const r = await this.request(ClientEvent.RoomJoin, { sessionId: this.opts.sessionId });
+    // The receive transport comes in the join's ack: one round trip less to the first audio (#10).
+    const r = await this.request(ClientEvent.RoomJoin, { sessionId: this.opts.sessionId, recvTransport: true });
     this.patch((s) => joined(s, r));
     this.routerRtpCapabilities = r.routerRtpCapabilities;
     this.iceServers = r.iceServers;
     if (this.state.get().audioOnly)
       await this.request(ClientEvent.SetAudioOnly, { enabled: true }).catch(() => undefined);
-    await this.startMedia();
+    await this.startMedia(r.recvTransport);
   }
 
   // ---------- media ----------
 
-  private async startMedia(): Promise<void> {
+  /** `recvTransport`: the receive transport the join's ack brought (a later rebuild asks for its own). */
+  private async startMedia(recvTransport?: TransportCreateResult): Promise<void> {
     const caps = this.routerRtpCapabilities;
     if (!caps) return;
     this.dropMedia();
@@ -313,7 +316,7 @@ export class LiveClient {
     this.setProblem(null);
     const willPublish = Object.values(this.state.get().local).some((t) => t?.readyState === 'live');
     try {
-      await session.start(caps, this.iceServers, willPublish);
+      await session.start(caps, this.iceServers, willPublish, recvTransport);
     } catch (e) {
       if (session !== this.media) return;
       const name = e instanceof Error ? e.name : '';

@@ -200,6 +200,18 @@ describe('MediaSession publishing', () => {
     session.close();
   });
 
+  it("start() with the receive transport from room:join's ack does not ask for another (#10)", async () => {
+    const server = new FakeServer();
+    const session = new MediaSession(server, events());
+    const given = { id: 'recv-from-join', iceParameters: {}, iceCandidates: [], dtlsParameters: {}, iceServers: [] };
+    await session.start({ codecs: [] } as never, [], false, given as never);
+    expect(server.count('transport:create')).toBe(0);
+    expect(session.ready).toBe(true);
+    await session.consume({ producerId: 'audio-1', peerId: 'host', kind: 'audio', source: 'mic', paused: false });
+    expect(server.sent.find((s) => s.event === 'media:consume')!.payload.transportId).toBe('recv-from-join');
+    session.close();
+  });
+
   it('start() with something to publish opens the send transport alongside the receive one, and publish uses it', async () => {
     const server = new FakeServer();
     const session = new MediaSession(server, events());

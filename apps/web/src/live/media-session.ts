@@ -15,6 +15,7 @@ import type {
   RtpCapabilities,
   TransportCreateResult,
 } from '@balai/live-contract';
+import { pageHandlerFactory } from './native-capabilities';
 import type { Signalling } from './signalling';
 import type { RemoteMedia } from './room-state';
 
@@ -95,11 +96,21 @@ export class MediaSession {
    * the receive transport; with `willPublish` the send transport too, at the same time (one round trip
    * less before a re-publish after a media restart).
    */
-  async start(routerRtpCapabilities: RtpCapabilities, iceServers: IceServer[], willPublish = false): Promise<void> {
-    // The receive transport is asked for while the Device loads (a slow phone's CPU and the round trip overlap).
-    const recvInfo = this.signalling.request(ClientEvent.TransportCreate, { direction: 'recv' });
+  async start(
+    routerRtpCapabilities: RtpCapabilities,
+    iceServers: IceServer[],
+    willPublish = false,
+    recvTransport?: TransportCreateResult,
+  ): Promise<void> {
+    // The receive transport came with room:join, or is asked for while the Device loads (a slow phone's CPU
+    // and the round trip overlap).
+    const recvInfo = recvTransport
+      ? Promise.resolve(recvTransport)
+      : this.signalling.request(ClientEvent.TransportCreate, { direction: 'recv' });
     recvInfo.catch(() => undefined);
-    const device = new Device();
+    // The browser's own capabilities were asked on "Kelas saya" already (native-capabilities.ts).
+    const handlerFactory = pageHandlerFactory();
+    const device = handlerFactory ? new Device({ handlerFactory }) : new Device();
     await device.load({ routerRtpCapabilities });
     if (this.closed) return;
     this.device = device;

@@ -7,6 +7,7 @@
 import { io, Socket } from 'socket.io-client';
 import { ServerEvent } from '@balai/live-contract/events';
 import { LiveErrorCode } from '@balai/live-contract/errors';
+import { liveSocketOptions, takeWarmSocket } from './warm-connection';
 import type {
   Ack,
   ClientAckData,
@@ -59,24 +60,15 @@ export class Signalling {
   }
 
   open(): void {
-    // Short, bounded backoff: a restarted live node is back within seconds and the
-    // participant should be too (#10); socket.io adds +-30% jitter so clients spread out.
-    const socket: LiveSocket = io(this.opts.url, {
-      path: this.opts.path ?? '/socket.io',
-      transports: ['websocket', 'polling'],
-      reconnection: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 2500,
-      randomizationFactor: 0.3,
-      auth: (cb) => {
-        void this.opts.getToken().then(
-          (token) => cb({ token }),
-          () => cb({}),
-        );
-      },
-    });
+    // A socket opened on "Kelas saya" (warm-connection.ts) saves the handshakes; it now asks our getToken.
+    const adopted = takeWarmSocket(this.opts.url, this.opts.path);
+    const options = liveSocketOptions(this.opts);
+    if (adopted) adopted.auth = options.auth!;
+    const socket: LiveSocket = adopted ?? io(this.opts.url, options);
     this.socket = socket;
     socket.on('connect', () => this.on.connected());
+    // Adopted already connected: its 'connect' has been and gone.
+    if (adopted?.connected) queueMicrotask(() => this.socket === socket && socket.connected && this.on.connected());
     socket.on('disconnect', (reason) => this.on.disconnected(reason));
     socket.on('connect_error', (e) => this.on.connectError(e));
     for (const event of SERVER_EVENTS) {

@@ -11,7 +11,7 @@ import { SessionList } from './catalogue';
 import { AssessmentPanelLazy } from './assessments/lazy-panels';
 import { RecordingsPanelLazy } from './recordings/lazy';
 import { SessionRecordingsLink } from './recordings/session-recordings';
-import { prefetchLiveRoom } from '../live/prefetch';
+import { prefetchLiveRoom, warmLiveConnection } from '../live/prefetch';
 
 /** How early the room opens; the live service is authoritative (ROOM_EARLY_ENTRY_MINUTES). */
 export const EARLY_ENTRY_MS = 30 * 60_000;
@@ -37,6 +37,10 @@ export function useNow(ms = 20_000): number {
 
 export function JoinButton({ s, now }: { s: Session; now: number }) {
   const w = joinWindow(s, now);
+  // A session open to join: the live socket opens now, so "Masuk kelas" skips its handshakes (#10 weak link).
+  useEffect(() => {
+    if (w === 'open') warmLiveConnection(s.id);
+  }, [w, s.id]);
   if (w === 'over')
     return (
       <div class="join">

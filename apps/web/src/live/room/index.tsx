@@ -10,6 +10,7 @@ import { useStore } from '../../store';
 import { Spinner } from '../../ui';
 import type { RecordingEntryStatus } from '../../screens/recordings/recordings-api';
 import { recordingEntryStatus, RecordingEntryNotice, RecordingEntryStep } from '../../screens/recordings/entry-notice';
+import { prefetchedEntryStatus } from '../prefetch';
 import { DeviceCheck } from './device-check';
 import { Room } from './room';
 
@@ -24,7 +25,8 @@ export function LiveRoom({ sessionId }: Record<string, string>) {
   const [recorded, setRecorded] = useState<RecordingEntryStatus | null>(null);
   useEffect(() => {
     if (phase !== 'asking') return;
-    void recordingEntryStatus(sessionId!).then((status) => {
+    // Asked on "Kelas saya" moments ago if possible (prefetch.ts): no extra round trip on a weak link (#10).
+    void (prefetchedEntryStatus(sessionId!) ?? recordingEntryStatus(sessionId!)).then((status) => {
       setRecorded(status);
       setPhase(status ? 'recorded' : 'room');
     });

@@ -5,14 +5,15 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LiveErrorCode } from '@balai/live-contract/errors';
-import { getAccessToken, meStore, refreshTokens } from '../../api/client';
+import { meStore } from '../../api/client';
 import { t } from '../../i18n';
 import { homeFor, navigate } from '../../router';
 import { useStore } from '../../store';
 import { formatDateTime } from '../../time';
 import { testHooksEnabled } from '../dev-flag';
-import { resolveLiveEndpoint } from '../endpoint';
+import { recentLiveEndpoint, resolveLiveEndpoint } from '../endpoint';
 import { joinBackoffMs, LiveClient } from '../live-client';
+import { liveToken } from '../prefetch';
 import { QnaPanel } from '../interaction/qna-panel';
 import { StageInteraction } from '../interaction/stage-interaction';
 import { useInteractionSync } from '../interaction/use-interaction';
@@ -51,7 +52,7 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
       new LiveClient({
         url: '',
         sessionId,
-        getToken: async () => getAccessToken() ?? ((await refreshTokens()) ? getAccessToken() : null),
+        getToken: liveToken,
       }),
     [sessionId],
   );
@@ -73,7 +74,8 @@ export function Room({ sessionId, initialStream }: { sessionId: string; initialS
     void (async () => {
       // The API may be down: use the remembered endpoint, or keep asking until it answers.
       for (let attempt = 1; !cancelled; attempt++) {
-        const ep = await resolveLiveEndpoint();
+        // The answer "Kelas saya" fetched moments ago saves a round trip (#10 weak link).
+        const ep = (attempt === 1 ? recentLiveEndpoint() : null) ?? (await resolveLiveEndpoint());
         if (cancelled) return;
         if (ep) {
           client.setEndpoint(ep.url, ep.path);
