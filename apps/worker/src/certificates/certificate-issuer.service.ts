@@ -17,7 +17,8 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { WorkerEnv } from '@balai/config';
 import { DISPLAY_TIME_ZONE } from '@balai/domain';
-import { CertificateReservation, IssueCertificateJob, NotificationProducer } from '@balai/queue';
+import { CertificateReservation, IssueCertificateJob } from '@balai/queue';
+import { CertificateNoticeBatcher } from './certificate-notice.batcher';
 import { formatCertificateNumber } from './certificate-number';
 import { EligibilityCache } from './eligibility.cache';
 import { CertificatePdfStore } from './certificate-pdf.store';
@@ -59,7 +60,7 @@ export class CertificateIssuer {
     private readonly renderer: CertificateRenderer,
     private readonly pdfs: CertificatePdfStore,
     private readonly writes: CertificateWriteBatcher,
-    private readonly notifications: NotificationProducer,
+    private readonly notices: CertificateNoticeBatcher,
   ) {}
 
   async issue(job: IssueCertificateJob, slot: ReservationSlot): Promise<IssueOutcome> {
@@ -177,7 +178,7 @@ export class CertificateIssuer {
 
   /** Idempotent: one notice job per certificate, and the notice itself checks `notifiedAt`. */
   private async notifyIssued(certificateId: string): Promise<void> {
-    await this.notifications.certificateIssued(certificateId);
+    await this.notices.issued(certificateId);
   }
 
   private longDate(at: Date): string {

@@ -6,6 +6,7 @@ import { CertificateProcessor } from './certificate.processor';
 import { CertificateRenderer } from './certificate.renderer';
 import { CertificateRepository } from './certificate.repository';
 import { CertificateWriteBatcher } from './certificate-write.batcher';
+import { CertificateNoticeBatcher } from './certificate-notice.batcher';
 import { EligibilityCache } from './eligibility.cache';
 
 @Module({
@@ -15,6 +16,7 @@ import { EligibilityCache } from './eligibility.cache';
     CertificateRepository,
     CertificatePdfStore,
     CertificateWriteBatcher,
+    CertificateNoticeBatcher,
     CertificateRenderer,
     CertificateIssuer,
     CertificateProcessor,

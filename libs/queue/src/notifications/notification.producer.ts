@@ -87,4 +87,16 @@ export class NotificationProducer {
       { jobId: certificateIssuedJobId(certificateId) },
     );
   }
+
+  /** The same for several certificates in one round trip to Redis (a worker's batch of certificates). */
+  async certificatesIssued(certificateIds: string[]): Promise<void> {
+    if (!certificateIds.length) return;
+    await this.queue.addBulk(
+      certificateIds.map((certificateId) => ({
+        name: NOTIFICATION_JOBS.certificateIssued,
+        data: { certificateId },
+        opts: { jobId: certificateIssuedJobId(certificateId) },
+      })),
+    );
+  }
 }

@@ -1,0 +1,42 @@
+/**
+ * Queues the "certificate issued" email jobs of certificates stored together (one write group of
+ * CertificateWriteBatcher finishes its jobs in the same turn of the event loop) with one `addBulk`,
+ * one round trip to Redis instead of one per certificate. Each caller still waits until its own
+ * email job is in Redis: a job completes only after that, so a crash before it leaves the job to a
+ * retry, which finds the certificate and queues the email then (the job id makes it once).
+ */
+import { Injectable } from '@nestjs/common';
+import { NotificationProducer } from '@balai/queue';
+
+interface Pending {
+  certificateId: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+@Injectable()
+export class CertificateNoticeBatcher {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly notifications: NotificationProducer) {}
+
+  issued(certificateId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ certificateId, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // After the current turn: the other jobs of the same write group have arrived by then.
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const group = this.pending.splice(0);
+    this.notifications.certificatesIssued(group.map((p) => p.certificateId)).then(
+      () => group.forEach((p) => p.resolve()),
+      (error: unknown) => group.forEach((p) => p.reject(error)),
+    );
+  }
+}
