@@ -5,6 +5,7 @@ import { LoggingModule, RedisModule } from '@balai/common';
 import { DatabaseModule } from '@balai/database';
 import { AttendanceModule } from './attendance/attendance.module';
 import { ChatModule } from './chat/chat.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { liveAppEnvSchema } from './config/live-config';
 import { HealthModule } from './health/health.module';
 import { InteractionModule } from './interaction/interaction.module';
@@ -42,6 +43,7 @@ import { TurnModule } from './turn/turn.module';
     ModerationModule,
     RecordingModule,
     InteractionModule,
+    ClusterModule,
   ],
   providers: [SignallingWiringCheck],
 })

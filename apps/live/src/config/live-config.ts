@@ -39,6 +39,13 @@ export const liveAppEnvSchema = liveEnvSchema.extend({
    * carries the host's ingress and the pipes, so the default stays below it.
    */
   LIVE_ROUTER_CONSUMER_BUDGET: env.int(500, 2, 100_000),
+  /**
+   * Media between live nodes (cluster/node-pipes.service.ts): the address this
+   * node's PipeTransports listen on, and the one other nodes are told to send
+   * to (a LAN address when the nodes are on different hosts).
+   */
+  LIVE_PIPE_LISTEN_IP: z.string().ip({ message: 'expected an IP address' }).default('127.0.0.1'),
+  LIVE_PIPE_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
   /** Opus average bitrate cap offered to publishers (bits/s): keeps audio-only under 50 kbit/s on the wire. */
   LIVE_OPUS_MAX_AVERAGE_BITRATE: env.int(20_000, 6_000, 510_000),
 });
