@@ -19,9 +19,14 @@
  * >= 99% of sent x N delivered and no starved viewer. Prints the largest ok N
  * of both phases and their ratio.
  *
+ * A third phase (two-nodes.ts) runs two live processes, one worker each,
+ * viewers split between them, the second piping the host from the first
+ * over NodePipes (--no-two-nodes skips it).
+ *
  * Options: --workers N (default: the cores) --steps 300,400,... (cascade)
- *          --single-steps 200,250,... --warmup-ms 2500 --window-ms 5000
- *          --budget C --no-realtime --phase single|cascade (one phase only)
+ *          --single-steps 200,250,... --node-steps 300,400,... (two nodes)
+ *          --warmup-ms 2500 --window-ms 5000 --budget C --no-realtime
+ *          --phase single|cascade|two-nodes (one phase only)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -44,6 +49,7 @@ import {
   udpRcvbufErrors,
   viewerCapabilities,
 } from '../sfu/harness';
+import { runTwoNodes } from './two-nodes';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -77,12 +83,15 @@ async function parent(): Promise<void> {
   for (const phase of ['single', 'cascade'] as const) results.push(await runPhase(phase));
   const [single, cascade] = results;
   const ratio = single.capacity ? cascade.capacity / single.capacity : 0;
+  const nodes = flag('no-two-nodes') ? undefined : await twoNodes();
+  const nodesRatio = nodes && single.capacity ? nodes.capacity / single.capacity : 0;
   process.stdout.write(
     `\nLargest N at < 1% loss (>= 99% delivered, no starved viewer), same run, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')} at the end:\n` +
       `  single worker (1 core):            ${single.capacity} viewers\n` +
       `  cascade, ${cascade.workers} workers (1 core each):  ${cascade.capacity} viewers = ${ratio.toFixed(2)}x\n` +
+      (nodes ? `  two live processes, 1 worker each: ${nodes.capacity} viewers = ${nodesRatio.toFixed(2)}x\n` : '') +
       `  aim: ${CORES <= 2 ? '>= 1.5x on a 2-core machine (the receiver shares the cores)' : `>= 0.9 x ${cascade.workers} = ${(0.9 * cascade.workers).toFixed(1)}x`}\n`,
   );
 }
@@ -111,6 +120,16 @@ function runPhase(phase: 'single' | 'cascade'): Promise<PhaseResult> {
       else resolve(JSON.parse(line.slice('RESULT '.length)) as PhaseResult);
     }),
   );
+}
+
+function twoNodes() {
+  return runTwoNodes({
+    steps: option('node-steps', '300,400,450,500,550,600').split(',').map(Number),
+    warmupMs: WARMUP_MS,
+    windowMs: WINDOW_MS,
+    receiverBasePort: RECEIVER_BASE_PORT,
+    realtime: REALTIME,
+  });
 }
 
 // ---------- one phase ----------
@@ -345,7 +364,12 @@ async function phaseMain(phase: 'single' | 'cascade'): Promise<void> {
   await app.close();
 }
 
-(PHASE === 'single' || PHASE === 'cascade' ? phaseMain(PHASE) : parent()).then(
+(PHASE === 'single' || PHASE === 'cascade'
+  ? phaseMain(PHASE)
+  : PHASE === 'two-nodes'
+    ? twoNodes().then(() => undefined)
+    : parent()
+).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

@@ -163,12 +163,14 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
         },
       });
     });
-    const receivers = await this.redis.client.publish(
-      this.channel(nodeId),
-      JSON.stringify({ kind: 'req', id, from: this.nodeId, op, body }),
-    );
-    if (receivers === 0) {
-      this.pending.get(id)?.reject(new Error(`node ${nodeId} is not listening`));
+    // Handled by whoever awaits it; until then (during the publish) a rejection must not count as unhandled.
+    answer.catch(() => undefined);
+    try {
+      const message: Request = { kind: 'req', id, from: this.nodeId, op, body };
+      const receivers = await this.redis.client.publish(this.channel(nodeId), JSON.stringify(message));
+      if (receivers === 0) throw new Error(`node ${nodeId} is not listening`);
+    } catch (error) {
+      this.pending.get(id)?.reject(error instanceof Error ? error : new Error('could not publish'));
       this.pending.delete(id);
     }
     return answer;
