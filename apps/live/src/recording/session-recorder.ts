@@ -33,6 +33,23 @@ interface Candidate {
   role: string;
 }
 
+/**
+ * What the stage shows: a screen share when there is one, else a host's camera, else the active
+ * speaker's camera, else any camera. Pure (unit-tested).
+ */
+export function pickStage<C extends { producer: { kind: string }; peerId: string; source: string; role: string }>(
+  candidates: C[],
+  activeSpeakerPeerId: string | null,
+): C | undefined {
+  const video = candidates.filter((c) => c.producer.kind === 'video');
+  return (
+    video.find((c) => c.source === 'screen') ??
+    video.find((c) => c.source === 'camera' && c.role === 'host') ??
+    video.find((c) => c.source === 'camera' && c.peerId === activeSpeakerPeerId) ??
+    video.find((c) => c.source === 'camera')
+  );
+}
+
 export class SessionRecorder {
   private readonly logger = new Logger(SessionRecorder.name);
   readonly manifest: RecordingManifest;
@@ -111,13 +128,7 @@ export class SessionRecorder {
   }
 
   private stage(candidates: Candidate[]): Candidate | undefined {
-    const video = candidates.filter((c) => c.producer.kind === 'video');
-    return (
-      video.find((c) => c.source === 'screen') ??
-      video.find((c) => c.source === 'camera' && c.role === 'host') ??
-      video.find((c) => c.source === 'camera' && c.peerId === this.room.activeSpeakerPeerId) ??
-      video.find((c) => c.source === 'camera')
-    );
+    return pickStage(candidates, this.room.activeSpeakerPeerId);
   }
 
   private async reconcileNow(): Promise<void> {
