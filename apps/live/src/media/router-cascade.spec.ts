@@ -113,6 +113,13 @@ describe('RouterCascade placement', () => {
     expect(origin.closed).toBe(false);
   });
 
+  it('places over budget when the fan-out cannot be opened (its worker went away meanwhile)', async () => {
+    const { sut, pool, origin } = cascadeWith(2);
+    await sut.placeReceiver('a', 2);
+    pool.createRouter = () => Promise.reject(new Error('worker died'));
+    expect((await sut.placeReceiver('b', 2)).router).toBe(origin);
+  });
+
   it('a released placement frees its reservation; releasing twice is harmless', async () => {
     const { sut, origin, pool } = cascadeWith(2);
     const a = await sut.placeReceiver('a', 2);

@@ -131,10 +131,14 @@ export class RouterCascade {
   private async openOrOverflow(): Promise<types.Router> {
     const pids = this.routers().map(workerPidOf);
     if (this.pool.hasWorkerOutside(pids)) {
-      const router = await this.pool.createRouter(
-        { sessionId: this.options.sessionId, role: 'fanout' },
-        { avoidPids: pids, waitMs: 0 },
-      );
+      const router = await this.pool
+        .createRouter({ sessionId: this.options.sessionId, role: 'fanout' }, { avoidPids: pids, waitMs: 0 })
+        .catch((error: unknown) => {
+          // That worker went away meanwhile: the viewer goes over budget rather than nowhere.
+          logger.warn({ err: error, sessionId: this.options.sessionId }, 'could not open a fan-out router');
+          return undefined;
+        });
+      if (!router) return this.leastLoaded();
       if (this.closed) {
         router.close();
         throw new Error('the room is closed');
@@ -148,6 +152,10 @@ export class RouterCascade {
       );
       return router;
     }
+    return this.leastLoaded();
+  }
+
+  private leastLoaded(): types.Router {
     const [least] = this.routers().sort((a, b) => this.load(a) - this.load(b));
     if (!this.overBudgetWarned) {
       this.overBudgetWarned = true;
