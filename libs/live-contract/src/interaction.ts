@@ -10,6 +10,7 @@
  * until the host reveals them. Hosts and moderators always get both.
  */
 import { z } from 'zod';
+import { storedText } from './text';
 
 export const QUESTION_MAX_LENGTH = 300;
 export const ANSWER_MAX_LENGTH = 1000;
@@ -46,7 +47,7 @@ export const InteractionServerEvent = {
 } as const;
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'expected a 24-hex id');
-const text = (max: number, empty: string) => z.string().trim().min(1, empty).max(max, `at most ${max} characters`);
+const text = (max: number, empty: string) => storedText(max, empty);
 
 export const InteractionSyncSchema = z.object({}).strict();
 export const QnaAskSchema = z

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ClientEvent, ClientEventName } from './events';
 import { RECORDING_PAYLOAD_SCHEMAS, RecordingAckData, RecordingNotifications } from './recording';
 import { INTERACTION_PAYLOAD_SCHEMAS, InteractionAckData, InteractionNotifications } from './interaction';
+import { storedText } from './text';
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './media-params';
 
 export const CHAT_MAX_LENGTH = 1000;
@@ -110,7 +111,7 @@ export const SetAudioOnlySchema = z.object({ enabled: z.boolean() }).strict();
 
 export const ChatSendSchema = z
   .object({
-    text: z.string().trim().min(1, 'empty message').max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`),
+    text: storedText(CHAT_MAX_LENGTH, 'empty message'),
   })
   .strict();
 export const ChatDeleteSchema = z.object({ messageId: objectId }).strict();
@@ -122,7 +123,7 @@ export const SpeakInviteSchema = z.object({ peerId: id, camera: z.boolean().defa
 export const SpeakRevokeSchema = z.object({ peerId: id }).strict();
 export const ModerationMuteSchema = z.object({ peerId: id }).strict();
 export const ModerationStopCameraSchema = z.object({ peerId: id }).strict();
-export const ModerationRemoveSchema = z.object({ peerId: id, reason: z.string().max(200).optional() }).strict();
+export const ModerationRemoveSchema = z.object({ peerId: id, reason: storedText(200).optional() }).strict();
 
 /** Every client event's validator: the gateway validates with exactly this map. */
 export const CLIENT_PAYLOAD_SCHEMAS = {

@@ -108,6 +108,29 @@ describe('bad input never answers 500', () => {
     );
   });
 
+  it('a NUL character (U+0000) in a body, a query or a path is a 400 naming the field, never a 500 from the database', async () => {
+    // FerretDB over PostgreSQL cannot store U+0000 in text (the fuzzer found 500s on POST /api/courses and polls).
+    const created = await request(sut.url)
+      .post('/api/courses')
+      .set(admin.auth)
+      .send({ title: 'Pelatihan\u0000Mutu', code: 'NUL-001', type: 'pelatihan', category: 'mutu' })
+      .expect(400);
+    expect(created.body).toMatchObject(errorShape(400, 'VALIDATION_FAILED'));
+    expect(created.body.details).toEqual({ title: ['must not contain the NUL character (U+0000)'] });
+    const course = await createCourse(sut.app, { status: 'draft' });
+    const nested = await request(sut.url)
+      .patch(`/api/courses/${course.id}`)
+      .set(admin.auth)
+      .send({ description: 'ok', trainerIds: ['\u0000'] })
+      .expect(400);
+    expect(Object.keys(nested.body.details)).toEqual(['trainerIds.0']);
+    const query = await request(sut.url).get('/api/courses').query({ q: 'a\u0000b' }).set(admin.auth).expect(400);
+    expect(query.body).toMatchObject(errorShape(400, 'VALIDATION_FAILED'));
+    const path = await request(sut.url).get('/api/courses/%00').set(admin.auth);
+    expect(path.status).toBe(400);
+    expect(path.body).toMatchObject(errorShape(400));
+  });
+
   it('PATCH /api/me without a body, or with an empty one, is a 400', async () => {
     const participant = await createUser(sut.app, 'participant');
     const none = await request(sut.url).patch('/api/me').set(participant.auth).expect(400);

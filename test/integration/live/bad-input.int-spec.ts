@@ -300,6 +300,17 @@ describe('live signalling: bad input for every event', () => {
     expect(ack).toMatchObject({ ok: false, error: { code: LiveErrorCode.MediaError } });
   });
 
+  it('refuses U+0000 in stored text (chat, questions) with a validation ack, not a store failure', async () => {
+    // The rate-limit test below counts host-free chat: this one speaks as the host.
+    for (const [event, payload] of [
+      ['chat:send', { text: 'halo\u0000' }],
+      ['qna:ask', { text: 'apa\u0000?' }],
+    ] as const) {
+      const ack = await host.request(event, payload);
+      expect(ack).toMatchObject({ ok: false, error: { code: LiveErrorCode.InvalidPayload } });
+    }
+  });
+
   it('rate-limits chat per user', async () => {
     const codes: string[] = [];
     for (let i = 0; i < 7; i += 1) {
