@@ -5,8 +5,8 @@
  * single-worker knee measured in the same run.
  *
  * Two phases, each its own process (each reads its own environment at boot):
- *  - single:  MEDIASOUP_NUM_WORKERS=1, the worker pinned to CPU 0, this
- *             process's helpers and the receiver on CPU 1 (as bench:sfu);
+ *  - single:  MEDIASOUP_NUM_WORKERS=1, the worker pinned to CPU 0, the
+ *             receiver on CPU 1 (as bench:sfu), this process not pinned;
  *  - cascade: MEDIASOUP_NUM_WORKERS=--workers, worker i pinned to CPU i (mod
  *             the cores; taskset on the worker pid), viewers placed by the
  *             cascade (RouterCascade.placeReceiver: the origin first, then
@@ -158,9 +158,10 @@ async function phaseMain(phase: 'single' | 'cascade'): Promise<void> {
     ...(phase === 'single' ? { LIVE_ROUTER_CONSUMER_BUDGET: '100000' } : {}),
     ...(phase === 'cascade' && BUDGET ? { LIVE_ROUTER_CONSUMER_BUDGET: BUDGET } : {}),
   });
-  // single: helpers and receiver on CPU 1 (as bench:sfu); cascade: every core is a worker's.
-  const driverCpus = phase === 'single' ? (CORES > 1 ? '1' : '0') : undefined;
-  if (driverCpus) execFileSync('taskset', ['-apc', driverCpus, String(process.pid)], { stdio: 'ignore' });
+  // single: the receiver on CPU 1 (as bench:sfu); cascade: every core is a worker's. The driver (which
+  // also sends the host's RTP) is never pinned: pinned beside a SCHED_FIFO receiver on a loaded machine it
+  // starved, and the host's own ingress loss (30% at load 17) failed the single-worker steps.
+  const receiverCpus = phase === 'single' ? (CORES > 1 ? '1' : '0') : undefined;
   const receiver = buildReceiver();
 
   const { BalaiConfigModule } = await import('@balai/config');
@@ -289,7 +290,7 @@ async function phaseMain(phase: 'single' | 'cascade'): Promise<void> {
   }
 
   process.stdout.write(
-    `\n[${phase}] ${workers} worker(s) ${pinning.join(', ')}; ${driverCpus ? `driver and receiver on CPU ${driverCpus}` : 'driver and receiver not pinned'}; ` +
+    `\n[${phase}] ${workers} worker(s) ${pinning.join(', ')}; ${receiverCpus ? `receiver on CPU ${receiverCpus}, driver not pinned` : 'driver and receiver not pinned'}; ` +
       `SRTP viewers; ${REALTIME ? 'workers and receiver SCHED_FIFO 50; ' : ''}budget ${process.env.LIVE_ROUTER_CONSUMER_BUDGET ?? 'default'} consumers/router; ` +
       `warm-up ${WARMUP_MS} ms, window ${WINDOW_MS} ms; load ${loadavg()[0].toFixed(2)}.\n`,
   );
@@ -305,7 +306,7 @@ async function phaseMain(phase: 'single' | 'cascade'): Promise<void> {
       basePort: RECEIVER_BASE_PORT,
       warmupMs: WARMUP_MS,
       windowMs: WINDOW_MS,
-      cpus: driverCpus,
+      cpus: receiverCpus,
       realtime: REALTIME,
     });
     await ready;
@@ -351,7 +352,7 @@ async function phaseMain(phase: 'single' | 'cascade'): Promise<void> {
     removeViewers(transports);
     await sleep(500);
     failsInARow = ok ? 0 : failsInARow + 1;
-    if (failsInARow >= 2 || (!ok && delivered < 0.9)) break;
+    if (failsInARow >= 2) break;
   }
   console.table(rows);
   process.stdout.write(
