@@ -319,6 +319,14 @@ class FieldBench {
         if (video[i]!.video!.freezeCount > video[i - 1]!.video!.freezeCount)
           at.push(`+${Math.round((video[i]!.t - click) / 1000)} s (${video[i]!.video!.frameWidth} px)`);
       if (at.length) notes.push(`freezes at ${at.join(', ')}`);
+      const rtts = inRoom
+        .map((x) => x.rttMs)
+        .filter((x): x is number => typeof x === 'number')
+        .sort((a, b) => a - b);
+      if (rtts.length)
+        notes.push(
+          `media round trip: median ${Math.round(rtts[rtts.length >> 1]!)} ms, max ${Math.round(rtts[rtts.length - 1]!)} ms`,
+        );
     }
     if (click !== null) {
       // Where the time to first audio went (ms after the click; negative: done on "Kelas saya" already).

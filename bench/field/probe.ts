@@ -9,6 +9,8 @@
 export interface MediaSample {
   /** performance.now() of the sample */
   t: number;
+  /** The media connection's round trip (selected candidate pair), ms. */
+  rttMs?: number;
   audio: {
     packetsReceived: number;
     totalSamplesReceived: number;
@@ -139,10 +141,13 @@ export function installProbe(): void {
   const sample = async (): Promise<MediaSample> => {
     let audio: MediaSample['audio'] = null;
     let video: MediaSample['video'] = null;
+    let rttMs: number | undefined;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
       const report = await pc.getStats().catch(() => null);
       report?.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number')
+          rttMs = s.currentRoundTripTime * 1000;
         // mediasoup-client's bandwidth probator (SSRC 1234, mid "probator") is not media.
         if (s.type !== 'inbound-rtp' || s.mid === 'probator' || s.ssrc === 1234) return;
         const n = (key: string) => Number(s[key] ?? 0);
@@ -165,7 +170,7 @@ export function installProbe(): void {
         }
       });
     }
-    return { t: performance.now(), audio, video };
+    return { t: performance.now(), rttMs, audio, video };
   };
 
   // Fine-grained until the first audio and video (for the join time), then once a second.

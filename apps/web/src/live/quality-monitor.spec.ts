@@ -118,7 +118,7 @@ describe('receiver quality measurements', () => {
   });
 
   it('tells a busy CPU from a weak link (#10): slow decoding or late samples veto jitter and RTT as network evidence', () => {
-    const base = { lossPercent: 0.2, jitterMs: 45, rttMs: 60, framesPerSecond: 4, freezesPerMinute: 12 };
+    const base = { lossPercent: 0.2, jitterMs: 45, rttMs: 120, framesPerSecond: 4, freezesPerMinute: 12 };
     // Jitter 45 ms on a device that decodes in 2 ms and samples on time: the network.
     const idle = { ...base, decodeMsPerFrame: 2, lagMs: 20 };
     expect(deviceBusy(idle)).toBe(false);
@@ -134,6 +134,13 @@ describe('receiver quality measurements', () => {
       // A real mobile link on a busy phone: heavy loss on a long round trip still counts.
       expect(networkStrained({ ...busy, lossPercent: 4, rttMs: 150 })).toBe(true);
     }
+    // Jitter with no loss on a short round trip (a loaded sender or forwarder): not the network either.
+    const loadedLan = { lossPercent: 0, jitterMs: 96, rttMs: 12, framesPerSecond: 5, freezesPerMinute: 0 };
+    expect(deviceBusy(loadedLan)).toBe(true);
+    expect(networkStrained(loadedLan)).toBe(false);
+    // The same jitter on a 150 ms mobile path (a queue), or with loss: the network.
+    expect(networkStrained({ ...loadedLan, rttMs: 150 })).toBe(true);
+    expect(networkStrained({ ...loadedLan, lossPercent: 2 })).toBe(true);
     // So three poor samples on a loaded machine with a clean link offer nothing.
     const poor = ['poor', 'bad', 'poor'] as const;
     const loaded = { ...base, decodeMsPerFrame: 30 };

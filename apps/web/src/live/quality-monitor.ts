@@ -99,13 +99,21 @@ export const BUSY_DECODE_MS = 12;
 /** The 2 s sample came this late (timer + getStats, ms): the page's threads wait for a CPU. */
 export const BUSY_LAG_MS = 150;
 
+/** Below this round trip (ms) the path has no queue to speak of: a local network, a wired line. */
+export const SHORT_RTT_MS = 80;
+
 /**
- * Whether this device's CPU is the bottleneck (#10: a loaded machine read as a
- * weak link). A starved CPU decodes slowly and runs its timers and getStats
- * late; a weak link does neither (it only delays and drops packets).
+ * Whether what stalls the video is a busy CPU rather than the network (#10: a
+ * loaded machine read as a weak link). A starved CPU decodes slowly and runs
+ * its timers and getStats late; and jitter with no loss on a short round trip
+ * is not a queue on the path (a queue long enough for 30 ms of jitter shows in
+ * the round trip, a weak radio link in loss) but frames produced, forwarded or
+ * read late by loaded machines (bench:field --cpu-hogs: jitter 60-160 ms, 0%
+ * loss, unshaped).
  */
 export function deviceBusy(m: ReceiverMeasures): boolean {
-  return (m.decodeMsPerFrame ?? 0) >= BUSY_DECODE_MS || (m.lagMs ?? 0) >= BUSY_LAG_MS;
+  if ((m.decodeMsPerFrame ?? 0) >= BUSY_DECODE_MS || (m.lagMs ?? 0) >= BUSY_LAG_MS) return true;
+  return m.jitterMs >= 30 && m.lossPercent < 0.5 && m.rttMs > 0 && m.rttMs < SHORT_RTT_MS;
 }
 
 /**
