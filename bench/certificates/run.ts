@@ -49,6 +49,26 @@ function pidsNamed(name: string): number[] {
     })
     .map(Number);
 }
+/**
+ * The PostgreSQL server behind FerretDB (BENCH_PG_PORT, default the project's 5490): its postmaster
+ * and its backends only, not the private clusters other benches and tests start on the same machine.
+ * Undefined when its listener is not visible (then every `postgres` process is counted).
+ */
+function postgresServerPids(port: number): number[] | undefined {
+  const postmaster = listenerPid(port);
+  if (!postmaster) return undefined;
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
 /** The process listening on a loopback port (the MongoDB-protocol server), if this user can see it. */
 function listenerPid(port: number): number | undefined {
   try {
@@ -112,11 +132,16 @@ async function main(): Promise<void> {
       })),
     );
     const dbPid = listenerPid(Number(mongo.port || 27017));
+    const pgPort = Number(process.env.BENCH_PG_PORT ?? 5490);
+    const pgLabel = postgresServerPids(pgPort) ? `PostgreSQL :${pgPort}` : 'all postgres processes';
     const cpu = () => ({
       worker: cpuSeconds(worker.pid),
       db: dbPid ? cpuSeconds(dbPid) : 0,
       // FerretDB's PostgreSQL backend: the server's backends are processes of their own.
-      postgres: pidsNamed('postgres').reduce((sum, pid) => sum + cpuSeconds(pid, true), 0),
+      postgres: (postgresServerPids(pgPort) ?? pidsNamed('postgres')).reduce(
+        (sum, pid) => sum + cpuSeconds(pid, true),
+        0,
+      ),
     });
     const cpuStart = cpu();
     const started = Date.now();
@@ -174,10 +199,10 @@ async function main(): Promise<void> {
         `throughput:                 ${(issued / ((last - first) / 1000)).toFixed(2)} certificates/s`,
         `time per certificate (job taken -> certificate stored, email job queued): p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${durations[durations.length - 1]} ms`,
         `worker peak RSS (VmHWM):    ${peakRss.toFixed(0)} MiB (after start-up: ${(baseRss ?? 0).toFixed(0)} MiB)`,
-        `CPU per certificate:        worker ${perCert(cpuEnd.worker - cpuStart.worker)}, MongoDB-protocol server ${dbPid ? perCert(cpuEnd.db - cpuStart.db) : 'n/a (not visible)'}, postgres processes ${perCert(cpuEnd.postgres - cpuStart.postgres)}`,
+        `CPU per certificate:        worker ${perCert(cpuEnd.worker - cpuStart.worker)}, MongoDB-protocol server ${dbPid ? perCert(cpuEnd.db - cpuStart.db) : 'n/a (not visible)'}, ${pgLabel} ${perCert(cpuEnd.postgres - cpuStart.postgres)}`,
         `by tenths of the batch:     ${deciles.join(' | ')}`,
         `emails received by SMTP:    ${mailsAtEnd} when the last certificate was stored, ${smtp.messages.length}${smtp.messages.length >= count ? ' (all)' : ''} ${allMailsAfter.toFixed(1)} s after the batch was queued`,
-        `CPU per certificate with its email (to the point above; per certificate issued): worker ${perCert(cpuWithMail.worker - cpuStart.worker)}, MongoDB-protocol server ${dbPid ? perCert(cpuWithMail.db - cpuStart.db) : 'n/a'}, postgres processes ${perCert(cpuWithMail.postgres - cpuStart.postgres)}`,
+        `CPU per certificate with its email (to the point above; per certificate issued): worker ${perCert(cpuWithMail.worker - cpuStart.worker)}, MongoDB-protocol server ${dbPid ? perCert(cpuWithMail.db - cpuStart.db) : 'n/a'}, ${pgLabel} ${perCert(cpuWithMail.postgres - cpuStart.postgres)}`,
         ...(reasons.length ? [`failure reasons:            ${reasons.join(' | ')}`] : []),
         `host: ${cpus().length} CPUs, load average ${loadavg()
           .map((l) => l.toFixed(2))
