@@ -4,6 +4,8 @@ import {
   classify,
   deviceBusy,
   measure,
+  QualityMonitor,
+  SAMPLE_INTERVAL_MS,
   networkStrained,
   shouldOfferAudioOnly,
   Snapshot,
@@ -138,6 +140,8 @@ describe('receiver quality measurements', () => {
     const loadedLan = { lossPercent: 0, jitterMs: 96, rttMs: 12, framesPerSecond: 5, freezesPerMinute: 0 };
     expect(deviceBusy(loadedLan)).toBe(true);
     expect(networkStrained(loadedLan)).toBe(false);
+    // A round trip read late by the loaded machine does not hide it: the path's lowest counts.
+    expect(deviceBusy({ ...loadedLan, rttMs: 238, baseRttMs: 20 })).toBe(true);
     // The same jitter on a 150 ms mobile path (a queue), or with loss: the network.
     expect(networkStrained({ ...loadedLan, rttMs: 150 })).toBe(true);
     expect(networkStrained({ ...loadedLan, lossPercent: 2 })).toBe(true);
@@ -157,5 +161,30 @@ describe('receiver quality measurements', () => {
     expect(sut.decodeMsPerFrame).toBeCloseTo(25, 5); // 1 s of decoding over 40 frames
     expect(sut.lagMs).toBe(320);
     expect(deviceBusy(sut)).toBe(true);
+  });
+
+  it('reports the lowest round trip of the connection beside the current one (a loaded machine inflates single readings)', async () => {
+    jest.useFakeTimers();
+    const rtts = [20, 25, 238, 240];
+    let packets = 0;
+    const reports: Array<{ rttMs: number; baseRttMs?: number; busy: boolean }> = [];
+    const monitor = new QualityMonitor(
+      {
+        inbound: async () => ({
+          streams: [stream({ kind: 'audio', packetsReceived: (packets += 100), jitter: 0.06 })],
+          rttMs: rtts.shift() ?? 240,
+        }),
+      },
+      () => false,
+      (r) => reports.push({ rttMs: r.measures.rttMs, baseRttMs: r.measures.baseRttMs, busy: deviceBusy(r.measures) }),
+    );
+    monitor.start();
+    for (let i = 0; i < 3; i++) await jest.advanceTimersByTimeAsync(SAMPLE_INTERVAL_MS);
+    monitor.stop();
+    jest.useRealTimers();
+    expect(reports.map((r) => r.rttMs)).toEqual([25, 238, 240]);
+    expect(reports.map((r) => r.baseRttMs)).toEqual([20, 20, 20]);
+    // 60 ms jitter, no loss, a 20 ms path: the machine, even while single readings say 240 ms.
+    expect(reports.every((r) => r.busy)).toBe(true);
   });
 });

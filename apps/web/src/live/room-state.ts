@@ -48,6 +48,8 @@ export interface ReceiverMeasures {
   decodeMsPerFrame?: number;
   /** How late the sample came (timer lateness + time getStats took, ms): the page's own CPU starvation. */
   lagMs?: number;
+  /** The lowest round trip of the last minute (ms): the path's own, which CPU load does not inflate. */
+  baseRttMs?: number;
 }
 
 type Sources<T> = Record<MediaSource, T>;
