@@ -159,6 +159,7 @@ export async function runTwoNodes(
         workerWaitPct: wait.map((w) => w.toFixed(0)).join('/'),
         udpRcvbufDrops: udpRcvbufErrors() - drops0,
         forwardedPps: Math.round(result.received / (result.windowMs / 1000)),
+        hostPps: Math.round(sentPerMs * 1000),
         lossPct: Number((loss * 100).toFixed(3)),
         deliveredPct: Number((delivered * 100).toFixed(2)),
         starved: result.starvedViewers,

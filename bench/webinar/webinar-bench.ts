@@ -341,6 +341,8 @@ async function phaseMain(phase: 'single' | 'cascade'): Promise<void> {
       hostIngressLossPct: Number((ingressLoss * 100).toFixed(2)),
       udpRcvbufDrops: udpRcvbufErrors() - drops0,
       forwardedPps: Math.round(result.received / (result.windowMs / 1000)),
+      // What the synthetic host really sent per viewer (nominally 140: a loaded machine slows its timers).
+      hostPps: Math.round(sent / elapsed),
       lossPct: Number((loss * 100).toFixed(3)),
       deliveredPct: Number((delivered * 100).toFixed(2)),
       starved: result.starvedViewers,
