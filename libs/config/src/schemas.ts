@@ -100,6 +100,13 @@ export const workerEnvSchema = sharedEnvSchema.extend({
   WORKER_HEALTH_PORT: env.port(3002),
   WORKER_HOST: z.string().default('0.0.0.0'),
   WORKER_CONCURRENCY: env.int(4, 1, 64),
+  /**
+   * Emails sent per second at most (0: no limit). A batch of 10,000 certificates
+   * would otherwise spend the cores on its notices while it renders, and mail relays
+   * throttle bulk senders anyway; one-off mails (password reset, reminders) jump
+   * the queue of bulk certificate notices.
+   */
+  MAIL_RATE_PER_SECOND: env.int(20, 0, 10_000),
   SMTP_URL: env.url(['smtp', 'smtps'], 'smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().default('Balai Dinas Perindustrian <no-reply@balai.local>'),
   CERT_ISSUER_NAME: z.string().default('Dinas Perindustrian Kabupaten Bekasi'),

@@ -10,7 +10,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { RedisClient } from '@balai/common';
-import { NOTIFICATION_JOBS, reminderJobId } from '@balai/queue';
+import { NOTIFICATION_JOBS, NotificationProducer, reminderJobId } from '@balai/queue';
 import { MailTransport } from '../../../apps/worker/src/mail/mail.transport';
 import { Notifier } from '../../../apps/worker/src/notifications/notifier.service';
 import { addParticipants, connectDb, Db } from '../../support/db-factories';
@@ -29,6 +29,7 @@ describe('notifications', () => {
   beforeAll(async () => {
     process.env.SMTP_URL = await smtp.start();
     process.env.PUBLIC_BASE_URL = 'https://balai.test';
+    process.env.MAIL_RATE_PER_SECOND = '10';
     db = await connectDb();
     const { Test } = await import('@nestjs/testing');
     const { WorkerModule } = await import('../../../apps/worker/src/worker.module');
@@ -302,6 +303,28 @@ describe('notifications', () => {
       expect(await notifier.send(key, [to], compose)).toMatchObject({ sent: 1, failed: [] });
       expect(smtp.to(to.email)).toHaveLength(1);
     });
+  });
+
+  it('sends at most MAIL_RATE_PER_SECOND, and a password reset does not wait behind a batch of certificate notices', async () => {
+    const [email] = await people([{}]);
+    const user = (await db.users.findOne({ email }).lean())!;
+    const notices = Array.from({ length: 40 }, () => new Types.ObjectId().toHexString());
+    await worker.get(NotificationProducer).certificatesIssued(notices);
+    const reset = await finished(
+      await queue.add(NOTIFICATION_JOBS.passwordReset, {
+        userId: user._id.toString(),
+        resetUrl: 'https://balai.test/reset?token=first',
+      }),
+    );
+    expect(await reset.getState()).toBe('completed');
+    const noticeJobs = async () =>
+      (await queue.getJobs(['completed'], 0, -1)).filter((j) => j.name === NOTIFICATION_JOBS.certificateIssued);
+    // Jobs without a priority go first: the reset was sent while most of the notices still waited.
+    expect((await noticeJobs()).length).toBeLessThan(30);
+    await waitFor(async () => (await noticeJobs()).length >= 40, 30_000, 'every notice');
+    const finishedAt = (await noticeJobs()).map((j) => j.finishedOn!).sort((a, b) => a - b);
+    // 40 jobs at 10 a second cannot finish within less than about 3 s of each other.
+    expect(finishedAt[finishedAt.length - 1]! - finishedAt[0]!).toBeGreaterThanOrEqual(2_900);
   });
 
   it('rejects a malformed payload without retrying', async () => {

@@ -51,10 +51,12 @@ export class NotificationProcessor implements OnModuleInit {
       [NOTIFICATION_JOBS.certificateIssued]: (job) => this.certificateIssued(job),
       [NOTIFICATION_JOBS.passwordReset]: (job) => this.passwordReset(job),
     };
+    const mailsPerSecond = this.config.get('MAIL_RATE_PER_SECOND', { infer: true });
     this.runner.register({
       queue: this.queue,
       expected: Object.values(NOTIFICATION_JOBS),
       handlers: handlers as unknown as JobHandlers,
+      limiter: mailsPerSecond > 0 ? { max: mailsPerSecond, duration: 1000 } : undefined,
     });
   }
 

@@ -26,6 +26,8 @@ interface Registration {
   expected: readonly string[];
   handlers: JobHandlers;
   concurrency?: number;
+  /** At most `max` jobs per `duration` ms across every worker of the queue (BullMQ's limiter). */
+  limiter?: { max: number; duration: number };
 }
 
 /** How often a process looks for active jobs of workers that are gone. */
@@ -78,7 +80,7 @@ export class QueueWorkerRunner implements OnApplicationBootstrap, BeforeApplicat
   async onApplicationBootstrap(): Promise<void> {
     // Long enough that a live worker busy rendering PDFs on a loaded machine renews it in time (every half).
     const lockDuration = this.config.get('WORKER_LOCK_MS', { infer: true });
-    for (const { queue, handlers, concurrency } of this.registrations) {
+    for (const { queue, handlers, concurrency, limiter } of this.registrations) {
       const worker = new Worker(
         queue.name,
         async (job: Job) => {
@@ -92,6 +94,7 @@ export class QueueWorkerRunner implements OnApplicationBootstrap, BeforeApplicat
           connection: queue.opts.connection,
           prefix: queue.opts.prefix,
           concurrency: concurrency ?? this.config.get('WORKER_CONCURRENCY', { infer: true }),
+          limiter,
           lockDuration,
           stalledInterval: Math.min(lockDuration, STALLED_CHECK_MS),
           // A job whose worker died twice (kill, Redis restart) is still retried, not failed.

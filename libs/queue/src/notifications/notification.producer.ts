@@ -15,6 +15,13 @@ import {
 } from '../queues';
 
 /**
+ * Certificate notices wait behind every other mail: BullMQ takes jobs without a
+ * priority first, so a password reset is not stuck behind a 10,000-person batch
+ * (the worker sends at most MAIL_RATE_PER_SECOND).
+ */
+export const BULK_NOTICE_PRIORITY = 10;
+
+/**
  * The one producer of the notification queue (api and worker): reminders as
  * delayed jobs with deterministic ids (so a reschedule replaces them), and
  * notices. The worker resolves recipients and sends; this class never sends
@@ -31,7 +38,7 @@ export class NotificationProducer {
   private add<N extends NotificationJobName>(
     name: N,
     data: NotificationPayloads[N],
-    opts: { jobId?: string; delay?: number } = {},
+    opts: { jobId?: string; delay?: number; priority?: number } = {},
   ) {
     return this.queue.add(name, data, opts);
   }
@@ -84,7 +91,7 @@ export class NotificationProducer {
     await this.add(
       NOTIFICATION_JOBS.certificateIssued,
       { certificateId },
-      { jobId: certificateIssuedJobId(certificateId) },
+      { jobId: certificateIssuedJobId(certificateId), priority: BULK_NOTICE_PRIORITY },
     );
   }
 
@@ -95,7 +102,7 @@ export class NotificationProducer {
       certificateIds.map((certificateId) => ({
         name: NOTIFICATION_JOBS.certificateIssued,
         data: { certificateId },
-        opts: { jobId: certificateIssuedJobId(certificateId) },
+        opts: { jobId: certificateIssuedJobId(certificateId), priority: BULK_NOTICE_PRIORITY },
       })),
     );
   }
