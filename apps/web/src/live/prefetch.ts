@@ -27,8 +27,13 @@ export function prefetchLiveRoom(): void {
 export const liveToken = async (): Promise<string | null> =>
   getAccessToken() ?? ((await refreshTokens()) ? getAccessToken() : null);
 
-/** How old a prefetched "is this session recorded?" answer may be when the participant enters. */
-export const ENTRY_STATUS_FRESH_MS = 60_000;
+/**
+ * How old a prefetched "is this session recorded?" answer may be when the
+ * participant enters. Short on purpose: a recording started since the answer
+ * was fetched must still be told before entering (issue 13), so an older
+ * answer is asked again, at the cost of one round trip.
+ */
+export const ENTRY_STATUS_FRESH_MS = 10_000;
 type EntryStatus = Awaited<ReturnType<typeof import('../screens/recordings/entry-notice').recordingEntryStatus>>;
 const entryStatuses = new Map<string, { at: number; status: Promise<EntryStatus> }>();
 
