@@ -138,12 +138,16 @@ describe('recording storage, retention and the sweep of dead live nodes', () => 
   it('a recording of a dead live node is closed at its last data and composed into the directory, and plays from there', async () => {
     // The live node died about 2 min ago, mid-recording: its spool has 6 s, its heartbeat is old.
     const startedAt = Date.now() - 130_000;
-    const id = await seed({
+    // The spool first, then the document: the worker sweeps every second, and a dead node's recording
+    // seen before its spool is written would be failed as "nothing usable spooled" (and its folder removed).
+    const id = new Types.ObjectId().toHexString();
+    spoolTracks(id, startedAt, null);
+    await seed({
+      _id: new Types.ObjectId(id),
       status: 'recording',
       startedAt: new Date(startedAt),
       heartbeatAt: new Date(startedAt + 5000),
-    });
-    spoolTracks(id, startedAt, null);
+    } as Partial<Recording>);
     const lastData = Math.max(...['stage-1-1.mkv', 'audio-1-1.mkv'].map((f) => statSync(join(spool, id, f)).mtimeMs));
 
     const ready = (await until(id, (r) => r?.status === 'ready'))!;
