@@ -49,6 +49,8 @@ class LiveTestClient {
   readonly events: Array<{ event: string; payload: unknown; at: number }> = [];
   readonly marks: Record<string, number> = {};
   private readonly published = new Map<'camera' | 'mic' | 'screen', MediaStreamTrack>();
+  /** Others' producers in the room (from the join, producer:new and producer:closed), as the web client keeps them. */
+  private readonly known = new Map<string, ProducerInfo>();
   private sessionId?: string;
   private t0 = 0;
 
@@ -64,10 +66,11 @@ class LiveTestClient {
     socket.onAny((event: string, payload: unknown) =>
       this.events.push({ event, payload, at: performance.now() - this.t0 }),
     );
-    socket.on(
-      'producer:new',
-      (info: ProducerInfo) => void this.consume(info).catch((e) => this.log('consume failed', e)),
-    );
+    socket.on('producer:new', (info: ProducerInfo) => {
+      this.known.set(info.producerId, info);
+      void this.consume(info).catch((e) => this.log('consume failed', e));
+    });
+    socket.on('producer:closed', ({ producerId }: { producerId: string }) => this.known.delete(producerId));
     socket.on('consumer:closed', ({ consumerId }: { consumerId: string }) => this.dropConsumer(consumerId));
     socket.on(
       'media:restart',
@@ -134,6 +137,8 @@ class LiveTestClient {
     this.mark('device-loaded');
     await this.createRecvTransport();
     this.mark('recv-transport');
+    this.known.clear();
+    for (const info of producers) this.known.set(info.producerId, info);
     for (const info of producers) await this.consume(info);
   }
 
@@ -311,6 +316,8 @@ class LiveTestClient {
     this.recvTransport = undefined;
     this.events.push({ event: 'client-media-restarting', payload: republish, at: performance.now() - this.t0 });
     await this.createRecvTransport();
+    // The producers did not change (nothing announces them again): consume the known ones anew, as the web client does.
+    for (const info of [...this.known.values()]) await this.consume(info);
     if (republish.length) await this.publish(republish);
     void notice;
   }
