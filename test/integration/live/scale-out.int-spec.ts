@@ -1,9 +1,9 @@
 /**
  * Two live nodes side by side on the same Redis: the room -> node map decides
- * which node hosts a session, the other refuses with ROOM_ON_OTHER_NODE naming
- * the owner, and the claim is released when the room closes.
+ * which node hosts (owns) a session; the other serves it as an edge (its
+ * participants admitted by the owner, see cascade-edge.int-spec.ts), and the
+ * claim is released when the room closes.
  */
-import { LiveErrorCode } from '@balai/live-contract';
 import { eventually } from '../../support/wait';
 import { LiveClient, RunningLive } from '../../support/live-app';
 
@@ -33,20 +33,22 @@ describe('two live nodes', () => {
     await nodeB.close();
   });
 
-  it('one node hosts a session; the other refuses and names it; the claim ends with the room', async () => {
+  it('one node hosts a session; the other serves it as an edge; the claim ends with the room', async () => {
     const course = await nodeA.factory.course();
     const user = await nodeA.factory.participant(course);
     const host = await LiveClient.connect(nodeA.url, course.trainer.token);
     clients.push(host);
     await host.ok('room:join', { sessionId: course.sessionId });
 
+    // Node B does not host it: it admits the participant through node A (an edge room, issue 14).
     const elsewhere = await LiveClient.connect(nodeB.url, user.token);
     clients.push(elsewhere);
-    expect(await elsewhere.request('room:join', { sessionId: course.sessionId })).toMatchObject({
-      ok: false,
-      error: { code: LiveErrorCode.RoomOnOtherNode, details: { nodeId: 'node-a' } },
-    });
+    const joined = await elsewhere.ok('room:join', { sessionId: course.sessionId });
+    expect(joined.peers.map((p) => p.peerId)).toEqual([course.trainer.id]);
+    expect(await host.next('peer:joined')).toMatchObject({ peerId: user.id });
 
+    // When everyone has left, the claim is released: the next join makes B the owner.
+    await elsewhere.ok('room:leave');
     await host.ok('room:leave');
     const retried = await eventually(
       () => elsewhere.request('room:join', { sessionId: course.sessionId }),

@@ -8,6 +8,7 @@
  *
  *   edge -> owner  open    {sessionId, ip, port, srtpParameters}  -> {transportId, ip, port, srtpParameters}
  *   edge -> owner  consume {transportId, producerId}             -> {kind, rtpParameters, paused, appData}
+ *   edge -> owner  unconsume {transportId, producerId}           (the edge's last consumer of it went)
  *   edge -> owner  close   {transportId}
  *   owner -> edge  producer {transportId, producerId, state: pause | resume | close}   (event)
  *   owner -> edge  closed   {transportId}                                              (event)
@@ -28,7 +29,7 @@ import type { LiveAppEnv } from '../config/live-config';
 import { RoomRegistry } from '../rooms/room-registry.service';
 import { resolveNodeId } from './node-id';
 
-type Op = 'open' | 'consume' | 'close';
+type Op = 'open' | 'consume' | 'unconsume' | 'close';
 
 interface Request {
   kind: 'req';
@@ -74,7 +75,10 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     { resolve: (body: Record<string, unknown>) => void; reject: (e: Error) => void }
   >();
   /** Owner side: transports opened for edges, by id. */
-  private readonly served = new Map<string, { transport: types.PipeTransport; edge: string; sessionId: string }>();
+  private readonly served = new Map<
+    string,
+    { transport: types.PipeTransport; edge: string; sessionId: string; consumers: Map<string, types.Consumer> }
+  >();
   /** Edge side: pipes from owners, by the owner's transport id. */
   private readonly pipes = new Map<
     string,
@@ -208,14 +212,19 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     const body = request.body;
     if (request.op === 'open') {
       const room = this.registry.get(String(body.sessionId));
-      if (!room || room.closed) throw new Error('this node does not host the session');
+      if (!room || room.closed || room.edge) throw new Error('this node does not host the session');
       const transport = await room.router.createPipeTransport({
         listenInfo: this.listenInfo(),
         enableRtx: true,
         enableSrtp: true,
         appData: { edge: request.from, sessionId: room.sessionId },
       });
-      this.served.set(transport.id, { transport, edge: request.from, sessionId: room.sessionId });
+      this.served.set(transport.id, {
+        transport,
+        edge: request.from,
+        sessionId: room.sessionId,
+        consumers: new Map(),
+      });
       transport.observer.once('close', () => {
         this.served.delete(transport.id);
         void this.publish(request.from, { kind: 'evt', op: 'closed', body: { transportId: transport.id } }).catch(
@@ -235,11 +244,30 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
       served.transport.close();
       return {};
     }
+    if (request.op === 'unconsume') {
+      const consumer = served.consumers.get(String(body.producerId));
+      if (consumer) {
+        served.consumers.delete(String(body.producerId));
+        consumer.appData.unconsumed = true;
+        consumer.close();
+      }
+      return {};
+    }
     // consume: the owner's producer, with its pause, resume and close relayed to the edge.
     const producerId = String(body.producerId);
     const owner = this.registry.get(served.sessionId)?.findProducerOwner(producerId);
     if (!owner) throw new Error('unknown producer');
+    // A consumer still open from an earlier use of this producer on this pipe goes first (same SSRCs).
+    const earlier = served.consumers.get(producerId);
+    if (earlier) {
+      earlier.appData.unconsumed = true;
+      earlier.close();
+    }
     const consumer = await served.transport.consume({ producerId });
+    served.consumers.set(producerId, consumer);
+    consumer.observer.once('close', () => {
+      if (served.consumers.get(producerId) === consumer) served.consumers.delete(producerId);
+    });
     const relay = (state: 'pause' | 'resume' | 'close') =>
       void this.publish(served.edge, {
         kind: 'evt',
@@ -248,7 +276,10 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
       }).catch(() => undefined);
     consumer.observer.on('pause', () => relay('pause'));
     consumer.observer.on('resume', () => relay('resume'));
-    consumer.observer.once('close', () => relay('close'));
+    // Closed on the edge's own request: nothing to tell it (it may have piped the producer anew meanwhile).
+    consumer.observer.once('close', () => {
+      if (!consumer.appData.unconsumed) relay('close');
+    });
     return {
       kind: consumer.kind,
       rtpParameters: consumer.rtpParameters,
@@ -304,7 +335,14 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
               paused: Boolean(answer.paused),
               appData: (answer.appData as Record<string, unknown>) ?? {},
             });
-            producer.observer.once('close', () => producers.delete(producerId));
+            producer.observer.once('close', () => {
+              if (producers.get(producerId) === pending) producers.delete(producerId);
+              // The edge let it go (its last consumer closed): the owner's pipe consumer goes too.
+              if (!transport.closed)
+                void this.request(ownerNodeId, 'unconsume', { transportId: remoteTransportId, producerId }).catch(
+                  () => undefined,
+                );
+            });
             return producer;
           },
         );

@@ -257,12 +257,64 @@ export class MediaService {
     producerId: string,
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<ConsumeResult> {
-    const owner = room.findProducerOwner(producerId);
-    if (!owner) throw notFound('unknown producer');
-    if (owner.peer === peer) throw badState('cannot consume your own producer');
-    if (peer.audioOnly && owner.producer.kind === 'video') throw badState('audio-only mode: video is not sent');
     const router = room.cascade.routerOf(transport);
     if (!router || router.closed) throw badState('your receive transport is gone; create it again');
+    const owner = await this.producerToConsume(room, peer, producerId);
+    let released = false;
+    const release = () => {
+      if (released || !owner.remote) return;
+      released = true;
+      room.edge?.release(producerId);
+    };
+    try {
+      return await this.consumeOn(room, peer, transport, router, owner, producerId, rtpCapabilities, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /**
+   * The producer's owner and source: in this room, or (an edge room) on the
+   * owner node, piped into this node's origin for as long as a local consumer
+   * needs it (`remote`: release it when the consumer goes).
+   */
+  private async producerToConsume(
+    room: Room,
+    peer: Peer,
+    producerId: string,
+  ): Promise<{ peerId: string; kind: types.MediaKind; source: MediaSource; remote: boolean }> {
+    const local = room.findProducerOwner(producerId);
+    if (local) {
+      if (local.peer === peer) throw badState('cannot consume your own producer');
+      if (peer.audioOnly && local.producer.kind === 'video') throw badState('audio-only mode: video is not sent');
+      return { peerId: local.peer.peerId, kind: local.producer.kind, source: local.source, remote: false };
+    }
+    if (!room.edge) throw notFound('unknown producer');
+    const edge = room.edge;
+    const remote = await edge.acquire(producerId).catch((error: unknown) => {
+      this.logger.warn({ err: error, producerId, owner: edge.ownerNodeId }, 'the owner node did not pipe a producer');
+      throw notFound('unknown producer');
+    });
+    const fail = (error: LiveException) => {
+      edge.release(producerId);
+      return error;
+    };
+    if (remote.peerId === peer.peerId) throw fail(badState('cannot consume your own producer'));
+    if (peer.audioOnly && remote.producer.kind === 'video') throw fail(badState('audio-only mode: video is not sent'));
+    return { peerId: remote.peerId, kind: remote.producer.kind, source: remote.source, remote: true };
+  }
+
+  private async consumeOn(
+    room: Room,
+    peer: Peer,
+    transport: types.Transport,
+    router: types.Router,
+    owner: { peerId: string; source: MediaSource },
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+    release: () => void,
+  ): Promise<ConsumeResult> {
     // On a fan-out the producer is piped from the origin when its first consumer there needs it.
     await media('piping the producer', () => room.cascade.ensureProducer(router, producerId));
     const canConsume = (() => {
@@ -288,7 +340,10 @@ export class MediaService {
     );
     peer.consumers.set(consumer.id, { consumer, ...state });
     const forget = () => peer.consumers.delete(consumer.id);
-    consumer.observer.once('close', forget);
+    consumer.observer.once('close', () => {
+      forget();
+      release();
+    });
     consumer.on('producerclose', () => {
       // Media being rebuilt after a worker death forgot it already: media:restart says it all.
       if (peer.consumers.get(consumer.id)?.consumer !== consumer) return;
@@ -313,7 +368,7 @@ export class MediaService {
     return {
       consumerId: consumer.id,
       producerId,
-      peerId: owner.peer.peerId,
+      peerId: owner.peerId,
       kind: consumer.kind,
       source: owner.source,
       rtpParameters: consumer.rtpParameters,

@@ -114,8 +114,27 @@ export class MembershipService implements OnModuleDestroy {
     const room = sessionId ? this.registry.get(sessionId) : undefined;
     const peer = room?.peers.get(socket.data.user.id);
     if (!room || !peer || peer.socket.id !== socket.id) return;
+    if (room.edge) {
+      await this.dropFromEdge(room, peer);
+      room.edge.disconnected(peer);
+      return;
+    }
     this.detach(room, peer);
     this.attendance.dropped(room.sessionId, peer.userId);
+    await this.closeIfEmpty(room);
+  }
+
+  /**
+   * An edge room's peer leaves this node's side of the room: its media, the
+   * local channel. The owner keeps the room's state and tells everyone; the
+   * edge room closes with its last peer here.
+   */
+  async dropFromEdge(room: Room, peer: Peer): Promise<void> {
+    if (room.peers.get(peer.peerId) !== peer) return;
+    room.peers.delete(peer.peerId);
+    peer.closeMedia();
+    void peer.socket.leave(sessionChannel(room.sessionId));
+    peer.socket.data.sessionId = undefined;
     await this.closeIfEmpty(room);
   }
 

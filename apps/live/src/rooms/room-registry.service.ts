@@ -18,7 +18,7 @@ import { LiveException } from '../signalling/live.exception';
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import type { LiveSocket } from '../signalling/socket-data';
 import { Peer } from './peer';
-import { Room, SessionFacts } from './room';
+import { EdgeLink, Room, SessionFacts } from './room';
 import { RoomNodeMap } from './room-node-map.service';
 
 /** How long clients are asked to wait before joining again after a graceful stop. */
@@ -52,11 +52,16 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     this.pool.off('worker-died', this.onWorkerDied);
     for (const room of this.rooms.values()) {
       try {
-        this.notifier.toRoom(room.sessionId, ServerEvent.ServerShutdown, {
-          reason: 'shutdown',
+        const notice = {
+          reason: 'shutdown' as const,
           retryInMs: REJOIN_AFTER_SHUTDOWN_MS,
           message: 'the live server is restarting; reconnecting',
-        });
+        };
+        // An edge tells only its own peers: the session goes on on its owner.
+        if (room.edge)
+          for (const peer of room.peers.values())
+            this.notifier.toSocket(peer.socket, ServerEvent.ServerShutdown, notice);
+        else this.notifier.toRoom(room.sessionId, ServerEvent.ServerShutdown, notice);
       } catch {
         // No socket server (a test module without one): nobody to tell.
       }
@@ -68,8 +73,14 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     return this.rooms.get(sessionId);
   }
 
+  /** The rooms this node owns (not its edge rooms of sessions owned elsewhere). */
   all(): Room[] {
-    return [...this.rooms.values()];
+    return [...this.rooms.values()].filter((room) => !room.edge);
+  }
+
+  /** This node's edge rooms (sessions owned by other nodes). */
+  edges(): Room[] {
+    return [...this.rooms.values()].filter((room) => room.edge);
   }
 
   /** The room and peer of an admitted socket, or undefined. */
@@ -100,6 +111,27 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     return pending;
   }
 
+  /**
+   * This node's edge room of a session owned by another node (issue 14): its
+   * own origin router (and fan-outs) for its peers' media, no claim. `link`
+   * is made for the room (cluster/edge-relay.service.ts).
+   */
+  async getOrCreateEdge(facts: SessionFacts, link: (room: Room) => EdgeLink): Promise<Room> {
+    const existing = this.rooms.get(facts.sessionId);
+    if (existing && !existing.closed) {
+      if (!existing.edge) throw new LiveException(LiveErrorCode.BadState, 'this node hosts the session itself');
+      return existing;
+    }
+    let pending = this.creating.get(facts.sessionId);
+    if (!pending) {
+      pending = this.open(facts, link).finally(() => this.creating.delete(facts.sessionId));
+      this.creating.set(facts.sessionId, pending);
+    }
+    const room = await pending;
+    if (!room.edge) throw new LiveException(LiveErrorCode.BadState, 'this node hosts the session itself');
+    return room;
+  }
+
   private async create(facts: SessionFacts): Promise<Room> {
     const claim = await this.nodeMap.claim(facts.sessionId);
     if (!claim.owned) {
@@ -107,6 +139,10 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
         nodeId: claim.nodeId,
       });
     }
+    return this.open(facts);
+  }
+
+  private async open(facts: SessionFacts, link?: (room: Room) => EdgeLink): Promise<Room> {
     const { router, observer } = await this.createMedia(facts.sessionId);
     // The cascade's callbacks read the room it belongs to, made just below.
     const ref: { room?: Room } = {};
@@ -119,10 +155,14 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
       },
     });
     const room = new Room(facts, cascade, observer);
+    if (link) room.edge = link(room);
     ref.room = room;
     this.watchSpeaker(room);
     this.rooms.set(facts.sessionId, room);
-    this.logger.log({ sessionId: facts.sessionId, workerPid: room.workerPid }, 'room opened');
+    this.logger.log(
+      { sessionId: facts.sessionId, workerPid: room.workerPid, edgeOf: room.edge?.ownerNodeId },
+      room.edge ? 'edge room opened' : 'room opened',
+    );
     return room;
   }
 
@@ -151,13 +191,13 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
     room.peers.clear();
     room.cascade.close();
     if (this.rooms.get(room.sessionId) === room) this.rooms.delete(room.sessionId);
-    await this.nodeMap.release(room.sessionId);
+    if (!room.edge) await this.nodeMap.release(room.sessionId);
     this.logger.log({ sessionId: room.sessionId }, 'room closed');
   }
 
   /** Worker death: every room on it gets a fresh router elsewhere; clients redo their media. */
   async rebuildRoomsOf(pid: number): Promise<void> {
-    const affected = this.all().filter((room) => room.workerPid === pid && !room.closed);
+    const affected = [...this.rooms.values()].filter((room) => room.workerPid === pid && !room.closed);
     for (const room of affected) {
       try {
         // Transports on fan-outs are still open: close them (no notices, media:restart says it all).
@@ -171,10 +211,14 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
           { sessionId: room.sessionId, deadPid: pid, workerPid: room.workerPid },
           'room rebuilt after worker death',
         );
-        this.notifier.toRoom(room.sessionId, ServerEvent.MediaRestart, {
-          reason: 'worker-died',
+        const notice = {
+          reason: 'worker-died' as const,
           routerRtpCapabilities: router.rtpCapabilities as unknown as Record<string, unknown>,
-        });
+        };
+        // An edge's media is its own peers' only: the owner's and other edges' peers are not concerned.
+        if (room.edge)
+          for (const peer of room.peers.values()) this.notifier.toSocket(peer.socket, ServerEvent.MediaRestart, notice);
+        else this.notifier.toRoom(room.sessionId, ServerEvent.MediaRestart, notice);
       } catch (error) {
         this.logger.error({ err: error, sessionId: room.sessionId }, 'could not rebuild a room after worker death');
       }

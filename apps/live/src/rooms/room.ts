@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { ChatMessageInfo, PeerInfo, ProducerInfo } from '@balai/live-contract';
+import type { ChatMessageInfo, MediaSource, PeerInfo, ProducerInfo } from '@balai/live-contract';
 import type { RouterCascade } from '../media/router-cascade';
 import { Peer } from './peer';
 
@@ -8,6 +8,29 @@ export interface SessionFacts {
   courseId: string;
   startsAt: Date;
   endsAt: Date;
+}
+
+/** A producer of another node's room, piped into this node's origin router (an edge room's). */
+export interface RemoteProducer {
+  producer: types.Producer;
+  peerId: string;
+  source: MediaSource;
+}
+
+/**
+ * What makes a room an edge (issue 14, across nodes): the session is owned by
+ * another live node, which keeps the room's state (peers, hands, chat,
+ * moderation, attendance); this node keeps only its own peers' media, fed by
+ * pipes from the owner's origin (cluster/edge-relay.service.ts).
+ */
+export interface EdgeLink {
+  readonly ownerNodeId: string;
+  /** The owner's producer on this room's origin, piped in when its first local consumer needs it. */
+  acquire(producerId: string): Promise<RemoteProducer>;
+  /** A local consumer of it closed: the pipe closes with the last one. */
+  release(producerId: string): void;
+  /** A local peer's connection went away: the owner is told (it keeps attendance and the room's state). */
+  disconnected(peer: Peer): void;
 }
 
 /**
@@ -24,6 +47,8 @@ export class Room {
   /** Recent chat, loaded once per room from the store and kept current by ChatService. */
   chatHistory?: Promise<ChatMessageInfo[]>;
   closed = false;
+  /** Set when another node owns the session and this room is its edge here. */
+  edge?: EdgeLink;
 
   constructor(
     readonly session: SessionFacts,

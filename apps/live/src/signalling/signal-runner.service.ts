@@ -30,9 +30,26 @@ export function isUnavailableError(error: unknown): boolean {
   );
 }
 
+/**
+ * Decides whether an event is handled by another node (an edge's socket
+ * whose room state lives on the session's owner): resolves to that node's
+ * ack, or to null to handle it here. See cluster/edge-relay.service.ts.
+ */
+export type SignalForwarder = (
+  socket: LiveSocket,
+  event: ClientEventName,
+  input: unknown,
+) => Promise<Ack<unknown> | null> | null;
+
 @Injectable()
 export class SignalRunner {
   private readonly logger = new Logger('Signalling');
+  private forwarder?: SignalForwarder;
+
+  /** Installed once by the cluster module (a node with edge rooms). */
+  setForwarder(forwarder: SignalForwarder): void {
+    this.forwarder = forwarder;
+  }
 
   async run<E extends ClientEventName>(
     socket: LiveSocket,
@@ -48,6 +65,8 @@ export class SignalRunner {
       return { ok: false, error: { code: LiveErrorCode.InvalidPayload, message } };
     }
     try {
+      const forwarded = this.forwarder ? await this.forwarder(socket, event, parsed.data) : null;
+      if (forwarded) return forwarded as Ack<ClientAckData[E]>;
       const data = await handler(parsed.data as ParsedClientPayload<E>);
       return { ok: true, data };
     } catch (error) {

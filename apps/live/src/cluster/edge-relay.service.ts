@@ -1,0 +1,563 @@
+/**
+ * One session served by several live nodes (issue 14, across nodes). Any node
+ * accepts an admitted participant of any session: a node that does not own
+ * the session becomes its **edge**.
+ *
+ * Where the state lives: the owner stays the one authority for the room (its
+ * in-memory Room: peers, hands, speak grants, chat history, moderation, Q&A
+ * and polls, attendance), as it is with one node. The edge holds only its own
+ * peers' media: an edge room (RoomRegistry.getOrCreateEdge) with its own
+ * origin router (and fan-outs) fed by NodePipes from the owner's origin, a
+ * producer piped when its first local consumer needs it and let go with its
+ * last. Every other event of an edge's socket is forwarded to the owner over
+ * Redis and handled there by the same gateway code, for a stand-in socket
+ * (EdgeSocket) whose notices go to the real one through the socket.io Redis
+ * adapter; the owner's room broadcasts reach the edge's sockets the same way.
+ * So there is one copy of the room's state and no second set of rules.
+ *
+ *   edge -> owner  join         {sessionId, socketId, user}   -> {ack, facts}
+ *   edge -> owner  event        {socketId, event, input}      -> {ack}
+ *   edge -> owner  disconnected {socketId}                    (event)
+ *   owner -> edge  detached     {socketId}                    (event: the owner took the peer out of the room)
+ *
+ * Handled on the edge itself (its media): transport:create/connect/restart-ice,
+ * media:consume/consumer-resume/report-viewport/report-network/set-audio-only.
+ * The owner drops the stand-ins of an edge whose node lease expired (it died);
+ * removal's disconnect goes through the adapter after the removal notice.
+ */
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'socket.io';
+import { AuthUser, RedisClient } from '@balai/common';
+import { Ack, ClientEvent, ClientEventName, LiveErrorCode, RoomJoinResult } from '@balai/live-contract';
+import type { LiveAppEnv } from '../config/live-config';
+import { MediaService } from '../media/media.service';
+import { MembershipService } from '../rooms/membership.service';
+import { Peer } from '../rooms/peer';
+import type { EdgeLink, RemoteProducer, Room, SessionFacts } from '../rooms/room';
+import { RoomNodeMap } from '../rooms/room-node-map.service';
+import { RoomRegistry } from '../rooms/room-registry.service';
+import { RoomNotifier } from '../signalling/room-notifier.service';
+import { SignalRunner } from '../signalling/signal-runner.service';
+import { LiveSocket, sessionChannel } from '../signalling/socket-data';
+import { NodePipes, RemotePipe } from './node-pipes.service';
+
+const REQUEST_TIMEOUT_MS = 8000;
+const LIVENESS_CHECK_MS = 1000;
+
+/** Events an edge handles itself: its peers' transports and consumers. */
+const MEDIA_ON_EDGE = new Set<ClientEventName>([
+  ClientEvent.TransportCreate,
+  ClientEvent.TransportConnect,
+  ClientEvent.TransportRestartIce,
+  ClientEvent.Consume,
+  ClientEvent.ConsumerResume,
+  ClientEvent.ReportViewport,
+  ClientEvent.ReportNetwork,
+  ClientEvent.SetAudioOnly,
+]);
+
+type Op = 'join' | 'event';
+interface Request {
+  kind: 'req';
+  id: string;
+  from: string;
+  op: Op;
+  body: Record<string, unknown>;
+}
+interface Reply {
+  kind: 'res';
+  id: string;
+  ok: boolean;
+  body?: Record<string, unknown>;
+  error?: string;
+}
+interface Notice {
+  kind: 'evt';
+  from: string;
+  op: 'disconnected' | 'detached';
+  socketId: string;
+}
+type Message = Request | Reply | Notice;
+
+type Handler = (socket: unknown, body: unknown) => Promise<Ack<unknown>>;
+
+interface FactsWire {
+  sessionId: string;
+  courseId: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/**
+ * The owner's stand-in for a socket connected to an edge node: what the room
+ * code uses of a socket, with notices and the disconnect sent to the real one
+ * through the socket.io Redis adapter (in the order they were made).
+ */
+export class EdgeSocket {
+  connected = true;
+  readonly data: { user: AuthUser; sessionId?: string };
+
+  constructor(
+    readonly id: string,
+    user: AuthUser,
+    readonly nodeId: string,
+    private readonly io: () => Server,
+    private readonly onLeave: (socket: EdgeSocket) => void,
+  ) {
+    this.data = { user };
+  }
+
+  /** The edge put the real socket in the session's channel already. */
+  join(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The owner took the peer out of the room: the edge drops its side (media, channel). */
+  leave(): Promise<void> {
+    this.onLeave(this);
+    return Promise.resolve();
+  }
+
+  emit(event: string, payload: unknown): boolean {
+    this.io().to(this.id).emit(event, payload);
+    return true;
+  }
+
+  /** A broadcast to a channel, this socket excepted (as socket.to(channel) is). */
+  to(channel: string) {
+    return this.io().to(channel).except(this.id);
+  }
+
+  disconnect(close?: boolean): this {
+    this.connected = false;
+    this.io()
+      .in(this.id)
+      .disconnectSockets(close ?? false);
+    return this;
+  }
+}
+
+@Injectable()
+export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EdgeRelay.name);
+  readonly nodeId: string;
+  private readonly prefix: string;
+  private subscriber?: Redis;
+  private ready?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private readonly pending = new Map<
+    string,
+    { resolve: (body: Record<string, unknown>) => void; reject: (e: Error) => void }
+  >();
+  private readonly handlers = new Map<string, Handler>();
+  /** Owner side: stand-ins of edges' sockets, by socket id. */
+  private readonly standIns = new Map<string, EdgeSocket>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly registry: RoomRegistry,
+    private readonly nodeMap: RoomNodeMap,
+    private readonly membership: MembershipService,
+    private readonly media: MediaService,
+    private readonly pipes: NodePipes,
+    private readonly signals: SignalRunner,
+    private readonly notifier: RoomNotifier,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    config: ConfigService<LiveAppEnv, true>,
+  ) {
+    this.nodeId = nodeMap.nodeId;
+    this.prefix = config.get('REDIS_PREFIX', { infer: true });
+  }
+
+  private channel(nodeId: string): string {
+    return `${this.prefix}:live:edge:${nodeId}`;
+  }
+
+  onModuleInit(): void {
+    const subscriber = this.redis.client.duplicate();
+    this.subscriber = subscriber;
+    let subscribed: () => void = () => undefined;
+    this.ready = new Promise((resolve) => (subscribed = resolve));
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel(this.nodeId)).then(
+        () => subscribed(),
+        (error: unknown) => this.logger.warn({ err: error }, 'could not subscribe to the edge channel'),
+      );
+    });
+    subscriber.on('error', () => undefined); // reconnects by itself; requests in flight time out
+    subscriber.on('message', (_channel: string, raw: string) => void this.receive(raw));
+    this.signals.setForwarder((socket, event, input) => this.forward(socket, event, input));
+  }
+
+  /** Every gateway handler by its event, so the owner runs an edge's event with the same code. */
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || !wrapper.metatype || !Reflect.getMetadata('websockets:is_gateway', wrapper.metatype)) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = (prototype as Record<string, unknown>)[name] as (...args: unknown[]) => Promise<Ack<unknown>>;
+        if (!Reflect.getMetadata('websockets:message_mapping', method)) continue;
+        const event = String(Reflect.getMetadata('message', method));
+        this.handlers.set(event, (socket, body) => method.call(instance, socket, body));
+      }
+    }
+    this.timer = setInterval(() => void this.checkEdges(), LIVENESS_CHECK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    for (const { reject } of this.pending.values()) reject(new Error('shutting down'));
+    this.subscriber?.disconnect();
+  }
+
+  async whenReady(): Promise<void> {
+    await this.ready;
+  }
+
+  // ---------- the bus ----------
+
+  private async publish(nodeId: string, message: Message): Promise<number> {
+    return this.redis.client.publish(this.channel(nodeId), JSON.stringify(message));
+  }
+
+  private async request(nodeId: string, op: Op, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    await this.ready;
+    const id = randomUUID();
+    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`node ${nodeId} did not answer ${op}`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+    });
+    answer.catch(() => undefined);
+    try {
+      if ((await this.publish(nodeId, { kind: 'req', id, from: this.nodeId, op, body })) === 0)
+        throw new Error(`node ${nodeId} is not listening`);
+    } catch (error) {
+      this.pending.get(id)?.reject(error instanceof Error ? error : new Error('could not publish'));
+      this.pending.delete(id);
+    }
+    return answer;
+  }
+
+  private async receive(raw: string): Promise<void> {
+    let message: Message;
+    try {
+      message = JSON.parse(raw) as Message;
+    } catch {
+      return;
+    }
+    if (message.kind === 'res') {
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (!waiter) return;
+      if (message.ok) waiter.resolve(message.body ?? {});
+      else waiter.reject(new Error(message.error ?? 'refused'));
+    } else if (message.kind === 'evt') {
+      if (message.op === 'disconnected') await this.edgeDisconnected(message.socketId, message.from);
+      else await this.detachedByOwner(message.socketId);
+    } else {
+      let reply: Reply;
+      try {
+        const body = message.op === 'join' ? await this.serveJoin(message) : await this.serveEvent(message);
+        reply = { kind: 'res', id: message.id, ok: true, body };
+      } catch (error) {
+        this.logger.warn({ err: error, op: message.op, edge: message.from }, 'edge request failed');
+        reply = { kind: 'res', id: message.id, ok: false, error: error instanceof Error ? error.message : 'failed' };
+      }
+      await this.publish(message.from, reply).catch(() => undefined);
+    }
+  }
+
+  // ---------- edge side ----------
+
+  /** SignalRunner's forwarder: null handles the event here. */
+  private forward(socket: LiveSocket, event: ClientEventName, input: unknown): Promise<Ack<unknown> | null> | null {
+    if (socket instanceof EdgeSocket) return null; // the owner runs an edge's event
+    if (event === ClientEvent.RoomJoin)
+      return this.joinAsEdge(socket, input as { sessionId: string; recvTransport?: boolean });
+    const room = socket.data.sessionId ? this.registry.get(socket.data.sessionId) : undefined;
+    if (!room?.edge || MEDIA_ON_EDGE.has(event)) return null;
+    const member = this.registry.findMember(socket);
+    if (!member) return null; // NOT_IN_ROOM, said here
+    return this.toOwner(room, socket, event, input);
+  }
+
+  private async toOwner(room: Room, socket: LiveSocket, event: ClientEventName, input: unknown): Promise<Ack<unknown>> {
+    const owner = room.edge!.ownerNodeId;
+    let ack: Ack<unknown>;
+    try {
+      const answer = await this.request(owner, 'event', { socketId: socket.id, event, input });
+      ack = answer.ack as Ack<unknown>;
+    } catch (error) {
+      this.logger.warn({ err: error, event, owner }, 'the owner node did not answer a forwarded event');
+      return unavailable();
+    }
+    if (event === ClientEvent.RoomLeave && ack.ok) {
+      const peer = room.peers.get(socket.data.user.id);
+      if (peer && peer.socket.id === socket.id) await this.membership.dropFromEdge(room, peer);
+    }
+    return ack;
+  }
+
+  /** room:join of a session another (live) node owns: admitted there, media here. */
+  private async joinAsEdge(
+    socket: LiveSocket,
+    input: { sessionId: string; recvTransport?: boolean },
+  ): Promise<Ack<unknown> | null> {
+    if (socket.data.sessionId) return null; // ALREADY_IN_ROOM, said here
+    const owner = await this.nodeMap.ownerOf(input.sessionId);
+    if (!owner || owner === this.nodeId || !(await this.alive(owner))) return null;
+    let answer: Record<string, unknown>;
+    try {
+      answer = await this.request(owner, 'join', {
+        sessionId: input.sessionId,
+        socketId: socket.id,
+        user: socket.data.user,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, owner, sessionId: input.sessionId }, 'the owner node did not answer a join');
+      return unavailable();
+    }
+    const ack = answer.ack as Ack<RoomJoinResult>;
+    if (!ack.ok) return ack;
+    const wire = answer.facts as FactsWire;
+    const facts: SessionFacts = {
+      sessionId: wire.sessionId,
+      courseId: wire.courseId,
+      startsAt: new Date(wire.startsAt),
+      endsAt: new Date(wire.endsAt),
+    };
+    let room: Room;
+    try {
+      room = await this.registry.getOrCreateEdge(facts, (made) => this.link(made, owner));
+    } catch (error) {
+      this.notifyOwner(owner, 'disconnected', socket.id);
+      throw error;
+    }
+    if (!socket.connected) {
+      this.notifyOwner(owner, 'disconnected', socket.id);
+      if (room.peers.size === 0) await this.registry.close(room);
+      return { ok: false, error: { code: LiveErrorCode.NotInRoom, message: 'the connection closed while joining' } };
+    }
+    const previous = room.peers.get(socket.data.user.id);
+    if (previous && previous.socket.id !== socket.id) await this.membership.dropFromEdge(room, previous);
+    const peer = new Peer(socket, socket.data.user.id, socket.data.user.name, ack.data.self.role);
+    room.peers.set(peer.peerId, peer);
+    socket.data.sessionId = facts.sessionId;
+    await socket.join(sessionChannel(facts.sessionId));
+    const joined: RoomJoinResult = {
+      ...ack.data,
+      routerRtpCapabilities: room.router.rtpCapabilities as unknown as RoomJoinResult['routerRtpCapabilities'],
+    };
+    if (input.recvTransport) {
+      const recvTransport = await this.media.createTransport(room, peer, { direction: 'recv' }).catch(() => undefined);
+      if (recvTransport) joined.recvTransport = recvTransport;
+    }
+    this.logger.log({ sessionId: facts.sessionId, peerId: peer.peerId, owner }, 'joined as an edge');
+    return { ok: true, data: joined };
+  }
+
+  /** The edge room's link to its owner: producers piped in on demand, counted by local consumers. */
+  private link(room: Room, ownerNodeId: string): EdgeLink {
+    let pipe: Promise<RemotePipe> | undefined;
+    let pipeRouter: unknown;
+    const users = new Map<string, number>();
+    const producers = new Map<string, Promise<RemoteProducer>>();
+    const openPipe = (): Promise<RemotePipe> => {
+      if (!pipe || pipeRouter !== room.router) {
+        pipeRouter = room.router;
+        const opening = this.pipes.pipeFrom(ownerNodeId, room.sessionId, room.router);
+        pipe = opening;
+        opening.then(
+          (opened) =>
+            opened.transport.observer.once('close', () => {
+              if (pipe === opening) pipe = undefined;
+            }),
+          () => {
+            if (pipe === opening) pipe = undefined;
+          },
+        );
+      }
+      return pipe;
+    };
+    return {
+      ownerNodeId,
+      acquire: async (producerId) => {
+        users.set(producerId, (users.get(producerId) ?? 0) + 1);
+        try {
+          let pending = producers.get(producerId);
+          if (!pending) {
+            pending = openPipe()
+              .then((opened) => opened.produce(producerId))
+              .then((producer) => {
+                producer.observer.once('close', () => producers.delete(producerId));
+                return {
+                  producer,
+                  peerId: String(producer.appData.peerId),
+                  source: producer.appData.source as RemoteProducer['source'],
+                };
+              });
+            producers.set(producerId, pending);
+            pending.catch(() => producers.delete(producerId));
+          }
+          const remote = await pending;
+          if (remote.producer.closed) throw new Error('the piped producer closed');
+          return remote;
+        } catch (error) {
+          this.releaseOne(users, producers, producerId);
+          throw error;
+        }
+      },
+      release: (producerId) => this.releaseOne(users, producers, producerId),
+      disconnected: (peer) => this.notifyOwner(ownerNodeId, 'disconnected', peer.socket.id),
+    };
+  }
+
+  private releaseOne(
+    users: Map<string, number>,
+    producers: Map<string, Promise<RemoteProducer>>,
+    producerId: string,
+  ): void {
+    const left = (users.get(producerId) ?? 0) - 1;
+    if (left > 0) {
+      users.set(producerId, left);
+      return;
+    }
+    users.delete(producerId);
+    const pending = producers.get(producerId);
+    producers.delete(producerId);
+    // The last local consumer went: the piped producer closes (and with it the owner's pipe consumer).
+    void pending?.then(
+      ({ producer }) => {
+        if (!users.has(producerId)) producer.close();
+      },
+      () => undefined,
+    );
+  }
+
+  private notifyOwner(owner: string, op: 'disconnected', socketId: string): void {
+    void this.publish(owner, { kind: 'evt', from: this.nodeId, op, socketId }).catch(() => undefined);
+  }
+
+  /** The owner took an edge peer out of the room (left, removed, replaced, session ended). */
+  private async detachedByOwner(socketId: string): Promise<void> {
+    for (const room of [...this.edgeRooms()]) {
+      for (const peer of [...room.peers.values()]) {
+        if (peer.socket.id === socketId) await this.membership.dropFromEdge(room, peer);
+      }
+    }
+  }
+
+  private edgeRooms(): Room[] {
+    return this.registry.edges();
+  }
+
+  // ---------- owner side ----------
+
+  private io(): Server {
+    return this.notifier.io;
+  }
+
+  private async serveJoin(request: Request): Promise<Record<string, unknown>> {
+    const socketId = String(request.body.socketId);
+    const sessionId = String(request.body.sessionId);
+    this.standIns.get(socketId)?.disconnect(false);
+    const standIn = new EdgeSocket(
+      socketId,
+      request.body.user as AuthUser,
+      request.from,
+      () => this.io(),
+      (socket) => this.left(socket),
+    );
+    this.standIns.set(socketId, standIn);
+    const handler = this.handlers.get(ClientEvent.RoomJoin);
+    if (!handler) throw new Error('no join handler');
+    const ack = await handler(standIn, { sessionId });
+    if (!ack.ok) {
+      this.standIns.delete(socketId);
+      return { ack };
+    }
+    const room = this.registry.get(sessionId)!;
+    const facts: FactsWire = {
+      sessionId: room.session.sessionId,
+      courseId: room.session.courseId,
+      startsAt: room.session.startsAt.toISOString(),
+      endsAt: room.session.endsAt.toISOString(),
+    };
+    return { ack, facts };
+  }
+
+  private async serveEvent(request: Request): Promise<Record<string, unknown>> {
+    const standIn = this.standIns.get(String(request.body.socketId));
+    const event = String(request.body.event);
+    if (!standIn || standIn.nodeId !== request.from) {
+      return { ack: { ok: false, error: { code: LiveErrorCode.NotInRoom, message: 'join the room first' } } };
+    }
+    const handler = this.handlers.get(event);
+    if (!handler || event === ClientEvent.RoomJoin) throw new Error(`no handler for ${event}`);
+    return { ack: await handler(standIn, request.body.input) };
+  }
+
+  /** The owner's room no longer has this edge peer: the edge drops its media. */
+  private left(socket: EdgeSocket): void {
+    socket.data.sessionId = undefined;
+    if (this.standIns.get(socket.id) === socket) this.standIns.delete(socket.id);
+    void this.publish(socket.nodeId, { kind: 'evt', from: this.nodeId, op: 'detached', socketId: socket.id }).catch(
+      () => undefined,
+    );
+  }
+
+  private async edgeDisconnected(socketId: string, from: string): Promise<void> {
+    const standIn = this.standIns.get(socketId);
+    if (!standIn || standIn.nodeId !== from) return;
+    this.standIns.delete(socketId);
+    standIn.connected = false;
+    await this.membership
+      .disconnected(standIn as unknown as LiveSocket)
+      .catch((error: unknown) => this.logger.error({ err: error, socketId }, 'edge disconnect cleanup failed'));
+  }
+
+  /** Stand-ins of an edge whose node stopped answering (its lease expired) are dropped connections. */
+  private async checkEdges(): Promise<void> {
+    const nodes = new Set([...this.standIns.values()].map((s) => s.nodeId));
+    for (const nodeId of nodes) {
+      if (await this.alive(nodeId).catch(() => true)) continue;
+      this.logger.warn({ edge: nodeId }, 'an edge node stopped answering; its peers are dropped');
+      for (const standIn of [...this.standIns.values()])
+        if (standIn.nodeId === nodeId) await this.edgeDisconnected(standIn.id, nodeId);
+    }
+  }
+
+  /** A node is alive while its heartbeat lease (AttendanceRecovery) is in Redis. */
+  private async alive(nodeId: string): Promise<boolean> {
+    return (await this.redis.client.exists(`node-lease:${nodeId}`)) === 1;
+  }
+}
+
+function unavailable(): Ack<unknown> {
+  return {
+    ok: false,
+    error: {
+      code: LiveErrorCode.Unavailable,
+      message: 'the live node hosting this session did not answer; please try again',
+    },
+  };
+}
