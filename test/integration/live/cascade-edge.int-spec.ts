@@ -169,7 +169,7 @@ describe('one session on two live nodes (an edge room)', () => {
     expect(await viewer.next('speak:granted')).toEqual({ camera: false });
     expect(await viewer.next('hands:updated')).toEqual({ queue: [] });
     expect(roomA.peers.get(user.id)).toMatchObject({ canSpeak: true, canCamera: false });
-    // Not yet: a participant on an edge publishing (its producer piped to the owner).
+    // It has no microphone yet (publishing from B: the next test).
     expect(await trainer.request('moderation:mute', { peerId: user.id })).toMatchObject({
       ok: false,
       error: { code: LiveErrorCode.NotFound },
@@ -262,5 +262,111 @@ describe('one session on two live nodes (an edge room)', () => {
     const poolB = b.live.app.get(b.c.WorkerPoolService);
     expect(poolB.load().reduce((sum, worker) => sum + worker.consumers, 0)).toBe(0);
     void randomBytes;
+  });
+
+  it('a participant on B invited to speak publishes on B; viewers on A get it; the host on A mutes and stops it', async () => {
+    const course = await a.live.factory.course();
+    const speakerUser = await a.live.factory.participant(course);
+    const viewerUser = await a.live.factory.participant(course);
+    const trainer = await connect(a.live.url, course.trainer.token);
+    await trainer.ok('room:join', { sessionId: course.sessionId });
+    const onA = await connect(a.live.url, viewerUser.token);
+    const joinedA = await onA.ok('room:join', { sessionId: course.sessionId, recvTransport: true });
+    const speaker = await connect(b.live.url, speakerUser.token);
+    await speaker.ok('room:join', { sessionId: course.sessionId });
+    const roomA = a.live.app.get(a.c.RoomRegistry).get(course.sessionId)!;
+    const roomB = b.live.app.get(b.c.RoomRegistry).get(course.sessionId)!;
+    expect(roomB.edge?.ownerNodeId).toBe('node-a');
+
+    // Not invited: the owner's grant says no, on B too.
+    expect(await speaker.request('transport:create', { direction: 'send' })).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.Forbidden },
+    });
+    await trainer.ok('speak:invite', { peerId: speakerUser.id, camera: true });
+    expect(await speaker.next('speak:granted')).toEqual({ camera: true });
+
+    // Over the socket contract: a microphone published on B, announced to A, consumable on A.
+    const send = await speaker.ok('transport:create', { direction: 'send' });
+    const { producerId: micId } = await speaker.ok('media:produce', {
+      transportId: send.id,
+      kind: 'audio',
+      source: 'mic',
+      rtpParameters: micParameters(0x4444),
+    });
+    expect(await onA.next('producer:new')).toMatchObject({ producerId: micId, peerId: speakerUser.id, source: 'mic' });
+    expect(roomA.findProducerOwner(micId)?.peer.peerId).toBe(speakerUser.id);
+    expect(
+      await onA.ok('media:consume', {
+        transportId: joinedA.recvTransport!.id,
+        producerId: micId,
+        rtpCapabilities: roomA.router.rtpCapabilities,
+      }),
+    ).toMatchObject({ producerId: micId, peerId: speakerUser.id });
+
+    // Real RTP B -> A: a synthetic camera of the same participant into B's edge router, a viewer transport on A.
+    const peerB = roomB.peers.get(speakerUser.id)!;
+    const ingress = await roomB.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+      rtcpMux: true,
+      comedia: true,
+    });
+    const mediaB = b.live.app.get(b.c.MediaService);
+    const camera = await mediaB.attachProducer(roomB, peerB, ingress, {
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: HOST_VIDEO,
+    });
+    const sender = new Host();
+    const rtp = new Receiver();
+    try {
+      await sender.start(ingress.tuple.localPort);
+      const port = await rtp.start();
+      const peerA = roomA.peers.get(viewerUser.id)!;
+      const plain = await roomA.router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+      });
+      peerA.transports.set(plain.id, plain as unknown as types.WebRtcTransport);
+      await plain.connect({ ip: '127.0.0.1', port });
+      const mediaA = a.live.app.get(a.c.MediaService);
+      const consumed = await mediaA.attachConsumer(roomA, peerA, plain, camera.id, plainViewerCaps(roomA.router));
+      await mediaA.resumeConsumer(peerA, consumed.consumerId);
+      await eventually(
+        () => rtp.video,
+        (video) => video > 30,
+        10_000,
+      );
+
+      // The host on A mutes the microphone: the real producer on B is paused.
+      expect(await trainer.ok('moderation:mute', { peerId: speakerUser.id })).toEqual({ producerIds: [micId] });
+      await eventually(
+        () => peerB.producerBySource('mic')?.paused,
+        (paused) => paused === true,
+      );
+      // ... and stops the camera: closed on B, the viewer on A told.
+      await trainer.ok('moderation:stop-camera', { peerId: speakerUser.id });
+      await eventually(
+        () => camera.closed,
+        (closed) => closed,
+      );
+      expect(await speaker.next('producer:closed')).toMatchObject({ producerId: camera.id, reason: 'moderation' });
+      expect(peerA.consumers.has(consumed.consumerId)).toBe(false);
+    } finally {
+      sender.stop();
+      rtp.stop();
+    }
+
+    // The speaker leaves B: its producer leaves A too, and no pipe is left on A's origin.
+    await speaker.ok('room:leave');
+    await eventually(
+      () => roomA.findProducerOwner(micId),
+      (found) => found === undefined,
+    );
+    await eventually(
+      async () => (await roomA.router.dump()).transportIds.length,
+      (count) => count === 2, // the viewer's WebRTC receive transport and its plain one
+    );
   });
 });

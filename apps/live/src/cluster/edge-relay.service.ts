@@ -32,9 +32,18 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
 import { AuthUser, RedisClient } from '@balai/common';
-import { Ack, ClientEvent, ClientEventName, LiveErrorCode, RoomJoinResult } from '@balai/live-contract';
+import {
+  Ack,
+  ClientEvent,
+  ClientEventName,
+  LiveErrorCode,
+  ProducerClosedReason,
+  RoomJoinResult,
+  ServerEvent,
+} from '@balai/live-contract';
 import type { LiveAppEnv } from '../config/live-config';
 import { MediaService } from '../media/media.service';
+import { closeProducerFor, closeReasonOf } from '../media/producer-close-reason';
 import { MembershipService } from '../rooms/membership.service';
 import { Peer } from '../rooms/peer';
 import type { EdgeLink, RemoteProducer, Room, SessionFacts } from '../rooms/room';
@@ -58,9 +67,14 @@ const MEDIA_ON_EDGE = new Set<ClientEventName>([
   ClientEvent.ReportViewport,
   ClientEvent.ReportNetwork,
   ClientEvent.SetAudioOnly,
+  ClientEvent.Produce,
+  ClientEvent.ProducerClose,
 ]);
 
-type Op = 'join' | 'event';
+/** Events that publish: the edge asks the owner for the peer's speak grant first. */
+const PUBLISHING = new Set<ClientEventName>([ClientEvent.TransportCreate, ClientEvent.Produce]);
+
+type Op = 'join' | 'event' | 'grant' | 'adopt';
 interface Request {
   kind: 'req';
   id: string;
@@ -78,8 +92,12 @@ interface Reply {
 interface Notice {
   kind: 'evt';
   from: string;
-  op: 'disconnected' | 'detached';
+  op: 'disconnected' | 'detached' | 'producer';
   socketId: string;
+  /** op 'producer': the owner paused or closed an edge publisher's producer (moderation). */
+  producerId?: string;
+  state?: 'pause' | 'close';
+  reason?: ProducerClosedReason;
 }
 type Message = Request | Reply | Notice;
 
@@ -99,6 +117,8 @@ interface FactsWire {
  */
 export class EdgeSocket {
   connected = true;
+  /** Producers of the edge's publisher piped into the owner's origin: they go with the peer. */
+  readonly adopted = new Set<{ close(): void }>();
   readonly data: { user: AuthUser; sessionId?: string };
 
   constructor(
@@ -156,6 +176,11 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
   private readonly handlers = new Map<string, Handler>();
   /** Owner side: stand-ins of edges' sockets, by socket id. */
   private readonly standIns = new Map<string, EdgeSocket>();
+  /** Edge side, per edge room: closes the pipe from the owner; the owner's peers and producers seen in join answers. */
+  private readonly edgeState = new WeakMap<Room, { closePipe(): void; peers: Set<string>; producers: Set<string> }>();
+  private readonly promoting = new Set<Room>();
+  /** Owner side: pipes from edges' rooms into an origin router (their publishers), by router and edge. */
+  private readonly reversePipes = new Map<string, Promise<RemotePipe>>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -207,7 +232,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
         this.handlers.set(event, (socket, body) => method.call(instance, socket, body));
       }
     }
-    this.timer = setInterval(() => void this.checkEdges(), LIVENESS_CHECK_MS);
+    this.timer = setInterval(() => void this.checkNodes(), LIVENESS_CHECK_MS);
     this.timer.unref();
   }
 
@@ -272,11 +297,19 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       else waiter.reject(new Error(message.error ?? 'refused'));
     } else if (message.kind === 'evt') {
       if (message.op === 'disconnected') await this.edgeDisconnected(message.socketId, message.from);
+      else if (message.op === 'producer') this.moderatedByOwner(message);
       else await this.detachedByOwner(message.socketId);
     } else {
       let reply: Reply;
       try {
-        const body = message.op === 'join' ? await this.serveJoin(message) : await this.serveEvent(message);
+        const body =
+          message.op === 'join'
+            ? await this.serveJoin(message)
+            : message.op === 'grant'
+              ? this.serveGrant(message)
+              : message.op === 'adopt'
+                ? await this.serveAdopt(message)
+                : await this.serveEvent(message);
         reply = { kind: 'res', id: message.id, ok: true, body };
       } catch (error) {
         this.logger.warn({ err: error, op: message.op, edge: message.from }, 'edge request failed');
@@ -294,10 +327,38 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     if (event === ClientEvent.RoomJoin)
       return this.joinAsEdge(socket, input as { sessionId: string; recvTransport?: boolean });
     const room = socket.data.sessionId ? this.registry.get(socket.data.sessionId) : undefined;
-    if (!room?.edge || MEDIA_ON_EDGE.has(event)) return null;
+    if (!room?.edge) return null;
     const member = this.registry.findMember(socket);
     if (!member) return null; // NOT_IN_ROOM, said here
+    if (PUBLISHING.has(event)) return this.refreshGrant(room, member.peer);
+    if (MEDIA_ON_EDGE.has(event)) return null;
     return this.toOwner(room, socket, event, input);
+  }
+
+  /** The speak grant is the owner's: an edge's publisher is checked against it, then publishes here. */
+  private async refreshGrant(room: Room, peer: Peer): Promise<Ack<unknown> | null> {
+    try {
+      const grant = await this.request(room.edge!.ownerNodeId, 'grant', { socketId: peer.socket.id });
+      if (grant.inRoom === false) {
+        return { ok: false, error: { code: LiveErrorCode.NotInRoom, message: 'join the room first' } };
+      }
+      peer.canSpeak = Boolean(grant.canSpeak);
+      peer.canCamera = Boolean(grant.canCamera);
+      return null;
+    } catch (error) {
+      this.logger.warn({ err: error, owner: room.edge!.ownerNodeId }, 'the owner node did not answer a grant check');
+      return unavailable();
+    }
+  }
+
+  /** The owner paused (muted) or closed (revoked, camera stopped) an edge publisher's producer: applied here. */
+  private moderatedByOwner(notice: Notice): void {
+    for (const room of this.edgeRooms()) {
+      const found = notice.producerId ? room.findProducerOwner(notice.producerId) : undefined;
+      if (!found || found.peer.socket.id !== notice.socketId) continue;
+      if (notice.state === 'pause') void found.producer.pause().catch(() => undefined);
+      else closeProducerFor(found.producer, notice.reason ?? 'moderation');
+    }
   }
 
   private async toOwner(room: Room, socket: LiveSocket, event: ClientEventName, input: unknown): Promise<Ack<unknown>> {
@@ -357,6 +418,9 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       if (room.peers.size === 0) await this.registry.close(room);
       return { ok: false, error: { code: LiveErrorCode.NotInRoom, message: 'the connection closed while joining' } };
     }
+    const seen = this.edgeState.get(room);
+    for (const info of ack.data.peers) seen?.peers.add(info.peerId);
+    for (const info of ack.data.producers) seen?.producers.add(info.producerId);
     const previous = room.peers.get(socket.data.user.id);
     if (previous && previous.socket.id !== socket.id) await this.membership.dropFromEdge(room, previous);
     const peer = new Peer(socket, socket.data.user.id, socket.data.user.name, ack.data.self.role);
@@ -398,6 +462,15 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       }
       return pipe;
     };
+    this.edgeState.set(room, {
+      closePipe: () =>
+        void pipe?.then(
+          (opened) => opened.close(),
+          () => undefined,
+        ),
+      peers: new Set(),
+      producers: new Set(),
+    });
     return {
       ownerNodeId,
       acquire: async (producerId) => {
@@ -408,6 +481,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
             pending = openPipe()
               .then((opened) => opened.produce(producerId))
               .then((producer) => {
+                this.edgeState.get(room)?.producers.add(producerId);
                 producer.observer.once('close', () => producers.delete(producerId));
                 return {
                   producer,
@@ -428,6 +502,9 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       },
       release: (producerId) => this.releaseOne(users, producers, producerId),
       disconnected: (peer) => this.notifyOwner(ownerNodeId, 'disconnected', peer.socket.id),
+      published: async (peer, producer) => {
+        await this.request(ownerNodeId, 'adopt', { socketId: peer.socket.id, producerId: producer.id });
+      },
     };
   }
 
@@ -516,9 +593,83 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     return { ack: await handler(standIn, request.body.input) };
   }
 
+  /** The stand-in's peer in the owner's room, or undefined (it left, or was replaced). */
+  private standInPeer(request: Request): { room: Room; peer: Peer; standIn: EdgeSocket } | undefined {
+    const standIn = this.standIns.get(String(request.body.socketId));
+    if (!standIn || standIn.nodeId !== request.from || !standIn.data.sessionId) return undefined;
+    const room = this.registry.get(standIn.data.sessionId);
+    const peer = room?.peers.get(standIn.data.user.id);
+    if (!room || room.edge || !peer || peer.socket !== (standIn as unknown)) return undefined;
+    return { room, peer, standIn };
+  }
+
+  private serveGrant(request: Request): Record<string, unknown> {
+    const found = this.standInPeer(request);
+    if (!found) return { inRoom: false };
+    return { inRoom: true, canSpeak: found.peer.canSpeak, canCamera: found.peer.canCamera };
+  }
+
+  /**
+   * An edge's publisher: its producer is piped from the edge's room into this
+   * origin (one pipe per edge and origin router), kept among the peer's
+   * producers (consumed here and by other edges, in the active-speaker
+   * observer, moderated here), and a pause or close decided here is applied
+   * on the edge, to the real producer.
+   */
+  private async serveAdopt(request: Request): Promise<Record<string, unknown>> {
+    const found = this.standInPeer(request);
+    if (!found) throw new Error('not in the room');
+    const { room, peer, standIn } = found;
+    const producerId = String(request.body.producerId);
+    const pipe = await this.reversePipe(room, standIn.nodeId);
+    const producer = await pipe.produce(producerId);
+    const source = producer.appData.source as RemoteProducer['source'];
+    if (!peer.mayPublish(source) || room.peers.get(peer.peerId) !== peer) {
+      producer.close();
+      throw new Error('may not publish');
+    }
+    peer.producers.set(producer.id, { producer, source });
+    standIn.adopted.add(producer);
+    if (producer.kind === 'audio') await room.speakerObserver.addProducer({ producerId }).catch(() => undefined);
+    const tell = (state: 'pause' | 'close', reason?: ProducerClosedReason) =>
+      void this.publish(standIn.nodeId, {
+        kind: 'evt',
+        from: this.nodeId,
+        op: 'producer',
+        socketId: standIn.id,
+        producerId,
+        state,
+        reason,
+      }).catch(() => undefined);
+    producer.observer.on('pause', () => tell('pause'));
+    producer.observer.once('close', () => {
+      standIn.adopted.delete(producer);
+      if (peer.producers.get(producerId)?.producer === producer) peer.producers.delete(producerId);
+      // Closed here with a reason (moderation): the edge closes the real one, which tells everyone.
+      const reason = closeReasonOf(producer);
+      if (reason !== 'owner') tell('close', reason);
+    });
+    return {};
+  }
+
+  private reversePipe(room: Room, edgeNodeId: string): Promise<RemotePipe> {
+    const key = `${room.router.id}:${edgeNodeId}`;
+    let pipe = this.reversePipes.get(key);
+    if (!pipe) {
+      pipe = this.pipes.pipeFrom(edgeNodeId, room.sessionId, room.router);
+      this.reversePipes.set(key, pipe);
+      pipe.then(
+        (opened) => opened.transport.observer.once('close', () => this.reversePipes.delete(key)),
+        () => this.reversePipes.delete(key),
+      );
+    }
+    return pipe;
+  }
+
   /** The owner's room no longer has this edge peer: the edge drops its media. */
   private left(socket: EdgeSocket): void {
     socket.data.sessionId = undefined;
+    for (const producer of [...socket.adopted]) producer.close();
     if (this.standIns.get(socket.id) === socket) this.standIns.delete(socket.id);
     void this.publish(socket.nodeId, { kind: 'evt', from: this.nodeId, op: 'detached', socketId: socket.id }).catch(
       () => undefined,
@@ -535,6 +686,78 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       .catch((error: unknown) => this.logger.error({ err: error, socketId }, 'edge disconnect cleanup failed'));
   }
 
+  private checking?: Promise<void>;
+
+  private checkNodes(): Promise<void> {
+    this.checking ??= Promise.all([this.checkEdges(), this.checkOwners()])
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'node liveness check failed; will retry'))
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  // ---------- node loss ----------
+
+  /**
+   * An edge room whose owner stopped answering (its lease expired): once the
+   * survivors' recovery has closed the dead node's attendance intervals and
+   * freed its claims (AttendanceRecovery forgets the node after that), this
+   * node claims the session and the edge room becomes its own room. Its
+   * peers keep their transports; what they consumed from the dead owner is
+   * closed, and they are told the owner's peers left. Publishers that were on
+   * the dead node join again by themselves (their clients retry) and land
+   * here. If another survivor claimed it first, this node's peers are told
+   * to join again (they become that node's edge).
+   */
+  private async checkOwners(): Promise<void> {
+    for (const room of this.edgeRooms()) {
+      const owner = room.edge!.ownerNodeId;
+      if (this.promoting.has(room) || (await this.alive(owner))) continue;
+      if ((await this.redis.client.zscore('node-beat', owner)) !== null) continue; // recovery not done yet
+      this.promoting.add(room);
+      try {
+        await this.promote(room, owner);
+      } finally {
+        this.promoting.delete(room);
+      }
+    }
+  }
+
+  private async promote(room: Room, deadOwner: string): Promise<void> {
+    if (room.closed || !room.edge) return;
+    const claim = await this.nodeMap.claim(room.sessionId);
+    const state = this.edgeState.get(room);
+    state?.closePipe();
+    if (!claim.owned) {
+      this.logger.warn(
+        { sessionId: room.sessionId, deadOwner, owner: claim.nodeId },
+        'another survivor took the session',
+      );
+      for (const peer of [...room.peers.values()]) {
+        this.notifier.toSocket(peer.socket, ServerEvent.ServerShutdown, {
+          reason: 'shutdown',
+          retryInMs: 200,
+          message: 'the live node hosting this session stopped; reconnecting',
+        });
+        await this.membership.dropFromEdge(room, peer);
+      }
+      return;
+    }
+    await this.membership.adoptEdgeRoom(room);
+    const local = new Set(room.peers.keys());
+    for (const peer of room.peers.values()) {
+      for (const producerId of state?.producers ?? [])
+        this.notifier.toSocket(peer.socket, ServerEvent.ProducerClosed, { producerId, reason: 'owner' });
+      for (const peerId of state?.peers ?? [])
+        if (!local.has(peerId)) this.notifier.toSocket(peer.socket, ServerEvent.PeerLeft, { peerId });
+      this.notifier.toSocket(peer.socket, ServerEvent.HandsUpdated, { queue: [] });
+    }
+    this.logger.warn(
+      { sessionId: room.sessionId, deadOwner, peers: room.peers.size },
+      "the owner node died: this edge room is now the session's room",
+    );
+  }
+
   /** Stand-ins of an edge whose node stopped answering (its lease expired) are dropped connections. */
   private async checkEdges(): Promise<void> {
     const nodes = new Set([...this.standIns.values()].map((s) => s.nodeId));
@@ -543,6 +766,12 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       this.logger.warn({ edge: nodeId }, 'an edge node stopped answering; its peers are dropped');
       for (const standIn of [...this.standIns.values()])
         if (standIn.nodeId === nodeId) await this.edgeDisconnected(standIn.id, nodeId);
+      for (const [key, pipe] of [...this.reversePipes])
+        if (key.endsWith(`:${nodeId}`))
+          void pipe.then(
+            (opened) => opened.close(),
+            () => undefined,
+          );
     }
   }
 

@@ -212,7 +212,9 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     const body = request.body;
     if (request.op === 'open') {
       const room = this.registry.get(String(body.sessionId));
-      if (!room || room.closed || room.edge) throw new Error('this node does not host the session');
+      // The owner pipes an edge's publishers from the edge's room (the reverse direction).
+      if (!room || room.closed || (room.edge && room.edge.ownerNodeId !== request.from))
+        throw new Error('this node does not host the session');
       const transport = await room.router.createPipeTransport({
         listenInfo: this.listenInfo(),
         enableRtx: true,

@@ -190,6 +190,16 @@ export class MediaService {
       }),
     );
     peer.producers.set(producer.id, { producer, source: input.source });
+    if (room.edge) {
+      // An edge's publisher: the owner takes the producer into its origin before anyone is told of it.
+      const edge = room.edge;
+      await edge.published(peer, producer).catch((error: unknown) => {
+        peer.producers.delete(producer.id);
+        producer.close();
+        this.logger.warn({ err: error, owner: edge.ownerNodeId }, 'the owner node did not take an edge producer');
+        throw new LiveException(LiveErrorCode.Unavailable, 'the live node hosting this session did not answer');
+      });
+    }
     const router = room.router;
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);

@@ -138,6 +138,25 @@ export class MembershipService implements OnModuleDestroy {
     await this.closeIfEmpty(room);
   }
 
+  /**
+   * An edge room whose owner died becomes this node's own room (issue 14,
+   * node loss; the claim is already this node's): its peers stay with their
+   * transports, and their attendance goes on here from now (the survivors
+   * closed the dead owner's intervals at the time it stopped answering).
+   */
+  async adoptEdgeRoom(room: Room, at = new Date()): Promise<void> {
+    room.edge = undefined;
+    room.hands = [];
+    this.scheduleExpiry(room);
+    for (const peer of room.peers.values()) {
+      await this.attendance
+        .entered(room.sessionId, peer.userId, at)
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, sessionId: room.sessionId, userId: peer.userId }, 'attendance not reopened'),
+        );
+    }
+  }
+
   /** Removes a peer on someone else's decision (moderation). */
   async evict(room: Room, peer: Peer, notice: RemovedNotice, reason: LeaveReason): Promise<void> {
     this.detach(room, peer, notice);

@@ -31,6 +31,8 @@ export interface EdgeLink {
   release(producerId: string): void;
   /** A local peer's connection went away: the owner is told (it keeps attendance and the room's state). */
   disconnected(peer: Peer): void;
+  /** A local peer published: the owner pipes the producer into its origin (its viewers and other edges get it there). */
+  published(peer: Peer, producer: types.Producer): Promise<void>;
 }
 
 /**
