@@ -46,6 +46,12 @@ export const liveAppEnvSchema = liveEnvSchema.extend({
    */
   LIVE_PIPE_LISTEN_IP: z.string().ip({ message: 'expected an IP address' }).default('127.0.0.1'),
   LIVE_PIPE_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  /**
+   * The address browsers reach this very node at (ws/http), published with its
+   * load for placement (cluster/placement.service.ts: GET /placement). Unset:
+   * http://127.0.0.1:<listening port> (one host, tests).
+   */
+  LIVE_NODE_URL: env.url(['http', 'https']).optional(),
   /** Opus average bitrate cap offered to publishers (bits/s): keeps audio-only under 50 kbit/s on the wire. */
   LIVE_OPUS_MAX_AVERAGE_BITRATE: env.int(20_000, 6_000, 510_000),
 });
