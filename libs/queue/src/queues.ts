@@ -68,6 +68,21 @@ export interface WaitlistPromotedJob {
 }
 export interface CertificateIssuedJob {
   certificateId: string;
+  /**
+   * What the email says, as the worker stored it a moment before (optional, additive): with it the
+   * email job reads neither the certificate nor the user (each a scan on FerretDB over PostgreSQL).
+   */
+  notice?: CertificateNoticeFacts;
+}
+export interface CertificateNoticeFacts {
+  courseId: string;
+  userId: string;
+  name: string;
+  email: string;
+  whatsapp?: string;
+  number: string;
+  courseTitle: string;
+  verificationCode: string;
 }
 export interface PasswordResetJob {
   userId: string;

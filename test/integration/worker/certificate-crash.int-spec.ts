@@ -9,7 +9,14 @@
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import { Types } from 'mongoose';
-import { CERTIFICATE_JOBS, CERTIFICATE_PDF_BUCKET, certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
+import {
+  CERTIFICATE_JOBS,
+  CERTIFICATE_PDF_BUCKET,
+  CertificateIssuedJob,
+  certificateJobId,
+  IssueCertificateJob,
+  QUEUES,
+} from '@balai/queue';
 import { connectedWorkerNames, isOrphaned } from '@balai/queue/stalled-jobs';
 import { CertificateBatch } from '../../../apps/api/src/certificates/certificate-batch.service';
 import { addParticipants, connectDb, createFinishedCourse, Db, SeededCourse } from '../../support/db-factories';
@@ -114,7 +121,32 @@ describe('certificate batches survive crashes', () => {
     const issuedMails = (email: string) => smtp.to(email).filter((m) => m.raw.includes(issuedSubject)).length;
     const notices = queueFor(redisUrl, prefix, QUEUES.notifications);
     try {
-      await waitFor(async () => users.every((u) => issuedMails(u.email) >= 1), 300_000, 'an issued mail for everyone');
+      await waitFor(
+        async () => users.every((u) => issuedMails(u.email) >= 1),
+        300_000,
+        'an issued mail for everyone',
+      ).catch(async (error: unknown) => {
+        // Say who went without and what their notice job did.
+        const missing = users.filter((u) => issuedMails(u.email) === 0);
+        const jobs = await notices.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed', 'prioritized']);
+        const byUser = new Map<string, unknown>();
+        for (const j of jobs) {
+          const data = j?.data as unknown as CertificateIssuedJob | undefined;
+          const c = data ? await db.certificates.findById(data.certificateId).lean() : null;
+          if (c)
+            byUser.set(c.userId.toString(), {
+              state: await j!.getState(),
+              ret: j!.returnvalue,
+              failed: j!.failedReason,
+              facts: !!data?.notice,
+            });
+        }
+        console.log(
+          `certificate-crash: ${missing.length} without a mail`,
+          JSON.stringify(missing.slice(0, 5).map((u) => byUser.get(u._id.toString()) ?? 'no notice job')),
+        );
+        throw error;
+      });
       await waitFor(
         async () => {
           const c = await notices.getJobCounts('waiting', 'active', 'delayed', 'prioritized');

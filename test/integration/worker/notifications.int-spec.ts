@@ -327,6 +327,65 @@ describe('notifications', () => {
     expect(finishedAt[finishedAt.length - 1]! - finishedAt[0]!).toBeGreaterThanOrEqual(2_900);
   });
 
+  it('sends a certificate notice from the facts it carries, and not for a certificate revoked or a person deactivated since', async () => {
+    const [okEmail, revokedEmail, inactiveEmail] = await people([{}, {}, {}]);
+    const users = await Promise.all(
+      [okEmail, revokedEmail, inactiveEmail].map(async (email) => (await db.users.findOne({ email }).lean())!),
+    );
+    const certificates = await Promise.all(
+      users.map((u, i) =>
+        db.certificates.create({
+          courseId: new Types.ObjectId(courseId),
+          userId: u._id,
+          number: `NTF-${Date.now()}-${i}`,
+          verificationCode: `code-${Date.now()}-${i}`,
+          issuedAt: new Date(),
+          pdfSha256: 'x',
+          pdfFileId: new Types.ObjectId(),
+          participantName: u.name,
+          courseTitle: 'Pelatihan Uji',
+        }),
+      ),
+    );
+    await db.certificates.updateOne({ _id: certificates[1]!._id }, { $set: { status: 'revoked' } });
+    await db.users.updateOne({ _id: users[2]!._id }, { $set: { active: false } });
+    // Past the sets' freshness (NOTICE_STATE_MS), so the revocation and the deactivation are seen.
+    await new Promise((r) => setTimeout(r, 2_100));
+    const jobs = await Promise.all(
+      certificates.map((c, i) =>
+        queue.add(NOTIFICATION_JOBS.certificateIssued, {
+          certificateId: c._id.toString(),
+          notice: {
+            courseId,
+            userId: users[i]!._id.toString(),
+            name: users[i]!.name,
+            email: users[i]!.email,
+            number: c.number,
+            courseTitle: c.courseTitle,
+            verificationCode: c.verificationCode,
+          },
+        }),
+      ),
+    );
+    const results = await Promise.all(jobs.map(async (j) => (await finished(j)).returnvalue as unknown));
+    expect(results[0]).toMatchObject({ sent: 1, failed: [] });
+    expect(results[1]).toEqual({ skipped: 'certificate is no longer valid' });
+    expect(results[2]).toEqual({ skipped: 'user not found' });
+    expect(smtp.to(okEmail!)).toHaveLength(1);
+    expect(mailText(smtp.to(okEmail!)[0]!.raw)).toContain(`/verify/${certificates[0]!.verificationCode}`);
+    expect(mailText(smtp.to(okEmail!)[0]!.raw)).toContain(certificates[0]!.number);
+    expect(smtp.to(revokedEmail!)).toHaveLength(0);
+    expect(smtp.to(inactiveEmail!)).toHaveLength(0);
+    // Sent once: the delivery record says so (a repeat of the job is skipped).
+    const again = await finished(
+      await queue.add(NOTIFICATION_JOBS.certificateIssued, jobs[0]!.data as never, {
+        jobId: `again-${Date.now()}`,
+      }),
+    );
+    expect(again.returnvalue).toMatchObject({ sent: 0, skipped: 1 });
+    expect(smtp.to(okEmail!)).toHaveLength(1);
+  });
+
   it('rejects a malformed payload without retrying', async () => {
     const done = await finished(await queue.add(NOTIFICATION_JOBS.sessionReminder, { leadMinutes: 60 }));
     expect(await done.getState()).toBe('failed');

@@ -34,10 +34,9 @@ export class AutoIssuer {
       if (!verdict?.allSessionsEnded) continue;
       const facts = await this.certificates.courseFacts(courseId);
       if (!facts?.lastEndsAt || now.getTime() - facts.lastEndsAt.getTime() > LOOKBACK_MS) continue;
-      const toIssue: string[] = [];
-      for (const p of verdict.participants) {
-        if (p.eligible && !(await this.certificates.findFor(courseId, p.userId))) toIssue.push(p.userId);
-      }
+      // One read of the course's certificates, not one lookup per participant (each a scan on FerretDB).
+      const certified = await this.certificates.certifiedUserIds(courseId);
+      const toIssue = verdict.participants.filter((p) => p.eligible && !certified.has(p.userId)).map((p) => p.userId);
       if (!toIssue.length) continue;
       await this.producer.enqueue(courseId, toIssue, 'auto');
       report.courses += 1;

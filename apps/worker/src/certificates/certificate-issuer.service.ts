@@ -1,6 +1,8 @@
 /**
  * Issues one certificate for (course, participant), safely repeatable:
- * - an existing certificate ends the job (nothing is rendered twice);
+ * - an existing certificate ends the job: a retried job looks for it first, a first attempt learns it
+ *   from the unique index when it stores its own (rendered for nothing, which the API's and the
+ *   auto-issuer's filters make rare);
  * - eligibility is checked again here, whatever the producer thought;
  * - the number and verification code are reserved once and kept with the job,
  *   so a crash and retry reuse them (numbers are never reused, rarely skipped);
@@ -17,10 +19,11 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { WorkerEnv } from '@balai/config';
 import { DISPLAY_TIME_ZONE } from '@balai/domain';
-import { CertificateReservation, IssueCertificateJob } from '@balai/queue';
+import { CertificateNoticeFacts, CertificateReservation, IssueCertificateJob } from '@balai/queue';
 import { CertificateNoticeBatcher } from './certificate-notice.batcher';
 import { formatCertificateNumber } from './certificate-number';
 import { EligibilityCache } from './eligibility.cache';
+import { ParticipantDirectory } from './participant.directory';
 import { CertificatePdfStore } from './certificate-pdf.store';
 import { CertificateRenderer } from './certificate.renderer';
 import { CertificateRepository, CourseFacts } from './certificate.repository';
@@ -61,6 +64,7 @@ export class CertificateIssuer {
     private readonly pdfs: CertificatePdfStore,
     private readonly writes: CertificateWriteBatcher,
     private readonly notices: CertificateNoticeBatcher,
+    private readonly participants: ParticipantDirectory,
   ) {}
 
   async issue(job: IssueCertificateJob, slot: ReservationSlot): Promise<IssueOutcome> {
@@ -71,7 +75,10 @@ export class CertificateIssuer {
         `courseId and userId must be object ids (got ${courseId}, ${userId})`,
       );
     }
-    const existing = await this.repository.findFor(courseId, userId);
+    // Only a job that may have run before (crash, stall, retry) looks for its certificate first: on
+    // FerretDB over PostgreSQL every read scans its table (see findFor), and a first attempt's insert
+    // meets the unique index anyway if another job made this person's certificate meanwhile.
+    const existing = slot.mayHaveLeftovers ? await this.repository.findFor(courseId, userId) : null;
     if (existing) {
       await this.notifyIssued(existing._id.toString());
       return { status: 'already-issued', certificateId: existing._id.toString(), number: existing.number };
@@ -86,7 +93,7 @@ export class CertificateIssuer {
         `participant ${userId} is not eligible (attendance ${participant.attendancePercent}% , minimum ${verdict.minAttendancePercent}%)`,
       );
     }
-    const [course, person] = await Promise.all([this.courseFacts(courseId), this.repository.participantFacts(userId)]);
+    const [course, person] = await Promise.all([this.courseFacts(courseId), this.participants.facts(courseId, userId)]);
     if (!course) throw new PermanentIssueError('COURSE_NOT_FOUND', `course ${courseId} does not exist`);
     if (!person) throw new PermanentIssueError('USER_NOT_FOUND', `user ${userId} does not exist`);
 
@@ -126,13 +133,24 @@ export class CertificateIssuer {
       if ('created' in result) {
         const removed = slot.mayHaveLeftovers || attempt > 1 ? await this.pdfs.deleteOthers(filename, pdfFileId) : 0;
         if (removed) this.logger.warn(`removed ${removed} leftover PDF(s) of an interrupted attempt for ${filename}`);
-        await this.notifyIssued(result.created._id.toString());
+        const created = result.created;
+        await this.notifyIssued(created._id.toString(), {
+          courseId,
+          userId,
+          name: person.name,
+          email: person.email,
+          ...(person.whatsapp ? { whatsapp: person.whatsapp } : {}),
+          number: created.number,
+          courseTitle: created.courseTitle,
+          verificationCode: created.verificationCode,
+        });
         return { status: 'issued', certificateId: result.created._id.toString(), number: result.created.number };
       }
       // Either way the PDF we uploaded is surplus.
       await this.pdfs.delete(pdfFileId);
       if (result.conflict === 'pair') {
         const winner = (await this.repository.findFor(courseId, userId))!;
+        await this.notifyIssued(winner._id.toString());
         return { status: 'already-issued', certificateId: winner._id.toString(), number: winner.number };
       }
       // The number (or code) is taken: a counter that handed a value out twice
@@ -176,9 +194,13 @@ export class CertificateIssuer {
     return reservation;
   }
 
-  /** Idempotent: one notice job per certificate, and the notice itself checks `notifiedAt`. */
-  private async notifyIssued(certificateId: string): Promise<void> {
-    await this.notices.issued(certificateId);
+  /**
+   * Idempotent: one notice job per certificate (its job id), and the delivery record makes the email
+   * once. A certificate stored by this job passes what its email says, so the email job reads
+   * neither the certificate nor the user; one found stored (a retry, another job) does not.
+   */
+  private async notifyIssued(certificateId: string, notice?: CertificateNoticeFacts): Promise<void> {
+    await this.notices.issued(notice ? { certificateId, notice } : { certificateId });
   }
 
   private longDate(at: Date): string {

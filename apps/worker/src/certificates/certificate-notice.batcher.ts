@@ -6,10 +6,10 @@
  * retry, which finds the certificate and queues the email then (the job id makes it once).
  */
 import { Injectable } from '@nestjs/common';
-import { NotificationProducer } from '@balai/queue';
+import { CertificateIssuedJob, NotificationProducer } from '@balai/queue';
 
 interface Pending {
-  certificateId: string;
+  notice: CertificateIssuedJob;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -21,9 +21,9 @@ export class CertificateNoticeBatcher {
 
   constructor(private readonly notifications: NotificationProducer) {}
 
-  issued(certificateId: string): Promise<void> {
+  issued(notice: CertificateIssuedJob): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ certificateId, resolve, reject });
+      this.pending.push({ notice, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       // After the current turn: the other jobs of the same write group have arrived by then.
@@ -34,7 +34,7 @@ export class CertificateNoticeBatcher {
   private flush(): void {
     this.scheduled = false;
     const group = this.pending.splice(0);
-    this.notifications.certificatesIssued(group.map((p) => p.certificateId)).then(
+    this.notifications.certificatesIssued(group.map((p) => p.notice)).then(
       () => group.forEach((p) => p.resolve()),
       (error: unknown) => group.forEach((p) => p.reject(error)),
     );

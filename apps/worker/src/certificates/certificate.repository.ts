@@ -30,6 +30,7 @@ export interface ParticipantFacts {
   name: string;
   email: string;
   businessName?: string;
+  whatsapp?: string;
 }
 
 @Injectable()
@@ -43,14 +44,24 @@ export class CertificateRepository {
   ) {}
 
   /**
-   * By primary key: the certificate of (course, participant) has a deterministic
-   * _id, so this check is a key lookup, not a query on two fields (which a
-   * MongoDB-protocol server without index pushdown, like FerretDB v1, scans).
+   * By primary key: the certificate of (course, participant) has a deterministic _id, a key lookup
+   * on MongoDB. FerretDB v1.24 over PostgreSQL still scans the table for it: it pushes every filter
+   * down as `_jsonb->'_id' @> value`, which its btree indexes on `(_jsonb->'_id')` cannot answer
+   * (only its UPDATE/DELETE by `_id` and the unique checks of INSERT use them). So the issuer calls
+   * this only for a job that may have run before.
    */
   findFor(courseId: string, userId: string): Promise<CertificateRecord | null> {
     // The driver's collection, not a mongoose query: this runs once or twice per certificate and
     // mongoose's query building and casting cost more CPU than the lookup itself.
     return this.certificates.collection.findOne<CertificateRecord>({ _id: certificateObjectId(courseId, userId) });
+  }
+
+  /** Who already holds a certificate of the course (valid or revoked): one query by course. */
+  async certifiedUserIds(courseId: string): Promise<Set<string>> {
+    const rows = await this.certificates.collection
+      .find<{ userId: Types.ObjectId }>({ courseId: new Types.ObjectId(courseId) }, { projection: { userId: 1 } })
+      .toArray();
+    return new Set(rows.map((r) => r.userId.toString()));
   }
 
   findById(certificateId: string): Promise<CertificateRecord | null> {
@@ -175,14 +186,44 @@ export class CertificateRepository {
     return rows.map((c) => c._id.toString());
   }
 
+  /**
+   * The facts of the given people in one pass over the users (a projection, streamed): see
+   * ParticipantDirectory for why not by `_id`.
+   */
+  async participantFactsOf(userIds: Set<string>): Promise<Map<string, ParticipantFacts>> {
+    const found = new Map<string, ParticipantFacts>();
+    const cursor = this.users.collection.find<Pick<User, 'name' | 'email' | 'ikm'> & { _id: Types.ObjectId }>(
+      {},
+      { projection: { name: 1, email: 1, 'ikm.businessName': 1, 'ikm.whatsapp': 1 }, batchSize: 1000 },
+    );
+    for await (const user of cursor) {
+      const id = user._id.toString();
+      if (!userIds.has(id)) continue;
+      found.set(id, {
+        id,
+        name: user.name,
+        email: user.email,
+        businessName: user.ikm?.businessName,
+        whatsapp: user.ikm?.whatsapp,
+      });
+    }
+    return found;
+  }
+
   async participantFacts(userId: string): Promise<ParticipantFacts | null> {
     if (!Types.ObjectId.isValid(userId)) return null;
     // The driver's collection (see findFor): once per certificate.
     const user = await this.users.collection.findOne<Pick<User, 'name' | 'email' | 'ikm'> & { _id: Types.ObjectId }>(
       { _id: new Types.ObjectId(userId) },
-      { projection: { name: 1, email: 1, 'ikm.businessName': 1 } },
+      { projection: { name: 1, email: 1, 'ikm.businessName': 1, 'ikm.whatsapp': 1 } },
     );
     if (!user) return null;
-    return { id: user._id.toString(), name: user.name, email: user.email, businessName: user.ikm?.businessName };
+    return {
+      id: user._id.toString(),
+      name: user.name,
+      email: user.email,
+      businessName: user.ikm?.businessName,
+      whatsapp: user.ikm?.whatsapp,
+    };
   }
 }

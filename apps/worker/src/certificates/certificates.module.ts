@@ -8,11 +8,13 @@ import { CertificateRepository } from './certificate.repository';
 import { CertificateWriteBatcher } from './certificate-write.batcher';
 import { CertificateNoticeBatcher } from './certificate-notice.batcher';
 import { EligibilityCache } from './eligibility.cache';
+import { ParticipantDirectory } from './participant.directory';
 
 @Module({
   providers: [
     AutoIssuer,
     EligibilityCache,
+    ParticipantDirectory,
     CertificateRepository,
     CertificatePdfStore,
     CertificateWriteBatcher,

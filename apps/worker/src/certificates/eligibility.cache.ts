@@ -26,6 +26,7 @@ interface Entry {
   value?: CourseEligibility | null;
   /** The snapshot's participants by id: one lookup per job, whatever the size of the course. */
   byUser?: Map<string, ParticipantEligibility>;
+  ids?: Set<string>;
   loading?: Promise<CourseEligibility | null>;
 }
 
@@ -47,6 +48,14 @@ export class EligibilityCache {
     return { minAttendancePercent: fresh.minAttendancePercent, participant: fresh.participants[0]! };
   }
 
+  /** The participants of the course's current snapshot, if one was read. */
+  participantIds(courseId: string): Set<string> | undefined {
+    const entry = this.snapshots.get(courseId);
+    if (!entry?.byUser) return undefined;
+    entry.ids ??= new Set(entry.byUser.keys());
+    return entry.ids;
+  }
+
   private async snapshot(courseId: string): Promise<Entry> {
     const now = Date.now();
     for (const [key, entry] of this.snapshots) if (now - entry.usedAt > FORGET_MS) this.snapshots.delete(key);
@@ -61,7 +70,7 @@ export class EligibilityCache {
       current.loading = this.eligibility.forCourse(courseId).then(
         (value) => {
           const byUser = new Map(value?.participants.map((p) => [p.userId, p]));
-          Object.assign(current, { value, byUser, at: Date.now(), loading: undefined });
+          Object.assign(current, { value, byUser, ids: undefined, at: Date.now(), loading: undefined });
           return value;
         },
         (error: unknown) => {

@@ -11,6 +11,7 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import type { WorkerEnv } from '@balai/config';
 import {
   CertificateIssuedJob,
+  CertificateNoticeFacts,
   NOTIFICATION_JOBS,
   NotificationPayloads,
   PasswordResetJob,
@@ -24,6 +25,7 @@ import type { JobHandlers } from '../queue/job-handler';
 import { messages, wib } from './notification.messages';
 import { NotificationRepository } from './notification.repository';
 import { DeliveryReport, Notifier } from './notifier.service';
+import type { Recipient } from './channels/notification-channel';
 
 /** A reminder that fires this much earlier than its session's start minus lead is stale (the session moved). */
 const REMINDER_EARLY_TOLERANCE_MS = 5 * 60_000;
@@ -131,8 +133,9 @@ export class NotificationProcessor implements OnModuleInit {
   }
 
   async certificateIssued(job: Job<CertificateIssuedJob>): Promise<NoticeResult> {
-    const { certificateId } = job.data ?? ({} as CertificateIssuedJob);
+    const { certificateId, notice } = job.data ?? ({} as CertificateIssuedJob);
     requireString(certificateId, 'certificateId');
+    if (notice) return this.certificateNotice(certificateId, notice);
     const certificate = await this.repository.certificate(certificateId);
     if (!certificate) return { skipped: 'certificate not found' };
     if (certificate.notifiedAt) return { skipped: 'already notified' };
@@ -150,6 +153,37 @@ export class NotificationProcessor implements OnModuleInit {
     const result = this.settle(report);
     await this.repository.markCertificateNotified(certificate._id);
     return result;
+  }
+
+  /**
+   * A notice that carries what its email says (queued by the worker that stored the certificate):
+   * nothing is read per email but two small sets kept for a couple of seconds, this course's
+   * certificates that are no longer valid and the deactivated users, so a certificate revoked or a
+   * person deactivated since is still not emailed (seen within NOTICE_STATE_MS). The delivery
+   * record makes it once; `notifiedAt` is not written here (an update by `_id` scans the
+   * certificates on FerretDB over PostgreSQL): the delivery record is what says it was sent.
+   */
+  private async certificateNotice(certificateId: string, notice: CertificateNoticeFacts): Promise<NoticeResult> {
+    for (const name of ['courseId', 'userId', 'name', 'email', 'number', 'courseTitle', 'verificationCode'] as const)
+      requireString(notice[name], `notice.${name}`);
+    if ((await this.repository.invalidCertificateIds(notice.courseId)).has(certificateId))
+      return { skipped: 'certificate is no longer valid' };
+    if ((await this.repository.inactiveUserIds()).has(notice.userId)) return { skipped: 'user not found' };
+    const recipient: Recipient = {
+      userId: notice.userId,
+      name: notice.name,
+      email: notice.email,
+      ...(notice.whatsapp ? { whatsapp: notice.whatsapp } : {}),
+    };
+    const report = await this.notifier.send(`certificate-${certificateId}`, [recipient], (r) =>
+      messages.certificateIssued(r.name, {
+        courseTitle: notice.courseTitle,
+        number: notice.number,
+        verifyUrl: this.url(`/verify/${notice.verificationCode}`),
+        downloadUrl: this.url(`/#/sertifikat`),
+      }),
+    );
+    return this.settle(report);
   }
 
   async passwordReset(job: Job<PasswordResetJob>): Promise<NoticeResult> {

@@ -14,8 +14,19 @@ export interface SessionFacts {
   status: string;
 }
 
+/** How old the sets of invalid certificates and deactivated users may be when an email is sent. */
+export const NOTICE_STATE_MS = 2_000;
+
+interface Cached<T> {
+  at: number;
+  value: Promise<T>;
+}
+
 @Injectable()
 export class NotificationRepository {
+  private readonly invalid = new Map<string, Cached<Set<string>>>();
+  private inactive?: Cached<Set<string>>;
+
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     @InjectModel(Course.name) private readonly courses: Model<Course>,
@@ -82,6 +93,43 @@ export class NotificationRepository {
     return this.certificates
       .findById(certificateId, { userId: 1, number: 1, courseTitle: 1, verificationCode: 1, status: 1, notifiedAt: 1 })
       .lean();
+  }
+
+  /**
+   * The course's certificates that are not valid (revoked), read at most every NOTICE_STATE_MS: one
+   * query by course for a whole batch's emails instead of one certificate read per email.
+   */
+  invalidCertificateIds(courseId: string): Promise<Set<string>> {
+    const now = Date.now();
+    for (const [key, entry] of this.invalid) if (now - entry.at > 60_000) this.invalid.delete(key);
+    const hit = this.invalid.get(courseId);
+    if (hit && now - hit.at < NOTICE_STATE_MS) return hit.value;
+    const value = this.certificates.collection
+      .find<{ _id: Types.ObjectId }>(
+        { courseId: new Types.ObjectId(courseId), status: { $ne: 'valid' } },
+        { projection: { _id: 1 } },
+      )
+      .toArray()
+      .then((rows) => new Set(rows.map((r) => r._id.toString())));
+    this.invalid.set(courseId, { at: now, value });
+    value.catch(() => this.invalid.delete(courseId));
+    return value;
+  }
+
+  /** Users who may not be emailed (deactivated), read at most every NOTICE_STATE_MS. */
+  inactiveUserIds(): Promise<Set<string>> {
+    const now = Date.now();
+    if (this.inactive && now - this.inactive.at < NOTICE_STATE_MS) return this.inactive.value;
+    const value = this.users.collection
+      .find<{ _id: Types.ObjectId }>({ active: false }, { projection: { _id: 1 } })
+      .toArray()
+      .then((rows) => new Set(rows.map((r) => r._id.toString())));
+    const entry = { at: now, value };
+    this.inactive = entry;
+    value.catch(() => {
+      if (this.inactive === entry) this.inactive = undefined;
+    });
+    return value;
   }
 
   async markCertificateNotified(certificateId: Types.ObjectId): Promise<void> {

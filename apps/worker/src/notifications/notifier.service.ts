@@ -9,17 +9,22 @@
  *    was only slow) cannot both send. A claim of a process that is gone, or of
  *    this process but no attempt in progress (its release was lost in an
  *    outage), is taken over at once.
- * 2. Under the claim the durable record (delivery-record.ts, in the database)
- *    is read: a delivery recorded sent is never sent again, even if Redis lost
- *    its marker; it is then written "sending".
+ * 2. Nothing is read from the database before a delivery (on FerretDB over
+ *    PostgreSQL each read scans the records, which grow with every notice).
  * 3. The channel calls `commit` right before its point of no return (email:
- *    the end of DATA, see mail.transport.ts); the claim becomes
- *    `committed:<worker>:<attempt>`. An attempt that died before that point
- *    left nothing the mail server keeps, so the next attempt sends; one that
- *    died after it counts as delivered and is not sent again.
- * 4. Right after, "sent" is written to Redis and the database, each retried
- *    until it lands: a marker write that fails no longer counts as a failed
- *    delivery (that used to release the claim and resend on the job's retry).
+ *    the end of DATA, see mail.transport.ts). Then the durable record
+ *    (delivery-record.ts) is INSERTED with state "sent": its unique `_id`
+ *    refuses an attempt that comes after one Redis forgot (a flushed or
+ *    replaced Redis), which stops before the end of DATA and counts as
+ *    skipped; the record of an attempt whose "sending" claim was taken over
+ *    (it died before its Redis commit, so before the end of DATA) is taken
+ *    over. Last the claim becomes `committed:<worker>:<attempt>` and the end of
+ *    DATA goes out. An attempt that died before that left nothing the mail
+ *    server keeps, so the next one sends; one that died after it counts as
+ *    delivered and is not sent again. A server that refuses the message: the
+ *    record is removed again and the claim released, so a retry sends.
+ * 4. Right after, "sent" is written to Redis, retried until it lands: a marker
+ *    write that fails does not count as a failed delivery.
  * What remains: a process killed in the microseconds between the commit
  * landing in Redis and the end of DATA leaving the socket loses that mail
  * instead of repeating it; a mail server that refuses a message after its end
@@ -54,7 +59,9 @@ export interface DeliveryReport {
   failed: Array<{ userId: string; channel: string; error: string }>;
 }
 
-type Claim = { state: 'claimed' } | { state: 'committed-by-gone' } | { state: 'sent' } | { state: 'busy' };
+/** `previous`: the claim of an attempt that died before its commit, taken over. */
+type Claim =
+  { state: 'claimed'; previous?: string } | { state: 'committed-by-gone' } | { state: 'sent' } | { state: 'busy' };
 
 /** `sending:<worker>:<attempt>` or `committed:<worker>:<attempt>` -> the worker's name. */
 const ownerOf = (value: string): string => value.split(':')[1] ?? '';
@@ -125,33 +132,57 @@ export class Notifier {
       await this.markSent(key, deliveryId, claim);
       return 'skipped';
     }
-    try {
-      // Under the claim the durable record decides (Redis may have lost its marker).
-      const record = await this.records.get(deliveryId);
-      if (record?.state === 'sent') {
-        await this.redis.client.set(key, SENT, 'EX', SENT_TTL_SECONDS).catch(() => undefined);
-        return 'skipped';
-      }
-      await this.records.sending(deliveryId, claim, (record?.attempts ?? 0) + 1);
-    } catch (error) {
-      await this.release(key, claim);
-      return { error: (error as Error).message };
-    }
+    // The value of the claim as this attempt last set it (what a release must match).
+    let held = claim;
     let didCommit = false;
-    const commit = async () => {
-      const ok = await this.redis.client.eval(REPLACE_IF_SAME, 1, key, claim, committed, String(CLAIM_TTL_SECONDS));
-      if (ok !== 1) throw new Error('the delivery claim was lost before the commit');
-      didCommit = true;
-    };
+    let deliveredBefore = false;
+    let abandoned = false;
+    let recorded = false;
+    let committing: Promise<void> | undefined;
+    // The attempt whose "sending" claim this one took over: if it died after writing its record but
+    // before its Redis commit, it never reached the end of DATA, and its record is taken over.
+    const previous = outcome.previous ? `${COMMITTED}${attemptOf(outcome.previous)}` : undefined;
+    const commit = () =>
+      (committing = (async () => {
+        // nodemailer may still read (drain) the message after the server refused it before DATA.
+        if (abandoned) throw new Error('the delivery was given up before the commit');
+        // The durable test-and-set first (an earlier attempt that Redis forgot has its record), then
+        // the Redis commit right before the end of DATA, as short a window as before.
+        if (!(await this.records.commit(deliveryId, committed, previous))) {
+          deliveredBefore = true;
+          throw new Error('already delivered by an earlier attempt (recorded in the database)');
+        }
+        recorded = true;
+        const ok = await this.redis.client.eval(REPLACE_IF_SAME, 1, key, claim, committed, String(CLAIM_TTL_SECONDS));
+        // Lost (another process took it over, taking our record with it) or Redis away: not sent.
+        if (ok !== 1) throw new Error('the delivery claim was lost before the commit');
+        held = committed;
+        didCommit = true;
+      })());
     try {
       await channel.deliver(recipient, compose(recipient), deliveryId, commit);
     } catch (error) {
+      abandoned = true;
+      // A commit on its way decides what there is to undo.
+      await committing?.catch(() => undefined);
+      if (deliveredBefore) {
+        // Stopped before the end of DATA: the server keeps nothing of this attempt.
+        await this.redis.client.set(key, SENT, 'EX', SENT_TTL_SECONDS).catch(() => undefined);
+        return 'skipped';
+      }
       // A network failure after the commit: the server may well have the message; never send it twice.
       const refused = typeof (error as { responseCode?: unknown }).responseCode === 'number';
       if (!didCommit || refused) {
         // Not delivered: forget the attempt and release the claim (only if still ours) so the retry can send.
-        await this.records.failed(deliveryId, claim).catch(() => undefined);
-        await this.release(key, didCommit ? committed : claim);
+        if (recorded) {
+          // Our record goes first; if it cannot, the claim stays, and whoever takes it over takes the record too.
+          const removed = await this.records.failed(deliveryId, committed).then(
+            () => true,
+            () => false,
+          );
+          if (!removed) return { error: (error as Error).message };
+        }
+        await this.release(key, held);
         return { error: (error as Error).message };
       }
       this.logger.warn(
@@ -159,8 +190,9 @@ export class Notifier {
         'the connection failed after the end of the message; counting it as delivered',
       );
     }
-    // Delivered: from here on it counts as sent, whatever the marker writes meet.
-    await this.markSent(key, deliveryId, claim);
+    // Delivered: from here on it counts as sent. The database has it since the commit (a channel
+    // without a point of no return never called commit: record it now).
+    await this.markSent(key, deliveryId, held, !didCommit);
     return 'sent';
   }
 
@@ -169,29 +201,31 @@ export class Notifier {
   }
 
   /**
-   * Both markers, each retried for about a minute (an outage of either), then
-   * given up with an error in the log; the claim is never released after a
-   * delivery, so at worst it expires and the durable record still says sent.
+   * The Redis marker, and with `durable` the database record too (an attempt of a worker that is
+   * gone had committed it), each retried for about a minute (an outage of either), then given up
+   * with an error in the log; the claim is never released after a delivery, so at worst it
+   * expires and the durable record still says sent.
    */
-  private async markSent(key: string, deliveryId: string, owner: string): Promise<void> {
-    const retry = async (what: string, write: () => Promise<unknown>) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await write();
-          return;
-        } catch (error) {
-          if (attempt >= MARK_ATTEMPTS) {
-            this.logger.error({ err: error, deliveryId, what }, 'could not record a delivered notice as sent');
-            return;
-          }
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-        }
-      }
-    };
+  private async markSent(key: string, deliveryId: string, owner: string, durable = true): Promise<void> {
     await Promise.all([
-      retry('redis', () => this.redis.client.set(key, SENT, 'EX', SENT_TTL_SECONDS)),
-      retry('database', () => this.records.sent(deliveryId, owner)),
+      this.retry(deliveryId, 'redis', () => this.redis.client.set(key, SENT, 'EX', SENT_TTL_SECONDS)),
+      durable ? this.retry(deliveryId, 'database', () => this.records.sent(deliveryId, owner)) : undefined,
     ]);
+  }
+
+  private async retry(deliveryId: string, what: string, write: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (attempt >= MARK_ATTEMPTS) {
+          this.logger.error({ err: error, deliveryId, what }, 'could not record a delivered notice as sent');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
   }
 
   /**
@@ -213,6 +247,6 @@ export class Notifier {
     if (current.startsWith(COMMITTED)) return { state: 'committed-by-gone' };
     if (current.startsWith(SENDING))
       this.logger.warn({ key, previous: current }, 'took over the claim of an attempt that died before its commit');
-    return { state: 'claimed' };
+    return { state: 'claimed', previous: current };
   }
 }

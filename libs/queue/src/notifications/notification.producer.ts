@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
+  CertificateIssuedJob,
   certificateIssuedJobId,
   NOTIFICATION_JOBS,
   NotificationJobName,
@@ -95,15 +96,20 @@ export class NotificationProducer {
     );
   }
 
-  /** The same for several certificates in one round trip to Redis (a worker's batch of certificates). */
-  async certificatesIssued(certificateIds: string[]): Promise<void> {
-    if (!certificateIds.length) return;
+  /**
+   * The same for several certificates in one round trip to Redis (a worker's batch of certificates),
+   * each with what its email says when the caller has it (CertificateIssuedJob.notice).
+   */
+  async certificatesIssued(notices: Array<string | CertificateIssuedJob>): Promise<void> {
+    if (!notices.length) return;
     await this.queue.addBulk(
-      certificateIds.map((certificateId) => ({
-        name: NOTIFICATION_JOBS.certificateIssued,
-        data: { certificateId },
-        opts: { jobId: certificateIssuedJobId(certificateId), priority: BULK_NOTICE_PRIORITY },
-      })),
+      notices
+        .map((notice) => (typeof notice === 'string' ? { certificateId: notice } : notice))
+        .map((data) => ({
+          name: NOTIFICATION_JOBS.certificateIssued,
+          data,
+          opts: { jobId: certificateIssuedJobId(data.certificateId), priority: BULK_NOTICE_PRIORITY },
+        })),
     );
   }
 }
