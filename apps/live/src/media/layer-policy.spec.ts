@@ -63,7 +63,9 @@ describe('LinkPolicy', () => {
 
   it('goes down at the first bad report', () => {
     const sut = new LinkPolicy();
+    sut.assume('good');
     expect(sut.report({ quality: 'good', lossPercent: 3 }, 0, video)).toMatchObject({ level: 'weak', changed: true });
+    expect(sut.report({ quality: 'bad' }, 1, video)).toMatchObject({ level: 'severe', changed: true });
   });
 
   it('goes up one level only after the headroom has held, and not on a single good report', () => {
@@ -95,7 +97,9 @@ describe('LinkPolicy', () => {
   it('on the 500 kbit/s phone profile (3% loss, 150 ms) a phone tile gets the lowest layer at once and keeps it', () => {
     const sut = new LinkPolicy();
     const phoneTile = { width: 360, height: 203 };
-    expect(chooseLayers(phoneTile, sut.level).spatialLayer).toBe(1); // before any report: the tile's own need
+    // Before any report: the lowest layer already (the tile alone would ask for the middle one).
+    expect(chooseLayers(phoneTile, 'good').spatialLayer).toBe(1);
+    expect(chooseLayers(phoneTile, sut.level).spatialLayer).toBe(0);
     const report: ReceiverReport = {
       quality: 'fair',
       lossPercent: 3,
@@ -108,7 +112,44 @@ describe('LinkPolicy', () => {
       if (sut.report(report, t, video).changed) changes += 1;
       expect(chooseLayers(phoneTile, sut.level).spatialLayer).toBe(0);
     }
-    expect(changes).toBe(1);
+    expect(changes).toBe(0);
+  });
+
+  it('starts a new viewer on the lowest layer, and a clean link climbs to the top within about 10 s', () => {
+    const sut = new LinkPolicy();
+    const stage = { width: 1280, height: 720 };
+    expect(chooseLayers(stage, sut.level).spatialLayer).toBe(0);
+    const clean: ReceiverReport = { quality: 'good', lossPercent: 0, jitterMs: 4, framesPerSecond: 30 };
+    const reachedAt: Partial<Record<LinkLevel, number>> = {};
+    for (let t = EVERY_MS; t <= 30_000; t += EVERY_MS) {
+      const { level } = sut.report(clean, t, video);
+      reachedAt[level] ??= t;
+    }
+    expect(reachedAt.fair).toBeLessThanOrEqual(EVERY_MS + DEFAULT_LINK_POLICY.startUpAfterMs);
+    expect(reachedAt.good).toBeLessThanOrEqual(12_000);
+    expect(chooseLayers(stage, sut.level).spatialLayer).toBe(2);
+  });
+
+  it('climbs from the start on the normal wait once the link has shown a problem', () => {
+    const sut = new LinkPolicy();
+    const clean: ReceiverReport = { quality: 'good', lossPercent: 0, jitterMs: 4 };
+    const level = (): LinkLevel => sut.level;
+    let t = EVERY_MS;
+    sut.report(clean, t, video);
+    while (level() === 'weak') sut.report(clean, (t += EVERY_MS), video);
+    expect(level()).toBe('fair');
+    // The middle layer does not fit: back down at once, and the next try waits the doubled normal wait.
+    const downAt = (t += EVERY_MS);
+    expect(sut.report({ quality: 'poor', lossPercent: 4 }, downAt, video)).toMatchObject({ level: 'weak' });
+    while (level() === 'weak') sut.report(clean, (t += EVERY_MS), video);
+    expect(t - downAt).toBeGreaterThanOrEqual(2 * DEFAULT_LINK_POLICY.upAfterMs);
+  });
+
+  it('lets a viewer known to have headroom start at the top (benchmarks)', () => {
+    const sut = new LinkPolicy();
+    sut.assume('good');
+    expect(chooseLayers({ width: 1280, height: 720 }, sut.level).spatialLayer).toBe(2);
+    expect(sut.report({ quality: 'good', lossPercent: 2 }, 0, video).level).toBe('weak');
   });
 
   it('takes the loss left after NACK recovery on that profile (about 1.3%) as weak too: the middle layer does not fit', () => {

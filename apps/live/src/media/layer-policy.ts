@@ -84,11 +84,13 @@ const LIMITS: Array<{
   fpsBelow: number;
   bitrateBelow: number;
 }> = [
-  { level: 'severe', loss: 8, jitter: 150, freezes: 4, fpsBelow: 5, bitrateBelow: 150_000 },
+  // Freezes per minute as the web client counts them, over its last 30 s (one freeze reads as 2 a minute for
+  // 30 s): a single freeze (a layer switch's key frame wait) leaves the layer alone, two in 30 s step it down.
+  { level: 'severe', loss: 8, jitter: 150, freezes: 8, fpsBelow: 5, bitrateBelow: 150_000 },
   // The loss a receiver still sees after NACK recovery: on the 500 kbit/s profile (3% on the wire) about
   // 1.3%, and the middle layer (500 kbit/s) does not fit there; a clean link shows under 0.3% (#10).
-  { level: 'weak', loss: 1, jitter: 60, freezes: 1.5, fpsBelow: 10, bitrateBelow: 0 },
-  { level: 'fair', loss: 0.4, jitter: 30, freezes: 0.5, fpsBelow: 15, bitrateBelow: 0 },
+  { level: 'weak', loss: 1, jitter: 60, freezes: 4, fpsBelow: 10, bitrateBelow: 0 },
+  { level: 'fair', loss: 0.4, jitter: 30, freezes: 2, fpsBelow: 15, bitrateBelow: 0 },
 ];
 
 /** The level one report shows, without history. */
@@ -130,6 +132,15 @@ export function networkStrained(report: ReceiverReport): boolean {
 }
 
 export interface LinkPolicyOptions {
+  /**
+   * Where a new viewer starts. Not at the top: mediasoup starts every receive
+   * transport at a 1 Mbit/s estimate, so a 500 kbit/s phone given the middle
+   * layer froze in its first seconds before the first report moved it down (#10).
+   * A viewer starts on the lowest layer and climbs as its reports show headroom.
+   */
+  startLevel: LinkLevel;
+  /** While climbing from the start (until the first step down or the top), headroom must hold only this long. */
+  startUpAfterMs: number;
   /** Headroom must hold this long before one level up (and this long after any change). */
   upAfterMs: number;
   /** The wait to enter a level doubles each time an upgrade into it is undone within `relapseMs`, up to this. */
@@ -142,6 +153,9 @@ export interface LinkPolicyOptions {
 }
 
 export const DEFAULT_LINK_POLICY: LinkPolicyOptions = {
+  startLevel: 'weak',
+  // Two clean reports after the first (every 2 s): a clean link reaches the top layer about 10 s after joining.
+  startUpAfterMs: 4_000,
   upAfterMs: 12_000,
   maxUpAfterMs: 240_000,
   relapseMs: 30_000,
@@ -158,7 +172,9 @@ export interface LinkDecision {
 
 /** One viewer's link level over time (state per peer). */
 export class LinkPolicy {
-  level: LinkLevel = 'good';
+  level: LinkLevel;
+  /** Still climbing from the start level: nothing has gone wrong yet, so climb on a short wait. */
+  private starting = true;
   /** Wait before entering a level whose last try did not hold (doubles per failed try). */
   private readonly waitToEnter = new Map<LinkLevel, number>();
   private lastChangeAt = -Infinity;
@@ -169,7 +185,15 @@ export class LinkPolicy {
   private severeStreak = 0;
   private lastSuggestedAt = -Infinity;
 
-  constructor(private readonly options: LinkPolicyOptions = DEFAULT_LINK_POLICY) {}
+  constructor(private readonly options: LinkPolicyOptions = DEFAULT_LINK_POLICY) {
+    this.level = options.startLevel;
+  }
+
+  /** A viewer known to have the headroom (a benchmark's synthetic viewer): no climb from the start level. */
+  assume(level: LinkLevel): void {
+    this.level = level;
+    this.starting = false;
+  }
 
   report(report: ReceiverReport, now: number, state: { receivingVideo: boolean; audioOnly: boolean }): LinkDecision {
     const seen = classifyLink(report, state.receivingVideo);
@@ -181,15 +205,17 @@ export class LinkPolicy {
         this.waitToEnter.set(this.level, Math.min(this.options.maxUpAfterMs, wait * 2));
       }
       this.upOnTrial = false;
+      this.starting = false;
       this.level = seen;
       this.lastChangeAt = now;
       this.headroomSince = undefined;
     } else if (rank(seen) > rank(this.level)) {
       this.headroomSince ??= now;
       const next = LEVELS[rank(this.level) + 1];
-      const wait = this.waitToEnter.get(next) ?? this.options.upAfterMs;
+      const wait = this.starting ? this.options.startUpAfterMs : (this.waitToEnter.get(next) ?? this.options.upAfterMs);
       if (now - this.headroomSince >= wait && now - this.lastChangeAt >= wait) {
         this.level = next;
+        if (next === 'good') this.starting = false;
         this.lastChangeAt = now;
         this.lastUpAt = now;
         this.upOnTrial = true;
