@@ -315,10 +315,28 @@ class FieldBench {
       // When the video froze (seconds after the click): at the start (bandwidth estimate) or all along?
       const at: string[] = [];
       const video = inRoom.filter((x) => x.video);
-      for (let i = 1; i < video.length; i += 1)
-        if (video[i]!.video!.freezeCount > video[i - 1]!.video!.freezeCount)
-          at.push(`+${Math.round((video[i]!.t - click) / 1000)} s (${video[i]!.video!.frameWidth} px)`);
+      for (let i = 1; i < video.length; i += 1) {
+        const [prev, cur] = [video[i - 1]!.video!, video[i]!.video!];
+        if (cur.freezeCount <= prev.freezeCount) continue;
+        // Whether it waited for a key frame, and the video buffer the receiver aimed at just then.
+        const emitted = cur.jitterBufferEmittedCount - prev.jitterBufferEmittedCount;
+        const target =
+          emitted > 0 ? ((cur.jitterBufferTargetDelay - prev.jitterBufferTargetDelay) / emitted) * 1000 : 0;
+        const plis = cur.pliCount - prev.pliCount;
+        at.push(
+          `+${Math.round((video[i]!.t - click) / 1000)} s (${cur.frameWidth} px, ${Math.round(cur.totalFreezesDuration * 1000 - prev.totalFreezesDuration * 1000)} ms, ` +
+            `${plis} PLI, ${cur.keyFramesDecoded - prev.keyFramesDecoded} key frames, buffer ${Math.round(target)} ms, asked ${cur.appTargetMs ?? 'default'})`,
+        );
+      }
       if (at.length) notes.push(`freezes at ${at.join(', ')}`);
+      // The video delay the app asked for, where it changed (quality-monitor.ts startingVideoDelayMs and after).
+      const asked: string[] = [];
+      for (let i = 0; i < video.length; i += 1) {
+        const now = video[i]!.video!.appTargetMs;
+        if (i === 0 || now !== video[i - 1]!.video!.appTargetMs)
+          asked.push(`+${((video[i]!.t - click) / 1000).toFixed(1)} s ${now ?? 'default'}`);
+      }
+      notes.push(`video delay asked: ${asked.join(', ')}`);
       const rtts = inRoom
         .map((x) => x.rttMs)
         .filter((x): x is number => typeof x === 'number')

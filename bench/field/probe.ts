@@ -23,6 +23,14 @@ export interface MediaSample {
     frameHeight: number;
     freezeCount: number;
     totalFreezesDuration: number;
+    /** Key frames the receiver asked for, and decoded (a freeze that waited for one shows both rising). */
+    pliCount: number;
+    keyFramesDecoded: number;
+    /** Cumulative jitter buffer target (s) over emitted frames: their ratio is the buffer it aimed at. */
+    jitterBufferTargetDelay: number;
+    jitterBufferEmittedCount: number;
+    /** What the app asked of the video receivers (RTCRtpReceiver.jitterBufferTarget, ms; null: the default). */
+    appTargetMs: number | null;
   } | null;
 }
 
@@ -144,6 +152,9 @@ export function installProbe(): void {
     let rttMs: number | undefined;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
+      const videoReceiver = pc.getReceivers().find((r) => r.track?.kind === 'video' && r.track.readyState === 'live');
+      const videoTarget =
+        (videoReceiver as { jitterBufferTarget?: number | null } | undefined)?.jitterBufferTarget ?? null;
       const report = await pc.getStats().catch(() => null);
       report?.forEach((s: Record<string, unknown>) => {
         if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number')
@@ -166,6 +177,11 @@ export function installProbe(): void {
             frameHeight: n('frameHeight'),
             freezeCount: n('freezeCount'),
             totalFreezesDuration: n('totalFreezesDuration'),
+            pliCount: n('pliCount'),
+            keyFramesDecoded: n('keyFramesDecoded'),
+            jitterBufferTargetDelay: n('jitterBufferTargetDelay'),
+            jitterBufferEmittedCount: n('jitterBufferEmittedCount'),
+            appTargetMs: videoTarget,
           };
         }
       });

@@ -87,8 +87,16 @@ class FakeMedia implements MediaSessionPort {
   async inbound() {
     return { streams: [], rttMs: null };
   }
+  /** The receive path's round trip the fake's ICE "measured". */
+  pathRttMs: number | null = null;
+  async recvPathRttMs() {
+    return this.pathRttMs;
+  }
   setAudioPlayoutDelay(): void {}
-  setVideoPlayoutDelay(): void {}
+  readonly videoDelays: number[] = [];
+  setVideoPlayoutDelay(ms: number): void {
+    this.videoDelays.push(ms);
+  }
   close(): void {
     this.closed = true;
   }
@@ -197,6 +205,44 @@ describe('LiveClient', () => {
     });
     await flush(20);
     expect(media[1]!.startedWith).toBeUndefined();
+    sut.close(false);
+  });
+
+  it('starts video with a playout delay before the first frame when the join took long (#10)', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', () => {
+      jest.advanceTimersByTime(150); // the ack's round trip: the 500 kbit/s phone profile
+      return joinResult();
+    });
+    signalling.connect();
+    await connected;
+    await flush();
+    // Set on the session before anything was consumed; ICE agrees, so it stays.
+    expect(media[0]!.videoDelays).toEqual([355]);
+    media[0]!.pathRttMs = 150;
+    media[0]!.events.transportState('recv', 'connected');
+    await flush();
+    expect(media[0]!.videoDelays).toEqual([355]);
+    sut.close(false);
+  });
+
+  it('drops a start delay that only a busy server caused, once ICE has measured a short path', async () => {
+    const { sut, signalling, media, connected } = setup();
+    signalling.answer('room:join', () => {
+      jest.advanceTimersByTime(400); // a join storm on the server, not the path
+      return joinResult();
+    });
+    signalling.connect();
+    await connected;
+    await flush();
+    expect(media[0]!.videoDelays).toEqual([700]); // 1.5 x 400 + 130, capped
+    media[0]!.events.transportState('recv', 'connected'); // no round trip measured yet: kept
+    await flush();
+    expect(media[0]!.videoDelays).toEqual([700]);
+    media[0]!.pathRttMs = 3;
+    media[0]!.events.transportState('recv', 'connected');
+    await flush();
+    expect(media[0]!.videoDelays).toEqual([700, 0]);
     sut.close(false);
   });
 

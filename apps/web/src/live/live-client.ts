@@ -28,7 +28,13 @@ import type {
 import { createStore } from '../store';
 import { MediaSession } from './media-session';
 import type { MediaSessionEvents } from './media-session';
-import { audioPlayoutDelayMs, deviceBusy, QualityMonitor, videoPlayoutDelayMs } from './quality-monitor';
+import {
+  audioPlayoutDelayMs,
+  deviceBusy,
+  QualityMonitor,
+  startingVideoDelayMs,
+  videoPlayoutDelayMs,
+} from './quality-monitor';
 import type { QualityReport } from './quality-monitor';
 import {
   ConnectionCause,
@@ -96,6 +102,7 @@ export type MediaSessionPort = Pick<
   | 'publish'
   | 'closeProducer'
   | 'inbound'
+  | 'recvPathRttMs'
   | 'setAudioPlayoutDelay'
   | 'setVideoPlayoutDelay'
   | 'close'
@@ -132,6 +139,8 @@ export class LiveClient {
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   /** The last receiver report sent (diagnostics and the development test hooks). */
   lastNetworkReport: ClientRequest<'media:report-network'> | null = null;
+  /** The video delay the last join started with (from its round trip), until measurements take over. */
+  private startDelayMs = 0;
   private firstJoin: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   /** The audio jitter buffer target chosen from the receiver's measurements (quality-monitor.ts). */
   private playout = { delayMs: 0, cleanSamples: 0 };
@@ -280,7 +289,12 @@ export class LiveClient {
 
   private async join(): Promise<void> {
     // The receive transport comes in the join's ack: one round trip less to the first audio (#10).
+    const sentAt = performance.now();
     const r = await this.request(ClientEvent.RoomJoin, { sessionId: this.opts.sessionId, recvTransport: true });
+    // A long path gets its video delay before the first frame, when raising it shows no pause (#10).
+    const startDelayMs = startingVideoDelayMs(performance.now() - sentAt);
+    if (startDelayMs > this.videoPlayout.delayMs) this.videoPlayout = { delayMs: startDelayMs, cleanSamples: 0 };
+    this.startDelayMs = startDelayMs;
     this.patch((s) => joined(s, r));
     this.routerRtpCapabilities = r.routerRtpCapabilities;
     this.iceServers = r.iceServers;
@@ -302,8 +316,10 @@ export class LiveClient {
       producerEnded: (source) => session === this.media && void this.unpublish(source),
       transportState: (direction, state) => {
         if (session !== this.media) return;
-        if (direction === 'recv' && state === 'connected' && this.state.get().mediaProblem === 'ice-failed')
-          this.setProblem(null);
+        if (direction === 'recv' && state === 'connected') {
+          if (this.state.get().mediaProblem === 'ice-failed') this.setProblem(null);
+          void this.correctStartDelay(session);
+        }
         if (state === 'failed') this.setProblem('ice-failed');
       },
     };
@@ -392,6 +408,24 @@ export class LiveClient {
     this.monitor.stop();
     this.media?.close();
     this.media = null;
+  }
+
+  /**
+   * The join's round trip also holds the server's work, so a busy server can
+   * make a short path look long: once ICE has measured the path itself, a start
+   * delay it does not need goes (lowering shows no pause; raising would, so the
+   * measured delay takes over from here, in steps).
+   */
+  private async correctStartDelay(session: MediaSessionPort): Promise<void> {
+    if (!this.startDelayMs) return;
+    const rttMs = await session.recvPathRttMs();
+    if (rttMs === null) return; // not measured yet: keep what the join showed
+    const needed = startingVideoDelayMs(rttMs);
+    if (session !== this.media || this.videoPlayout.delayMs !== this.startDelayMs || needed >= this.startDelayMs)
+      return;
+    this.startDelayMs = needed;
+    session.setVideoPlayoutDelay(needed);
+    this.videoPlayout = { delayMs: needed, cleanSamples: 0 };
   }
 
   private onQuality(r: QualityReport): void {

@@ -354,24 +354,33 @@ export class MediaSession {
       }
       streams.push(sample);
     }
+    // The receive side's path first; a trainer who receives nothing still has the send side's.
+    const recv = await this.path(this.recvTransport);
+    const rttMs = recv.rttMs ?? (await this.path(this.sendTransport)).rttMs;
+    return { streams, rttMs, availableBitrate: recv.availableBitrate };
+  }
+
+  /** The receive path's round trip (ms) as ICE measured it, or null before it is connected. */
+  async recvPathRttMs(): Promise<number | null> {
+    return (await this.path(this.recvTransport)).rttMs;
+  }
+
+  /** A transport's nominated ICE candidate pair: round trip, and the incoming bitrate estimate. */
+  private async path(transport: ms.Transport | null): Promise<{ rttMs: number | null; availableBitrate?: number }> {
     let rttMs: number | null = null;
     let availableBitrate: number | undefined;
-    // The receive side's path first; a trainer who receives nothing still has the send side's.
-    for (const transport of [this.recvTransport, this.sendTransport]) {
-      if (rttMs !== null || !transport || transport.closed) continue;
-      try {
-        (await transport.getStats()).forEach((s: Record<string, unknown>) => {
-          if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
-            if (typeof s.currentRoundTripTime === 'number') rttMs = s.currentRoundTripTime * 1000;
-            if (transport === this.recvTransport && typeof s.availableIncomingBitrate === 'number')
-              availableBitrate = s.availableIncomingBitrate;
-          }
-        });
-      } catch {
-        /* no transport stats this time */
-      }
+    if (!transport || transport.closed) return { rttMs };
+    try {
+      (await transport.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+          if (typeof s.currentRoundTripTime === 'number') rttMs = s.currentRoundTripTime * 1000;
+          if (typeof s.availableIncomingBitrate === 'number') availableBitrate = s.availableIncomingBitrate;
+        }
+      });
+    } catch {
+      /* no transport stats this time */
     }
-    return { streams, rttMs, availableBitrate };
+    return availableBitrate === undefined ? { rttMs } : { rttMs, availableBitrate };
   }
 
   close(): void {

@@ -9,6 +9,10 @@ import {
   networkStrained,
   shouldOfferAudioOnly,
   Snapshot,
+  LONG_PATH_RTT_MS,
+  startingVideoDelayMs,
+  VIDEO_DELAY_MAX_MS,
+  VIDEO_DELAY_MIN_MS,
   videoPlayoutDelayMs,
 } from './quality-monitor';
 
@@ -105,11 +109,19 @@ describe('receiver quality measurements', () => {
     });
     expect(videoPlayoutDelayMs(m(0, 40), 0, 0)).toEqual({ delayMs: 0, cleanSamples: 1 });
     // 3% loss at 150 ms RTT, 10 fps: 1.5 * 150 + 2 * 10 + 100 + 30 = 375 ms (more than one round trip + a frame).
+    // Raised in steps (a jump holds the picture that long, itself a freeze): the minimum, then +100 a sample.
     let p = videoPlayoutDelayMs(m(3, 150), 0, 0);
+    expect(p.delayMs).toBe(VIDEO_DELAY_MIN_MS);
+    p = videoPlayoutDelayMs(m(3, 150), p.delayMs, 0);
+    expect(p.delayMs).toBe(300);
+    p = videoPlayoutDelayMs(m(3, 150), p.delayMs, 0);
     expect(p.delayMs).toBe(375);
-    // A little less wanted: kept (no buffer reset every sample); much more: raised at once, capped.
+    // Less wanted (or no round trip measured): kept while loss goes on; much more: raised a step, up to the cap.
     expect(videoPlayoutDelayMs(m(3, 130), p.delayMs, 0).delayMs).toBe(375);
-    expect(videoPlayoutDelayMs(m(5, 600, 5), p.delayMs, 0).delayMs).toBe(700);
+    expect(videoPlayoutDelayMs(m(3, 20), p.delayMs, 0).delayMs).toBe(375);
+    expect(videoPlayoutDelayMs(m(17, 0), 700, 0).delayMs).toBe(700);
+    expect(videoPlayoutDelayMs(m(5, 600, 5), p.delayMs, 0).delayMs).toBe(475);
+    expect(videoPlayoutDelayMs(m(5, 600, 5), 650, 0).delayMs).toBe(VIDEO_DELAY_MAX_MS);
     // A short round trip still gets the floor; the default again after five clean samples.
     expect(videoPlayoutDelayMs(m(1, 20, 20), 0, 0).delayMs).toBe(200);
     for (let i = 0; i < 4; i++) {
@@ -186,5 +198,52 @@ describe('receiver quality measurements', () => {
     expect(reports.map((r) => r.baseRttMs)).toEqual([20, 20, 20]);
     // 60 ms jitter, no loss, a 20 ms path: the machine, even while single readings say 240 ms.
     expect(reports.every((r) => r.busy)).toBe(true);
+  });
+});
+
+describe('freezes per minute', () => {
+  it('counts a freeze over 30 s, not as 30 a minute from one 2 s sample; a run of freezes still reads bad', async () => {
+    jest.useFakeTimers();
+    const freezesAt = new Set([2, 21, 22, 23, 24, 25, 26]); // one at the start, then one in every sample (n = 1 is the baseline)
+    let n = 0;
+    let freezeCount = 0;
+    const reports: Array<{ quality: string; freezesPerMinute: number; offer: boolean }> = [];
+    const monitor = new QualityMonitor(
+      {
+        inbound: async () => {
+          n += 1;
+          if (freezesAt.has(n)) freezeCount += 1;
+          return {
+            streams: [
+              stream({ packetsReceived: n * 100, framesDecoded: n * 40, freezeCount }),
+              stream({ consumerId: 'c-audio', kind: 'audio', packetsReceived: n * 100 }),
+            ],
+            rttMs: 150,
+          };
+        },
+      },
+      () => true,
+      (r) =>
+        reports.push({ quality: r.quality, freezesPerMinute: r.measures.freezesPerMinute, offer: r.offerAudioOnly }),
+    );
+    monitor.start();
+    for (let i = 0; i < 25; i++) await jest.advanceTimersByTimeAsync(SAMPLE_INTERVAL_MS);
+    monitor.stop();
+    jest.useRealTimers();
+    expect(reports[0]).toMatchObject({ freezesPerMinute: 2, quality: 'fair', offer: false });
+    expect(reports.slice(0, 15).every((r) => r.quality !== 'bad' && !r.offer)).toBe(true);
+    expect(reports[16]!.freezesPerMinute).toBe(0); // out of the window
+    expect(reports[24]).toMatchObject({ freezesPerMinute: 12, quality: 'bad' });
+  });
+});
+
+describe('startingVideoDelayMs', () => {
+  it('starts a long path with the delay a lossy link of that round trip gets, a short one with none', () => {
+    expect(startingVideoDelayMs(null)).toBe(0);
+    expect(startingVideoDelayMs(1)).toBe(0);
+    expect(startingVideoDelayMs(LONG_PATH_RTT_MS - 1)).toBe(0);
+    expect(startingVideoDelayMs(150)).toBe(355);
+    expect(startingVideoDelayMs(300)).toBe(580);
+    expect(startingVideoDelayMs(2000)).toBe(VIDEO_DELAY_MAX_MS);
   });
 });

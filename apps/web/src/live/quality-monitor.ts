@@ -183,11 +183,19 @@ export function audioPlayoutDelayMs(
  * video by about 1.5 round trips plus a frame interval lets the resent packet
  * arrive before its frame is due. Audio of the same publisher follows the
  * video's delay (lip sync), which on such a link it mostly holds already (see
- * audioPlayoutDelayMs). Same hysteresis: up at once, down only by a clear
- * step, back to the default after a clean stretch.
+ * audioPlayoutDelayMs). Up in steps (VIDEO_DELAY_STEP_MS), back to the
+ * default only after a clean stretch.
  */
 export const VIDEO_DELAY_MIN_MS = 200;
 export const VIDEO_DELAY_MAX_MS = 700;
+/**
+ * Raising the target holds the picture for the difference, and a hold longer
+ * than Chromium's freeze threshold (about 150-200 ms) is itself a freeze: the
+ * start-up freeze at +4 s and a later one in bench:field were the delay
+ * jumping from the default to 330 ms and from 320 to 700 ms. So it goes up in
+ * steps of this much a sample (the first step to the minimum).
+ */
+export const VIDEO_DELAY_STEP_MS = 100;
 
 export function videoPlayoutDelayMs(
   m: ReceiverMeasures,
@@ -198,13 +206,34 @@ export function videoPlayoutDelayMs(
     const clean = cleanSamples + 1;
     return { delayMs: current && clean >= CLEAN_SAMPLES_BEFORE_DEFAULT ? 0 : current, cleanSamples: clean };
   }
+  // No round trip measured in this sample: nothing to size the delay by.
+  if (m.rttMs <= 0) return { delayMs: current, cleanSamples: 0 };
   const frameInterval = m.framesPerSecond > 0 ? Math.min(200, 1000 / m.framesPerSecond) : 100;
   const wanted = Math.min(
     VIDEO_DELAY_MAX_MS,
     Math.max(VIDEO_DELAY_MIN_MS, Math.round(m.rttMs * 1.5 + 2 * m.jitterMs + frameInterval + 30)),
   );
-  const delayMs = wanted > current || current - wanted >= 60 ? wanted : current;
+  // Up in steps; down only after a clean stretch (above): a lower reading now and then is no reason to
+  // shrink the buffer while packets are still being lost and resent.
+  const delayMs =
+    wanted > current ? Math.min(wanted, Math.max(VIDEO_DELAY_MIN_MS, current + VIDEO_DELAY_STEP_MS)) : current;
   return { delayMs, cleanSamples: 0 };
+}
+
+/**
+ * The video delay to start with, from the join's round trip, set before the
+ * first frame (#10): the measured delay above needs a 2 s sample with loss in
+ * it, and raising it once frames show holds the picture (on the 500 kbit/s
+ * phone link that hold was the freeze at +4 s). A long path starts with the
+ * delay a lossy link of that round trip gets (frame rate not known yet: 10 fps
+ * assumed); a clean stretch takes it back to the default, as above. A short
+ * path starts with none.
+ */
+export const LONG_PATH_RTT_MS = 100;
+
+export function startingVideoDelayMs(rttMs: number | null): number {
+  if (rttMs === null || rttMs < LONG_PATH_RTT_MS) return 0;
+  return Math.min(VIDEO_DELAY_MAX_MS, Math.max(VIDEO_DELAY_MIN_MS, Math.round(rttMs * 1.5 + 100 + 30)));
 }
 
 export interface QualitySource {
@@ -220,6 +249,15 @@ export interface QualityReport {
   receiving: boolean;
 }
 
+/**
+ * Freezes are counted over this window, not per 2 s sample: one freeze in a
+ * sample read as "30 a minute", so a single start-up freeze on a phone link
+ * called the link bad and offered audio-only after 5 s (#10, bench:field). A
+ * freeze now counts as 2 a minute for 30 s; a real run of them still reads
+ * as 'poor' within 6 s and 'bad' within 12 s.
+ */
+export const FREEZE_WINDOW_MS = 30_000;
+
 /** Samples a media session on a timer and reports each measured interval. */
 export class QualityMonitor {
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -229,6 +267,8 @@ export class QualityMonitor {
   private lastStartedAt: number | null = null;
   /** Round trips of the last minute (the lowest is the path's own; a changed path shows within a minute). */
   private rtts: number[] = [];
+  /** Freezes per sample within FREEZE_WINDOW_MS. */
+  private freezes: Array<{ at: number; count: number }> = [];
 
   constructor(
     private readonly source: QualitySource,
@@ -250,6 +290,7 @@ export class QualityMonitor {
     this.strained = [];
     this.lastStartedAt = null;
     this.rtts = [];
+    this.freezes = [];
   }
 
   private async sample(): Promise<void> {
@@ -273,7 +314,11 @@ export class QualityMonitor {
     if (!prev) return;
     const measured = measure(prev, snap);
     if (!measured) return;
-    const m = this.rtts.length ? { ...measured, baseRttMs: Math.min(...this.rtts) } : measured;
+    const count = Math.round((measured.freezesPerMinute * Math.max(0.001, (snap.at - prev.at) / 1000)) / 60);
+    this.freezes = [...this.freezes.filter((f) => snap.at - f.at < FREEZE_WINDOW_MS), { at: snap.at, count }];
+    const inWindow = this.freezes.reduce((sum, f) => sum + f.count, 0);
+    const smoothed = { ...measured, freezesPerMinute: (inWindow * 60_000) / FREEZE_WINDOW_MS };
+    const m = this.rtts.length ? { ...smoothed, baseRttMs: Math.min(...this.rtts) } : smoothed;
     const quality = classify(m, this.videoExpected());
     this.recent = [...this.recent.slice(-9), quality];
     this.strained = [...this.strained.slice(-9), networkStrained(m)];
