@@ -1,11 +1,8 @@
 import './support/env';
-import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { startApiApp, RunningApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
+import type { Page } from 'playwright-core';
 import { createCourse, createSession, createUser, enrolDirect } from '../../support/factories';
-import { RunningLive, startLiveApp } from '../../support/live-app';
-import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
+import { useWebStack } from './support/stack';
+import { LAPTOP, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
 
 /**
  * Issue 12 in the browser, on the real API and live service: the trainer
@@ -17,26 +14,11 @@ import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn, trackErrors } f
 jest.setTimeout(240_000);
 
 describe('web client: Q&A and polls in the live room (Chromium, real API + live service)', () => {
-  let api: RunningApp;
-  let live: RunningLive;
-  let browser: Browser;
+  const stack = useWebStack({ live: true });
   const shots = screenshotDir('web-interaction');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    await api?.close();
-  });
-
   async function open(viewport: { width: number; height: number }): Promise<Page> {
-    const context = await newContext(browser, { viewport, liveUrl: live.url });
+    const context = await stack.newContext({ viewport });
     return context.newPage();
   }
 
@@ -54,23 +36,23 @@ describe('web client: Q&A and polls in the live room (Chromium, real API + live 
   }
 
   it('ask, upvote, pin and answer; a prepared poll launched, voted, revealed and closed; results in the session report', async () => {
-    const trainer = await createUser(api.app, 'trainer', { name: 'Bu Sari Pelatih' });
-    const course = await createCourse(api.app, {
+    const trainer = await createUser(stack.api.app, 'trainer', { name: 'Bu Sari Pelatih' });
+    const course = await createCourse(stack.api.app, {
       title: 'Sosialisasi Sertifikasi Halal',
       status: 'ongoing',
       trainerIds: [trainer.id],
     });
-    const session = await createSession(api.app, course.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
-    const rina = await createUser(api.app, 'participant', { name: 'Rina Wati' });
-    const budi = await createUser(api.app, 'participant', { name: 'Budi Santoso' });
-    for (const p of [rina, budi]) await enrolDirect(api.app, course.id, p.id);
+    const session = await createSession(stack.api.app, course.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
+    const rina = await createUser(stack.api.app, 'participant', { name: 'Rina Wati' });
+    const budi = await createUser(stack.api.app, 'participant', { name: 'Budi Santoso' });
+    for (const p of [rina, budi]) await enrolDirect(stack.api.app, course.id, p.id);
 
     // Course page: the trainer prepares a poll before the session.
     const host = await open(LAPTOP);
     const hostErrors = trackErrors(host);
-    await signIn(host, api.url, trainer.email);
+    await signIn(host, stack.api.url, trainer.email);
     await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
-    await host.goto(`${api.url}/#/pelatih/kursus/${course.id}`);
+    await host.goto(`${stack.api.url}/#/pelatih/kursus/${course.id}`);
     const panel = host.getByTestId('course-polls');
     await panel.getByLabel('Pertanyaan polling').fill('Sudah paham alur sertifikasi halal?');
     await panel.getByLabel('Pilihan (satu per baris, 2–10)').fill('Sudah\nBelum\nSebagian');
@@ -79,21 +61,21 @@ describe('web client: Q&A and polls in the live room (Chromium, real API + live 
     await shot(host, shots, '01-course-page-prepared-poll');
 
     // Into the room.
-    await host.goto(`${api.url}/#/sesi/${session.id}`);
+    await host.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await host.getByTestId('enter-room').click();
     await host.locator('.live[data-status="live"]').waitFor();
 
     const phone = await open(PHONE);
     const phoneErrors = trackErrors(phone);
-    await signIn(phone, api.url, rina.email);
+    await signIn(phone, stack.api.url, rina.email);
     await phone.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await phone.goto(`${api.url}/#/sesi/${session.id}`);
+    await phone.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await phone.locator('.live[data-status="live"]').waitFor();
 
     const laptop = await open(LAPTOP);
-    await signIn(laptop, api.url, budi.email);
+    await signIn(laptop, stack.api.url, budi.email);
     await laptop.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await laptop.goto(`${api.url}/#/sesi/${session.id}`);
+    await laptop.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await laptop.locator('.live[data-status="live"]').waitFor();
 
     // Ask: Rina anonymously from the phone, Budi with his name.
@@ -170,7 +152,7 @@ describe('web client: Q&A and polls in the live room (Chromium, real API + live 
 
     // The session report (session page): questions with upvotes and answers, the poll's results.
     const report = await host.context().newPage();
-    await report.goto(`${api.url}/#/laporan-sesi/${session.id}`);
+    await report.goto(`${stack.api.url}/#/laporan-sesi/${session.id}`);
     await report.getByTestId('session-report').waitFor();
     await report.getByTestId('report-poll').filter({ hasText: 'Sudah paham alur sertifikasi halal?' }).waitFor();
     expect(await report.getByTestId('report-option').allTextContents()).toEqual([
@@ -190,7 +172,7 @@ describe('web client: Q&A and polls in the live room (Chromium, real API + live 
 
     // The participant's view of the report hides the anonymous asker.
     const rinaReport = await phone.context().newPage();
-    await rinaReport.goto(`${api.url}/#/laporan-sesi/${session.id}`);
+    await rinaReport.goto(`${stack.api.url}/#/laporan-sesi/${session.id}`);
     await rinaReport.getByTestId('report-question').first().waitFor();
     expect(await rinaReport.getByTestId('report-questions').textContent()).not.toContain('Rina Wati');
 

@@ -1,11 +1,8 @@
 import './support/env';
-import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { startApiApp, RunningApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
+import type { Page } from 'playwright-core';
 import { createCourse, createSession, createUser, enrolDirect } from '../../support/factories';
-import { RunningLive, startLiveApp } from '../../support/live-app';
-import { newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
+import { useWebStack } from './support/stack';
+import { PHONE, screenshotDir, shot, signIn } from './support/web';
 
 /**
  * The live-room failure messages a participant or trainer sees, on the real
@@ -16,48 +13,37 @@ import { newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
 jest.setTimeout(120_000);
 
 describe('web client: live room messages (Chromium, real API + live service)', () => {
-  let api: RunningApp;
-  let live: RunningLive;
-  let browser: Browser;
+  const stack = useWebStack({ live: true });
   const shots = screenshotDir('web-live-messages');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    await api?.close();
-  });
-
   async function courseWithSession(startsInMinutes: number) {
-    const trainer = await createUser(api.app, 'trainer', { name: 'Pak Joko Pelatih' });
-    const course = await createCourse(api.app, {
+    const trainer = await createUser(stack.api.app, 'trainer', { name: 'Pak Joko Pelatih' });
+    const course = await createCourse(stack.api.app, {
       title: 'Manajemen Keuangan UMKM',
       status: 'ongoing',
       trainerIds: [trainer.id],
     });
-    const session = await createSession(api.app, course.id, new Date(Date.now() + startsInMinutes * 60_000), 120, [
-      trainer.id,
-    ]);
-    const participant = await createUser(api.app, 'participant', { name: 'Rina Wati' });
-    await enrolDirect(api.app, course.id, participant.id);
+    const session = await createSession(
+      stack.api.app,
+      course.id,
+      new Date(Date.now() + startsInMinutes * 60_000),
+      120,
+      [trainer.id],
+    );
+    const participant = await createUser(stack.api.app, 'participant', { name: 'Rina Wati' });
+    await enrolDirect(stack.api.app, course.id, participant.id);
     return { trainer, course, session, participant };
   }
 
   async function phonePage(): Promise<Page> {
-    const context = await newContext(browser, { viewport: PHONE, liveUrl: live.url });
+    const context = await stack.newContext({ viewport: PHONE });
     return context.newPage();
   }
 
   it('says the session has not started yet, with the join button closed and the time it opens in WIB', async () => {
     const { session, participant } = await courseWithSession(180);
     const page = await phonePage();
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
     const join = page.getByRole('button', { name: 'Masuk kelas' });
     await join.waitFor();
@@ -66,7 +52,7 @@ describe('web client: live room messages (Chromium, real API + live service)', (
     await shot(page, shots, '01-kelas-saya-join-closed');
 
     // Going straight to the room anyway: the live service refuses and the UI explains.
-    await page.goto(`${api.url}/#/sesi/${session.id}`);
+    await page.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await page
       .getByTestId('join-error')
       .filter({ hasText: /Sesi belum dimulai\. Anda bisa masuk mulai .* WIB\./ })
@@ -77,15 +63,15 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
   it('tells a trainer that camera permission was denied, and lets them enter without a camera', async () => {
     const { trainer, session } = await courseWithSession(-5);
-    const context = await newContext(browser, { liveUrl: live.url });
+    const context = await stack.newContext();
     await context.addInitScript(() => {
       navigator.mediaDevices.getUserMedia = () =>
         Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });
     const page = await context.newPage();
-    await signIn(page, api.url, trainer.email);
+    await signIn(page, stack.api.url, trainer.email);
     await page.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
-    await page.goto(`${api.url}/#/sesi/${session.id}`);
+    await page.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await page
       .getByRole('alert')
       .filter({
@@ -103,7 +89,7 @@ describe('web client: live room messages (Chromium, real API + live service)', (
   it('shows "Menyambungkan ulang..." when the connection drops and recovers by itself', async () => {
     const { participant } = await courseWithSession(-5);
     const page = await phonePage();
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
     await page.getByRole('link', { name: 'Masuk kelas' }).click();
     await page.locator('.live[data-status="live"]').waitFor();
@@ -141,18 +127,18 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
   it('offers audio-only on a poor link; accepting stops the video (not the audio) and switching back restores it', async () => {
     const { trainer, session, participant } = await courseWithSession(-5);
-    const hostContext = await newContext(browser, { liveUrl: live.url });
+    const hostContext = await stack.newContext();
     const host = await hostContext.newPage();
-    await signIn(host, api.url, trainer.email);
+    await signIn(host, stack.api.url, trainer.email);
     await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
-    await host.goto(`${api.url}/#/sesi/${session.id}`);
+    await host.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await host.getByTestId('enter-room').click();
     await host.locator('.live[data-status="live"]').waitFor();
 
     const page = await phonePage();
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/sesi/${session.id}`);
+    await page.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await page.locator('.live[data-status="live"]').waitFor();
     type Stats = { video: number; audio: number };
     const stats = (): Promise<Stats> =>
@@ -212,18 +198,18 @@ describe('web client: live room messages (Chromium, real API + live service)', (
 
   it("puts the trainer's shared screen on the participant's main stage", async () => {
     const { trainer, session, participant } = await courseWithSession(-5);
-    const hostContext = await newContext(browser, { liveUrl: live.url });
+    const hostContext = await stack.newContext();
     const host = await hostContext.newPage();
-    await signIn(host, api.url, trainer.email);
+    await signIn(host, stack.api.url, trainer.email);
     await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
-    await host.goto(`${api.url}/#/sesi/${session.id}`);
+    await host.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await host.getByTestId('enter-room').click();
     await host.locator('.live[data-status="live"]').waitFor();
 
     const page = await phonePage();
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/sesi/${session.id}`);
+    await page.goto(`${stack.api.url}/#/sesi/${session.id}`);
     await page.locator('.stage .stage-label', { hasText: 'Pak Joko Pelatih' }).waitFor();
 
     await host.getByTestId('share-screen').click();

@@ -1,11 +1,9 @@
 import './support/env';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { startApiApp, RunningApp } from '../../support/api-app';
 import { launchChromium } from '../../support/chromium';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createCourse, createSession, createUser, enrolDirect } from '../../support/factories';
-import { startLiveApp, RunningLive } from '../../support/live-app';
 import { sleep } from '../../support/wait';
+import { useWebStack } from './support/stack';
 import { newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
 
 /**
@@ -57,46 +55,31 @@ const rect = (page: Page, selector: string) =>
 const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe('web client on a weak link and with failing media (Chromium at 360 px, real API + live service)', () => {
-  let api: RunningApp;
-  let live: RunningLive;
-  let browser: Browser;
+  const stack = useWebStack({ live: true });
   const contexts: BrowserContext[] = [];
   const shots = screenshotDir('web-live-weak-link');
-
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    live = await startLiveApp();
-    browser = await launchChromium();
-  });
 
   afterEach(async () => {
     for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    await api?.close();
-  });
-
   async function course() {
-    const trainer = await createUser(api.app, 'trainer', { name: 'Bu Ratna Pelatih' });
-    const c = await createCourse(api.app, {
+    const trainer = await createUser(stack.api.app, 'trainer', { name: 'Bu Ratna Pelatih' });
+    const c = await createCourse(stack.api.app, {
       title: 'Pengemasan Produk Pangan untuk Ekspor',
       status: 'ongoing',
       trainerIds: [trainer.id],
     });
-    const session = await createSession(api.app, c.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
-    const participant = await createUser(api.app, 'participant', { name: 'Dewi Anggraini' });
-    await enrolDirect(api.app, c.id, participant.id);
+    const session = await createSession(stack.api.app, c.id, new Date(Date.now() - 5 * 60_000), 120, [trainer.id]);
+    const participant = await createUser(stack.api.app, 'participant', { name: 'Dewi Anggraini' });
+    await enrolDirect(stack.api.app, c.id, participant.id);
     return { trainer, session, participant };
   }
 
   async function page(
     options: { viewport?: { width: number; height: number }; init?: () => void } = {},
   ): Promise<Page> {
-    const context = await newContext(browser, { viewport: options.viewport, liveUrl: live.url });
+    const context = await stack.newContext({ viewport: options.viewport });
     contexts.push(context);
     if (options.init) await context.addInitScript(options.init);
     return context.newPage();
@@ -109,9 +92,9 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
   ): Promise<Page> {
     const host = await page({ viewport });
     host.on('dialog', (d) => void d.accept());
-    await signIn(host, api.url, trainer.email);
+    await signIn(host, stack.api.url, trainer.email);
     await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
-    await host.goto(`${api.url}/#/sesi/${sessionId}`);
+    await host.goto(`${stack.api.url}/#/sesi/${sessionId}`);
     await host.getByTestId('enter-room').click();
     await host.locator('[data-testid="toggle-cam"][data-sending="true"]').waitFor();
     return host;
@@ -119,9 +102,9 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
 
   async function participantIn(participant: { email: string }, sessionId: string, init?: () => void): Promise<Page> {
     const phone = await page({ viewport: PHONE, init });
-    await signIn(phone, api.url, participant.email);
+    await signIn(phone, stack.api.url, participant.email);
     await phone.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await phone.goto(`${api.url}/#/sesi/${sessionId}`);
+    await phone.goto(`${stack.api.url}/#/sesi/${sessionId}`);
     await phone.locator('.live[data-status="live"]').waitFor();
     return phone;
   }
@@ -134,7 +117,7 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
     phone.on('request', (r) => {
       if (/\/assets\/room-[^/]+\.js$/.test(r.url())) roomCode.push(r.url());
     });
-    await signIn(phone, api.url, participant.email);
+    await signIn(phone, stack.api.url, participant.email);
     await phone.getByRole('heading', { name: 'Kelas saya' }).waitFor();
     await until(
       'room code prefetched on Kelas saya',
@@ -302,9 +285,9 @@ describe('web client on a weak link and with failing media (Chromium at 360 px, 
     const { trainer, session } = await course();
     const insecureBrowser = await launchChromium({ args: ['--host-resolver-rules=MAP balai-kelas.test 127.0.0.1'] });
     try {
-      const context = await newContext(insecureBrowser, { liveUrl: live.url });
+      const context = await newContext(insecureBrowser, { liveUrl: stack.live.url });
       const host = await context.newPage();
-      const origin = api.url.replace('127.0.0.1', 'balai-kelas.test');
+      const origin = stack.api.url.replace('127.0.0.1', 'balai-kelas.test');
       await signIn(host, origin, trainer.email);
       await host.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
       expect(await host.evaluate(() => window.isSecureContext)).toBe(false);

@@ -1,17 +1,15 @@
 import './support/env';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, mongo, Types } from 'mongoose';
-import type { Browser } from 'playwright-core';
 import { Course, Recording } from '@balai/database';
 import { RECORDING_BUCKET } from '@balai/queue';
-import { RunningApp, startApiApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect, inDays, model } from '../../support/factories';
-import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
+import { useWebStack } from './support/stack';
+import { PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
 
 /**
  * Recordings around a session at phone size (issue 13): a participant about to
@@ -25,35 +23,26 @@ import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './s
 jest.setTimeout(180_000);
 
 describe('web client: recording notice before entering, and a session’s recordings page (Chromium, 360 px)', () => {
-  let api: RunningApp;
-  let browser: Browser;
+  const stack = useWebStack();
   const dir = mkdtempSync(join(tmpdir(), 'balai-rec-entry-'));
   const shots = screenshotDir('web-recording-entry');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function setUp() {
-    const trainer = await createUser(api.app, 'trainer');
-    const participant = await createUser(api.app, 'participant', { name: 'Siti Aminah' });
-    const course = await createCourse(api.app, { title: 'Keamanan Pangan', trainerIds: [trainer.id] });
-    await enrolDirect(api.app, course.id, participant.id);
+    const trainer = await createUser(stack.api.app, 'trainer');
+    const participant = await createUser(stack.api.app, 'participant', { name: 'Siti Aminah' });
+    const course = await createCourse(stack.api.app, { title: 'Keamanan Pangan', trainerIds: [trainer.id] });
+    await enrolDirect(stack.api.app, course.id, participant.id);
     return { trainer, participant, course };
   }
 
   it('tells a participant before entering that the session is being recorded, or that the course records every session', async () => {
     const { trainer, participant, course } = await setUp();
-    const now = await createSession(api.app, course.id, new Date(Date.now() - 10 * 60_000));
-    await model<Recording>(api.app, Recording.name).create({
+    const now = await createSession(stack.api.app, course.id, new Date(Date.now() - 10 * 60_000));
+    await model<Recording>(stack.api.app, Recording.name).create({
       sessionId: new Types.ObjectId(now.id),
       courseId: new Types.ObjectId(course.id),
       startedBy: new Types.ObjectId(trainer.id),
@@ -61,12 +50,12 @@ describe('web client: recording notice before entering, and a session’s record
       startedAt: new Date(Date.now() - 60_000),
       heartbeatAt: new Date(),
     });
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/sesi/${now.id}`);
+    await page.goto(`${stack.api.url}/#/sesi/${now.id}`);
     const notice = page.getByTestId('recording-entry-notice');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('Sesi ini sedang direkam.');
@@ -79,13 +68,13 @@ describe('web client: recording notice before entering, and a session’s record
     await shot(page, shots, 'phone-being-recorded');
 
     // A course that records every session says so, even before the recording runs.
-    await model<Course>(api.app, Course.name).updateOne({ _id: course.id }, { $set: { autoRecord: true } });
-    await model<Recording>(api.app, Recording.name).updateMany(
+    await model<Course>(stack.api.app, Course.name).updateOne({ _id: course.id }, { $set: { autoRecord: true } });
+    await model<Recording>(stack.api.app, Recording.name).updateMany(
       { sessionId: new Types.ObjectId(now.id) },
       { $set: { status: 'recorded' } },
     );
-    await page.goto(`${api.url}/#/kelas`);
-    await page.goto(`${api.url}/#/sesi/${now.id}`);
+    await page.goto(`${stack.api.url}/#/kelas`);
+    await page.goto(`${stack.api.url}/#/sesi/${now.id}`);
     await page.getByTestId('recording-entry-notice').waitFor();
     expect(await page.getByTestId('recording-entry-notice').textContent()).toContain(
       'Semua sesi pelatihan ini direkam otomatis.',
@@ -98,14 +87,14 @@ describe('web client: recording notice before entering, and a session’s record
 
   it('leads from a held session to its recordings page with the player', async () => {
     const { trainer, participant, course } = await setUp();
-    const held = await createSession(api.app, course.id, inDays(-1));
+    const held = await createSession(stack.api.app, course.id, inDays(-1));
     const path = join(dir, 'small.mp4');
     execFileSync('ffmpeg', [
       ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=640x360:r=10:d=3', '-c:v', 'libx264'],
       ...['-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', path],
     ]);
     const bytes = readFileSync(path);
-    const bucket = new mongo.GridFSBucket(api.app.get<Connection>(getConnectionToken()).db!, {
+    const bucket = new mongo.GridFSBucket(stack.api.app.get<Connection>(getConnectionToken()).db!, {
       bucketName: RECORDING_BUCKET,
     });
     const upload = bucket.openUploadStream('small.mp4');
@@ -122,7 +111,7 @@ describe('web client: recording notice before entering, and a session’s record
       width,
       height,
     });
-    await model<Recording>(api.app, Recording.name).create({
+    await model<Recording>(stack.api.app, Recording.name).create({
       sessionId: new Types.ObjectId(held.id),
       courseId: new Types.ObjectId(course.id),
       startedBy: new Types.ObjectId(trainer.id),
@@ -134,12 +123,12 @@ describe('web client: recording notice before entering, and a session’s record
       variants: [variant('720p', 1280, 720), variant('360p', 640, 360)],
     });
 
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/kelas/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kelas/${course.id}`);
     await page.getByTestId(`session-recordings-${held.id}`).click();
     await page.getByRole('heading', { name: 'Rekaman sesi' }).waitFor();
     expect(page.url()).toContain(`#/rekaman-sesi/${held.id}`);
@@ -153,14 +142,14 @@ describe('web client: recording notice before entering, and a session’s record
   });
 
   it('lets an admin set a course to record every session (course form)', async () => {
-    const admin = await createUser(api.app, 'admin');
+    const admin = await createUser(stack.api.app, 'admin');
     const { course } = await setUp();
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, admin.email);
+    await signIn(page, stack.api.url, admin.email);
     await page.waitForURL(/#\/admin/);
-    await page.goto(`${api.url}/#/admin/kursus/${course.id}`);
+    await page.goto(`${stack.api.url}/#/admin/kursus/${course.id}`);
     await page.getByTestId('edit-course').click();
     const box = page.getByLabel('Rekam setiap sesi secara otomatis');
     expect(await box.isChecked()).toBe(false);
@@ -169,7 +158,7 @@ describe('web client: recording notice before entering, and a session’s record
     await page.getByRole('button', { name: 'Simpan', exact: true }).click();
     await page.getByTestId('edit-course').waitFor();
     const deadline = Date.now() + 15_000;
-    while (!(await model<Course>(api.app, Course.name).findById(course.id).lean())!.autoRecord) {
+    while (!(await model<Course>(stack.api.app, Course.name).findById(course.id).lean())!.autoRecord) {
       if (Date.now() > deadline) throw new Error('autoRecord not saved');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

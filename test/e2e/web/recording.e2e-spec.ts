@@ -1,17 +1,15 @@
 import './support/env';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, mongo, Types } from 'mongoose';
-import type { Browser } from 'playwright-core';
 import { Recording } from '@balai/database';
 import { RECORDING_BUCKET } from '@balai/queue';
-import { RunningApp, startApiApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect, inDays, model } from '../../support/factories';
-import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
+import { useWebStack } from './support/stack';
+import { PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
 
 /**
  * A participant on a phone opens a session recording on the course page
@@ -23,20 +21,11 @@ import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './s
 jest.setTimeout(180_000);
 
 describe('web client: playing a recording at phone size (Chromium, real API)', () => {
-  let api: RunningApp;
-  let browser: Browser;
+  const stack = useWebStack();
   const dir = mkdtempSync(join(tmpdir(), 'balai-rec-e2e-'));
   const shots = screenshotDir('web-recording');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -49,7 +38,7 @@ describe('web client: playing a recording at phone size (Chromium, real API)', (
       ...['-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', '-threads', '2', path],
     ]);
     const bytes = readFileSync(path);
-    const bucket = new mongo.GridFSBucket(api.app.get<Connection>(getConnectionToken()).db!, {
+    const bucket = new mongo.GridFSBucket(stack.api.app.get<Connection>(getConnectionToken()).db!, {
       bucketName: RECORDING_BUCKET,
     });
     const upload = bucket.openUploadStream(`${name}.mp4`);
@@ -63,13 +52,13 @@ describe('web client: playing a recording at phone size (Chromium, real API)', (
   }
 
   it('plays past 5 s with no media error, streams with Range requests and seeks to the middle', async () => {
-    const trainer = await createUser(api.app, 'trainer');
-    const participant = await createUser(api.app, 'participant', { name: 'Dewi Lestari' });
-    const course = await createCourse(api.app, { title: 'Pengemasan Produk', trainerIds: [trainer.id] });
-    const session = await createSession(api.app, course.id, inDays(-1));
-    await enrolDirect(api.app, course.id, participant.id);
+    const trainer = await createUser(stack.api.app, 'trainer');
+    const participant = await createUser(stack.api.app, 'participant', { name: 'Dewi Lestari' });
+    const course = await createCourse(stack.api.app, { title: 'Pengemasan Produk', trainerIds: [trainer.id] });
+    const session = await createSession(stack.api.app, course.id, inDays(-1));
+    await enrolDirect(stack.api.app, course.id, participant.id);
     const variants = [await storeVariant('720p', 1280, 720), await storeVariant('360p', 640, 360)];
-    await model<Recording>(api.app, Recording.name).create({
+    await model<Recording>(stack.api.app, Recording.name).create({
       sessionId: new Types.ObjectId(session.id),
       courseId: new Types.ObjectId(course.id),
       startedBy: new Types.ObjectId(trainer.id),
@@ -81,16 +70,16 @@ describe('web client: playing a recording at phone size (Chromium, real API)', (
       variants,
     });
 
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const errors = trackErrors(page);
     const ranges: number[] = [];
     page.on('response', (r) => {
       if (r.url().includes('/media/')) ranges.push(r.status());
     });
-    await signIn(page, api.url, participant.email);
+    await signIn(page, stack.api.url, participant.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/kelas/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kelas/${course.id}`);
     await page.getByRole('heading', { name: 'Rekaman' }).waitFor();
     const video = page.locator('.recording-player video');
     await video.waitFor();

@@ -1,12 +1,10 @@
 import './support/env';
-import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { Types } from 'mongoose';
 import { AttendanceInterval, Certificate, CourseSession } from '@balai/database';
-import { startApiApp, RunningApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect, inDays, model } from '../../support/factories';
-import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
+import { useWebStack } from './support/stack';
+import { LAPTOP, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
 
 /**
  * The rough edges of issue 9 found walking the journey as a new admin, trainer
@@ -26,37 +24,25 @@ const HOUR = 3600_000;
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe('web client: rough edges of the first pilot (Chromium, real API)', () => {
-  let api: RunningApp;
-  let browser: Browser;
+  const stack = useWebStack();
   const shots = screenshotDir('web-rough-edges');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-  });
-
   async function phonePage(email: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     page.on('dialog', (d) => void d.accept());
     const errors = trackErrors(page);
-    await signIn(page, api.url, email);
+    await signIn(page, stack.api.url, email);
     return { page, errors, close: () => context.close() };
   }
 
   it('shows my enrolment on the course page, leads to Kelas saya, cancels, and updates seats at once', async () => {
-    const course = await createCourse(api.app, { title: 'Foto Produk dengan Ponsel', capacity: 2 });
-    await createSession(api.app, course.id, inDays(3, 2));
-    const me = await createUser(api.app, 'participant', { name: 'Sri Rahayu' });
+    const course = await createCourse(stack.api.app, { title: 'Foto Produk dengan Ponsel', capacity: 2 });
+    await createSession(stack.api.app, course.id, inDays(3, 2));
+    const me = await createUser(stack.api.app, 'participant', { name: 'Sri Rahayu' });
     const { page, errors, close } = await phonePage(me.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/kursus/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kursus/${course.id}`);
     await page.getByTestId('seats').filter({ hasText: 'Sisa kursi: 2' }).waitFor();
 
     await page.getByRole('button', { name: 'Daftar', exact: true }).click();
@@ -73,7 +59,7 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await page.waitForURL(new RegExp(`#/kelas/${course.id}$`));
     await page.getByRole('heading', { name: 'Foto Produk dengan Ponsel' }).waitFor();
 
-    await page.goto(`${api.url}/#/kursus/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kursus/${course.id}`);
     await page.getByRole('button', { name: 'Batalkan pendaftaran' }).click();
     await page.getByText('Pendaftaran Anda dibatalkan.').waitFor();
     await page.getByTestId('seats').filter({ hasText: 'Sisa kursi: 2' }).waitFor();
@@ -84,14 +70,14 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   });
 
   it('puts me on the waitlist with my position and lets me leave it', async () => {
-    const course = await createCourse(api.app, { title: 'Kelas Penuh Batik Tulis', capacity: 1 });
-    await createSession(api.app, course.id, inDays(3, 2));
-    const seated = await createUser(api.app, 'participant');
-    await enrolDirect(api.app, course.id, seated.id);
-    const me = await createUser(api.app, 'participant');
+    const course = await createCourse(stack.api.app, { title: 'Kelas Penuh Batik Tulis', capacity: 1 });
+    await createSession(stack.api.app, course.id, inDays(3, 2));
+    const seated = await createUser(stack.api.app, 'participant');
+    await enrolDirect(stack.api.app, course.id, seated.id);
+    const me = await createUser(stack.api.app, 'participant');
     const { page, errors, close } = await phonePage(me.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/kursus/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kursus/${course.id}`);
     await page.getByRole('button', { name: 'Daftar', exact: true }).click();
     await page
       .locator('[data-testid=my-enrolment][data-status=waitlisted]')
@@ -106,12 +92,12 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   });
 
   it('shows the next session on the catalogue card, not a past one', async () => {
-    const course = await createCourse(api.app, { title: 'Kartu Katalog Sesi Berikutnya' });
-    await createSession(api.app, course.id, inDays(-2, 2));
-    await createSession(api.app, course.id, inDays(4, 2));
-    const context = await newContext(browser, { viewport: PHONE });
+    const course = await createCourse(stack.api.app, { title: 'Kartu Katalog Sesi Berikutnya' });
+    await createSession(stack.api.app, course.id, inDays(-2, 2));
+    await createSession(stack.api.app, course.id, inDays(4, 2));
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    await page.goto(`${api.url}/#/`);
+    await page.goto(`${stack.api.url}/#/`);
     const card = page.locator('.course-card', { hasText: 'Kartu Katalog Sesi Berikutnya' });
     await card.getByTestId('next-session').waitFor();
     const next = inDays(4, 2);
@@ -126,12 +112,12 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   });
 
   it('shows a course whose sessions are over as finished, without "Daftar"', async () => {
-    const course = await createCourse(api.app, { title: 'Pelatihan yang Sudah Lewat' });
-    await createSession(api.app, course.id, inDays(-3, 2));
-    const me = await createUser(api.app, 'participant');
+    const course = await createCourse(stack.api.app, { title: 'Pelatihan yang Sudah Lewat' });
+    await createSession(stack.api.app, course.id, inDays(-3, 2));
+    const me = await createUser(stack.api.app, 'participant');
     const { page, errors, close } = await phonePage(me.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/kursus/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kursus/${course.id}`);
     await page.getByTestId('course-over').waitFor();
     expect(await page.getByRole('button', { name: 'Daftar', exact: true }).count()).toBe(0);
     await shot(page, shots, '04-course-over-phone');
@@ -140,17 +126,17 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   });
 
   it('lets the admin take a course through every lifecycle step up to completed', async () => {
-    const admin = await createUser(api.app, 'admin');
-    const context = await newContext(browser, { viewport: LAPTOP });
+    const admin = await createUser(stack.api.app, 'admin');
+    const context = await stack.newContext({ viewport: LAPTOP });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, admin.email);
+    await signIn(page, stack.api.url, admin.email);
     await page.getByRole('heading', { name: 'Administrasi' }).waitFor();
 
     // Sessions still to come: publish, then "Tandai berlangsung"; "Tandai selesai" waits for the end.
-    const upcoming = await createCourse(api.app, { title: 'Siklus Hidup Pelatihan', status: 'draft' });
-    await createSession(api.app, upcoming.id, inDays(2, 2));
-    await page.goto(`${api.url}/#/admin/kursus/${upcoming.id}`);
+    const upcoming = await createCourse(stack.api.app, { title: 'Siklus Hidup Pelatihan', status: 'draft' });
+    await createSession(stack.api.app, upcoming.id, inDays(2, 2));
+    await page.goto(`${stack.api.url}/#/admin/kursus/${upcoming.id}`);
     await page.getByTestId('course-status').filter({ hasText: 'Draf' }).waitFor();
     expect(await page.getByTestId('edit-course').innerText()).toContain('Ubah pelatihan');
     await page.getByTestId('publish').click();
@@ -161,9 +147,9 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await page.getByTestId('status-completed').waitFor();
 
     // Every session held: the admin marks the published course completed in one step.
-    const held = await createCourse(api.app, { title: 'Pelatihan Sudah Terlaksana' });
-    await createSession(api.app, held.id, inDays(-1, 2));
-    await page.goto(`${api.url}/#/admin/kursus/${held.id}`);
+    const held = await createCourse(stack.api.app, { title: 'Pelatihan Sudah Terlaksana' });
+    await createSession(stack.api.app, held.id, inDays(-1, 2));
+    await page.goto(`${stack.api.url}/#/admin/kursus/${held.id}`);
     await page.getByTestId('course-status').filter({ hasText: 'Dibuka' }).waitFor();
     await page.getByTestId('status-completed').click();
     await page.getByTestId('course-status').filter({ hasText: 'Selesai' }).waitFor();
@@ -171,7 +157,7 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     expect(await page.getByTestId('lifecycle').getByRole('button').allInnerTexts()).toEqual(['✎ Ubah pelatihan']);
     expect(await page.getByTestId('add-session').count()).toBe(0); // no new sessions for a completed course
     await shot(page, shots, '05-admin-course-completed');
-    const res = await fetch(`${api.url}/api/courses/${held.id}`, { headers: admin.auth });
+    const res = await fetch(`${stack.api.url}/api/courses/${held.id}`, { headers: admin.auth });
     expect(((await res.json()) as { status: string }).status).toBe('completed');
     expect(errors).toEqual([]);
     await context.close();
@@ -180,19 +166,19 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   it('reports per kecamatan agree with a seeded data set whose counts are known', async () => {
     // Setu: Ani (A 100%, B 100%, certified in A), Budi (A 50%), Citra (A, never came).
     // Babelan: Dedi (A never came, B 90%).  Threshold 80% in both courses.
-    const intervals = model<AttendanceInterval>(api.app, AttendanceInterval.name);
-    const sessions = model<CourseSession>(api.app, CourseSession.name);
-    const certificates = model<Certificate>(api.app, Certificate.name);
-    const courseA = await createCourse(api.app, { title: 'Laporan A', status: 'completed' });
-    const courseB = await createCourse(api.app, { title: 'Laporan B', status: 'completed' });
-    const sessionA = await createSession(api.app, courseA.id, new Date(Date.now() - 72 * HOUR), 120);
-    const sessionB = await createSession(api.app, courseB.id, new Date(Date.now() - 48 * HOUR), 120);
+    const intervals = model<AttendanceInterval>(stack.api.app, AttendanceInterval.name);
+    const sessions = model<CourseSession>(stack.api.app, CourseSession.name);
+    const certificates = model<Certificate>(stack.api.app, Certificate.name);
+    const courseA = await createCourse(stack.api.app, { title: 'Laporan A', status: 'completed' });
+    const courseB = await createCourse(stack.api.app, { title: 'Laporan B', status: 'completed' });
+    const sessionA = await createSession(stack.api.app, courseA.id, new Date(Date.now() - 72 * HOUR), 120);
+    const sessionB = await createSession(stack.api.app, courseB.id, new Date(Date.now() - 48 * HOUR), 120);
     await sessions.updateMany(
       { _id: { $in: [sessionA.id, sessionB.id].map((id) => new Types.ObjectId(id)) } },
       { $set: { status: 'ended' } },
     );
     const person = (name: string, kecamatan: string) =>
-      createUser(api.app, 'participant', { name, kecamatan, sector: 'craft' });
+      createUser(stack.api.app, 'participant', { name, kecamatan, sector: 'craft' });
     const [ani, budi, citra, dedi] = [
       await person('Ani', 'Setu'),
       await person('Budi', 'Setu'),
@@ -203,7 +189,7 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
       [courseA, [ani, budi, citra, dedi]],
       [courseB, [ani, dedi]],
     ] as const) {
-      for (const u of users) await enrolDirect(api.app, course.id, u!.id);
+      for (const u of users) await enrolDirect(stack.api.app, course.id, u!.id);
     }
     const attend = async (courseId: string, s: { id: string; startsAt: Date }, userId: string, minutes: number) =>
       intervals.create({
@@ -231,11 +217,11 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
       courseTitle: 'Laporan A',
     });
 
-    const admin = await createUser(api.app, 'admin');
-    const context = await newContext(browser, { viewport: LAPTOP });
+    const admin = await createUser(stack.api.app, 'admin');
+    const context = await stack.newContext({ viewport: LAPTOP });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, admin.email);
+    await signIn(page, stack.api.url, admin.email);
     await page.getByRole('heading', { name: 'Administrasi' }).waitFor();
     // A fresh install's signatory is a placeholder: the admin screens say so.
     await page.getByTestId('signatory-warning').waitFor();
@@ -243,7 +229,7 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
       'CERT_SIGNATORY_NAME, CERT_SIGNATORY_NIP',
     );
     await shot(page, shots, '06a-admin-signatory-warning');
-    await page.goto(`${api.url}/#/admin/laporan`);
+    await page.goto(`${stack.api.url}/#/admin/laporan`);
     const table = page.getByTestId('report-kecamatan');
     await table.getByRole('cell', { name: 'Setu', exact: true }).waitFor();
     const row = async (kecamatan: string) =>
@@ -272,7 +258,7 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await shot(page, shots, '06-admin-reports-consistent');
 
     // The certificate panel of course A lists every participant with attendance and the reason.
-    await page.goto(`${api.url}/#/admin/kursus/${courseA.id}`);
+    await page.goto(`${stack.api.url}/#/admin/kursus/${courseA.id}`);
     const eligibility = page.getByTestId('eligibility');
     await eligibility.getByRole('cell', { name: 'Budi' }).waitFor();
     const rowText = (name: string) =>
@@ -288,15 +274,15 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   });
 
   it('shows the admin calendar on a 360 px phone as a readable list naming each course', async () => {
-    const admin = await createUser(api.app, 'admin');
-    const course = await createCourse(api.app, { title: 'Kopi Bekasi untuk Ekspor' });
+    const admin = await createUser(stack.api.app, 'admin');
+    const course = await createCourse(stack.api.app, { title: 'Kopi Bekasi untuk Ekspor' });
     // A day inside the current WIB month, so the calendar opens on it.
     const wibDay = new Date(Date.now() + 7 * HOUR).getUTCDate();
     const startsAt = inDays(wibDay <= 25 ? 2 : -2, 3);
-    await createSession(api.app, course.id, startsAt, 90);
+    await createSession(stack.api.app, course.id, startsAt, 90);
     const { page, errors, close } = await phonePage(admin.email);
     await page.getByRole('heading', { name: 'Administrasi' }).waitFor();
-    await page.goto(`${api.url}/#/admin/kalender`);
+    await page.goto(`${stack.api.url}/#/admin/kalender`);
     const agenda = page.getByTestId('agenda');
     await agenda.getByText('Kopi Bekasi untuk Ekspor').waitFor();
     expect(await page.locator('.calendar').isVisible()).toBe(false);
@@ -310,9 +296,9 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
   });
 
   it("tells the trainer when Mulai sesi opens, and sends the room's way back to the trainer's page, not a 403", async () => {
-    const trainer = await createUser(api.app, 'trainer', { name: 'Bu Ratna Pelatih' });
-    const course = await createCourse(api.app, { title: 'Pengemasan Sambal', trainerIds: [trainer.id] });
-    const session = await createSession(api.app, course.id, inDays(2, 2), 120, [trainer.id]);
+    const trainer = await createUser(stack.api.app, 'trainer', { name: 'Bu Ratna Pelatih' });
+    const course = await createCourse(stack.api.app, { title: 'Pengemasan Sambal', trainerIds: [trainer.id] });
+    const session = await createSession(stack.api.app, course.id, inDays(2, 2), 120, [trainer.id]);
     const { page, errors, close } = await phonePage(trainer.email);
     await page.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
     await page.getByRole('link', { name: 'Pengemasan Sambal' }).click();
@@ -326,10 +312,10 @@ describe('web client: rough edges of the first pilot (Chromium, real API)', () =
     await shot(page, shots, '09-trainer-go-live-closed-phone');
 
     // The live room's end screen links to "Kelas saya"; a trainer lands on their own page.
-    await page.goto(`${api.url}/#/kelas`);
+    await page.goto(`${stack.api.url}/#/kelas`);
     await page.waitForURL(/#\/pelatih$/);
     await page.getByRole('heading', { name: 'Kelas yang saya ajar' }).waitFor();
-    await page.goto(`${api.url}/#/kelas/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kelas/${course.id}`);
     await page.waitForURL(new RegExp(`#/pelatih/kursus/${course.id}$`));
     await page.getByRole('heading', { name: 'Pengemasan Sambal' }).waitFor();
     expect(await page.getByText('Anda tidak memiliki akses').count()).toBe(0);

@@ -1,10 +1,7 @@
 import './support/env';
-import type { Browser } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { startApiApp, RunningApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect, inDays } from '../../support/factories';
-import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
+import { useWebStack } from './support/stack';
+import { LAPTOP, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
 
 /**
  * Trainer and administrator screens against the real API: materials upload and
@@ -14,32 +11,20 @@ import { LAPTOP, newContext, PHONE, screenshotDir, shot, signIn, trackErrors } f
 jest.setTimeout(90_000);
 
 describe('web client: trainer and admin screens (Chromium, real API)', () => {
-  let api: RunningApp;
-  let browser: Browser;
+  const stack = useWebStack();
   const shots = screenshotDir('web-staff');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-  });
-
   it('lets a trainer upload a material that an enrolled participant can see', async () => {
-    const trainer = await createUser(api.app, 'trainer', { name: 'Bu Sari Pelatih' });
-    const course = await createCourse(api.app, { title: 'Desain Kemasan Produk', trainerIds: [trainer.id] });
-    await createSession(api.app, course.id, inDays(2, 2), 120, [trainer.id]);
-    const participant = await createUser(api.app, 'participant');
-    await enrolDirect(api.app, course.id, participant.id);
+    const trainer = await createUser(stack.api.app, 'trainer', { name: 'Bu Sari Pelatih' });
+    const course = await createCourse(stack.api.app, { title: 'Desain Kemasan Produk', trainerIds: [trainer.id] });
+    await createSession(stack.api.app, course.id, inDays(2, 2), 120, [trainer.id]);
+    const participant = await createUser(stack.api.app, 'participant');
+    await enrolDirect(stack.api.app, course.id, participant.id);
 
-    const context = await newContext(browser, { viewport: LAPTOP });
+    const context = await stack.newContext({ viewport: LAPTOP });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, trainer.email);
+    await signIn(page, stack.api.url, trainer.email);
     await page.getByRole('link', { name: 'Desain Kemasan Produk' }).click();
     await page.getByRole('heading', { name: 'Sesi' }).waitFor();
     await page.getByRole('button', { name: 'Mulai sesi' }).waitFor(); // closed until 30 min before the start
@@ -56,9 +41,9 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     expect(errors).toEqual([]);
     await context.close();
 
-    const phone = await newContext(browser, { viewport: PHONE });
+    const phone = await stack.newContext({ viewport: PHONE });
     const p = await phone.newPage();
-    await signIn(p, api.url, participant.email);
+    await signIn(p, stack.api.url, participant.email);
     await p.getByRole('link', { name: 'Desain Kemasan Produk' }).click();
     await p.getByText('modul-kemasan.pdf').waitFor();
     const [download] = await Promise.all([
@@ -71,26 +56,26 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
   });
 
   it('shows the admin roster with waitlist, the calendar, trainers and the reports', async () => {
-    const admin = await createUser(api.app, 'admin');
-    const course = await createCourse(api.app, { title: 'Kelas Kecil Ekspor', capacity: 1 });
-    await createSession(api.app, course.id, inDays(1, 3));
-    const seated = await createUser(api.app, 'participant', {
+    const admin = await createUser(stack.api.app, 'admin');
+    const course = await createCourse(stack.api.app, { title: 'Kelas Kecil Ekspor', capacity: 1 });
+    await createSession(stack.api.app, course.id, inDays(1, 3));
+    const seated = await createUser(stack.api.app, 'participant', {
       name: 'Agus Seated',
       sector: 'craft',
       kecamatan: 'Setu',
     });
-    await enrolDirect(api.app, course.id, seated.id);
-    const waiting = await createUser(api.app, 'participant', { name: 'Wulan Menunggu' });
-    const res = await fetch(`${api.url}/api/courses/${course.id}/enrollments`, {
+    await enrolDirect(stack.api.app, course.id, seated.id);
+    const waiting = await createUser(stack.api.app, 'participant', { name: 'Wulan Menunggu' });
+    const res = await fetch(`${stack.api.url}/api/courses/${course.id}/enrollments`, {
       method: 'POST',
       headers: waiting.auth,
     });
     expect(res.status).toBeLessThan(300);
 
-    const context = await newContext(browser, { viewport: LAPTOP });
+    const context = await stack.newContext({ viewport: LAPTOP });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await signIn(page, api.url, admin.email);
+    await signIn(page, stack.api.url, admin.email);
     await page.getByRole('heading', { name: 'Administrasi' }).waitFor();
     await page.getByRole('link', { name: 'Kelas Kecil Ekspor' }).click();
     await page.getByRole('heading', { name: 'Peserta terdaftar (1/1)' }).waitFor();
@@ -98,11 +83,11 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     await page.getByRole('cell', { name: 'Wulan Menunggu' }).waitFor();
     await shot(page, shots, '03-admin-course-roster');
 
-    await page.goto(`${api.url}/#/admin/kalender`);
+    await page.goto(`${stack.api.url}/#/admin/kalender`);
     await page.locator('.calendar .ev').first().waitFor();
     await shot(page, shots, '04-admin-calendar');
 
-    await page.goto(`${api.url}/#/admin/pelatih`);
+    await page.goto(`${stack.api.url}/#/admin/pelatih`);
     await page.getByLabel('Nama').fill('Pak Hendra Pelatih');
     await page.getByLabel('Email').fill(`hendra.${Date.now()}@disperin.test`);
     await page.getByLabel('Kata sandi').fill('Pelatih123');
@@ -110,7 +95,7 @@ describe('web client: trainer and admin screens (Chromium, real API)', () => {
     await page.getByText('Tersimpan.').waitFor();
     await page.locator('li', { hasText: 'Pak Hendra Pelatih' }).waitFor();
 
-    await page.goto(`${api.url}/#/admin/laporan`);
+    await page.goto(`${stack.api.url}/#/admin/laporan`);
     await page.getByRole('heading', { name: 'Menurut sektor' }).waitFor();
     await page.getByRole('cell', { name: 'Kerajinan' }).waitFor();
     await page.getByRole('cell', { name: 'Setu' }).waitFor();

@@ -1,10 +1,7 @@
 import './support/env';
-import type { Browser } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { startApiApp, RunningApp } from '../../support/api-app';
-import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect, inDays } from '../../support/factories';
-import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
+import { useWebStack } from './support/stack';
+import { PHONE, screenshotDir, shot, signIn, trackErrors } from './support/web';
 
 /**
  * The browser client on the real API (served from apps/web/dist): shell,
@@ -15,31 +12,19 @@ import { newContext, PHONE, screenshotDir, shot, signIn, trackErrors } from './s
 jest.setTimeout(90_000);
 
 describe('web client: public pages, registration, sign-in (Chromium)', () => {
-  let api: RunningApp;
-  let browser: Browser;
+  const stack = useWebStack();
   const shots = screenshotDir('web-ui');
 
-  beforeAll(async () => {
-    expect(existsSync('apps/web/dist/index.html')).toBe(true);
-    api = await startApiApp();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-  });
-
   it('shows the Balai shell and the catalogue, filtered by type, with times in WIB', async () => {
-    const training = await createCourse(api.app, { title: 'Pemasaran Digital untuk IKM', type: 'pelatihan' });
-    await createSession(api.app, training.id, inDays(3, 2)); // 09:00 WIB
-    await createCourse(api.app, { title: 'Sosialisasi Sertifikasi Halal', type: 'sosialisasi' });
-    await createCourse(api.app, { title: 'Draf Rahasia', status: 'draft' });
+    const training = await createCourse(stack.api.app, { title: 'Pemasaran Digital untuk IKM', type: 'pelatihan' });
+    await createSession(stack.api.app, training.id, inDays(3, 2)); // 09:00 WIB
+    await createCourse(stack.api.app, { title: 'Sosialisasi Sertifikasi Halal', type: 'sosialisasi' });
+    await createCourse(stack.api.app, { title: 'Draf Rahasia', status: 'draft' });
 
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await page.goto(api.url);
+    await page.goto(stack.api.url);
     await expect(page.title()).resolves.toMatch(/Balai/);
     await page.getByRole('heading', { level: 1, name: 'Balai' }).waitFor();
     await page.getByRole('link', { name: 'Pemasaran Digital untuk IKM' }).waitFor();
@@ -71,10 +56,10 @@ describe('web client: public pages, registration, sign-in (Chromium)', () => {
   });
 
   it('guides registration at 360x740 with Indonesian messages as the user types, then creates the account', async () => {
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
     const errors = trackErrors(page);
-    await page.goto(`${api.url}/#/daftar`);
+    await page.goto(`${stack.api.url}/#/daftar`);
     await page.getByRole('heading', { name: 'Daftar sebagai peserta IKM' }).waitFor();
 
     // Step 1: nothing filled -> every field says it is required, focus goes to the first problem.
@@ -152,10 +137,10 @@ describe('web client: public pages, registration, sign-in (Chromium)', () => {
   });
 
   it('says "Email atau kata sandi salah" for a wrong password, and signs in with the right one', async () => {
-    const user = await createUser(api.app, 'participant', { name: 'Budi Santoso' });
-    const context = await newContext(browser, { viewport: PHONE });
+    const user = await createUser(stack.api.app, 'participant', { name: 'Budi Santoso' });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    await signIn(page, api.url, user.email, 'SalahSandi99');
+    await signIn(page, stack.api.url, user.email, 'SalahSandi99');
     await page
       .getByRole('alert')
       .filter({ hasText: 'Email atau kata sandi salah. Periksa kembali lalu coba lagi.' })
@@ -174,33 +159,33 @@ describe('web client: public pages, registration, sign-in (Chromium)', () => {
   });
 
   it('puts a participant on the waitlist when the course is full and says so in Indonesian', async () => {
-    const course = await createCourse(api.app, { title: 'Kelas Penuh Kemasan Produk', capacity: 1 });
-    await createSession(api.app, course.id, inDays(2, 2));
-    const first = await createUser(api.app, 'participant');
-    await enrolDirect(api.app, course.id, first.id);
-    const late = await createUser(api.app, 'participant', { name: 'Dewi Lestari' });
+    const course = await createCourse(stack.api.app, { title: 'Kelas Penuh Kemasan Produk', capacity: 1 });
+    await createSession(stack.api.app, course.id, inDays(2, 2));
+    const first = await createUser(stack.api.app, 'participant');
+    await enrolDirect(stack.api.app, course.id, first.id);
+    const late = await createUser(stack.api.app, 'participant', { name: 'Dewi Lestari' });
 
-    const context = await newContext(browser, { viewport: PHONE });
+    const context = await stack.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    await signIn(page, api.url, late.email);
+    await signIn(page, stack.api.url, late.email);
     await page.getByRole('heading', { name: 'Kelas saya' }).waitFor();
-    await page.goto(`${api.url}/#/kursus/${course.id}`);
+    await page.goto(`${stack.api.url}/#/kursus/${course.id}`);
     await page.getByText('Kuota penuh — daftar masuk daftar tunggu').first().waitFor();
     await page.getByRole('button', { name: 'Daftar', exact: true }).click();
     await page.getByText('Kuota penuh. Anda masuk daftar tunggu nomor 1. Kami kabari jika ada kursi kosong.').waitFor();
     await shot(page, shots, '08-waitlisted-phone');
-    await page.goto(`${api.url}/#/kelas`);
+    await page.goto(`${stack.api.url}/#/kelas`);
     await page.getByText('Daftar tunggu', { exact: true }).waitFor();
     await context.close();
   });
 
   it('shows a certificate verification page for an unknown code, also at /verify/<code>, and the reset-password link', async () => {
-    const context = await newContext(browser);
+    const context = await stack.newContext();
     const page = await context.newPage();
-    await page.goto(`${api.url}/#/verifikasi/kode-tidak-ada-123`);
+    await page.goto(`${stack.api.url}/#/verifikasi/kode-tidak-ada-123`);
     await page.getByText('Sertifikat tidak ditemukan. Periksa kembali kodenya.').waitFor();
     await shot(page, shots, '09-verify-not-found');
-    const res = await page.goto(`${api.url}/verify/kode-tidak-ada-123`);
+    const res = await page.goto(`${stack.api.url}/verify/kode-tidak-ada-123`);
     if (res && res.status() === 200 && (await page.title()).includes('Balai')) {
       await page.getByText('Sertifikat tidak ditemukan. Periksa kembali kodenya.').waitFor();
     } else {
@@ -212,7 +197,7 @@ describe('web client: public pages, registration, sign-in (Chromium)', () => {
     await page.getByRole('heading', { level: 1, name: 'Balai' }).waitFor();
 
     // The password-reset email links to /reset-password?token=...: the form opens there and a bad token is explained.
-    await page.goto(`${api.url}/reset-password?token=${'x'.repeat(40)}`);
+    await page.goto(`${stack.api.url}/reset-password?token=${'x'.repeat(40)}`);
     await page.getByRole('heading', { name: 'Atur ulang kata sandi' }).waitFor();
     await page.getByLabel('Kata sandi baru').fill('Rahasia999');
     await page.getByRole('button', { name: 'Simpan' }).click();
