@@ -30,6 +30,8 @@ const id = {
   endsAt: 'selesai {t}',
   leaving: 'Keluar…',
   speakInsecure: 'Mikrofon tidak bisa dipakai di halaman yang tidak aman (tanpa https).',
+  publishRefused: 'Pelatih belum mengizinkan Anda berbicara atau menyalakan kamera.',
+  publishFailed: 'Mikrofon atau kamera Anda menyala, tetapi belum bisa dikirim ke kelas. Coba lagi sebentar lagi.',
 };
 
 type Key = keyof typeof id;
@@ -58,6 +60,8 @@ const en: Record<Key, string> = {
   endsAt: 'ends {t}',
   leaving: 'Leaving…',
   speakInsecure: 'The microphone cannot be used on a page that is not secure (no https).',
+  publishRefused: 'The trainer has not allowed you to speak or turn on your camera.',
+  publishFailed: 'Your microphone or camera works, but it could not be sent to the class yet. Try again in a moment.',
 };
 
 export function lt(key: Key, vars?: Record<string, string | number>): string {

@@ -4,7 +4,9 @@
  * rebuilt) reads "menunggu koneksi", never "menyala".
  */
 import { t } from '../../i18n';
+import { LiveErrorCode } from '@balai/live-contract/errors';
 import type { LiveClient } from '../live-client';
+import { LiveRequestError } from '../signalling';
 import type { LiveState } from '../room-state';
 import { lt } from '../room-text';
 import { CAMERA_CONSTRAINTS } from './device-check';
@@ -13,6 +15,14 @@ import { deviceErrorKind, isStaff } from './roles';
 export function deviceErrorText(e: unknown): string {
   const kind = deviceErrorKind(e);
   return kind === 'denied' ? t('cameraDenied') : kind === 'insecure' ? lt('problemInsecure') : t('cameraMissing');
+}
+
+/** A publish the live service refused or that failed after its retries (the device itself works). */
+export function publishErrorText(e: unknown): string {
+  const code = e instanceof LiveRequestError ? e.error.code : null;
+  return code === LiveErrorCode.Forbidden || code === LiveErrorCode.NotAllowed
+    ? lt('publishRefused')
+    : lt('publishFailed');
 }
 
 export function Controls({
@@ -34,14 +44,22 @@ export function Controls({
       await client.unpublish(kind);
       return;
     }
+    let track: MediaStreamTrack;
     try {
       if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no media devices', 'NotFoundError');
       const st = await navigator.mediaDevices.getUserMedia(
         kind === 'mic' ? { audio: true } : { video: CAMERA_CONSTRAINTS },
       );
-      await client.publish(kind, st.getTracks()[0]!);
+      track = st.getTracks()[0]!;
     } catch (e) {
       onError(deviceErrorText(e));
+      return;
+    }
+    try {
+      await client.publish(kind, track);
+    } catch (e) {
+      // The device works: the server refused or the sending failed, which is not a camera problem.
+      onError(publishErrorText(e));
     }
   };
   const label = (kind: 'mic' | 'camera') => {
