@@ -1,6 +1,6 @@
 /**
  * The worker from the production build (`npm run build:server`, then `node dist/apps/worker/src/main.js`,
- * what `npm run start:worker` runs), for `BENCH_WORKER=dist`: its memory is what a server sees, without
+ * what `npm run start:worker` runs, with its node flags), for `BENCH_WORKER=dist`: its memory is what a server sees, without
  * the TypeScript compiler and source maps the development process (test/support/worker-process.ts) carries.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -10,6 +10,15 @@ import { sleep } from '../../test/support/wait';
 
 const ROOT = resolve(__dirname, '../..');
 const ENTRY = 'dist/apps/worker/src/main.js';
+
+/** The node flags of `npm run start:worker` (its V8 heap cap), so the bench runs the worker as a server does. */
+function startWorkerFlags(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  const words = (scripts['start:worker'] ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf(ENTRY)).filter((w) => w.startsWith('--'));
+}
 
 export class BuiltWorkerProcess {
   private child?: ChildProcess;
@@ -23,7 +32,7 @@ export class BuiltWorkerProcess {
 
   async start(timeoutMs = 60_000): Promise<void> {
     if (!existsSync(resolve(ROOT, ENTRY))) throw new Error(`${ENTRY} is missing: run npm run build:server first`);
-    const child = spawn(process.execPath, [ENTRY], {
+    const child = spawn(process.execPath, [...startWorkerFlags(), ENTRY], {
       cwd: ROOT,
       env: { ...process.env, WORKER_HEALTH_PORT: '0', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
