@@ -81,6 +81,11 @@ export class BrowserPeer {
     ] as const);
   }
 
+  /** On a lost connection, reconnect where these live nodes' GET /placement points (issue 14). */
+  usePlacement(urls: string[]): Promise<void> {
+    return this.page.evaluate((u) => window.liveTest.usePlacement(u), urls);
+  }
+
   join(sessionId: string): Promise<Ack<RoomJoinResult>> {
     return this.page.evaluate((id) => window.liveTest.join(id), sessionId);
   }

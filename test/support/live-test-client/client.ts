@@ -53,6 +53,9 @@ class LiveTestClient {
   private readonly known = new Map<string, ProducerInfo>();
   private sessionId?: string;
   private t0 = 0;
+  /** Live nodes to ask GET /placement when the connection is lost (where to reconnect). */
+  private placementUrls: string[] = [];
+  private placed?: string;
 
   connect(url: string, token: string): Promise<void> {
     this.t0 = performance.now();
@@ -78,6 +81,11 @@ class LiveTestClient {
     );
     socket.on('speak:revoked', () => this.unpublishAll());
     socket.io.on('reconnect', () => void this.rejoin().catch((e) => this.log('rejoin failed', e)));
+    // Placement (issue 14): each attempt goes where the last answer of a live node's GET /placement pointed.
+    socket.io.on('reconnect_attempt', () => {
+      if (this.placed) (socket.io as unknown as { uri: string }).uri = this.placed;
+      void this.askPlacement();
+    });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => {
         this.mark('connected');
@@ -87,6 +95,29 @@ class LiveTestClient {
         reject(new Error(JSON.stringify(error.data ?? error.message))),
       );
     });
+  }
+
+  /** Where to reconnect if this node goes: these nodes are asked for the least-loaded one. */
+  usePlacement(urls: string[]): void {
+    this.placementUrls = urls;
+  }
+
+  private async askPlacement(): Promise<void> {
+    for (const base of this.placementUrls) {
+      try {
+        const query = this.sessionId ? `?sessionId=${this.sessionId}` : '';
+        const response = await fetch(`${base}/placement${query}`, { signal: AbortSignal.timeout(1000) });
+        if (!response.ok) continue;
+        const { url } = (await response.json()) as { url: string };
+        if (url) {
+          this.placed = url;
+          this.events.push({ event: 'client-placed', payload: url, at: performance.now() - this.t0 });
+          return;
+        }
+      } catch {
+        // that node is gone too: ask the next
+      }
+    }
   }
 
   private mark(name: string): void {
@@ -332,8 +363,19 @@ class LiveTestClient {
     this.sendTransport = undefined;
     this.recvTransport?.close();
     this.recvTransport = undefined;
-    const ack = await this.request('room:join', { sessionId: this.sessionId });
-    if (!ack.ok) return;
+    // A refused join (the session moving between nodes, a node not answering) is tried again, as the web client does.
+    let ack = await this.request('room:join', { sessionId: this.sessionId });
+    for (let attempt = 0; !ack.ok && attempt < 40 && this.socket?.connected; attempt += 1) {
+      if (!['ROOM_ON_OTHER_NODE', 'UNAVAILABLE', 'INTERNAL'].includes(ack.error.code)) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      ack = await this.request('room:join', { sessionId: this.sessionId });
+    }
+    if (!ack.ok) {
+      this.log('rejoin refused', ack.error.code);
+      return;
+    }
+    this.joined = ack.data;
+    this.events.push({ event: 'client-rejoined', payload: null, at: performance.now() - this.t0 });
     await this.setupMedia(ack.data.routerRtpCapabilities, ack.data.producers);
     if (republish.length) await this.publish(republish);
   }

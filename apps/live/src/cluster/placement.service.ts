@@ -49,6 +49,7 @@ export class PlacementService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
+    void this.report().catch(() => undefined);
     this.timer = setInterval(() => void this.report().catch(() => undefined), REPORT_MS);
     this.timer.unref();
   }

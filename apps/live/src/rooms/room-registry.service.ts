@@ -102,7 +102,15 @@ export class RoomRegistry implements OnModuleInit, OnModuleDestroy {
   /** The session's room on this node, created once even under concurrent joins. */
   async getOrCreate(facts: SessionFacts): Promise<Room> {
     const existing = this.rooms.get(facts.sessionId);
-    if (existing && !existing.closed) return existing;
+    if (existing && !existing.closed) {
+      // An edge room (its owner not answering yet, or the edge taking over): the client tries again.
+      if (existing.edge) {
+        throw new LiveException(LiveErrorCode.RoomOnOtherNode, 'this session is hosted by another live node', {
+          nodeId: existing.edge.ownerNodeId,
+        });
+      }
+      return existing;
+    }
     let pending = this.creating.get(facts.sessionId);
     if (!pending) {
       pending = this.create(facts).finally(() => this.creating.delete(facts.sessionId));
