@@ -18,6 +18,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Types } from 'mongoose';
 import { apiEnvSchema, parseEnv } from '@balai/config';
 import { DEMO_PASSWORD, seed } from '../../infra/seed/seed';
+import { runBench } from '../support/cli';
 
 // autocannon ships no types; this is the part used here.
 interface AutocannonResult {
@@ -195,7 +196,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

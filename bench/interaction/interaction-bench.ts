@@ -39,12 +39,10 @@ import {
 } from '@balai/database';
 import type { Ack, PollCountsNotice, QnaVotesNotice } from '@balai/live-contract';
 import { startAttendanceStub } from '../../test/support/attendance-stub';
+import { numberOption } from '../support/cli';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i !== -1 ? Number(argv[i + 1]) : fallback;
-};
+const opt = (name: string, fallback: number) => numberOption(name, fallback, argv);
 const CLIENTS = opt('clients', 500);
 const WINDOW_MS = opt('window', 2) * 1000;
 const QUESTIONS = opt('questions', 5);

@@ -26,7 +26,9 @@ import { JwtService } from '@nestjs/jwt';
 import mongoose, { Types } from 'mongoose';
 import { io, Socket } from 'socket.io-client';
 import { apiEnvSchema, parseEnv } from '@balai/config';
+import { numberOption, runBench } from '../support/cli';
 import { freePort, privateFerret } from '../support/private-db';
+import { deleteKeysWithPrefix } from '../support/redis-keys';
 import {
   AttendanceInterval,
   AttendanceIntervalSchema,
@@ -42,10 +44,7 @@ import {
 } from '@balai/database';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i !== -1 ? Number(argv[i + 1]) : fallback;
-};
+const opt = (name: string, fallback: number) => numberOption(name, fallback, argv);
 const JOINS = opt('joins', 300);
 const WINDOW_MS = opt('window', 2) * 1000;
 const PREFILL = opt('prefill', 20_000);
@@ -246,7 +245,7 @@ async function main(): Promise<void> {
     await connection.dropDatabase().catch(() => undefined);
     await connection.close().catch(() => undefined);
     ferret?.stop();
-    await cleanRedis().catch(() => undefined);
+    await deleteKeysWithPrefix(base.REDIS_URL, REDIS_PREFIX).catch(() => undefined);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
@@ -556,21 +555,4 @@ async function main(): Promise<void> {
   }
 }
 
-/** This run's keys (outbox, presence, locks, rooms) go with it. */
-async function cleanRedis(): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const redis = new Redis(base.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

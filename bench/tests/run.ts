@@ -27,7 +27,9 @@ import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import mongoose, { Types } from 'mongoose';
 import { apiEnvSchema, parseEnv } from '@balai/config';
+import { runBench } from '../support/cli';
 import { freePort, privateFerret } from '../support/private-db';
+import { deleteKeysWithPrefix } from '../support/redis-keys';
 import {
   AssessmentSettings,
   AssessmentSettingsSchema,
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
     await connection.dropDatabase().catch(() => undefined);
     await connection.close().catch(() => undefined);
     ferret?.stop();
-    await cleanRedis().catch(() => undefined);
+    await deleteKeysWithPrefix(base.REDIS_URL, REDIS_PREFIX).catch(() => undefined);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
@@ -375,21 +377,4 @@ async function main(): Promise<void> {
   }
 }
 
-/** The API's keys under this run's prefix (locks, queues) go with it. */
-async function cleanRedis(): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const redis = new Redis(base.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);
