@@ -62,11 +62,12 @@ warn_signatory() {
   printf '  Set the real Kepala Dinas name and NIP in .env (see .env.example) before issuing certificates.\n'
 }
 
-start_app() { # name entry port
+start_app() { # name entry port [node flags...]
   local name="$1" entry="$2" port="$3"
+  shift 3
   if pid_alive "$RUN/$name.pid"; then log "$name: already running"; return 0; fi
   port_open 127.0.0.1 "$port" && die "port $port is taken: stop what uses it or set the ${name^^}_PORT variable"
-  nohup node "$entry" >>"$LOGS/$name.log" 2>&1 &
+  nohup node "$@" "$entry" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
   echo "$port" >"$RUN/$name.port"
 }
@@ -85,7 +86,8 @@ start_apps() {
   export API_PORT LIVE_PORT WORKER_HEALTH_PORT
   start_app api dist/apps/api/src/main.js "$API_PORT"
   start_app live dist/apps/live/src/main.js "$LIVE_PORT"
-  start_app worker dist/apps/worker/src/main.js "$WORKER_HEALTH_PORT"
+  # The heap cap of npm run start:worker (issue 15: RSS <= 300 MiB on a 10,000-person batch).
+  start_app worker dist/apps/worker/src/main.js "$WORKER_HEALTH_PORT" --max-old-space-size=192
   wait_healthy api "http://127.0.0.1:$API_PORT/api/health"
   wait_healthy live "http://127.0.0.1:$LIVE_PORT/health"
   wait_healthy worker "http://127.0.0.1:$WORKER_HEALTH_PORT/health"
