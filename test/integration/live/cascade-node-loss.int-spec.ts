@@ -8,6 +8,8 @@
  * peers left; the trainer's client joins again (on the survivor) and
  * publishes, and the participant consumes it on the same transport.
  * Attendance: one interval per stay on each node, none open, none doubled.
+ * And the other way round: an edge killed, its peers are dropped by the owner
+ * (their intervals closed once, at the edge's last heartbeat, after the grace).
  */
 import { randomBytes } from 'node:crypto';
 import { AttendanceStub, startAttendanceStub } from '../../support/attendance-stub';
@@ -59,6 +61,7 @@ describe('the owner node dies: its edge carries the session on', () => {
       process.env.API_INTERNAL_URL = stub.url;
       process.env.LIVE_NODE_LEASE_MS = String(LEASE_MS);
       process.env.ATTENDANCE_RETRY_MS = '100';
+      process.env.LIVE_RECONNECT_GRACE_SECONDS = '2';
       const { startLiveApp } = await import('../../support/live-app');
       survivor = await startLiveApp();
       RoomRegistry = (await import('../../../apps/live/src/rooms/room-registry.service')).RoomRegistry;
@@ -176,5 +179,39 @@ describe('the owner node dies: its edge carries the session on', () => {
     process.stdout.write(
       `owner SIGKILLed: its edge owned the session ${promotedAfterMs} ms later (lease ${LEASE_MS} ms)\n`,
     );
+  });
+
+  it('an edge killed: the owner drops its peers, their intervals closed once at its last heartbeat', async () => {
+    await owner.start(); // the process node again, now the edge of a session the in-process node owns
+    const course = await seedCourse(db);
+    const user = await seedParticipant(db, course);
+    const trainer = await connect(survivor.url, course.trainerToken);
+    await trainer.ok('room:join', { sessionId: course.sessionId });
+    const viewer = await connect(owner.url, user.token);
+    await viewer.ok('room:join', { sessionId: course.sessionId });
+    expect(await trainer.next('peer:joined')).toMatchObject({ peerId: user.id });
+    await eventually(
+      () => kinds(user.id),
+      (k) => k.length === 1,
+      10_000,
+    );
+    await sleep(LEASE_MS); // a heartbeat after the join
+
+    const killedAt = Date.now();
+    await owner.stop('SIGKILL');
+    expect(await trainer.next('peer:left', 15_000)).toEqual({ peerId: user.id });
+    await eventually(
+      () => kinds(user.id),
+      (k) => k.length === 2,
+      15_000,
+    );
+    await sleep(LEASE_MS * 2); // nothing else arrives later
+    expect(kinds(user.id)).toEqual(['join', 'leave:disconnected']);
+    const left = new Date(eventsOf(user.id)[1].at).getTime();
+    expect(left).toBeLessThanOrEqual(killedAt);
+    expect(left).toBeGreaterThan(killedAt - 2 * LEASE_MS);
+    const room = survivor.app.get(RoomRegistry).get(course.sessionId)!;
+    expect([...room.peers.keys()]).toEqual([course.trainerId]);
+    await trainer.ok('room:leave');
   });
 });

@@ -179,6 +179,8 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
   /** Edge side, per edge room: closes the pipe from the owner; the owner's peers and producers seen in join answers. */
   private readonly edgeState = new WeakMap<Room, { closePipe(): void; peers: Set<string>; producers: Set<string> }>();
   private readonly promoting = new Set<Room>();
+  /** Owner side: the last heartbeat seen of each edge node with peers here. */
+  private readonly edgeBeats = new Map<string, number>();
   /** Owner side: pipes from edges' rooms into an origin router (their publishers), by router and edge. */
   private readonly reversePipes = new Map<string, Promise<RemotePipe>>();
 
@@ -676,13 +678,13 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     );
   }
 
-  private async edgeDisconnected(socketId: string, from: string): Promise<void> {
+  private async edgeDisconnected(socketId: string, from: string, at?: Date): Promise<void> {
     const standIn = this.standIns.get(socketId);
     if (!standIn || standIn.nodeId !== from) return;
     this.standIns.delete(socketId);
     standIn.connected = false;
     await this.membership
-      .disconnected(standIn as unknown as LiveSocket)
+      .disconnected(standIn as unknown as LiveSocket, at)
       .catch((error: unknown) => this.logger.error({ err: error, socketId }, 'edge disconnect cleanup failed'));
   }
 
@@ -762,10 +764,21 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
   private async checkEdges(): Promise<void> {
     const nodes = new Set([...this.standIns.values()].map((s) => s.nodeId));
     for (const nodeId of nodes) {
-      if (await this.alive(nodeId).catch(() => true)) continue;
-      this.logger.warn({ edge: nodeId }, 'an edge node stopped answering; its peers are dropped');
+      // The lease holds the node's last heartbeat (ms) while it lives.
+      const beat = await this.redis.client.get(`node-lease:${nodeId}`).catch(() => 'unknown');
+      if (beat !== null) {
+        if (beat !== 'unknown' && Number.isFinite(Number(beat))) this.edgeBeats.set(nodeId, Number(beat));
+        continue;
+      }
+      // Dropped at the edge's last heartbeat (when it stopped answering), not when this node noticed.
+      const lastBeat =
+        Number((await this.redis.client.zscore('node-beat', nodeId).catch(() => null)) ?? 0) ||
+        this.edgeBeats.get(nodeId);
+      this.edgeBeats.delete(nodeId);
+      const at = lastBeat ? new Date(Math.min(Date.now(), lastBeat)) : undefined;
+      this.logger.warn({ edge: nodeId, at }, 'an edge node stopped answering; its peers are dropped');
       for (const standIn of [...this.standIns.values()])
-        if (standIn.nodeId === nodeId) await this.edgeDisconnected(standIn.id, nodeId);
+        if (standIn.nodeId === nodeId) await this.edgeDisconnected(standIn.id, nodeId, at);
       for (const [key, pipe] of [...this.reversePipes])
         if (key.endsWith(`:${nodeId}`))
           void pipe.then(

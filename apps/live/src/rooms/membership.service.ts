@@ -108,8 +108,11 @@ export class MembershipService implements OnModuleDestroy {
     await this.attendance.leftExplicitly(sessionId, userId, at);
   }
 
-  /** The socket dropped: media goes now, attendance waits for the reconnect grace. */
-  async disconnected(socket: LiveSocket): Promise<void> {
+  /**
+   * The socket dropped: media goes now, attendance waits for the reconnect
+   * grace. `at`: when it dropped, if earlier than now (an edge node that died).
+   */
+  async disconnected(socket: LiveSocket, at?: Date): Promise<void> {
     const sessionId = socket.data.sessionId;
     const room = sessionId ? this.registry.get(sessionId) : undefined;
     const peer = room?.peers.get(socket.data.user.id);
@@ -120,7 +123,7 @@ export class MembershipService implements OnModuleDestroy {
       return;
     }
     this.detach(room, peer);
-    this.attendance.dropped(room.sessionId, peer.userId);
+    this.attendance.dropped(room.sessionId, peer.userId, at);
     await this.closeIfEmpty(room);
   }
 
