@@ -164,6 +164,16 @@ describe('one session on two live nodes (an edge room)', () => {
     expect(await trainer.next('hands:updated')).toEqual({ queue: [user.id] });
     expect(await viewer.next('hands:updated')).toEqual({ queue: [user.id] });
 
+    // Q&A across: a moderator on B joins the staff channel (through the owner) and sees who asked anonymously.
+    const admin = await a.live.factory.user('admin');
+    const moderator = await connect(b.live.url, admin.token);
+    await moderator.ok('room:join', { sessionId: course.sessionId });
+    await moderator.ok('interaction:sync');
+    const asked = await viewer.ok('qna:ask', { text: 'Bagaimana cara daftar PIRT?', anonymous: true });
+    expect(await moderator.next('qna:question')).toMatchObject({ id: asked.id, authorId: user.id });
+    await moderator.ok('room:leave');
+    expect(await trainer.next('peer:left')).toEqual({ peerId: admin.id });
+
     // The host on A invites the participant on B, who is told; the speak grant is the owner's state.
     await trainer.ok('speak:invite', { peerId: user.id, camera: false });
     expect(await viewer.next('speak:granted')).toEqual({ camera: false });

@@ -131,8 +131,9 @@ export class EdgeSocket {
     this.data = { user };
   }
 
-  /** The edge put the real socket in the session's channel already. */
-  join(): Promise<void> {
+  /** Puts the real socket in a channel (the session's: the edge did already; the staff channel: interaction). */
+  join(channel: string): Promise<void> {
+    this.io().in(this.id).socketsJoin(channel);
     return Promise.resolve();
   }
 
