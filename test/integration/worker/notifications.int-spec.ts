@@ -391,5 +391,15 @@ describe('notifications', () => {
     expect(await done.getState()).toBe('failed');
     expect(done.attemptsMade).toBe(1);
     expect(done.failedReason).toMatch(/INVALID_JOB: sessionId/);
+    const notice = { courseId: 'nope', userId: 'nope', name: 'x', email: 'x@example.id', number: '1' };
+    const bad = await finished(
+      await queue.add(NOTIFICATION_JOBS.certificateIssued, {
+        certificateId: new Types.ObjectId().toHexString(),
+        notice: { ...notice, courseTitle: 'x', verificationCode: 'x' },
+      }),
+    );
+    expect(await bad.getState()).toBe('failed');
+    expect(bad.attemptsMade).toBe(1);
+    expect(bad.failedReason).toMatch(/INVALID_JOB: notice.courseId/);
   });
 });

@@ -8,6 +8,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
+import { Types } from 'mongoose';
 import type { WorkerEnv } from '@balai/config';
 import {
   CertificateIssuedJob,
@@ -166,6 +167,8 @@ export class NotificationProcessor implements OnModuleInit {
   private async certificateNotice(certificateId: string, notice: CertificateNoticeFacts): Promise<NoticeResult> {
     for (const name of ['courseId', 'userId', 'name', 'email', 'number', 'courseTitle', 'verificationCode'] as const)
       requireString(notice[name], `notice.${name}`);
+    if (!Types.ObjectId.isValid(notice.courseId) || !Types.ObjectId.isValid(notice.userId))
+      throw new UnrecoverableError('INVALID_JOB: notice.courseId and notice.userId must be object ids');
     if ((await this.repository.invalidCertificateIds(notice.courseId)).has(certificateId))
       return { skipped: 'certificate is no longer valid' };
     if ((await this.repository.inactiveUserIds()).has(notice.userId)) return { skipped: 'user not found' };

@@ -111,8 +111,11 @@ export class NotificationRepository {
       )
       .toArray()
       .then((rows) => new Set(rows.map((r) => r._id.toString())));
-    this.invalid.set(courseId, { at: now, value });
-    value.catch(() => this.invalid.delete(courseId));
+    const entry = { at: now, value };
+    this.invalid.set(courseId, entry);
+    value.catch(() => {
+      if (this.invalid.get(courseId) === entry) this.invalid.delete(courseId);
+    });
     return value;
   }
 
