@@ -6,8 +6,9 @@
  * edge pipes the host's producers from it with NodePipes (SRTP PipeTransports
  * negotiated over Redis, the project's cross-node code) into a router of its
  * own. The owner's viewers consume through the room code (attachConsumer);
- * the edge's consume on its router directly (an edge room does not exist
- * yet). One C receiver counts every viewer, as in the other phases.
+ * the edge's through its edge room (EdgeRelay.edgeRoom, what a participant's
+ * join on a non-owner node makes: producers piped with the first viewer that
+ * needs them). One C receiver counts every viewer, as in the other phases.
  *
  * The parent (runTwoNodes) drives both children over stdin/stdout lines:
  *   child -> READY {json}        parent -> ADD <count> <basePort>  -> ADDED
@@ -115,7 +116,7 @@ export async function runTwoNodes(
   const receiver = buildReceiver();
   process.stdout.write(
     `\n[two-nodes] owner worker ${ownerInfo.workerPid}->CPU0, edge worker ${edgeInfo.workerPid}->CPU1, viewers split half and half; ` +
-      `the edge pipes the host from the owner (NodePipes, SRTP); receiver and drivers not pinned; load ${loadavg()[0].toFixed(2)}.\n`,
+      `the edge room pipes the host from the owner (NodePipes, SRTP); receiver and drivers not pinned; load ${loadavg()[0].toFixed(2)}.\n`,
   );
   const rows: Array<Record<string, string | number>> = [];
   let capacity = 0;
@@ -203,6 +204,7 @@ async function child(role: 'owner' | 'edge'): Promise<void> {
   const { MediaSignallingModule } = await import('../../apps/live/src/media/media-signalling.module');
   const { ClusterModule } = await import('../../apps/live/src/cluster/cluster.module');
   const { NodePipes } = await import('../../apps/live/src/cluster/node-pipes.service');
+  const { EdgeRelay } = await import('../../apps/live/src/cluster/edge-relay.service');
   const { MediaService } = await import('../../apps/live/src/media/media.service');
   const { WorkerPoolService } = await import('../../apps/live/src/media/worker-pool.service');
   const { RoomRegistry } = await import('../../apps/live/src/rooms/room-registry.service');
@@ -296,20 +298,32 @@ async function child(role: 'owner' | 'edge'): Promise<void> {
     };
     process.stdout.write(`READY ${JSON.stringify({ sessionId: room.sessionId, videoId, audioId, workerPid })}\n`);
   } else {
-    router = await pool.createRouter({ role: 'edge' });
+    // The edge room of the owner's session, as a participant's join on this node makes it (cluster/edge-relay.service.ts):
+    // the host's producers piped from the owner with the first viewer that needs them, consumed through the room code.
+    const relay = app.get(EdgeRelay);
+    await relay.whenReady();
+    const room = await relay.edgeRoom(
+      {
+        sessionId: option('session'),
+        courseId: randomBytes(12).toString('hex'),
+        startsAt: new Date(),
+        endsAt: new Date(Date.now() + 3600_000),
+      },
+      'bench-owner',
+    );
+    router = room.router;
     videoId = option('video');
     audioId = option('audio');
-    const pipe = await pipes.pipeFrom('bench-owner', option('session'), router);
-    await pipe.produce(videoId);
-    await pipe.produce(audioId);
     const caps = viewerCapabilities(router);
-    addViewer = async (_i, transport) => {
-      const v = await transport.consume({ producerId: videoId, rtpCapabilities: caps, paused: true });
-      const a = await transport.consume({ producerId: audioId, rtpCapabilities: caps, paused: true });
-      await v.setPreferredLayers({ spatialLayer: 2, temporalLayer: 2 });
-      await v.resume();
-      await a.resume();
-      await v.requestKeyFrame();
+    addViewer = async (i, transport) => {
+      const peer = new Peer(silent as never, `edge-viewer-${i}`, `Edge viewer ${i}`, 'participant');
+      peer.link.assume('good');
+      room.peers.set(peer.peerId, peer);
+      const v = await media.attachConsumer(room, peer, transport, videoId, caps);
+      const a = await media.attachConsumer(room, peer, transport, audioId, caps);
+      await media.reportViewport(peer, { consumerId: v.consumerId, width: 1280, height: 720 });
+      await media.resumeConsumer(peer, v.consumerId);
+      await media.resumeConsumer(peer, a.consumerId);
     };
     process.stdout.write(`READY ${JSON.stringify({ workerPid })}\n`);
   }

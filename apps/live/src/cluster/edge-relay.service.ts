@@ -411,7 +411,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     };
     let room: Room;
     try {
-      room = await this.registry.getOrCreateEdge(facts, (made) => this.link(made, owner));
+      room = await this.edgeRoom(facts, owner);
     } catch (error) {
       this.notifyOwner(owner, 'disconnected', socket.id);
       throw error;
@@ -440,6 +440,11 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     }
     this.logger.log({ sessionId: facts.sessionId, peerId: peer.peerId, owner }, 'joined as an edge');
     return { ok: true, data: joined };
+  }
+
+  /** This node's edge room of a session `ownerNodeId` owns (the join path's; bench/webinar/two-nodes.ts uses it directly). */
+  edgeRoom(facts: SessionFacts, ownerNodeId: string): Promise<Room> {
+    return this.registry.getOrCreateEdge(facts, (made) => this.link(made, ownerNodeId));
   }
 
   /** The edge room's link to its owner: producers piped in on demand, counted by local consumers. */
