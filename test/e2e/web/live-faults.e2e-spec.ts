@@ -1,14 +1,14 @@
 import './support/live-faults-env';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { startApiApp, RunningApp } from '../../support/api-app';
 import { launchChromium } from '../../support/chromium';
 import { createCourse, createSession, createUser, enrolDirect } from '../../support/factories';
 import { freePort } from '../../support/redis-server';
-import { sleep } from '../../support/wait';
 import { LiveProcess } from '../../integration/live/support/live-process';
 import { LIVE_TEST_PORT } from './support/live-faults-env';
+import { audioStats, decodesNewVideo, hearsNewAudio, videoStats } from './support/live-stats';
 import { newContext, PHONE, screenshotDir, shot, signIn } from './support/web';
 
 /**
@@ -55,46 +55,6 @@ class Gate {
     this.server = null;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
-type VideoStat = { consumerId: string; peerId: string; source: string; framesDecoded: number };
-const videoStats = (page: Page): Promise<VideoStat[]> =>
-  page.evaluate(
-    async () =>
-      (window as unknown as { __balaiLive?: { videoStats(): Promise<VideoStat[]> } }).__balaiLive?.videoStats() ?? [],
-  );
-
-type AudioStat = { consumerId: string; peerId: string; packetsReceived: number };
-const audioStats = (page: Page): Promise<AudioStat[]> =>
-  page.evaluate(
-    async () =>
-      (window as unknown as { __balaiLive?: { audioStats(): Promise<AudioStat[]> } }).__balaiLive?.audioStats() ?? [],
-  );
-
-/**
- * Polls until the page receives the trainer's microphone on a consumer not in `old`
- * (packets counted on that consumer's own SSRC); returns when it did.
- */
-async function hearsNewAudio(page: Page, old: Set<string>, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const stats = await audioStats(page).catch(() => [] as AudioStat[]);
-    if (stats.some((s) => s.packetsReceived > 0 && !old.has(s.consumerId))) return Date.now();
-    if (Date.now() > deadline)
-      throw new Error(`no new audio received within ${timeoutMs} ms: ${JSON.stringify(stats)}`);
-    await sleep(100);
-  }
-}
-
-/** Polls until the page decodes camera frames on a consumer not in `old`; returns when it did. */
-async function decodesNewVideo(page: Page, old: Set<string>, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const stats = await videoStats(page).catch(() => [] as VideoStat[]);
-    if (stats.some((s) => s.source === 'camera' && s.framesDecoded > 0 && !old.has(s.consumerId))) return Date.now();
-    if (Date.now() > deadline) throw new Error(`no new video decoded within ${timeoutMs} ms: ${JSON.stringify(stats)}`);
-    await sleep(100);
   }
 }
 

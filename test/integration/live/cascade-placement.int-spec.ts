@@ -21,6 +21,8 @@ interface Placed {
   nodeId: string;
   url: string;
   load: number;
+  /** Every live node's address (a client keeps them to ask another when its node dies). */
+  nodes: string[];
 }
 
 describe('placement across live nodes', () => {
@@ -64,14 +66,15 @@ describe('placement across live nodes', () => {
       () => place(b, `?sessionId=${course.sessionId}`),
       (p) => p.load === 4,
     );
-    expect(forSession).toEqual({ nodeId: 'place-a', url: a.url, load: 4 });
+    expect(forSession).toMatchObject({ nodeId: 'place-a', url: a.url, load: 4 });
+    expect(forSession.nodes).toContain(a.url);
     // ... and for a client of any other session, the least loaded: B (once its first report is in).
     expect(
       await eventually(
         () => place(a),
         (p) => p.nodeId === 'place-b',
       ),
-    ).toEqual({ nodeId: 'place-b', url: b.url, load: 0 });
+    ).toMatchObject({ nodeId: 'place-b', url: b.url, load: 0, nodes: [b.url, a.url] });
 
     // Bad input: the one error shape, never a 500.
     const bad = await fetch(`${a.url}/placement?sessionId=nope`);
@@ -80,6 +83,11 @@ describe('placement across live nodes', () => {
 
     // B stops: only A is offered.
     await b.close();
-    expect(await place(a)).toMatchObject({ nodeId: 'place-a', url: a.url });
+    expect(
+      await eventually(
+        () => place(a),
+        (p) => p.nodes.length === 1,
+      ),
+    ).toMatchObject({ nodeId: 'place-a', url: a.url, nodes: [a.url] });
   });
 });

@@ -18,9 +18,13 @@ export class PlacementQuery {
 export class PlacementController {
   constructor(private readonly placement: PlacementService) {}
 
+  /**
+   * `nodes` lists the addresses of every live node with a fresh report: a
+   * client that remembers them can still ask when the node it knew dies.
+   */
   @Get()
-  async place(@Query() query: PlacementQuery): Promise<{ nodeId: string; url: string; load: number }> {
-    const node = await this.placement.place(query.sessionId);
-    return { nodeId: node.nodeId, url: node.url, load: node.load };
+  async place(@Query() query: PlacementQuery): Promise<{ nodeId: string; url: string; load: number; nodes: string[] }> {
+    const { node, nodes } = await this.placement.placeAmong(query.sessionId);
+    return { nodeId: node.nodeId, url: node.url, load: node.load, nodes: nodes.map((n) => n.url).filter(Boolean) };
   }
 }

@@ -102,16 +102,22 @@ export class PlacementService implements OnApplicationBootstrap, OnApplicationSh
 
   /** The node a client should connect to (for `sessionId` when given); this node when no report is there yet. */
   async place(sessionId?: string): Promise<NodeLoad> {
+    return (await this.placeAmong(sessionId)).node;
+  }
+
+  /** `place`, with the live nodes it chose among (least loaded first). */
+  async placeAmong(sessionId?: string): Promise<{ node: NodeLoad; nodes: NodeLoad[] }> {
     const nodes = await this.nodes();
     if (nodes.length === 0) {
-      return { ...this.current(), url: this.url() ?? '', at: Date.now() };
+      const self = { ...this.current(), url: this.url() ?? '', at: Date.now() };
+      return { node: self, nodes: [self] };
     }
     const least = nodes[0];
     if (sessionId) {
       const ownerId = await this.nodeMap.ownerOf(sessionId);
       const owner = nodes.find((node) => node.nodeId === ownerId);
-      if (owner && owner.load <= least.load + PLACEMENT_SLACK) return owner;
+      if (owner && owner.load <= least.load + PLACEMENT_SLACK) return { node: owner, nodes };
     }
-    return least;
+    return { node: least, nodes };
   }
 }

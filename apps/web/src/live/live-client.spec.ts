@@ -5,7 +5,7 @@ import type {
   RoomJoinResult,
   ServerNotification,
 } from '@balai/live-contract';
-import { LiveClient, MediaSessionPort, SignallingPort } from './live-client';
+import { LiveClient, LiveClientOptions, MediaSessionPort, SignallingPort } from './live-client';
 import type { MediaSessionEvents } from './media-session';
 import { LiveRequestError, SignallingHandlers } from './signalling';
 
@@ -28,6 +28,14 @@ class FakeSignalling implements SignallingPort {
   }
   open(): void {}
   reconnect(): void {}
+  readonly movedTo: string[] = [];
+  moveTo(url: string): void {
+    this.movedTo.push(url);
+  }
+  drop(reason = 'transport close'): void {
+    this.connected = false;
+    this.on.disconnected(reason);
+  }
   fire(): void {}
   close(): void {
     this.closed = true;
@@ -129,13 +137,14 @@ function joinResult(): RoomJoinResult {
   };
 }
 
-function setup() {
+function setup(askPlacement: LiveClientOptions['askPlacement'] = async () => null) {
   let signalling!: FakeSignalling;
   const media: FakeMedia[] = [];
   const sut = new LiveClient({
     url: 'http://live.test',
     sessionId: 's1',
     getToken: async () => 'token',
+    askPlacement,
     makeSignalling: (_opts, handlers) => (signalling = new FakeSignalling(handlers)),
     makeMediaSession: (_s, events) => {
       const m = new FakeMedia(events);
@@ -243,6 +252,36 @@ describe('LiveClient', () => {
     media[0]!.events.transportState('recv', 'connected');
     await flush();
     expect(media[0]!.videoDelays).toEqual([700, 0]);
+    sut.close(false);
+  });
+
+  it('after a lost connection asks where to reconnect and moves the socket there, asking every node it learnt (#14)', async () => {
+    const asked: string[][] = [];
+    const answers = [
+      { url: 'http://live-a.test', nodes: ['http://live-a.test', 'http://live-b.test'] }, // learnt after the join
+      { url: 'http://live-b.test', nodes: ['http://live-b.test'] }, // A died: B serves the session now
+    ];
+    const { sut, signalling, connected } = setup(async (bases) => {
+      asked.push([...bases]);
+      return answers.shift() ?? null;
+    });
+    signalling.answer('room:join', joinResult());
+    signalling.connect();
+    await connected;
+    await flush();
+    expect(asked).toEqual([['http://live.test']]);
+    signalling.drop();
+    await flush();
+    expect(asked[1]).toEqual(['http://live.test', 'http://live-a.test', 'http://live-b.test']);
+    expect(signalling.movedTo).toEqual(['http://live-b.test']);
+    // Still down 1 s later: not asked again yet (at most every 2 s); after 2 s it is, from B first.
+    signalling.drop();
+    await flush();
+    expect(asked).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(2000);
+    signalling.drop();
+    await flush();
+    expect(asked[2]![0]).toBe('http://live-b.test');
     sut.close(false);
   });
 

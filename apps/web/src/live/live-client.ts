@@ -50,6 +50,7 @@ import {
   reduce,
   unpublished,
 } from './room-state';
+import { askPlacement } from './placement';
 import { LiveRequestError, Signalling } from './signalling';
 import type { SignallingHandlers, SignallingOptions } from './signalling';
 
@@ -89,7 +90,7 @@ const isRefusal = (e: unknown): boolean => {
 /** The parts of the signalling and media layers the client uses (unit tests pass fakes). */
 export type SignallingPort = Pick<
   Signalling,
-  'connected' | 'raw' | 'open' | 'reconnect' | 'request' | 'fire' | 'close'
+  'connected' | 'raw' | 'open' | 'reconnect' | 'moveTo' | 'request' | 'fire' | 'close'
 >;
 export type MediaSessionPort = Pick<
   MediaSession,
@@ -115,6 +116,8 @@ export interface LiveClientOptions {
   getToken: () => Promise<string | null>;
   makeSignalling?: (opts: SignallingOptions, handlers: SignallingHandlers) => SignallingPort;
   makeMediaSession?: (signalling: SignallingPort, events: MediaSessionEvents) => MediaSessionPort;
+  /** Where to reconnect (placement.ts; unit tests pass a fake). */
+  askPlacement?: typeof askPlacement;
 }
 
 /** While still down, a cause we learnt (the node said it restarts, the API answers but live does not) stays. */
@@ -136,6 +139,11 @@ export class LiveClient {
   private joinGeneration = 0;
   private closed = false;
   private connectAttempts = 0;
+  /** The live address the page was given, and every live node a placement answer named (issue 14). */
+  private knownNodes: string[] = [];
+  private placing: Promise<void> | null = null;
+  private nodesLearnt = false;
+  private lastPlacementAt = -Infinity;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   /** The last receiver report sent (diagnostics and the development test hooks). */
   lastNetworkReport: ClientRequest<'media:report-network'> | null = null;
@@ -163,6 +171,39 @@ export class LiveClient {
   setEndpoint(url: string, path?: string): void {
     this.opts.url = url;
     this.opts.path = path;
+  }
+
+  /**
+   * After a lost connection: ask a live node where to reconnect and move the
+   * socket's next attempts there (the node we were on may have died: the
+   * session goes on from another, issue 14). At most one question every 2 s;
+   * the address we are on, the page's own and every node an answer named are
+   * asked in turn.
+   */
+  private findNode(): void {
+    if (this.placing || this.closed || Date.now() - this.lastPlacementAt < 2000) return;
+    this.lastPlacementAt = Date.now();
+    const ask = this.opts.askPlacement ?? askPlacement;
+    const bases = [...new Set([this.opts.url, ...this.knownNodes])];
+    this.placing = ask(bases, this.opts.sessionId)
+      .then((answer) => {
+        if (!answer || this.closed) return;
+        this.knownNodes = [...new Set([...this.knownNodes, ...answer.nodes, answer.url])].slice(0, 32);
+        if (answer.url !== this.opts.url && !this.signalling?.connected) {
+          this.opts.url = answer.url;
+          this.signalling?.moveTo(answer.url);
+        }
+      })
+      .finally(() => (this.placing = null));
+  }
+
+  /** Learn the other live nodes once joined, while all is well, so a dead node does not leave us without one. */
+  private learnNodes(): void {
+    this.nodesLearnt = true;
+    const ask = this.opts.askPlacement ?? askPlacement;
+    void ask([this.opts.url], this.opts.sessionId).then((answer) => {
+      if (answer) this.knownNodes = [...new Set([...this.knownNodes, ...answer.nodes])].slice(0, 32);
+    });
   }
 
   /** Before the socket exists: the live endpoint is being looked up (API down and nothing remembered). */
@@ -221,6 +262,8 @@ export class LiveClient {
         connectError: (e) => this.onConnectError(e),
         notification: (n) => this.onNotification(n),
       };
+      // The page's own address stays a place to ask, whichever node we end up on.
+      if (this.opts.url) this.knownNodes = [...new Set([this.opts.url, ...this.knownNodes])];
       const options: SignallingOptions = { url: this.opts.url, path: this.opts.path, getToken: this.opts.getToken };
       this.signalling = this.opts.makeSignalling
         ? this.opts.makeSignalling(options, handlers)
@@ -244,6 +287,7 @@ export class LiveClient {
       try {
         await this.join();
         this.settleFirstJoin();
+        if (!this.nodesLearnt) this.learnNodes();
         return;
       } catch (e) {
         if (this.closed || generation !== this.joinGeneration) return;
@@ -268,6 +312,7 @@ export class LiveClient {
     const s = this.state.get();
     if (s.status === 'ended' || s.status === 'removed') return;
     this.patch((st) => disconnected(st, keptCause(st.cause)));
+    this.findNode();
     // socket.io does not reconnect by itself after the server closed the socket on purpose.
     if (reason === 'io server disconnect') setTimeout(() => this.signalling?.reconnect(), joinBackoffMs(1));
   }
@@ -285,6 +330,7 @@ export class LiveClient {
     }
     this.connectAttempts++;
     this.patch((s) => disconnected(s, keptCause(s.cause), this.connectAttempts));
+    this.findNode();
   }
 
   private async join(): Promise<void> {

@@ -78,6 +78,16 @@ export class Signalling {
     }
   }
 
+  /**
+   * Point the next (re)connection attempts at another live node (placement.ts):
+   * socket.io's own reconnection goes on with its backoff, now to `url`.
+   */
+  moveTo(url: string): void {
+    this.opts.url = url;
+    // The manager opens each attempt's engine from its uri (socket.io-client 4.x).
+    if (this.socket) (this.socket.io as unknown as { uri: string }).uri = url;
+  }
+
   /** Reconnect now (after the server closed the socket on purpose, e.g. a graceful shutdown). */
   reconnect(): void {
     if (this.socket && !this.socket.connected) this.socket.connect();
