@@ -124,7 +124,9 @@ describe('live classroom in headless Chromium', () => {
       (s) => audio(s) >= audio(before) + 75,
       15_000,
     );
-    expect(frames(after) - frames(before)).toBeLessThanOrEqual(2);
+    // Stopped: at most the few frames already on their way or in the jitter buffer at the ack (3 seen on a
+    // loaded CI machine), against about 45 in 1.5 s of camera alone if the video went on.
+    expect(frames(after) - frames(before)).toBeLessThanOrEqual(5);
     await bob.request('media:set-audio-only', { enabled: false });
   });
 
