@@ -28,8 +28,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import type Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
 import { AuthUser, RedisClient } from '@balai/common';
 import {
@@ -52,6 +50,7 @@ import { RoomRegistry } from '../rooms/room-registry.service';
 import { RoomNotifier } from '../signalling/room-notifier.service';
 import { SignalRunner } from '../signalling/signal-runner.service';
 import { LiveSocket, sessionChannel } from '../signalling/socket-data';
+import { BusNotice, BusRequest, NodeBus } from './node-bus';
 import { NodePipes, RemotePipe } from './node-pipes.service';
 
 const REQUEST_TIMEOUT_MS = 8000;
@@ -75,23 +74,8 @@ const MEDIA_ON_EDGE = new Set<ClientEventName>([
 const PUBLISHING = new Set<ClientEventName>([ClientEvent.TransportCreate, ClientEvent.Produce]);
 
 type Op = 'join' | 'event' | 'grant' | 'adopt';
-interface Request {
-  kind: 'req';
-  id: string;
-  from: string;
-  op: Op;
-  body: Record<string, unknown>;
-}
-interface Reply {
-  kind: 'res';
-  id: string;
-  ok: boolean;
-  body?: Record<string, unknown>;
-  error?: string;
-}
-interface Notice {
-  kind: 'evt';
-  from: string;
+type Request = BusRequest<Op>;
+interface NoticeBody {
   op: 'disconnected' | 'detached' | 'producer';
   socketId: string;
   /** op 'producer': the owner paused or closed an edge publisher's producer (moderation). */
@@ -99,7 +83,7 @@ interface Notice {
   state?: 'pause' | 'close';
   reason?: ProducerClosedReason;
 }
-type Message = Request | Reply | Notice;
+type Notice = BusNotice<NoticeBody>;
 
 type Handler = (socket: unknown, body: unknown) => Promise<Ack<unknown>>;
 
@@ -166,14 +150,8 @@ export class EdgeSocket {
 export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EdgeRelay.name);
   readonly nodeId: string;
-  private readonly prefix: string;
-  private subscriber?: Redis;
-  private ready?: Promise<void>;
+  private readonly bus: NodeBus<Op, NoticeBody>;
   private timer?: NodeJS.Timeout;
-  private readonly pending = new Map<
-    string,
-    { resolve: (body: Record<string, unknown>) => void; reject: (e: Error) => void }
-  >();
   private readonly handlers = new Map<string, Handler>();
   /** Owner side: stand-ins of edges' sockets, by socket id. */
   private readonly standIns = new Map<string, EdgeSocket>();
@@ -199,26 +177,20 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     config: ConfigService<LiveAppEnv, true>,
   ) {
     this.nodeId = nodeMap.nodeId;
-    this.prefix = config.get('REDIS_PREFIX', { infer: true });
-  }
-
-  private channel(nodeId: string): string {
-    return `${this.prefix}:live:edge:${nodeId}`;
+    const prefix = config.get('REDIS_PREFIX', { infer: true });
+    this.bus = new NodeBus<Op, NoticeBody>({
+      redis,
+      nodeId: this.nodeId,
+      channel: (nodeId) => `${prefix}:live:edge:${nodeId}`,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      logger: this.logger,
+      serve: (request) => this.serve(request),
+      notice: (notice) => this.onNotice(notice),
+    });
   }
 
   onModuleInit(): void {
-    const subscriber = this.redis.client.duplicate();
-    this.subscriber = subscriber;
-    let subscribed: () => void = () => undefined;
-    this.ready = new Promise((resolve) => (subscribed = resolve));
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel(this.nodeId)).then(
-        () => subscribed(),
-        (error: unknown) => this.logger.warn({ err: error }, 'could not subscribe to the edge channel'),
-      );
-    });
-    subscriber.on('error', () => undefined); // reconnects by itself; requests in flight time out
-    subscriber.on('message', (_channel: string, raw: string) => void this.receive(raw));
+    this.bus.start();
     this.signals.setForwarder((socket, event, input) => this.forward(socket, event, input));
   }
 
@@ -241,84 +213,31 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
-    for (const { reject } of this.pending.values()) reject(new Error('shutting down'));
-    this.subscriber?.disconnect();
+    this.bus.stop();
   }
 
   async whenReady(): Promise<void> {
-    await this.ready;
+    await this.bus.whenReady();
   }
 
   // ---------- the bus ----------
 
-  private async publish(nodeId: string, message: Message): Promise<number> {
-    return this.redis.client.publish(this.channel(nodeId), JSON.stringify(message));
+  private async onNotice(notice: Notice): Promise<void> {
+    if (notice.op === 'disconnected') await this.edgeDisconnected(notice.socketId, notice.from);
+    else if (notice.op === 'producer') this.moderatedByOwner(notice);
+    else await this.detachedByOwner(notice.socketId);
   }
 
-  private async request(nodeId: string, op: Op, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    await this.ready;
-    const id = randomUUID();
-    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`node ${nodeId} did not answer ${op}`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-    });
-    answer.catch(() => undefined);
-    try {
-      if ((await this.publish(nodeId, { kind: 'req', id, from: this.nodeId, op, body })) === 0)
-        throw new Error(`node ${nodeId} is not listening`);
-    } catch (error) {
-      this.pending.get(id)?.reject(error instanceof Error ? error : new Error('could not publish'));
-      this.pending.delete(id);
-    }
-    return answer;
-  }
-
-  private async receive(raw: string): Promise<void> {
-    let message: Message;
-    try {
-      message = JSON.parse(raw) as Message;
-    } catch {
-      return;
-    }
-    if (message.kind === 'res') {
-      const waiter = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (!waiter) return;
-      if (message.ok) waiter.resolve(message.body ?? {});
-      else waiter.reject(new Error(message.error ?? 'refused'));
-    } else if (message.kind === 'evt') {
-      if (message.op === 'disconnected') await this.edgeDisconnected(message.socketId, message.from);
-      else if (message.op === 'producer') this.moderatedByOwner(message);
-      else await this.detachedByOwner(message.socketId);
-    } else {
-      let reply: Reply;
-      try {
-        const body =
-          message.op === 'join'
-            ? await this.serveJoin(message)
-            : message.op === 'grant'
-              ? this.serveGrant(message)
-              : message.op === 'adopt'
-                ? await this.serveAdopt(message)
-                : await this.serveEvent(message);
-        reply = { kind: 'res', id: message.id, ok: true, body };
-      } catch (error) {
-        this.logger.warn({ err: error, op: message.op, edge: message.from }, 'edge request failed');
-        reply = { kind: 'res', id: message.id, ok: false, error: error instanceof Error ? error.message : 'failed' };
-      }
-      await this.publish(message.from, reply).catch(() => undefined);
+  private serve(request: Request): Promise<Record<string, unknown>> | Record<string, unknown> {
+    switch (request.op) {
+      case 'join':
+        return this.serveJoin(request);
+      case 'grant':
+        return this.serveGrant(request);
+      case 'adopt':
+        return this.serveAdopt(request);
+      default:
+        return this.serveEvent(request);
     }
   }
 
@@ -341,7 +260,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
   /** The speak grant is the owner's: an edge's publisher is checked against it, then publishes here. */
   private async refreshGrant(room: Room, peer: Peer): Promise<Ack<unknown> | null> {
     try {
-      const grant = await this.request(room.edge!.ownerNodeId, 'grant', { socketId: peer.socket.id });
+      const grant = await this.bus.request(room.edge!.ownerNodeId, 'grant', { socketId: peer.socket.id });
       if (grant.inRoom === false) {
         return { ok: false, error: { code: LiveErrorCode.NotInRoom, message: 'join the room first' } };
       }
@@ -368,7 +287,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     const owner = room.edge!.ownerNodeId;
     let ack: Ack<unknown>;
     try {
-      const answer = await this.request(owner, 'event', { socketId: socket.id, event, input });
+      const answer = await this.bus.request(owner, 'event', { socketId: socket.id, event, input });
       ack = answer.ack as Ack<unknown>;
     } catch (error) {
       this.logger.warn({ err: error, event, owner }, 'the owner node did not answer a forwarded event');
@@ -391,7 +310,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     if (!owner || owner === this.nodeId || !(await this.alive(owner))) return null;
     let answer: Record<string, unknown>;
     try {
-      answer = await this.request(owner, 'join', {
+      answer = await this.bus.request(owner, 'join', {
         sessionId: input.sessionId,
         socketId: socket.id,
         user: socket.data.user,
@@ -511,7 +430,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
       release: (producerId) => this.releaseOne(users, producers, producerId),
       disconnected: (peer) => this.notifyOwner(ownerNodeId, 'disconnected', peer.socket.id),
       published: async (peer, producer) => {
-        await this.request(ownerNodeId, 'adopt', { socketId: peer.socket.id, producerId: producer.id });
+        await this.bus.request(ownerNodeId, 'adopt', { socketId: peer.socket.id, producerId: producer.id });
       },
     };
   }
@@ -539,7 +458,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
   }
 
   private notifyOwner(owner: string, op: 'disconnected', socketId: string): void {
-    void this.publish(owner, { kind: 'evt', from: this.nodeId, op, socketId }).catch(() => undefined);
+    void this.bus.notify(owner, { op, socketId }).catch(() => undefined);
   }
 
   /** The owner took an edge peer out of the room (left, removed, replaced, session ended). */
@@ -640,15 +559,15 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     standIn.adopted.add(producer);
     if (producer.kind === 'audio') await room.speakerObserver.addProducer({ producerId }).catch(() => undefined);
     const tell = (state: 'pause' | 'close', reason?: ProducerClosedReason) =>
-      void this.publish(standIn.nodeId, {
-        kind: 'evt',
-        from: this.nodeId,
-        op: 'producer',
-        socketId: standIn.id,
-        producerId,
-        state,
-        reason,
-      }).catch(() => undefined);
+      void this.bus
+        .notify(standIn.nodeId, {
+          op: 'producer',
+          socketId: standIn.id,
+          producerId,
+          state,
+          reason,
+        })
+        .catch(() => undefined);
     producer.observer.on('pause', () => tell('pause'));
     producer.observer.once('close', () => {
       standIn.adopted.delete(producer);
@@ -679,9 +598,7 @@ export class EdgeRelay implements OnModuleInit, OnApplicationBootstrap, OnApplic
     socket.data.sessionId = undefined;
     for (const producer of [...socket.adopted]) producer.close();
     if (this.standIns.get(socket.id) === socket) this.standIns.delete(socket.id);
-    void this.publish(socket.nodeId, { kind: 'evt', from: this.nodeId, op: 'detached', socketId: socket.id }).catch(
-      () => undefined,
-    );
+    void this.bus.notify(socket.nodeId, { op: 'detached', socketId: socket.id }).catch(() => undefined);
   }
 
   private async edgeDisconnected(socketId: string, from: string, at?: Date): Promise<void> {

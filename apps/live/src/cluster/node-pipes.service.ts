@@ -21,36 +21,19 @@
  */
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type Redis from 'ioredis';
 import type { types } from 'mediasoup';
-import { randomUUID } from 'node:crypto';
 import { RedisClient } from '@balai/common';
 import type { LiveAppEnv } from '../config/live-config';
 import { RoomRegistry } from '../rooms/room-registry.service';
+import { BusRequest, NodeBus } from './node-bus';
 import { resolveNodeId } from './node-id';
 
 type Op = 'open' | 'consume' | 'unconsume' | 'close';
 
-interface Request {
-  kind: 'req';
-  id: string;
-  from: string;
-  op: Op;
-  body: Record<string, unknown>;
-}
-interface Reply {
-  kind: 'res';
-  id: string;
-  ok: boolean;
-  body?: Record<string, unknown>;
-  error?: string;
-}
 interface Event {
-  kind: 'evt';
   op: 'producer' | 'closed';
   body: { transportId: string; producerId?: string; state?: 'pause' | 'resume' | 'close' };
 }
-type Message = Request | Reply | Event;
 
 /** The edge's end of a pipe from the owner's origin router. */
 export interface RemotePipe {
@@ -67,13 +50,7 @@ const REQUEST_TIMEOUT_MS = 5000;
 export class NodePipes implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NodePipes.name);
   readonly nodeId: string;
-  private readonly prefix: string;
-  private subscriber?: Redis;
-  private ready?: Promise<void>;
-  private readonly pending = new Map<
-    string,
-    { resolve: (body: Record<string, unknown>) => void; reject: (e: Error) => void }
-  >();
+  private readonly bus: NodeBus<Op, Event>;
   /** Owner side: transports opened for edges, by id. */
   private readonly served = new Map<
     string,
@@ -91,39 +68,31 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     private readonly config: ConfigService<LiveAppEnv, true>,
   ) {
     this.nodeId = resolveNodeId(config);
-    this.prefix = config.get('REDIS_PREFIX', { infer: true });
-  }
-
-  private channel(nodeId: string): string {
-    return `${this.prefix}:live:node-pipe:${nodeId}`;
+    const prefix = config.get('REDIS_PREFIX', { infer: true });
+    this.bus = new NodeBus<Op, Event>({
+      redis,
+      nodeId: this.nodeId,
+      channel: (nodeId) => `${prefix}:live:node-pipe:${nodeId}`,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      logger: this.logger,
+      serve: (request) => this.serve(request),
+      notice: (event) => this.onEvent(event),
+    });
   }
 
   onModuleInit(): void {
-    // The live service's Redis connections have no offline queue: subscribe once connected (and again after a reconnect).
-    const subscriber = this.redis.client.duplicate();
-    this.subscriber = subscriber;
-    let subscribed: () => void = () => undefined;
-    this.ready = new Promise((resolve) => (subscribed = resolve));
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel(this.nodeId)).then(
-        () => subscribed(),
-        (error: unknown) => this.logger.warn({ err: error }, 'could not subscribe to the node pipe channel'),
-      );
-    });
-    subscriber.on('error', () => undefined); // reconnects by itself; requests in flight time out
-    subscriber.on('message', (_channel: string, raw: string) => void this.receive(raw));
+    this.bus.start();
   }
 
   onApplicationShutdown(): void {
     for (const { transport } of this.served.values()) transport.close();
     for (const { transport } of this.pipes.values()) transport.close();
-    for (const { reject } of this.pending.values()) reject(new Error('shutting down'));
-    this.subscriber?.disconnect();
+    this.bus.stop();
   }
 
   /** Whether this node listens for pipe requests (for tests and start-up). */
   async whenReady(): Promise<void> {
-    await this.ready;
+    await this.bus.whenReady();
   }
 
   private listenInfo(): types.TransportListenInfo {
@@ -145,70 +114,9 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  private async publish(nodeId: string, message: Message): Promise<void> {
-    await this.redis.client.publish(this.channel(nodeId), JSON.stringify(message));
-  }
-
-  private async request(nodeId: string, op: Op, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const id = randomUUID();
-    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`node ${nodeId} did not answer ${op}`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-    });
-    // Handled by whoever awaits it; until then (during the publish) a rejection must not count as unhandled.
-    answer.catch(() => undefined);
-    try {
-      const message: Request = { kind: 'req', id, from: this.nodeId, op, body };
-      const receivers = await this.redis.client.publish(this.channel(nodeId), JSON.stringify(message));
-      if (receivers === 0) throw new Error(`node ${nodeId} is not listening`);
-    } catch (error) {
-      this.pending.get(id)?.reject(error instanceof Error ? error : new Error('could not publish'));
-      this.pending.delete(id);
-    }
-    return answer;
-  }
-
-  private async receive(raw: string): Promise<void> {
-    let message: Message;
-    try {
-      message = JSON.parse(raw) as Message;
-    } catch {
-      return;
-    }
-    if (message.kind === 'res') {
-      const waiter = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (!waiter) return;
-      if (message.ok) waiter.resolve(message.body ?? {});
-      else waiter.reject(new Error(message.error ?? 'refused'));
-    } else if (message.kind === 'evt') {
-      this.onEvent(message);
-    } else if (message.kind === 'req') {
-      let reply: Reply;
-      try {
-        reply = { kind: 'res', id: message.id, ok: true, body: await this.serve(message) };
-      } catch (error) {
-        reply = { kind: 'res', id: message.id, ok: false, error: error instanceof Error ? error.message : 'failed' };
-      }
-      await this.publish(message.from, reply).catch(() => undefined);
-    }
-  }
-
   // ---------- owner side ----------
 
-  private async serve(request: Request): Promise<Record<string, unknown>> {
+  private async serve(request: BusRequest<Op>): Promise<Record<string, unknown>> {
     const body = request.body;
     if (request.op === 'open') {
       const room = this.registry.get(String(body.sessionId));
@@ -229,9 +137,9 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
       });
       transport.observer.once('close', () => {
         this.served.delete(transport.id);
-        void this.publish(request.from, { kind: 'evt', op: 'closed', body: { transportId: transport.id } }).catch(
-          () => undefined,
-        );
+        void this.bus
+          .notify(request.from, { op: 'closed', body: { transportId: transport.id } })
+          .catch(() => undefined);
       });
       await transport.connect({
         ip: String(body.ip),
@@ -271,11 +179,12 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
       if (served.consumers.get(producerId) === consumer) served.consumers.delete(producerId);
     });
     const relay = (state: 'pause' | 'resume' | 'close') =>
-      void this.publish(served.edge, {
-        kind: 'evt',
-        op: 'producer',
-        body: { transportId: served.transport.id, producerId, state },
-      }).catch(() => undefined);
+      void this.bus
+        .notify(served.edge, {
+          op: 'producer',
+          body: { transportId: served.transport.id, producerId, state },
+        })
+        .catch(() => undefined);
     consumer.observer.on('pause', () => relay('pause'));
     consumer.observer.on('resume', () => relay('resume'));
     // Closed on the edge's own request: nothing to tell it (it may have piped the producer anew meanwhile).
@@ -294,7 +203,7 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
 
   /** A pipe into `router` (on this node) from the owner's origin router of `sessionId`. */
   async pipeFrom(ownerNodeId: string, sessionId: string, router: types.Router): Promise<RemotePipe> {
-    await this.ready;
+    await this.bus.whenReady();
     const transport = await router.createPipeTransport({
       listenInfo: this.listenInfo(),
       enableRtx: true,
@@ -303,7 +212,7 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     });
     let remoteId: string | undefined;
     try {
-      const opened = await this.request(ownerNodeId, 'open', {
+      const opened = await this.bus.request(ownerNodeId, 'open', {
         sessionId,
         ...this.address(transport),
         srtpParameters: transport.srtpParameters,
@@ -323,13 +232,14 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
     this.pipes.set(remoteTransportId, { transport, producers });
     transport.observer.once('close', () => {
       this.pipes.delete(remoteTransportId);
-      void this.request(ownerNodeId, 'close', { transportId: remoteTransportId }).catch(() => undefined);
+      void this.bus.request(ownerNodeId, 'close', { transportId: remoteTransportId }).catch(() => undefined);
     });
     const produce = (producerId: string): Promise<types.Producer> => {
       let pending = producers.get(producerId);
       if (!pending) {
-        pending = this.request(ownerNodeId, 'consume', { transportId: remoteTransportId, producerId }).then(
-          async (answer) => {
+        pending = this.bus
+          .request(ownerNodeId, 'consume', { transportId: remoteTransportId, producerId })
+          .then(async (answer) => {
             const producer = await transport.produce({
               id: producerId,
               kind: answer.kind as types.MediaKind,
@@ -341,13 +251,12 @@ export class NodePipes implements OnModuleInit, OnApplicationShutdown {
               if (producers.get(producerId) === pending) producers.delete(producerId);
               // The edge let it go (its last consumer closed): the owner's pipe consumer goes too.
               if (!transport.closed)
-                void this.request(ownerNodeId, 'unconsume', { transportId: remoteTransportId, producerId }).catch(
-                  () => undefined,
-                );
+                void this.bus
+                  .request(ownerNodeId, 'unconsume', { transportId: remoteTransportId, producerId })
+                  .catch(() => undefined);
             });
             return producer;
-          },
-        );
+          });
         producers.set(producerId, pending);
         pending.catch(() => producers.delete(producerId));
       }
