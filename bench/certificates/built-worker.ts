@@ -32,7 +32,9 @@ export class BuiltWorkerProcess {
 
   async start(timeoutMs = 60_000): Promise<void> {
     if (!existsSync(resolve(ROOT, ENTRY))) throw new Error(`${ENTRY} is missing: run npm run build:server first`);
-    const child = spawn(process.execPath, [...startWorkerFlags(), ENTRY], {
+    // BENCH_WORKER_NODE_FLAGS: extra node flags for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const extra = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...startWorkerFlags(), ...extra, ENTRY], {
       cwd: ROOT,
       env: { ...process.env, WORKER_HEALTH_PORT: '0', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

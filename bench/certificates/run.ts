@@ -5,7 +5,7 @@
  * finishedOn) and the worker's peak RSS (VmHWM from /proc).
  * Uses its own database and Redis prefix and removes them afterwards.
  *
- *   npm run bench:certificates -- [count] [concurrency]
+ *   npm run bench:certificates -- [count] [concurrency, default the worker's WORKER_CONCURRENCY]
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { CERTIFICATE_JOBS, certificateJobId, IssueCertificateJob, QUEUES } from '@balai/queue';
+import { workerEnvSchema } from '@balai/config';
 import { addParticipants, connectDb, createFinishedCourse } from '../../test/support/db-factories';
 import { SmtpSink } from '../../test/support/smtp-sink';
 import { sleep } from '../../test/support/wait';
@@ -79,7 +80,8 @@ function listenerPid(port: number): number | undefined {
     return undefined;
   }
 }
-const concurrency = process.argv[3] ?? '8';
+/** The worker's own default (WORKER_CONCURRENCY) unless given. */
+const concurrency = process.argv[3];
 
 async function main(): Promise<void> {
   const suffix = randomBytes(4).toString('hex');
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     SMTP_URL: smtpUrl,
-    WORKER_CONCURRENCY: concurrency,
+    ...(concurrency ? { WORKER_CONCURRENCY: concurrency } : {}),
     LOG_LEVEL: 'info',
   };
   // BENCH_WORKER=dist: the production build (npm run build:server); otherwise from TypeScript sources.
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `certificates issued:        ${issued} of ${count} (failed jobs: ${failed})`,
-        `worker:                     ${built ? 'production build (dist)' : 'TypeScript sources (swc)'}, concurrency ${concurrency}`,
+        `worker:                     ${built ? 'production build (dist)' : 'TypeScript sources (swc)'}, concurrency ${concurrency ?? `${workerEnvSchema.shape.WORKER_CONCURRENCY.parse(undefined)} (the default)`}`,
         `seeding:                    ${count} participants in ${seedSeconds.toFixed(1)} s`,
         `wall time (first start -> last finish): ${((last - first) / 1000).toFixed(1)} s`,
         `throughput:                 ${(issued / ((last - first) / 1000)).toFixed(2)} certificates/s`,

@@ -99,7 +99,12 @@ export function placeholderSignatorySettings(
 export const workerEnvSchema = sharedEnvSchema.extend({
   WORKER_HEALTH_PORT: env.port(3002),
   WORKER_HOST: z.string().default('0.0.0.0'),
-  WORKER_CONCURRENCY: env.int(4, 1, 64),
+  /**
+   * Jobs a worker runs at once, per queue (recordings: one). A certificate job waits on the database,
+   * Redis and a render thread for most of its time: 6 kept two cores busy at about 130/s with a p95 of
+   * 70 ms (bench:certificates); 8 gave the same rate with a longer wait per certificate, 4 a lower rate.
+   */
+  WORKER_CONCURRENCY: env.int(6, 1, 64),
   /**
    * Emails sent per second at most (0: no limit). A batch of 10,000 certificates
    * would otherwise spend the cores on its notices while it renders, and mail relays

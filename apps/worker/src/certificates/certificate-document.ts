@@ -12,3 +12,16 @@ export interface CertificateDocumentData {
   /** Already formatted, e.g. "Cikarang, 6 Maret 2026". */
   placeAndDate: string;
 }
+
+/** A certificate with every field filled, about as long as a real one (what a render thread draws to warm up). */
+export const SAMPLE_CERTIFICATE: CertificateDocumentData = {
+  number: '001/IKM-WARM/XII/2026',
+  verificationUrl: 'http://localhost/verify/warm-up-warm-up-warm-up0',
+  participantName: 'Siti Nurhaliza Rahmawati',
+  businessName: 'UD Sumber Rejeki Makmur',
+  courseTitle: 'Peningkatan Mutu Produk dan Pemasaran Digital IKM',
+  courseType: 'pelatihan',
+  dateRange: '3 s.d. 5 Maret 2026',
+  lessonHours: 16,
+  placeAndDate: 'Cikarang, 5 Maret 2026',
+};

@@ -14,7 +14,7 @@ import { ConfigService } from '@nestjs/config';
 import type { WorkerEnv } from '@balai/config';
 import type { CertificateDocumentData } from './certificate-document';
 import type { CertificateAssets, CertificateSettings } from './certificate.drawing';
-import type { RenderReply, RenderRequest } from './certificate-render.thread';
+import type { RenderReply, RenderRequest, RenderThreadData } from './certificate-render.thread';
 
 /** Old-generation heap of a render thread (the template, fonts and layout caches live there). */
 const RENDER_THREAD_OLD_SPACE_MB = 96;
@@ -88,7 +88,7 @@ export class CertificateRenderer implements OnModuleInit, OnApplicationShutdown 
     // A bounded heap: V8 would otherwise let a busy thread's garbage grow for long before collecting it
     // (the worker's RSS budget is 300 MiB). A template needs a few MiB; a render a few hundred KiB.
     const worker = new Worker(file, {
-      workerData: this.assets,
+      workerData: { assets: this.assets, settings: this.settings } satisfies RenderThreadData,
       execArgv,
       resourceLimits: { maxOldGenerationSizeMb: RENDER_THREAD_OLD_SPACE_MB, maxYoungGenerationSizeMb: 8 },
     });
