@@ -157,8 +157,10 @@ class CpuMeter {
 
 // ---------- child processes ----------
 
+/** BENCH_<NAME>_NODE_FLAGS adds node flags to one child, e.g. BENCH_LIVE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p". */
 function startChild(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const extra = (process.env[`BENCH_${name.toUpperCase()}_NODE_FLAGS`] ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '-r', '@swc-node/register', entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -40,6 +40,8 @@ export const ServerEvent = {
   PeerJoined: 'peer:joined',
   PeerLeft: 'peer:left',
   PeerUpdated: 'peer:updated',
+  /** Presence in a large room: the joins, changes and leaves of the last moment together (see PeersChangedNotice). */
+  PeersChanged: 'peers:changed',
   ProducerNew: 'producer:new',
   ProducerClosed: 'producer:closed',
   ProducerPaused: 'producer:paused',

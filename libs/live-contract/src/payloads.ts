@@ -275,10 +275,21 @@ export interface SpeakGrantedNotice {
   camera: boolean;
 }
 
+/**
+ * Presence in a large room (more than about 50 people), sent instead of one `peer:joined`, `peer:updated` or
+ * `peer:left` per change: `peers` are present now (new, changed, or already known to the client: apply each as
+ * `peer:updated`, which may be the receiver itself), `left` are gone (ids the client may never have seen).
+ */
+export interface PeersChangedNotice {
+  peers: PeerInfo[];
+  left: string[];
+}
+
 export interface ServerNotifications extends RecordingNotifications, InteractionNotifications {
   'peer:joined': PeerInfo;
   'peer:left': { peerId: string };
   'peer:updated': PeerInfo;
+  'peers:changed': PeersChangedNotice;
   'producer:new': ProducerInfo;
   'producer:closed': ProducerClosedNotice;
   'producer:paused': { producerId: string; paused: boolean };

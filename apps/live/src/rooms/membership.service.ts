@@ -17,6 +17,7 @@ import { LiveErrorCode } from '@balai/live-contract';
 import { AdmissionService } from './admission.service';
 import { Peer } from './peer';
 import { Room } from './room';
+import { PresenceNotices } from './presence-notices.service';
 import { RoomRegistry } from './room-registry.service';
 import { SessionRepository } from './session.repository';
 
@@ -34,6 +35,7 @@ export class MembershipService implements OnModuleDestroy {
     private readonly config: ConfigService<LiveAppEnv, true>,
     private readonly turn: TurnCredentialsService,
     private readonly sessions: SessionRepository,
+    private readonly presence: PresenceNotices,
   ) {}
 
   onModuleDestroy(): void {
@@ -77,8 +79,7 @@ export class MembershipService implements OnModuleDestroy {
     await socket.join(sessionChannel(facts.sessionId));
     if (role === 'host') void this.markLiveStarted(facts.sessionId);
 
-    if (previous) this.notifier.toRoom(room.sessionId, ServerEvent.PeerUpdated, room.peerInfo(peer), socket);
-    else this.notifier.toRoom(room.sessionId, ServerEvent.PeerJoined, room.peerInfo(peer), socket);
+    this.presence.joined(room, peer.peerId, socket, !!previous);
     return {
       sessionId: facts.sessionId,
       self: room.peerInfo(peer),
@@ -193,7 +194,7 @@ export class MembershipService implements OnModuleDestroy {
     void peer.socket.leave(sessionChannel(room.sessionId));
     peer.socket.data.sessionId = undefined;
     if (notice?.reason !== 'replaced') {
-      this.notifier.toRoom(room.sessionId, ServerEvent.PeerLeft, { peerId: peer.peerId });
+      this.presence.left(room, peer.peerId);
       if (hadHand) this.notifier.toRoom(room.sessionId, ServerEvent.HandsUpdated, { queue: [...room.hands] });
     }
   }

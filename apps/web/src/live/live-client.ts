@@ -20,6 +20,7 @@ import type {
   IceServer,
   LiveError,
   MediaSource,
+  PeerInfo,
   ProducerInfo,
   RtpCapabilities,
   ServerNotification,
@@ -619,15 +620,21 @@ export class LiveClient {
     this.afterNotification(n, before);
   }
 
+  /** Losing the right to speak stops our microphone and camera. */
+  private afterPeerUpdated(peer: PeerInfo, before: LiveState): void {
+    if (before.self?.peerId === peer.peerId && !peer.canSpeak)
+      for (const source of ['mic', 'camera'] as const) if (before.local[source]) void this.unpublish(source);
+  }
+
   /** The side effects of a notification (the state change itself is the reducer's). */
   private afterNotification(n: ServerNotification, before: LiveState): void {
     switch (n.event) {
-      case 'peer:updated': {
-        // Losing the right to speak stops our microphone and camera.
-        if (before.self?.peerId === n.payload.peerId && !n.payload.canSpeak)
-          for (const source of ['mic', 'camera'] as const) if (before.local[source]) void this.unpublish(source);
+      case 'peer:updated':
+        this.afterPeerUpdated(n.payload, before);
         return;
-      }
+      case 'peers:changed':
+        for (const peer of n.payload.peers) this.afterPeerUpdated(peer, before);
+        return;
       case 'producer:new':
         if (n.payload.peerId !== before.self?.peerId) void this.consume(n.payload);
         return;

@@ -153,6 +153,20 @@ describe('live room reducer', () => {
     expect(next.hands).toEqual([]);
   });
 
+  it("peers:changed (a large room's presence) adds and updates peers, self included, and removes the gone with their hands", () => {
+    const sut = { ...joined(initialLiveState(), joinResult()), hands: ['rina'] };
+    const dewi = { ...sut.peers.rina!, peerId: 'dewi', userId: 'dewi', name: 'Dewi' };
+    const next = reduce(sut, {
+      event: 'peers:changed',
+      payload: { peers: [dewi, { ...sut.self!, handRaised: true }], left: ['rina', 'never-seen'] },
+    });
+    expect(next.peers.dewi).toEqual(dewi);
+    expect(next.peers.rina).toBeUndefined();
+    expect(next.self?.handRaised).toBe(true);
+    expect(next.peers.me?.handRaised).toBe(true);
+    expect(next.hands).toEqual([]);
+  });
+
   it('peer:updated for self replaces self', () => {
     const sut = joined(initialLiveState(), joinResult());
     const next = reduce(sut, { event: 'peer:updated', payload: { ...sut.self!, handRaised: true } });

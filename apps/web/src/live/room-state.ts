@@ -207,6 +207,18 @@ export function reduce(s: LiveState, n: ServerNotification): LiveState {
     }
     case 'peer:left':
       return { ...s, peers: without(s.peers, n.payload.peerId), hands: s.hands.filter((h) => h !== n.payload.peerId) };
+    case 'peers:changed': {
+      // A large room's presence in one message: each present peer as 'peer:updated', then the leaves.
+      const peers = { ...s.peers };
+      let self = s.self;
+      for (const p of n.payload.peers) {
+        peers[p.peerId] = p;
+        if (self?.peerId === p.peerId) self = p;
+      }
+      for (const peerId of n.payload.left) delete peers[peerId];
+      const gone = new Set(n.payload.left);
+      return { ...s, peers, self, hands: gone.size ? s.hands.filter((h) => !gone.has(h)) : s.hands };
+    }
     case 'producer:new':
       return { ...s, producers: { ...s.producers, [n.payload.producerId]: n.payload } };
     case 'producer:closed': {
