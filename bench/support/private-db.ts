@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
 
 const FERRETDB_BIN = process.env.BENCH_FERRETDB_BIN ?? join(homedir(), '.cache/balai/ferretdb-v1.24.2/ferretdb');
@@ -63,6 +63,8 @@ function asPgOwner(cmd: string, args: string[]): { ok: boolean; out: string } {
  * directory, loopback only, trust auth on 127.0.0.1 since nothing else can
  * reach it and it is deleted afterwards) for FerretDB's PostgreSQL backend.
  */
+const ID_INDEX_SQL = resolve(__dirname, '../../infra/postgresql/ferretdb-id-index.sql');
+
 async function privatePostgres(dir: string): Promise<{ url: string; stop: () => void; pids: () => number[] }> {
   const data = join(dir, 'pg');
   mkdirSync(data, { recursive: true });
@@ -100,6 +102,29 @@ async function privatePostgres(dir: string): Promise<{ url: string; stop: () => 
     },
   );
   if (created.status !== 0) throw new Error(`createdb failed: ${created.stderr}`);
+  // As infra/balai does: GIN indexes that let FerretDB's reads by _id use an index (BENCH_PG_ID_INDEX=0: without).
+  if (process.env.BENCH_PG_ID_INDEX !== '0') {
+    const indexed = spawnSync(
+      join(PG_BIN, 'psql'),
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'bench',
+        '-d',
+        'ferretdb',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-q',
+        '-f',
+        ID_INDEX_SQL,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (indexed.status !== 0) throw new Error(`${ID_INDEX_SQL} failed: ${indexed.stderr}`);
+  }
   const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     url: `postgres://bench@127.0.0.1:${port}/ferretdb`,

@@ -115,6 +115,20 @@ start_postgres() {
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'): started on 127.0.0.1:$LOCAL_PG_PORT (data in $pgdata)"
 }
 
+# GIN indexes that let FerretDB's reads by _id use an index (infra/postgresql/ferretdb-id-index.sql says why):
+# installed at every start, idempotent. It needs a superuser (event trigger): elsewhere it warns and goes on.
+index_ferretdb_ids() { # postgresql url
+  local bin psql_bin
+  bin="$(pg_bindir 2>/dev/null)" && psql_bin="$bin/psql" || psql_bin="$(command -v psql || true)"
+  [ -n "$psql_bin" ] || { log "warning: PostgreSQL: no psql, so no _id indexes for FerretDB (reads by _id scan their table)"; return 0; }
+  if "$psql_bin" "$1" -v ON_ERROR_STOP=1 -q -f "$ROOT/infra/postgresql/ferretdb-id-index.sql" \
+    >"$LOGS/postgres-id-index.log" 2>&1; then
+    log "PostgreSQL: FerretDB's reads by _id use GIN indexes (infra/postgresql/ferretdb-id-index.sql)"
+  else
+    log "warning: PostgreSQL: could not install the _id indexes for FerretDB ($(tail -1 "$LOGS/postgres-id-index.log")); reads by _id scan their table"
+  fi
+}
+
 # Fast shutdown (SIGINT: clients disconnected, a clean checkpoint), by the pid this checkout started.
 stop_postgres() {
   local pidfile="$RUN/postgres.pid"
@@ -167,6 +181,7 @@ start_mongo() {
     if [ -z "$pg" ]; then start_postgres; pg="$(pg_url ferretdb)"; where="PostgreSQL on :$LOCAL_PG_PORT"
     else where="PostgreSQL at BALAI_POSTGRESQL_URL"; fi
     handler=(--handler=postgresql "--postgresql-url=$pg")
+    index_ferretdb_ids "$pg"
   else
     mkdir -p "$DATA/ferretdb"
     handler=(--handler=sqlite "--sqlite-url=file:$DATA/ferretdb/")
