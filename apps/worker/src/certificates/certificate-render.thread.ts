@@ -4,7 +4,7 @@
  * event loop, so while PDFs are being drawn the main thread still renews job
  * locks and records a delivered mail the moment the SMTP server accepts it
  * (a kill in that gap is what repeated an "issued" mail). Receives its fonts
- * and the worker's settings once in workerData; answers each { id, data, settings } with { id, pdf } or
+ * and the worker's settings once in workerData; answers each { id, data } with { id, pdf } or
  * { id, error }. Never touches the database or the network.
  *
  * At start-up it prepares the template and draws one sample certificate, thrown away: the first
@@ -20,7 +20,6 @@ import { CertificateTemplate } from './certificate.template';
 export interface RenderRequest {
   id: number;
   data: CertificateDocumentData;
-  settings: CertificateSettings;
 }
 
 export type RenderReply = { id: number; pdf: Uint8Array } | { id: number; error: string };
@@ -31,26 +30,22 @@ export interface RenderThreadData {
 }
 
 const { assets, settings } = workerData as RenderThreadData;
-/** Prepared for the worker's settings; a request with other settings (none today) gets its own. */
-let template: { key: string; value: CertificateTemplate } | undefined;
-
-function templateFor(requested: CertificateSettings): CertificateTemplate {
-  const key = JSON.stringify(requested);
-  if (template?.key !== key) template = { key, value: new CertificateTemplate(requested, assets) };
-  return template.value;
-}
-
-/** Messages that arrive meanwhile wait in the port's queue; a failed warm-up only costs the first render. */
-const warm = Promise.resolve()
-  .then(() => templateFor(settings).render(SAMPLE_CERTIFICATE))
-  .then(
-    () => undefined,
-    () => undefined,
-  );
+/**
+ * Prepared once for the thread's lifetime (the settings are the worker's configuration), then warmed with a
+ * sample. Messages that arrive meanwhile wait for it; a template that cannot be built (a broken font) fails
+ * each render with its reason instead of killing the thread, which would only be started again.
+ */
+const template = Promise.resolve().then(() => new CertificateTemplate(settings, assets));
+const ready = template.then(async (prepared) => {
+  await prepared.render(SAMPLE_CERTIFICATE).catch(() => undefined);
+  return prepared;
+});
+// Handled per request below; without this an unused failure would be an unhandled rejection (the thread's end).
+ready.catch(() => undefined);
 
 parentPort!.on('message', (request: RenderRequest) => {
-  warm
-    .then(() => templateFor(request.settings).render(request.data))
+  ready
+    .then((prepared) => prepared.render(request.data))
     .then(
       (pdf) => {
         const bytes = new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);

@@ -77,7 +77,7 @@ export class CertificateRenderer implements OnModuleInit, OnApplicationShutdown 
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, data, settings: this.settings } satisfies RenderRequest);
+      thread.worker.postMessage({ id, data } satisfies RenderRequest);
     });
   }
 
